@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { endpoint } from './endpoint.js';
+import { subjects } from './subjects.js';
+import { buildReplySchema, buildRequestSchema } from './messages/build.js';
+import { publishReplySchema, publishRequestSchema } from './messages/publish.js';
+import {
+  setApplyRequestSchema,
+  setDeleteReplySchema,
+  setKeySchema,
+  setListReplySchema,
+  setListRequestSchema,
+  setShowReplySchema,
+} from './messages/value-sets.js';
+import {
+  brokerPublicKeyReplySchema,
+  leaseReplySchema,
+  leaseRequestSchema,
+  outputStoreReplySchema,
+  outputStoreRequestSchema,
+  secretDeleteRequestSchema,
+  secretListReplySchema,
+  secretNameReplySchema,
+  secretSetRequestSchema,
+} from './messages/secrets.js';
+import {
+  installationKeySchema,
+  installationListReplySchema,
+  installationListRequestSchema,
+  installationLogsReplySchema,
+  installationOutputsReplySchema,
+  installationRunsReplySchema,
+  installationShowReplySchema,
+} from './messages/installations.js';
+
+const empty = z.object({}).default({});
+
+/** Every request/reply endpoint of every service. */
+export const endpoints = {
+  build: endpoint(subjects.builder.build, buildRequestSchema, buildReplySchema),
+  publish: endpoint(subjects.guard.publish, publishRequestSchema, publishReplySchema),
+
+  brokerPublicKey: endpoint(subjects.broker.publicKey, empty, brokerPublicKeyReplySchema),
+  lease: endpoint(subjects.broker.lease, leaseRequestSchema, leaseReplySchema),
+  credentialsApply: endpoint(subjects.broker.credentialsApply, setApplyRequestSchema, setKeySchema),
+  credentialsList: endpoint(subjects.broker.credentialsList, setListRequestSchema, setListReplySchema),
+  credentialsShow: endpoint(subjects.broker.credentialsShow, setKeySchema, setShowReplySchema),
+  credentialsDelete: endpoint(subjects.broker.credentialsDelete, setKeySchema, setDeleteReplySchema),
+  parametersApply: endpoint(subjects.broker.parametersApply, setApplyRequestSchema, setKeySchema),
+  parametersList: endpoint(subjects.broker.parametersList, setListRequestSchema, setListReplySchema),
+  parametersShow: endpoint(subjects.broker.parametersShow, setKeySchema, setShowReplySchema),
+  parametersDelete: endpoint(subjects.broker.parametersDelete, setKeySchema, setDeleteReplySchema),
+  secretsSet: endpoint(subjects.broker.secretsSet, secretSetRequestSchema, secretNameReplySchema),
+  secretsList: endpoint(subjects.broker.secretsList, empty, secretListReplySchema),
+  secretsDelete: endpoint(subjects.broker.secretsDelete, secretDeleteRequestSchema, secretNameReplySchema),
+  outputsStore: endpoint(subjects.broker.outputsStore, outputStoreRequestSchema, outputStoreReplySchema),
+
+  installationsList: endpoint(subjects.runner.installationsList, installationListRequestSchema, installationListReplySchema),
+  installationsShow: endpoint(subjects.runner.installationsShow, installationKeySchema, installationShowReplySchema),
+  installationsRuns: endpoint(subjects.runner.installationsRuns, installationKeySchema, installationRunsReplySchema),
+  installationsOutputs: endpoint(subjects.runner.installationsOutputs, installationKeySchema, installationOutputsReplySchema),
+  installationsLogs: endpoint(subjects.runner.installationsLogs, installationKeySchema, installationLogsReplySchema),
+} as const;

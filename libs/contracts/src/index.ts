@@ -1,0 +1,61 @@
+export { subjects, serviceNames, type ServiceRole } from './subjects.js';
+export { streams, buckets, objectStores } from './storage-names.js';
+export { errorCodes, replyErrorSchema, replySchema, type ErrorCode, type ReplyError } from './envelope.js';
+export { endpoint, type Endpoint, type RequestOf, type ParsedRequestOf, type ReplyOf } from './endpoint.js';
+export { endpoints } from './endpoints.js';
+export { sealedBoxSchema, base64Schema, type SealedBox } from './messages/sealed-box.js';
+export {
+  digestReferenceSchema,
+  digestSchema,
+  resourceNameSchema,
+  namespaceSchema,
+} from './messages/references.js';
+export { buildRequestSchema, buildReplySchema, type BuildRequest, type BuildReply } from './messages/build.js';
+export {
+  publishRequestSchema,
+  publishReplySchema,
+  publishOutcomes,
+  type PublishRequest,
+  type PublishReply,
+} from './messages/publish.js';
+export {
+  setKeySchema,
+  setApplyRequestSchema,
+  setListRequestSchema,
+  setSummarySchema,
+  setListReplySchema,
+  setShowReplySchema,
+  type SetKey,
+  type SetSummary,
+} from './messages/value-sets.js';
+export {
+  brokerPublicKeyReplySchema,
+  secretSetRequestSchema,
+  leaseRequestSchema,
+  leaseReplySchema,
+  leasePayloadSchema,
+  leaseAuditEntrySchema,
+  outputStoreRequestSchema,
+  type LeaseRequest,
+  type LeaseReply,
+  type LeasePayload,
+  type LeaseAuditEntry,
+} from './messages/secrets.js';
+export {
+  runRequestSchema,
+  runStateSchema,
+  runEventSchema,
+  runStatuses,
+  type RunRequest,
+  type RunState,
+  type RunEvent,
+  type RunStatus,
+} from './messages/runs.js';
+export {
+  installationKeySchema,
+  installationRecordSchema,
+  outputRecordSchema,
+  type InstallationKey,
+  type InstallationRecord,
+  type OutputRecord,
+} from './messages/installations.js';

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { namespaceSchema, resourceNameSchema } from './references.js';
+
+export const installationKeySchema = z.object({
+  name: resourceNameSchema,
+  namespace: namespaceSchema,
+});
+export type InstallationKey = z.infer<typeof installationKeySchema>;
+
+export const installationRecordSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  bundleReference: z.string(),
+  bundleName: z.string(),
+  bundleVersion: z.string(),
+  status: z.string(),
+  lastAction: z.string(),
+  lastRunId: z.string(),
+  created: z.string(),
+  modified: z.string(),
+});
+export type InstallationRecord = z.infer<typeof installationRecordSchema>;
+
+export const installationListRequestSchema = z.object({ namespace: z.string().optional() });
+export const installationListReplySchema = z.object({ items: z.array(installationRecordSchema) });
+export const installationShowReplySchema = z.object({ installation: installationRecordSchema });
+
+export const runSummarySchema = z.object({
+  runId: z.string(),
+  action: z.string(),
+  status: z.string(),
+  created: z.string(),
+  exitCode: z.number().optional(),
+});
+export const installationRunsReplySchema = z.object({ runs: z.array(runSummarySchema) });
+
+export const outputRecordSchema = z.object({
+  name: z.string(),
+  sensitive: z.boolean(),
+  /** Present for non-sensitive outputs only; sensitive ones live in the secret store. */
+  value: z.string().optional(),
+  runId: z.string(),
+});
+export type OutputRecord = z.infer<typeof outputRecordSchema>;
+export const installationOutputsReplySchema = z.object({ outputs: z.array(outputRecordSchema) });
+
+export const installationLogsReplySchema = z.object({ runId: z.string(), log: z.string() });

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** `host[:port]/repository@sha256:<64 hex>`: the only form a run accepts. */
+export const digestReferenceSchema = z
+  .string()
+  .regex(/^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, 'must be a reference by digest (repo@sha256:…)');
+
+export const digestSchema = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+
+/** Names of installations, sets and secrets: safe as KV keys and file names. */
+export const resourceNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export const namespaceSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{0,63}$/, 'must be up to 63 letters, digits, ".", "_" or "-"')
+  .default('');

@@ -1,0 +1,31 @@
+/** JetStream streams, KV buckets and object stores, each owned by one service. */
+export const streams = {
+  /** Work queue of run requests (owner: runner). */
+  runs: { name: 'LADING_RUNS', subjects: ['lading.runs.requested'] },
+  /** Audit of every lease the broker grants or refuses (owner: secret-broker). No values. */
+  leaseAudit: { name: 'LADING_LEASE_AUDIT', subjects: ['lading.audit.leases'] },
+  /** Audit of every forced tag overwrite (owner: registry-guard). */
+  tagAudit: { name: 'LADING_TAG_AUDIT', subjects: ['lading.audit.tags'] },
+} as const;
+
+export const buckets = {
+  /** Tag ledger: key = encoded `repository:tag`, value = manifest digest (owner: registry-guard). */
+  tags: 'lading_tags',
+  /** Installations, runs (claims), results and non-sensitive outputs (owner: runner). */
+  installations: 'lading_installations',
+  runs: 'lading_runs',
+  results: 'lading_results',
+  outputs: 'lading_outputs',
+  /** Source mappings only, never values (owner: secret-broker). */
+  credentialSets: 'lading_credential_sets',
+  parameterSets: 'lading_parameter_sets',
+  /** Ciphertext of the built-in store (owner: secret-broker). */
+  secrets: 'lading_secrets',
+  /** One key per redeemed lease, created once: a replay finds it taken (owner: secret-broker). */
+  leases: 'lading_leases',
+} as const;
+
+export const objectStores = {
+  /** Build contexts uploaded by the CLI for the builder; short-lived. */
+  buildContexts: 'lading_build_contexts',
+} as const;
