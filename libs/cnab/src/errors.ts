@@ -1,0 +1,18 @@
+import type { CnabDocumentKind, CnabProblem } from './types.js';
+
+const listedProblems = 5;
+
+/** A document that does not match its CNAB JSON Schema; the message lists where and why. */
+export class CnabValidationError extends Error {
+  readonly kind: CnabDocumentKind;
+  readonly problems: CnabProblem[];
+
+  constructor(kind: CnabDocumentKind, problems: CnabProblem[]) {
+    const shown = problems.slice(0, listedProblems).map((p) => `${p.path} ${p.message}`);
+    const more = problems.length > listedProblems ? `; and ${problems.length - listedProblems} more` : '';
+    super(`Invalid CNAB ${kind}: ${shown.join('; ')}${more}. Fix the document so it follows the CNAB ${kind} schema.`);
+    this.name = 'CnabValidationError';
+    this.kind = kind;
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,53 @@
+export type {
+  JsonValue,
+  JsonSchemaDefinition,
+  Bundle,
+  BundleImage,
+  InvocationImage,
+  BundleCredential,
+  BundleParameter,
+  BundleOutput,
+  BundleAction,
+  BundleMaintainer,
+  Claim,
+  ClaimStatus,
+  ClaimResult,
+  ClaimResultOutput,
+  ValueSource,
+  ValueMapping,
+  CredentialSet,
+  ParameterSet,
+  Installation,
+  RelocationMapping,
+  BundleStatus,
+  StatusComponent,
+  Dependencies,
+  ParameterSources,
+  CnabDocumentKind,
+  CnabProblem,
+} from './types.js';
+export { claimStatuses } from './types.js';
+export { CnabValidationError } from './errors.js';
+export {
+  validateBundle,
+  validateClaim,
+  validateClaimResult,
+  validateCredentialSet,
+  validateParameterSet,
+  validateInstallation,
+  validateRelocationMapping,
+  validateStatus,
+  validateDependencies,
+  validateParameterSources,
+} from './validate.js';
+export {
+  createClaim,
+  createClaimResult,
+  isSensitiveParameter,
+  secretReference,
+  type CreateClaimInput,
+  type CreateClaimResultInput,
+} from './claims.js';
+export { newUlid, ulidPattern } from './ulid.js';
+export { canonicalJson, bundleDigest } from './canonical-json.js';
+export { bundleSchemaVersion, stateSchemaVersion } from './versions.js';
