@@ -1,0 +1,27 @@
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+
+export interface NatsAccess {
+  natsUrl: string;
+  natsUser?: string;
+  natsPassword?: string;
+  name: string;
+}
+
+/** Connects to NATS, turning a refused or unauthorised connection into one clear sentence. */
+export async function connectToNats(access: NatsAccess): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: access.natsUrl,
+      user: access.natsUser,
+      pass: access.natsPassword,
+      name: access.name,
+      maxReconnectAttempts: -1,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot connect to NATS at ${access.natsUrl} (${reason}): is the stack up? Try \`lading up\``, {
+      cause: error,
+    });
+  }
+}

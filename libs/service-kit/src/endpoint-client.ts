@@ -1,0 +1,56 @@
+import { errors, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { z } from 'zod';
+import { replySchema, type Endpoint } from '@lading/contracts';
+import { injectTraceContext, withSpan } from '@lading/telemetry';
+import { RemoteFailure } from './failure.js';
+import { headerCarrier } from './headers.js';
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * Calls a contract endpoint: validates what is sent and what comes back, carries the trace
+ * context in headers, and raises the service's error as a `RemoteFailure`.
+ */
+export async function callEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny>(
+  nc: NatsConnection,
+  endpoint: Endpoint<Req, Rep>,
+  request: z.input<Req>,
+  options: CallOptions = {},
+): Promise<z.output<Rep>> {
+  const payload = endpoint.request.parse(request);
+  return withSpan('lading', `call ${endpoint.subject}`, { 'messaging.destination': endpoint.subject }, async () => {
+    const carrier = headerCarrier();
+    injectTraceContext(carrier);
+    return exchange(nc, endpoint, JSON.stringify(payload), carrier.headers, options);
+  });
+}
+
+async function exchange<Rep extends z.ZodTypeAny>(
+  nc: NatsConnection,
+  endpoint: Endpoint<z.ZodTypeAny, Rep>,
+  payload: string,
+  headers: MsgHdrs,
+  options: CallOptions,
+): Promise<z.output<Rep>> {
+  let answer;
+  try {
+    answer = await nc.request(endpoint.subject, payload, { timeout: options.timeoutMs ?? 30_000, headers });
+  } catch (error) {
+    const noResponders = error instanceof errors.RequestError && error.isNoResponders();
+    if (noResponders || error instanceof errors.NoRespondersError) {
+      throw new RemoteFailure('internal', `no service answers ${endpoint.subject}: is the stack up? Try \`lading status\``, endpoint.subject);
+    }
+    if (error instanceof errors.PermissionViolationError) {
+      throw new RemoteFailure('forbidden', `this NATS user may not call ${endpoint.subject}`, endpoint.subject);
+    }
+    if (error instanceof errors.TimeoutError) {
+      throw new RemoteFailure('internal', `${endpoint.subject} did not answer in time`, endpoint.subject);
+    }
+    throw error;
+  }
+  const envelope = replySchema(z.unknown()).parse(answer.json());
+  if (!envelope.ok) throw new RemoteFailure(envelope.error.code, envelope.error.message, endpoint.subject);
+  return endpoint.reply.parse(envelope.value);
+}

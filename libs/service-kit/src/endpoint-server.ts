@@ -1,0 +1,85 @@
+import type { Service, ServiceMsg } from '@nats-io/services';
+import type { MsgHdrs } from '@nats-io/nats-core';
+import type { z } from 'zod';
+import type { Endpoint } from '@lading/contracts';
+import { extractTraceContext, withSpan } from '@lading/telemetry';
+import { ServiceFailure } from './failure.js';
+import { headerCarrier } from './headers.js';
+import type { Logger } from './types.js';
+
+export type EndpointHandler<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny> = (
+  request: z.output<Req>,
+  context: { subject: string; headers?: MsgHdrs },
+) => Promise<z.input<Rep>>;
+
+function describeZodIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Serves one contract endpoint on a NATS service: the request is validated before the handler
+ * sees it, the handler runs in a span that continues the caller's trace, and the answer is the
+ * `{ ok, value | error }` envelope. Unexpected errors are logged and answered as `internal`.
+ */
+export function serveEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny>(
+  service: Service,
+  endpoint: Endpoint<Req, Rep>,
+  handler: EndpointHandler<Req, Rep>,
+  logger: Logger,
+): void {
+  const name = endpoint.subject.split('.').slice(1).join('-');
+  service.addEndpoint(name, {
+    subject: endpoint.subject,
+    handler: (error, message) => {
+      if (error) {
+        logger.error('endpoint stopped', { subject: endpoint.subject, error: error.message });
+        return;
+      }
+      void answer(message);
+    },
+  });
+
+  async function answer(message: ServiceMsg): Promise<void> {
+    const parent = extractTraceContext(headerCarrier(message.headers));
+    await withSpan(
+      'lading',
+      endpoint.subject,
+      { 'messaging.destination': endpoint.subject },
+      async () => {
+        let decoded: unknown;
+        try {
+          decoded = message.json();
+        } catch {
+          message.respond(JSON.stringify({ ok: false, error: { code: 'invalid_request', message: 'the request is not JSON' } }));
+          return;
+        }
+        const parsed = endpoint.request.safeParse(decoded);
+        if (!parsed.success) {
+          const detail = describeZodIssues(parsed.error);
+          message.respond(JSON.stringify({ ok: false, error: { code: 'invalid_request', message: `invalid request: ${detail}` } }));
+          return;
+        }
+        try {
+          const value = endpoint.reply.parse(await handler(parsed.data, { subject: message.subject, headers: message.headers }));
+          message.respond(JSON.stringify({ ok: true, value }));
+        } catch (failure) {
+          if (failure instanceof ServiceFailure) {
+            message.respond(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message } }));
+            return;
+          }
+          logger.error('request failed', {
+            subject: endpoint.subject,
+            error: failure instanceof Error ? failure.message : String(failure),
+          });
+          message.respond(
+            JSON.stringify({ ok: false, error: { code: 'internal', message: `internal error while handling ${endpoint.subject}; see the service log` } }),
+          );
+        }
+      },
+      parent,
+    );
+  }
+}

@@ -1,0 +1,12 @@
+export { readServiceConfig } from './config.js';
+export { connectToNats, type NatsAccess } from './connect.js';
+export { createLogger } from './logger.js';
+export { ServiceFailure, RemoteFailure } from './failure.js';
+export { serveEndpoint, type EndpointHandler } from './endpoint-server.js';
+export { callEndpoint, type CallOptions } from './endpoint-client.js';
+export { headerCarrier } from './headers.js';
+export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
+export { Counters } from './metrics.js';
+export { openBucket, openObjectStore, ensureStream, jetstream, type StreamSpec } from './jetstream.js';
+export { runService, type ServiceContext, type ServiceDefinition } from './run-service.js';
+export type { ServiceConfig, Logger, LogFields, LogLevel } from './types.js';

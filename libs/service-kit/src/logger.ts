@@ -1,0 +1,16 @@
+import type { LogFields, Logger, LogLevel } from './types.js';
+
+/**
+ * Structured JSON logs, one line per event. Callers pass identifiers and counts only: a log
+ * line is never the place for a value that came from a secret source.
+ */
+export function createLogger(service: string, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
+  const log = (level: LogLevel, message: string, fields: LogFields = {}) =>
+    write(JSON.stringify({ time: new Date().toISOString(), level, service, message, ...fields }) + '\n');
+  return {
+    debug: (message, fields) => log('debug', message, fields),
+    info: (message, fields) => log('info', message, fields),
+    warn: (message, fields) => log('warn', message, fields),
+    error: (message, fields) => log('error', message, fields),
+  };
+}
