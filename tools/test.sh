@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every project's lint, typecheck and tests through Nx, then the architecture checks,
+# and closes with one summary line of passed and failed tests.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-true}
+reports=$(mktemp -d)
+export LADING_TEST_REPORT_DIR="$reports"
+
+node tools/check-boundaries.mjs
+boundaries=$?
+npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=stream
+status=$?
+node tools/summarise-tests.mjs "$reports"
+rm -rf "$reports"
+[ $boundaries -eq 0 ] && [ $status -eq 0 ]
