@@ -1,0 +1,31 @@
+export {
+  generateSealingKeyPair,
+  sealingPublicKey,
+  seal,
+  open,
+  exportPrivateKey,
+  importPrivateKey,
+} from './sealing.js';
+export { createKeyFile, readKeyFile } from './key-file.js';
+export { AtRestCipher } from './at-rest-cipher.js';
+export { BuiltinStore } from './builtin-store.js';
+export { VaultStore } from './vault-store.js';
+export { assertSecretName, runScopedSecretName } from './secret-name.js';
+export { splitCommandLine } from './argv.js';
+export { resolveValue } from './resolve-value.js';
+export { resolveSet } from './resolve-set.js';
+export { createRedactor, redactText, DEFAULT_MASK } from './redactor.js';
+export { SealError, KeyFileError, SecretStoreError, SourceError } from './errors.js';
+export type {
+  SealingKeyPair,
+  SecretStore,
+  AtRestRecord,
+  BuiltinStoreOptions,
+  VaultAuth,
+  VaultStoreOptions,
+  ValueSource,
+  SourceKind,
+  ResolveContext,
+  ResolveSetOptions,
+  ValueSetDocument,
+} from './types.js';
