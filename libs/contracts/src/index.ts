@@ -8,6 +8,7 @@ export {
   digestReferenceSchema,
   digestSchema,
   resourceNameSchema,
+  secretNameSchema,
   namespaceSchema,
 } from './messages/references.js';
 export { buildRequestSchema, buildReplySchema, type BuildRequest, type BuildReply } from './messages/build.js';
@@ -59,3 +60,4 @@ export {
   type InstallationRecord,
   type OutputRecord,
 } from './messages/installations.js';
+export { sealingContexts } from './sealing-contexts.js';

@@ -16,6 +16,8 @@ export const buckets = {
   runs: 'lading_runs',
   results: 'lading_results',
   outputs: 'lading_outputs',
+  /** Redacted log of each run, capped in size (owner: runner). */
+  logs: 'lading_logs',
   /** Source mappings only, never values (owner: secret-broker). */
   credentialSets: 'lading_credential_sets',
   parameterSets: 'lading_parameter_sets',

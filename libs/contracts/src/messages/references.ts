@@ -7,12 +7,18 @@ export const digestReferenceSchema = z
 
 export const digestSchema = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
 
-/** Names of installations, sets and secrets: safe as KV keys and file names. */
+/** Names of installations and sets: one KV key token, safe as a file name. */
 export const resourceNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be 1-128 letters, digits, "_" or "-", starting with a letter or digit');
+
+/** Names of secrets in a store; dots allowed for run-scoped names like `run.<id>.param.<name>`. */
+export const secretNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,190}$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .refine((name) => !name.includes('..'), 'must not contain ".."');
 
 export const namespaceSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{0,63}$/, 'must be up to 63 letters, digits, ".", "_" or "-"')
+  .regex(/^[A-Za-z0-9_-]{0,63}$/, 'must be up to 63 letters, digits, "_" or "-"')
   .default('');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { resourceNameSchema } from './references.js';
+import { secretNameSchema } from './references.js';
 import { sealedBoxSchema } from './sealed-box.js';
 
 export const brokerPublicKeyReplySchema = z.object({
@@ -8,13 +8,13 @@ export const brokerPublicKeyReplySchema = z.object({
 });
 
 export const secretSetRequestSchema = z.object({
-  name: resourceNameSchema,
+  name: secretNameSchema,
   /** The value, sealed to the broker's public key: it never crosses NATS in clear text. */
   sealed: sealedBoxSchema,
 });
 export const secretNameReplySchema = z.object({ name: z.string() });
 export const secretListReplySchema = z.object({ names: z.array(z.string()) });
-export const secretDeleteRequestSchema = z.object({ name: resourceNameSchema });
+export const secretDeleteRequestSchema = z.object({ name: secretNameSchema });
 
 /** A runner asks for the values of one run it has claimed. */
 export const leaseRequestSchema = z.object({

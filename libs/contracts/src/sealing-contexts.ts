@@ -1,0 +1,9 @@
+/**
+ * The context bound into every sealed box (HKDF info and AES-GCM additional data). A box sealed
+ * for one purpose cannot be replayed for another: a lease for run A does not open as run B's.
+ */
+export const sealingContexts = {
+  secretValue: (name: string) => `lading/secret/${name}`,
+  lease: (runId: string) => `lading/lease/${runId}`,
+  output: (runId: string, output: string) => `lading/output/${runId}/${output}`,
+} as const;

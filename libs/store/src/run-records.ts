@@ -1,0 +1,81 @@
+import type { KV } from '@nats-io/kv';
+import { z } from 'zod';
+import {
+  installationRecordSchema,
+  outputRecordSchema,
+  runStateSchema,
+  type InstallationRecord,
+  type OutputRecord,
+  type RunState,
+} from '@lading/contracts';
+import { JsonBucket, type Versioned } from './json-bucket.js';
+import { namespacedKey, namespaceFilter } from './keys.js';
+
+/** Logs are kept redacted and capped: the tail matters most when a run fails. */
+export const maxStoredLogBytes = 512 * 1024;
+
+export interface RunRecordBuckets {
+  installations: KV;
+  runs: KV;
+  outputs: KV;
+  logs: KV;
+}
+
+const logSchema = z.object({ runId: z.string(), log: z.string(), truncated: z.boolean() });
+
+/** The runner's records: installations, runs (with their CNAB claim and result), outputs and logs. */
+export class RunRecords {
+  readonly installations: JsonBucket<typeof installationRecordSchema>;
+  readonly runs: JsonBucket<typeof runStateSchema>;
+  readonly outputs: JsonBucket<typeof outputRecordSchema>;
+  readonly logs: JsonBucket<typeof logSchema>;
+
+  constructor(buckets: RunRecordBuckets) {
+    this.installations = new JsonBucket(buckets.installations, installationRecordSchema, 'installation');
+    this.runs = new JsonBucket(buckets.runs, runStateSchema, 'run');
+    this.outputs = new JsonBucket(buckets.outputs, outputRecordSchema, 'output');
+    this.logs = new JsonBucket(buckets.logs, logSchema, 'run log');
+  }
+
+  getRun(runId: string): Promise<Versioned<RunState> | undefined> {
+    return this.runs.get(runId);
+  }
+
+  getInstallation(namespace: string, name: string): Promise<Versioned<InstallationRecord> | undefined> {
+    return this.installations.get(namespacedKey(namespace, name));
+  }
+
+  putInstallation(record: InstallationRecord): Promise<number> {
+    return this.installations.put(namespacedKey(record.namespace, record.name), record);
+  }
+
+  listInstallations(namespace?: string): Promise<InstallationRecord[]> {
+    return this.installations.values(namespaceFilter(namespace));
+  }
+
+  async runsOf(namespace: string, name: string): Promise<RunState[]> {
+    const all = await this.runs.values();
+    return all
+      .filter((run) => run.installation === name && run.namespace === namespace)
+      .sort((a, b) => String(a.claim.created).localeCompare(String(b.claim.created)));
+  }
+
+  putOutput(namespace: string, installation: string, output: OutputRecord): Promise<number> {
+    return this.outputs.put(`${namespacedKey(namespace, installation)}.${output.name}`, output);
+  }
+
+  outputsOf(namespace: string, installation: string): Promise<OutputRecord[]> {
+    return this.outputs.values(`${namespacedKey(namespace, installation)}.*`);
+  }
+
+  putLog(runId: string, log: string): Promise<number> {
+    const bytes = Buffer.from(log);
+    const truncated = bytes.length > maxStoredLogBytes;
+    const kept = truncated ? bytes.subarray(bytes.length - maxStoredLogBytes).toString() : log;
+    return this.logs.put(runId, { runId, log: kept, truncated });
+  }
+
+  async logOf(runId: string): Promise<string | undefined> {
+    return (await this.logs.get(runId))?.value.log;
+  }
+}
