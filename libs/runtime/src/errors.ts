@@ -1,0 +1,45 @@
+export type RuntimeErrorCode =
+  | 'docker-unavailable'
+  | 'docker-engine'
+  | 'invalid-bundle-context'
+  | 'bundle-context-too-large'
+  | 'invalid-reference'
+  | 'digest-mismatch'
+  | 'image-missing'
+  | 'invalid-run-options'
+  | 'invalid-stdin-payload'
+  | 'run-aborted';
+
+/** One clear sentence for the user; `code` lets services map it to a reply error. */
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+
+  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}
+
+/**
+ * dockerode errors read "(HTTP code 404) no such container - No such container: x";
+ * users need only the engine's own sentence.
+ */
+export function engineMessage(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const json = (error as { json?: unknown }).json;
+    if (json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string') {
+      return (json as { message: string }).message;
+    }
+    if (error instanceof Error) {
+      const dashed = /^\(HTTP code \d+\) [^-]* - (.+)$/s.exec(error.message);
+      return (dashed?.[1] ?? error.message).trim();
+    }
+  }
+  return String(error);
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,44 @@
+import type Docker from 'dockerode';
+import { defaultDockerSocket } from './docker-connection.js';
+import type { HardenedHostConfigOptions } from './types.js';
+
+export const bundleUser = '65532:65532';
+const defaultMemoryBytes = 1024 * 1024 * 1024;
+const defaultPidsLimit = 512;
+
+/**
+ * The only HostConfig a bundle container gets. Secrets live in tmpfs mounts (RAM, never the
+ * host disk), swap is disabled for the same reason, the log driver is off because stdout carries
+ * output values, and the Docker socket appears only when the operator allowed it.
+ */
+export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Docker.HostConfig {
+  const memory = options.memoryBytes ?? defaultMemoryBytes;
+  const socket = options.dockerSocketPath ?? defaultDockerSocket;
+  const allowSocket = options.allowDockerSocket === true;
+  return {
+    Privileged: false,
+    CapDrop: ['ALL'],
+    CapAdd: [],
+    SecurityOpt: ['no-new-privileges:true'],
+    ReadonlyRootfs: true,
+    Tmpfs: {
+      '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
+      '/cnab/secrets': 'rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=65532,gid=65532',
+      '/cnab/app/outputs': 'rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=65532,gid=65532',
+    },
+    Binds: allowSocket ? [`${socket}:/var/run/docker.sock`] : [],
+    Mounts: [],
+    VolumesFrom: [],
+    Devices: [],
+    GroupAdd: allowSocket && options.dockerSocketGid !== undefined ? [String(options.dockerSocketGid)] : [],
+    PidsLimit: options.pidsLimit ?? defaultPidsLimit,
+    Memory: memory,
+    MemorySwap: memory,
+    MemorySwappiness: 0,
+    LogConfig: { Type: 'none', Config: {} },
+    IpcMode: 'private',
+    PublishAllPorts: false,
+    AutoRemove: false,
+    ...(options.network ? { NetworkMode: options.network } : {}),
+  };
+}

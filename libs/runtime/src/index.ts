@@ -1,0 +1,37 @@
+export { connectDocker, ensureDockerAvailable, defaultDockerSocket } from './docker-connection.js';
+export { followDockerStream } from './docker-stream.js';
+export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export { packBundleContext } from './bundle-context-pack.js';
+export { unpackBundleContext } from './bundle-context-unpack.js';
+export { assembleBuildContext } from './build-context.js';
+export { buildImage } from './build-image.js';
+export { makeBusyboxBaseImage } from './busybox-base-image.js';
+export { saveImage } from './save-image.js';
+export { parseDigestReference, isImageId } from './digest-reference.js';
+export { pullImageByDigest } from './pull-by-digest.js';
+export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
+export { runBundleContainer } from './run-container.js';
+export { encodeStdinPayload } from './stdin-payload.js';
+export { createOutputFrameParser } from './output-frames.js';
+export type {
+  ConnectDockerOptions,
+  DockerStreamMessage,
+  DockerStreamListener,
+  BundleFile,
+  PackBundleContextOptions,
+  UnpackBundleContextOptions,
+  AssembleBuildContextInput,
+  BuildContext,
+  BuildImageOptions,
+  BusyboxBaseImageOptions,
+  RegistryAuth,
+  PullImageOptions,
+  PulledImage,
+  DigestReference,
+  HardenedHostConfigOptions,
+  RunBundleContainerOptions,
+  BundleContainerResult,
+  StdinPayloadInput,
+  OutputFrameParserOptions,
+  OutputListener,
+} from './types.js';

@@ -1,0 +1,132 @@
+import { stat } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import type Docker from 'dockerode';
+import { isImageId, parseDigestReference } from './digest-reference.js';
+import { defaultDockerSocket } from './docker-connection.js';
+import { engineMessage, httpStatus, RuntimeError } from './errors.js';
+import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
+import type { BundleContainerResult, RunBundleContainerOptions } from './types.js';
+
+const containerName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Runs a bundle's invocation image in the hardened configuration and hands it its secrets
+ * through stdin only, so that no value is part of the container config (`docker inspect`) or
+ * touches the host disk. The container is always removed afterwards.
+ */
+export async function runBundleContainer(docker: Docker, options: RunBundleContainerOptions): Promise<BundleContainerResult> {
+  validateRunOptions(options);
+  throwIfAborted(options.signal, options.name);
+  const container = await createBundleContainer(docker, options);
+  try {
+    return await attachStartAndWait(container, docker, options);
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+function validateRunOptions(options: RunBundleContainerOptions): void {
+  if (!isImageId(options.image)) parseDigestReference(options.image);
+  if (!containerName.test(options.name)) {
+    throw new RuntimeError('invalid-run-options', `Container name ${JSON.stringify(options.name)} is not valid: use letters, digits, ".", "_" and "-".`);
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (!envName.test(name) || value.includes('\0')) {
+      throw new RuntimeError('invalid-run-options', `Environment variable ${JSON.stringify(name)} is not valid: use letters, digits and underscores, and no NUL bytes in the value.`);
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, name: string): void {
+  if (signal?.aborted) throw new RuntimeError('run-aborted', `Run ${name} was cancelled before its container finished.`);
+}
+
+async function createBundleContainer(docker: Docker, options: RunBundleContainerOptions): Promise<Docker.Container> {
+  const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
+  try {
+    return await docker.createContainer({
+      name: options.name,
+      Image: options.image,
+      // Whatever USER the image declares, the bundle runs as the unprivileged bundle user.
+      User: bundleUser,
+      Env: Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
+      Labels: options.labels ?? {},
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      HostConfig: hardenedHostConfig({
+        allowDockerSocket: options.allowDockerSocket,
+        dockerSocketGid,
+        network: options.network,
+        memoryBytes: options.memoryBytes,
+        pidsLimit: options.pidsLimit,
+      }),
+    });
+  } catch (error) {
+    if (httpStatus(error) === 404) {
+      throw new RuntimeError('image-missing', `Image ${options.image} is not on this Docker host: pull it by digest first.`, { cause: error });
+    }
+    if (httpStatus(error) === 409) {
+      throw new RuntimeError('invalid-run-options', `A container named ${options.name} already exists: use a new run id.`, { cause: error });
+    }
+    throw new RuntimeError('docker-engine', `Creating the bundle container failed: ${engineMessage(error)}`, { cause: error });
+  }
+}
+
+function sink(callback: ((chunk: Buffer) => void) | undefined): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        callback?.(chunk);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+}
+
+async function attachStartAndWait(
+  container: Docker.Container,
+  docker: Docker,
+  options: RunBundleContainerOptions,
+): Promise<BundleContainerResult> {
+  // Attaching before start is the only way to see the first bytes and to own stdin.
+  const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream & { destroy(): void };
+  const streamClosed = new Promise<void>((resolve) => {
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    // A bundle that exits without reading stdin breaks the pipe: that is its own failure.
+    stream.on('error', () => resolve());
+  });
+  docker.modem.demuxStream(stream, sink(options.onStdout), sink(options.onStderr));
+
+  let aborted = false;
+  const abort = (): void => {
+    aborted = true;
+    container.kill().catch(() => undefined);
+  };
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    try {
+      await container.start();
+    } catch (error) {
+      throw new RuntimeError('docker-engine', `Starting the bundle container failed: ${engineMessage(error)}`, { cause: error });
+    }
+    options.onStarted?.(container.id);
+    if (options.signal?.aborted) abort();
+    stream.write(options.stdinPayload);
+    stream.end();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    await streamClosed;
+    if (aborted) throw new RuntimeError('run-aborted', `Run ${options.name} was cancelled before its container finished.`);
+    return { exitCode: StatusCode, containerId: container.id };
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    stream.destroy();
+  }
+}

@@ -1,0 +1,138 @@
+import type { Readable } from 'node:stream';
+
+export interface ConnectDockerOptions {
+  /** Unix socket of the Docker Engine; defaults to /var/run/docker.sock. */
+  socketPath?: string;
+}
+
+/** One JSON message of a build, pull, push or import progress stream. */
+export interface DockerStreamMessage {
+  stream?: string;
+  status?: string;
+  progress?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { code?: number; message?: string };
+  aux?: { ID?: string; Digest?: string; Tag?: string; Size?: number };
+  [key: string]: unknown;
+}
+
+export type DockerStreamListener = (message: DockerStreamMessage) => void;
+
+/** A regular file of a bundle directory, as it travels from the CLI to the builder. */
+export interface BundleFile {
+  /** Relative POSIX path, without `.` or `..` segments. */
+  path: string;
+  /** 0o644 or 0o755: only the executable bit of the original survives. */
+  mode: number;
+  content: Buffer;
+}
+
+export interface PackBundleContextOptions {
+  /** Upper bound for the summed size of all file contents. */
+  maxBytes: number;
+}
+
+export interface UnpackBundleContextOptions {
+  /** Upper bound for the summed size of all file contents. */
+  maxBytes: number;
+  /** Upper bound for the number of archive entries, directories included. */
+  maxEntries: number;
+}
+
+export interface AssembleBuildContextInput {
+  files: readonly BundleFile[];
+  dockerfile: string;
+  runScript: string | Buffer;
+}
+
+export interface BuildImageOptions {
+  tag?: string;
+  labels?: Record<string, string>;
+  onMessage?: DockerStreamListener;
+}
+
+export interface BusyboxBaseImageOptions {
+  /** Repository and tag, e.g. `lading-base:busybox`. */
+  tag: string;
+  /** Defaults to /bin/busybox (Debian's busybox-static). */
+  busyboxPath?: string;
+}
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress?: string;
+}
+
+export interface PullImageOptions {
+  auth?: RegistryAuth;
+  onMessage?: DockerStreamListener;
+}
+
+export interface PulledImage {
+  /** Local image id (`sha256:` of the image config). */
+  id: string;
+  /** The digest reference that was asked for and verified. */
+  reference: string;
+}
+
+export interface DigestReference {
+  repository: string;
+  digest: string;
+}
+
+export interface HardenedHostConfigOptions {
+  allowDockerSocket?: boolean;
+  /** Group owning the Docker socket, added to the bundle user only when the socket is allowed. */
+  dockerSocketGid?: number;
+  dockerSocketPath?: string;
+  network?: string;
+  memoryBytes?: number;
+  pidsLimit?: number;
+}
+
+export interface RunBundleContainerOptions {
+  /** Digest reference (`repo@sha256:…`) or local image id (`sha256:…`); tags are refused. */
+  image: string;
+  name: string;
+  /** Secrets and parameters for the run script; it is never part of the container config. */
+  stdinPayload: Buffer;
+  labels?: Record<string, string>;
+  /** Non-secret settings only: they are visible in `docker inspect`. */
+  env?: Record<string, string>;
+  allowDockerSocket?: boolean;
+  network?: string;
+  memoryBytes?: number;
+  pidsLimit?: number;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Called once the container is started, with its id. */
+  onStarted?: (containerId: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface BundleContainerResult {
+  exitCode: number;
+  containerId: string;
+}
+
+export interface StdinPayloadInput {
+  action: string;
+  /** Hex string that marks output frames on stdout. */
+  nonce: string;
+  env?: Record<string, Buffer | string>;
+  /** Absolute path inside the container → content. */
+  files?: Record<string, Buffer | string>;
+}
+
+export interface OutputFrameParserOptions {
+  /** A frame longer than this is dropped and reported as malformed; defaults to 16 MiB. */
+  maxFrameBytes?: number;
+  /** Called for a line that carries the nonce but is not a valid frame; the line is dropped. */
+  onMalformed?: (reason: string) => void;
+}
+
+export type OutputListener = (name: string, value: Buffer) => void;
+
+export type BuildContext = Readable;
