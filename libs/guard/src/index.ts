@@ -1,0 +1,25 @@
+export { TagLedger } from './tag-ledger.js';
+export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
+export { principalFromBasicAuth, principalFromHeader, forceHeader, type PrincipalFrom } from './principal.js';
+export {
+  TagConflictError,
+  TagDeleteRefusedError,
+  ForceNotAllowedError,
+  TagNotFoundError,
+  TagLedgerBusyError,
+} from './errors.js';
+export { tagAuditEntrySchema, type TagAuditEntry } from './tag-audit.js';
+export { ledgerEntrySchema } from './ledger-entry.js';
+export { tagKey, parseTagKey } from './tag-key.js';
+export { knownManifestMediaTypes } from './manifest-body.js';
+export type {
+  LedgerEntry,
+  TagUpstream,
+  TagDeleteUpstream,
+  WriteTagRequest,
+  WriteTagResult,
+  WriteTagOutcome,
+  DeleteTagRequest,
+  DeleteTagResult,
+  TagLedgerOptions,
+} from './types.js';

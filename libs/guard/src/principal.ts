@@ -1,0 +1,46 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+
+/** Returns who is asking, or undefined to answer 401 with a Basic challenge. */
+export type PrincipalFrom = (req: Request) => string | undefined;
+
+/** Header a client sets to ask for a forced overwrite; honoured only for force principals. */
+export const forceHeader = 'x-lading-force';
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The principal is the Basic-auth user name, checked against `users` (name → password).
+ * Without credentials the request runs as `anonymous` when given, otherwise it is challenged;
+ * wrong credentials are always challenged.
+ */
+export function principalFromBasicAuth(users: Record<string, string>, anonymous?: string): PrincipalFrom {
+  return (req) => {
+    const header = req.headers.authorization;
+    if (!header) return anonymous;
+    const [scheme, encoded] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'basic' || !encoded) return undefined;
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const name = decoded.slice(0, colon);
+    const expected = Object.hasOwn(users, name) ? users[name] : undefined;
+    return expected !== undefined && sameSecret(decoded.slice(colon + 1), expected) ? name : undefined;
+  };
+}
+
+/**
+ * The principal is the value of `header`, set by an authenticating proxy in front of the guard.
+ * Only use it when clients cannot reach the guard without passing that proxy.
+ */
+export function principalFromHeader(header: string, anonymous = 'anonymous'): PrincipalFrom {
+  const name = header.toLowerCase();
+  return (req) => {
+    const value = req.headers[name];
+    return typeof value === 'string' && value.length > 0 ? value : anonymous;
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { digestSchema, streams } from '@lading/contracts';
+import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+
+/** One forced overwrite or delete of a tag. `newDigest` is null when the tag was deleted. */
+export const tagAuditEntrySchema = z.object({
+  at: z.string(),
+  principal: z.string(),
+  repository: z.string(),
+  tag: z.string(),
+  oldDigest: digestSchema,
+  newDigest: digestSchema.nullable(),
+});
+export type TagAuditEntry = z.infer<typeof tagAuditEntrySchema>;
+
+const auditStream = streams.tagAudit;
+const auditSubject = streams.tagAudit.subjects[0];
+
+export async function ensureTagAuditStream(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.info(auditStream.name);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError)) throw error;
+    try {
+      await jsm.streams.add({ name: auditStream.name, subjects: [...auditStream.subjects] });
+    } catch (raced) {
+      // Another replica created it between our look-up and our add.
+      await jsm.streams.info(auditStream.name).catch(() => Promise.reject(raced));
+    }
+  }
+}
+
+export async function appendTagAudit(js: JetStreamClient, entry: TagAuditEntry): Promise<void> {
+  await js.publish(auditSubject, JSON.stringify(tagAuditEntrySchema.parse(entry)));
+}
+
+export async function readTagAudit(jsm: JetStreamManager): Promise<TagAuditEntry[]> {
+  const info = await jsm.streams.info(auditStream.name);
+  const entries: TagAuditEntry[] = [];
+  if (info.state.messages === 0) return entries;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const message = await jsm.streams.getMessage(auditStream.name, { seq }).catch(() => null);
+    if (message) entries.push(tagAuditEntrySchema.parse(message.json()));
+  }
+  return entries;
+}

@@ -1,0 +1,83 @@
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { Request } from 'express';
+
+/** Hop-by-hop headers never cross a proxy (RFC 9110 §7.6.1). */
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !hopByHop.has(name)) kept[name] = value;
+  }
+  return kept;
+}
+
+export interface UpstreamLinkOptions {
+  upstreamUrl: string;
+  publicUrl?: string;
+  upstreamAuth?: { username: string; password: string };
+}
+
+/** How the guard reaches the upstream registry and how upstream URLs are shown to clients. */
+export class UpstreamLink {
+  readonly origin: URL;
+  readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly credentials: string | undefined;
+
+  constructor(private readonly options: UpstreamLinkOptions) {
+    this.origin = new URL(options.upstreamUrl);
+    if (this.origin.protocol !== 'http:') {
+      throw new Error(`upstream ${options.upstreamUrl} must be an http:// URL; terminate TLS in front of the registry`);
+    }
+    const auth = options.upstreamAuth;
+    this.credentials = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
+  }
+
+  /**
+   * With its own upstream credentials the guard authenticates every request itself; without
+   * them the client's Authorization header travels on so upstream challenges reach the client.
+   */
+  authorizationFor(req: Request): string | undefined {
+    return this.credentials ?? req.headers.authorization;
+  }
+
+  requestOptions(method: string, path: string, headers: OutgoingHttpHeaders, req: Request): http.RequestOptions {
+    const authorization = this.authorizationFor(req);
+    const sent: OutgoingHttpHeaders = { ...headers, host: this.origin.host };
+    if (authorization) sent.authorization = authorization;
+    else delete sent.authorization;
+    return { host: this.origin.hostname, port: this.origin.port || 80, method, path, headers: sent, agent: this.agent };
+  }
+
+  publicOrigin(req: Request): string {
+    return (this.options.publicUrl ?? `${req.protocol}://${req.headers.host ?? ''}`).replace(/\/$/, '');
+  }
+
+  /** Upload and manifest locations must send the client back to the guard, not around it. */
+  rewriteLocation(location: string, req: Request): string {
+    const resolved = new URL(location, this.origin);
+    if (resolved.origin !== this.origin.origin) return location;
+    return `${this.publicOrigin(req)}${resolved.pathname}${resolved.search}`;
+  }
+
+  responseHeaders(headers: IncomingHttpHeaders, req: Request): OutgoingHttpHeaders {
+    const sent = endToEnd(headers);
+    if (typeof headers.location === 'string') sent.location = this.rewriteLocation(headers.location, req);
+    if (this.credentials) delete sent['www-authenticate'];
+    return sent;
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

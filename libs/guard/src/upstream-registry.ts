@@ -1,0 +1,79 @@
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { Request } from 'express';
+import type { UpstreamLink } from './upstream-link.js';
+import { knownManifestMediaTypes } from './manifest-body.js';
+
+export interface UpstreamAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The upstream refused a write; the guard relays its answer to the client as is. */
+export class UpstreamRefusedError extends Error {
+  override readonly name = 'UpstreamRefusedError';
+  constructor(readonly answer: UpstreamAnswer) {
+    super(`the upstream registry answered ${answer.status}`);
+  }
+}
+
+/** Small, buffered calls the guard makes itself while deciding a tag (manifests only, never blobs). */
+export class UpstreamRegistry {
+  constructor(private readonly link: UpstreamLink) {}
+
+  async headTag(req: Request, repository: string, tag: string): Promise<string | undefined> {
+    const answer = await this.call(req, 'HEAD', `/v2/${repository}/manifests/${tag}`, {
+      accept: knownManifestMediaTypes.join(', '),
+    });
+    if (answer.status === 404) return undefined;
+    const digest = answer.headers['docker-content-digest'];
+    if (answer.status === 200 && typeof digest === 'string') return digest;
+    throw new UpstreamRefusedError(answer);
+  }
+
+  async putManifest(
+    req: Request,
+    repository: string,
+    reference: string,
+    body: Buffer,
+    mediaType: string,
+    signal?: AbortSignal,
+  ): Promise<UpstreamAnswer> {
+    const answer = await this.call(
+      req,
+      'PUT',
+      `/v2/${repository}/manifests/${reference}`,
+      { 'content-type': mediaType, 'content-length': body.length },
+      body,
+      signal,
+    );
+    if (answer.status >= 300) throw new UpstreamRefusedError(answer);
+    return answer;
+  }
+
+  async deleteManifest(req: Request, repository: string, reference: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
+    const answer = await this.call(req, 'DELETE', `/v2/${repository}/manifests/${reference}`, {}, undefined, signal);
+    if (answer.status >= 300) throw new UpstreamRefusedError(answer);
+    return answer;
+  }
+
+  private call(
+    req: Request,
+    method: string,
+    path: string,
+    headers: OutgoingHttpHeaders,
+    body?: Buffer,
+    signal?: AbortSignal,
+  ): Promise<UpstreamAnswer> {
+    return new Promise((resolve, reject) => {
+      const outgoing = http.request({ ...this.link.requestOptions(method, path, headers, req), signal }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: Buffer.concat(chunks) }));
+        incoming.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
