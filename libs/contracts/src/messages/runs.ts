@@ -36,6 +36,10 @@ export const runStateSchema = z.object({
   credentialSets: z.array(setKeySchema),
   parameterSets: z.array(setKeySchema),
   sensitiveParameterSecrets: z.record(z.string(), z.string()).default({}),
+  /** The bundle's credentials that apply to this action; the broker resolves exactly these. */
+  wantedCredentials: z.array(z.object({ name: z.string(), required: z.boolean() })).default([]),
+  /** The bundle's parameters that apply to this action, resolved from the run's parameter sets. */
+  wantedParameters: z.array(z.string()).default([]),
   bundleReference: z.string(),
   claim: z.record(z.string(), z.unknown()),
   result: z.record(z.string(), z.unknown()).optional(),

@@ -1,0 +1,12 @@
+import type { LeaseRefusalCode } from './types.js';
+
+/** Why a lease was not granted; the message names runs, sets and entries, never values. */
+export class LeaseRefusedError extends Error {
+  constructor(
+    readonly code: LeaseRefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LeaseRefusedError';
+  }
+}
