@@ -1,0 +1,112 @@
+import { canonicalJson } from './canonical-json.js';
+import { sha256Digest } from './digest.js';
+import { OciError } from './errors.js';
+import { CnabAnnotations, isIndexMediaType, MediaTypes } from './media-types.js';
+import { parseManifestDocument } from './manifest-document.js';
+import type { RegistryClient } from './registry-client.js';
+import type { BundleIndex, Descriptor, ManifestHead, PrepareBundleOptions, PulledBundle } from './types.js';
+
+const defaultRuntimeVersion = 'v1.2.0';
+
+/**
+ * Stores bundle.json (canonical JSON) as the config blob of a CNAB config manifest, by digest, and
+ * builds the CNAB-in-OCI index that names it and the invocation image. Writes no tag: the caller
+ * tags the returned index with putManifest (the registry-guard does, through its ledger).
+ */
+export async function prepareBundleIndex(
+  client: RegistryClient,
+  repository: string,
+  bundle: Record<string, unknown>,
+  invocationImage: ManifestHead,
+  options: PrepareBundleOptions = {},
+): Promise<BundleIndex> {
+  const present = await client.headManifest(repository, invocationImage.digest);
+  if (!present) {
+    throw new OciError(
+      `Invocation image ${invocationImage.digest} is not in ${client.registry}/${repository}; push or copy it there before publishing the bundle.`,
+      { registry: client.registry, repository, code: 'INVOCATION_IMAGE_MISSING' },
+    );
+  }
+  const config = Buffer.from(canonicalJson(bundle));
+  const configDigest = sha256Digest(config);
+  if (!(await client.hasBlob(repository, configDigest))) {
+    await client.uploadBlob(repository, config, { digest: configDigest, size: config.length });
+  }
+  const configManifest = Buffer.from(
+    canonicalJson({
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.cnabConfig, digest: configDigest, size: config.length },
+      layers: [],
+    }),
+  );
+  const configManifestDigest = await client.putManifest(repository, sha256Digest(configManifest), MediaTypes.ociManifest, configManifest);
+  const configDescriptor: Descriptor = {
+    mediaType: MediaTypes.ociManifest,
+    digest: configManifestDigest,
+    size: configManifest.length,
+    annotations: { [CnabAnnotations.manifestType]: 'config' },
+  };
+  const runtimeVersion = options.runtimeVersion ?? (typeof bundle.schemaVersion === 'string' ? bundle.schemaVersion : defaultRuntimeVersion);
+  const index = Buffer.from(
+    canonicalJson({
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociIndex,
+      manifests: [
+        configDescriptor,
+        {
+          mediaType: present.mediaType || invocationImage.mediaType,
+          digest: invocationImage.digest,
+          size: present.size || invocationImage.size,
+          annotations: { [CnabAnnotations.manifestType]: 'invocation' },
+        },
+      ],
+      annotations: {
+        [CnabAnnotations.runtimeVersion]: runtimeVersion,
+        [CnabAnnotations.artifactType]: MediaTypes.cnabManifest,
+        ...(typeof bundle.name === 'string' ? { 'org.opencontainers.image.title': bundle.name } : {}),
+        ...(typeof bundle.version === 'string' ? { 'org.opencontainers.image.version': bundle.version } : {}),
+      },
+    }),
+  );
+  return { digest: sha256Digest(index), mediaType: MediaTypes.ociIndex, body: index, configManifest: configDescriptor };
+}
+
+/** Reads a CNAB-in-OCI bundle by digest (or tag), verifying the index, config manifest, bundle.json and invocation image. */
+export async function pullBundle(client: RegistryClient, repository: string, reference: string): Promise<PulledBundle> {
+  const where = `${client.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+  const notBundle = (why: string) =>
+    new OciError(`${where} is not a CNAB bundle: ${why}.`, { registry: client.registry, repository, code: 'NOT_A_BUNDLE' });
+  const index = await client.getManifest(repository, reference);
+  const document = parseManifestDocument(index.body, where);
+  if (!isIndexMediaType(document.mediaType ?? index.mediaType) || !document.manifests) throw notBundle('it is not an image index');
+  const byType = (type: string) => document.manifests?.filter((entry) => entry.annotations?.[CnabAnnotations.manifestType] === type) ?? [];
+  const [configManifest, ...extraConfigs] = byType('config');
+  const [invocationImage] = byType('invocation');
+  if (!configManifest || extraConfigs.length > 0) throw notBundle('its index must name exactly one config manifest');
+  if (!invocationImage) throw notBundle('its index names no invocation image');
+
+  const config = await client.getManifest(repository, configManifest.digest);
+  const configDocument = parseManifestDocument(config.body, `${where} config manifest`);
+  if (configDocument.config?.mediaType !== MediaTypes.cnabConfig) throw notBundle(`its config manifest does not carry a ${MediaTypes.cnabConfig} blob`);
+  const bundleBytes = await client.getBlobBuffer(repository, configDocument.config.digest);
+  if (bundleBytes.length !== configDocument.config.size) throw notBundle('bundle.json does not have the size its descriptor announces');
+  let bundle: Record<string, unknown>;
+  try {
+    bundle = JSON.parse(bundleBytes.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw notBundle('bundle.json is not valid JSON');
+  }
+  const invocation = await client.headManifest(repository, invocationImage.digest);
+  if (!invocation) throw notBundle(`its invocation image ${invocationImage.digest} is missing from the repository`);
+  const declared = declaredInvocationDigests(bundle);
+  if (declared.length > 0 && !declared.includes(invocationImage.digest)) {
+    throw notBundle(`bundle.json names invocation image digest ${declared.join(', ')} but the index holds ${invocationImage.digest}`);
+  }
+  return { bundle, indexDigest: index.digest, invocationImage, configManifest };
+}
+
+function declaredInvocationDigests(bundle: Record<string, unknown>): string[] {
+  const images = Array.isArray(bundle.invocationImages) ? (bundle.invocationImages as { contentDigest?: unknown }[]) : [];
+  return images.map((image) => image.contentDigest).filter((digest): digest is string => typeof digest === 'string');
+}

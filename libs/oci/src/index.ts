@@ -1,0 +1,25 @@
+export { OciError, type OciErrorDetails } from './errors.js';
+export { parseReference, formatReference, isDigest, isRepository, isTag } from './reference.js';
+export { RegistryClient } from './registry-client.js';
+export { sha256Digest } from './digest.js';
+export { canonicalJson } from './canonical-json.js';
+export { MediaTypes, CnabAnnotations, isIndexMediaType } from './media-types.js';
+export { parseManifestDocument } from './manifest-document.js';
+export { pushDockerArchive } from './docker-archive.js';
+export { copyImage, copyBlob, type ImageSource } from './copy-image.js';
+export { prepareBundleIndex, pullBundle } from './cnab-bundle.js';
+export type {
+  ImageReference,
+  Descriptor,
+  RegistryCredentials,
+  RegistryClientOptions,
+  ManifestHead,
+  FetchedManifest,
+  BlobSource,
+  BlobUploadOptions,
+  UploadedBlob,
+  ManifestDocument,
+  BundleIndex,
+  PulledBundle,
+  PrepareBundleOptions,
+} from './types.js';

@@ -1,0 +1,104 @@
+import { parseChallenge } from './auth-challenge.js';
+import { OciError } from './errors.js';
+import type { RegistryCredentials } from './types.js';
+
+interface CachedToken {
+  readonly token: string;
+  readonly expiresAt: number;
+}
+
+const defaultTokenLifetimeSeconds = 60;
+// Renew a little early so a token does not expire between the check and the request.
+const renewalMarginMs = 10_000;
+
+/**
+ * Answers the registry's 401 challenges: Basic with the credentials, or Bearer tokens fetched from the
+ * challenge's realm and cached per scope until they expire.
+ */
+export class RegistryAuth {
+  private basicAccepted = false;
+  private readonly tokens = new Map<string, CachedToken>();
+
+  constructor(
+    private readonly registry: string,
+    private readonly credentials: RegistryCredentials | undefined,
+  ) {}
+
+  /** The Authorization header to send for a request needing `scope`, if one is known already. */
+  headerFor(scope: string): string | undefined {
+    const cached = this.tokens.get(scope);
+    if (cached && cached.expiresAt > Date.now()) return `Bearer ${cached.token}`;
+    if (this.basicAccepted && this.credentials) return this.basicHeader(this.credentials);
+    return undefined;
+  }
+
+  /** Handles a 401 answer; afterwards `headerFor(scope)` yields the header to retry with. */
+  async answer(challengeHeader: string | null, scope: string, repository: string | undefined): Promise<void> {
+    const challenge = challengeHeader ? parseChallenge(challengeHeader) : undefined;
+    const details = { registry: this.registry, repository, status: 401, code: 'UNAUTHORIZED' };
+    if (challenge?.scheme === 'basic') {
+      if (!this.credentials) {
+        throw new OciError(`Registry ${this.registry} needs a username and password; configure credentials for it.`, details);
+      }
+      this.basicAccepted = true;
+      return;
+    }
+    if (challenge?.scheme === 'bearer' && challenge.params.realm) {
+      const scopes = (challenge.params.scope ?? scope).split(' ').filter((item) => item.length > 0);
+      const token = await this.fetchToken(challenge.params.realm, challenge.params.service, scopes, repository);
+      this.tokens.set(scope, token);
+      return;
+    }
+    throw new OciError(
+      `Registry ${this.registry} refused the request with an authentication challenge Lading does not support (${challengeHeader ?? 'none'}).`,
+      details,
+    );
+  }
+
+  private async fetchToken(realm: string, service: string | undefined, scopes: string[], repository: string | undefined): Promise<CachedToken> {
+    const details = { registry: this.registry, repository, code: 'TOKEN_REFUSED' };
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw new OciError(`Registry ${this.registry} named an invalid token realm "${realm}".`, details);
+    }
+    if (service) url.searchParams.set('service', service);
+    for (const scope of scopes) url.searchParams.append('scope', scope);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.credentials) headers.authorization = this.basicHeader(this.credentials);
+    let response: Response;
+    try {
+      response = await fetch(url, { headers });
+    } catch (error) {
+      throw new OciError(`Could not reach the token service ${url.origin} of registry ${this.registry}: ${describeFetchFailure(error)}.`, details, {
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      const who = this.credentials ? `user "${this.credentials.username}"` : 'anonymous access';
+      throw new OciError(
+        `The token service of registry ${this.registry} refused ${who} for ${scopes.join(' ')} (HTTP ${response.status}); check the credentials and their rights.`,
+        { ...details, status: response.status },
+      );
+    }
+    const answer = (await response.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    const token = typeof answer.token === 'string' ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : undefined;
+    if (!token) throw new OciError(`The token service of registry ${this.registry} answered without a token.`, details);
+    const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : defaultTokenLifetimeSeconds;
+    return { token, expiresAt: Date.now() + lifetime * 1000 - renewalMarginMs };
+  }
+
+  private basicHeader(credentials: RegistryCredentials): string {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  }
+}
+
+/** undici hides the reason (ECONNREFUSED, ENOTFOUND…) in `cause`. */
+export function describeFetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,115 @@
+import { OciError } from './errors.js';
+import { describeFetchFailure, RegistryAuth } from './registry-auth.js';
+import type { RegistryClientOptions } from './types.js';
+
+export interface RegistryRequest {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** A path below the registry root (`/v2/...`) or an absolute URL the registry handed out (upload locations). */
+  readonly url: string;
+  readonly repository?: string;
+  /** Token scope(s) the request needs, space separated (`repository:demo/app:pull,push`). */
+  readonly scope: string;
+  /** What the request does, for errors: "fetching manifest demo/app:v1". */
+  readonly what: string;
+  readonly headers?: Record<string, string>;
+  /** A Buffer can be re-sent after an auth challenge; a stream cannot. */
+  readonly body?: Buffer | ReadableStream<Uint8Array>;
+  /** Statuses handed back to the caller; any other status becomes an OciError. */
+  readonly expect: readonly number[];
+}
+
+interface RegistryErrorBody {
+  errors?: { code?: string; message?: string; detail?: unknown }[];
+}
+
+const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+
+/** One registry's HTTP endpoint: base URL, authentication and uniform error reporting. */
+export class RegistryTransport {
+  readonly registry: string;
+  readonly baseUrl: string;
+  private readonly auth: RegistryAuth;
+
+  constructor(options: RegistryClientOptions) {
+    this.registry = options.registry;
+    const insecure = options.insecure ?? loopbackHost.test(options.registry);
+    this.baseUrl = `${insecure ? 'http' : 'https'}://${options.registry}`;
+    this.auth = new RegistryAuth(options.registry, options.credentials);
+  }
+
+  async send(request: RegistryRequest): Promise<Response> {
+    let response = await this.attempt(request);
+    if (response.status === 401 && !request.expect.includes(401)) {
+      await response.body?.cancel();
+      if (request.body !== undefined && !Buffer.isBuffer(request.body)) {
+        throw this.error(request, `the registry asked for authentication in the middle of a streamed upload`, 401, 'UNAUTHORIZED');
+      }
+      await this.auth.answer(response.headers.get('www-authenticate'), request.scope, request.repository);
+      response = await this.attempt(request);
+    }
+    if (request.expect.includes(response.status)) return response;
+    throw await this.failure(request, response);
+  }
+
+  resolve(url: string): string {
+    return new URL(url, this.baseUrl).toString();
+  }
+
+  error(request: Pick<RegistryRequest, 'what' | 'repository'>, why: string, status?: number, code?: string): OciError {
+    return new OciError(`${capitalize(request.what)} in registry ${this.registry} failed: ${why}.`, {
+      registry: this.registry,
+      repository: request.repository,
+      status,
+      code,
+    });
+  }
+
+  private async attempt(request: RegistryRequest): Promise<Response> {
+    // Registries answer HEAD/GET fresh; no-cache also keeps any intermediary from replaying a stale tag.
+    const headers: Record<string, string> = { 'cache-control': 'no-cache', ...request.headers };
+    const authorization = this.auth.headerFor(request.scope);
+    if (authorization) headers.authorization = authorization;
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
+    if (request.body !== undefined) {
+      init.body = request.body;
+      if (!Buffer.isBuffer(request.body)) {
+        init.duplex = 'half';
+        // With redirects allowed, fetch clones the request and so tees the stream: the unread branch
+        // would keep every byte of the upload in memory.
+        init.redirect = 'error';
+      }
+    }
+    try {
+      return await fetch(this.resolve(request.url), init);
+    } catch (error) {
+      if (error instanceof OciError) throw error;
+      // A stream body that failed (e.g. a digest check) surfaces as the fetch rejection's cause.
+      const cause = (error as { cause?: unknown }).cause;
+      if (cause instanceof OciError) throw cause;
+      throw this.error(request, `could not reach the registry (${describeFetchFailure(error)})`, undefined, 'UNREACHABLE');
+    }
+  }
+
+  private async failure(request: RegistryRequest, response: Response): Promise<OciError> {
+    let code: string | undefined;
+    let message: string | undefined;
+    if (request.method !== 'HEAD') {
+      const text = await response.text().catch(() => '');
+      try {
+        const first = (JSON.parse(text) as RegistryErrorBody).errors?.[0];
+        code = first?.code;
+        message = first?.message;
+      } catch {
+        // Not an OCI error body; the status alone has to do.
+      }
+    } else {
+      await response.body?.cancel();
+    }
+    const registryWords = code ? ` ${code}${message ? ` (${message})` : ''}` : '';
+    return this.error(request, `the registry answered HTTP ${response.status}${registryWords}`, response.status, code ?? `HTTP_${response.status}`);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
