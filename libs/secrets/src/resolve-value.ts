@@ -1,5 +1,5 @@
 import { open as openFile } from 'node:fs/promises';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { basename, isAbsolute, resolve as resolvePath } from 'node:path';
 import { splitCommandLine } from './argv.js';
 import { SourceError } from './errors.js';
 import { MAX_SOURCE_BYTES, runCommand } from './run-command.js';
@@ -64,8 +64,9 @@ export async function resolveValue(source: ValueSource | Record<string, unknown>
         });
         return stripOneTrailingNewline(out);
       } catch (error) {
-        // runCommand's messages hold the program name and exit status only.
-        throw fail(kind, `command ${(error as Error).message}`);
+        // runCommand's messages hold the exit status or errno only; only the program's base name is
+        // added, since later arguments may hold tokens.
+        throw fail(kind, `command ${basename(argv[0] as string)} ${(error as Error).message}`);
       }
     }
   }

@@ -16,38 +16,55 @@ export interface CommandOptions {
 export function runCommand(argv: string[], options: CommandOptions): Promise<Buffer> {
   const [file, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    // Its own process group, so a timeout also ends whatever the command started.
     const child = spawn(file, args, {
       shell: false,
+      detached: true,
       env: definedOnly(options.env),
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'ignore'],
-      windowsHide: true,
     });
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
     const chunks: Buffer[] = [];
     let size = 0;
-    let failure: string | undefined;
     const timer = setTimeout(() => {
-      failure = `it did not finish within ${options.timeoutMs} ms and was killed`;
-      child.kill('SIGKILL');
+      killGroup();
+      // Not waiting for the pipes to close: a grandchild could keep them open.
+      settle(() => reject(new Error(`did not finish within ${options.timeoutMs} ms and was killed`)));
     }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > MAX_SOURCE_BYTES) {
-        failure ??= `it printed more than ${MAX_SOURCE_BYTES} bytes and was killed`;
-        child.kill('SIGKILL');
+        killGroup();
+        settle(() => reject(new Error(`printed more than ${MAX_SOURCE_BYTES} bytes and was killed`)));
         return;
       }
       chunks.push(chunk);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new Error(error.code === 'ENOENT' ? `${file} was not found` : `${file} could not start (${error.code ?? 'unknown error'})`));
+      settle(() =>
+        reject(new Error(error.code === 'ENOENT' ? 'was not found' : `could not start (${error.code ?? 'unknown error'})`)),
+      );
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (failure) reject(new Error(failure));
-      else if (code !== 0) reject(new Error(`${file} exited with ${code === null ? `signal ${signal}` : `code ${code}`}`));
-      else resolve(Buffer.concat(chunks));
+      settle(() => {
+        if (code === 0) resolve(Buffer.concat(chunks));
+        else reject(new Error(`exited with ${code === null ? `signal ${signal}` : `code ${code}`}`));
+      });
     });
   });
 }

@@ -1,0 +1,83 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createRedactor, redactText } from '../src/index.js';
+
+async function throughRedactor(chunks: Buffer[], values: (Buffer | string)[], mask?: string): Promise<string> {
+  const out: Buffer[] = [];
+  const redactor = createRedactor(values, mask);
+  const done = new Promise<void>((resolve, reject) => {
+    redactor.on('data', (chunk: Buffer) => out.push(chunk));
+    redactor.on('end', resolve);
+    redactor.on('error', reject);
+  });
+  Readable.from(chunks, { objectMode: false }).pipe(redactor);
+  await done;
+  return Buffer.concat(out).toString();
+}
+
+function splitAt(text: string, ...cuts: number[]): Buffer[] {
+  const bytes = Buffer.from(text);
+  const points = [0, ...cuts, bytes.length];
+  return points.slice(1).map((end, i) => bytes.subarray(points[i], end));
+}
+
+const SECRET = 'hunter2-canary';
+
+describe('createRedactor', () => {
+  it('masks a value split at every possible chunk boundary', async () => {
+    const text = `before ${SECRET} after`;
+    for (let cut = 0; cut <= Buffer.byteLength(text); cut += 1) {
+      expect(await throughRedactor(splitAt(text, cut), [SECRET])).toBe('before ******* after');
+    }
+  });
+
+  it('masks a value split into single bytes and at every pair of boundaries', async () => {
+    const text = `x${SECRET}y${SECRET}`;
+    const bytes = Buffer.from(text);
+    expect(await throughRedactor([...bytes].map((b) => Buffer.from([b])), [SECRET])).toBe('x*******y*******');
+    for (let a = 1; a < bytes.length; a += 1) {
+      for (let b = a; b < bytes.length; b += 1) {
+        expect(await throughRedactor(splitAt(text, a, b), [SECRET])).toBe('x*******y*******');
+      }
+    }
+  });
+
+  it('masks several values, the longest first where they share a start', async () => {
+    const out = await throughRedactor(splitAt('key=abcdef, pin=abc, other=zz9y', 7, 20), ['abc', 'abcdef', Buffer.from('zz9y')], '[x]');
+    expect(out).toBe('key=[x], pin=[x], other=[x]');
+  });
+
+  it('masks the base64 form of a value, padded or not', async () => {
+    const encoded = Buffer.from(SECRET).toString('base64');
+    const out = await throughRedactor(splitAt(`auth: ${encoded} / ${encoded.replace(/=+$/, '')}.`, 10), [SECRET]);
+    expect(out).not.toContain(encoded.replace(/=+$/, ''));
+    expect(out).toBe('auth: ******* / *******.');
+  });
+
+  it('masks a value longer than every chunk', async () => {
+    const long = 'L'.repeat(50) + SECRET + 'M'.repeat(50);
+    const text = `start ${long} end`;
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+    expect(await throughRedactor(chunks, [long])).toBe('start ******* end');
+  });
+
+  it('masks values shorter than 4 bytes too, and ignores empty values', async () => {
+    expect(await throughRedactor(splitAt('pin 42 ok', 5), ['42', ''])).toBe('pin ******* ok');
+  });
+
+  it('passes text without secrets unchanged, however it is chunked', async () => {
+    const text = 'nothing secret here, just a log line\n'.repeat(20);
+    expect(await throughRedactor(splitAt(text, 3, 100, 101), [SECRET])).toBe(text);
+    expect(await throughRedactor([], [SECRET])).toBe('');
+  });
+});
+
+describe('redactText', () => {
+  it('masks every value and its base64 in a string', () => {
+    const text = `a ${SECRET} b ${Buffer.from(SECRET).toString('base64')} c ${SECRET}`;
+    expect(redactText(text, [SECRET])).toBe('a ******* b ******* c *******');
+    expect(redactText('héllo wörld', ['wörld'], '#')).toBe('héllo #');
+  });
+});
