@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { freePort, startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/index.js';
+import { pushTinyImage as pushTinySupport } from './support/tiny-image.js';
 
 let registry: TestRegistry;
 let client: RegistryClient;
@@ -18,22 +19,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function pushTinyImage(repository: string, marker: string) {
-  const layer = Buffer.from(`layer ${marker}`);
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256Digest(layer)] } }));
-  await client.uploadBlob(repository, layer);
-  await client.uploadBlob(repository, config);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: { mediaType: MediaTypes.ociConfig, digest: sha256Digest(config), size: config.length },
-      layers: [{ mediaType: MediaTypes.ociLayerTar, digest: sha256Digest(layer), size: layer.length }],
-    }),
-  );
-  const digest = await client.putManifest(repository, sha256Digest(manifest), MediaTypes.ociManifest, manifest);
-  return { digest, manifest, layer, config };
-}
+const pushTinyImage = (repository: string, marker: string) => pushTinySupport(client, repository, marker);
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
