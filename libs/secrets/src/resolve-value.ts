@@ -1,7 +1,7 @@
 import { open as openFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve as resolvePath } from 'node:path';
 import { splitCommandLine } from './argv.js';
-import { SourceError } from './errors.js';
+import { SecretStoreError, SourceError } from './errors.js';
 import { MAX_SOURCE_BYTES, runCommand } from './run-command.js';
 import type { ResolveContext, SourceKind, ValueSource } from './types.js';
 
@@ -41,8 +41,9 @@ export async function resolveValue(source: ValueSource | Record<string, unknown>
       try {
         value = await ctx.store.get(ref);
       } catch (error) {
-        // Store errors name the secret and the store, never a value: their message is safe.
-        throw fail(kind, (error as Error).message);
+        // A store's own errors name the secret and the store, never a value; anything else
+        // (a driver's error) is not trusted to be so careful.
+        throw fail(kind, error instanceof SecretStoreError ? error.message : `the secret store failed to read ${ref}`);
       }
       if (value === undefined) throw fail(kind, `secret ${ref} does not exist in the store`);
       return value;

@@ -34,7 +34,7 @@ export function sealingPublicKey(privateKey: KeyObject): string {
  * the same `context` (e.g. `lease:<runId>`): a box lifted into another purpose does not open.
  */
 export function seal(plaintext: Buffer, recipientPublicKey: string, context: string): SealedBox {
-  const recipientRaw = decodeRawPublicKey(recipientPublicKey, Error);
+  const recipientRaw = decodeRawPublicKey(recipientPublicKey);
   const ephemeral = generateKeyPairSync('x25519');
   const ephemeralRaw = rawPublicKey(ephemeral.publicKey);
   const key = deriveKey(ephemeral.privateKey, recipientRaw, ephemeralRaw, recipientRaw, context);
@@ -54,7 +54,7 @@ export function open(box: SealedBox, privateKey: KeyObject, context: string): Bu
   if (privateKey.asymmetricKeyType !== 'x25519' || privateKey.type !== 'private') {
     throw new SealError('Opening a sealed value needs an X25519 private key');
   }
-  const ephemeralRaw = decodeRawPublicKey(box.ephemeralPublicKey, SealError);
+  const ephemeralRaw = decodeRawPublicKey(box.ephemeralPublicKey);
   const nonce = Buffer.from(box.nonce, 'base64');
   const sealed = Buffer.from(box.ciphertext, 'base64');
   if (nonce.length !== NONCE_BYTES || sealed.length < TAG_BYTES) throw new SealError(REFUSAL);
@@ -119,10 +119,10 @@ function publicKeyFromRaw(raw: Buffer): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-function decodeRawPublicKey(base64: string, ErrorType: new (message: string) => Error): Buffer {
+function decodeRawPublicKey(base64: string): Buffer {
   const raw = Buffer.from(base64, 'base64');
   if (raw.length !== KEY_BYTES || raw.toString('base64') !== base64) {
-    throw new ErrorType('The public key must be a raw 32-byte X25519 key in base64');
+    throw new SealError('The public key must be a raw 32-byte X25519 key in base64');
   }
   return raw;
 }

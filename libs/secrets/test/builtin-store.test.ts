@@ -34,6 +34,14 @@ async function filesUnder(dir: string): Promise<string[]> {
   return found;
 }
 
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the records never reached the JetStream store directory');
+}
+
 function containsCanary(bytes: Uint8Array): boolean {
   const buffer = Buffer.from(bytes);
   const canary = Buffer.from(CANARY);
@@ -73,18 +81,16 @@ describe('BuiltinStore on a real nats-server', () => {
     const raw = await kv.get('disk-check');
     expect(raw?.value.length).toBeGreaterThan(0);
     expect(containsCanary(raw!.value)).toBe(false);
-    // Ask the server to write everything out before reading its files.
-    await nc.flush();
-    const files = await filesUnder(server.storeDir);
-    expect(files.length).toBeGreaterThan(0);
-    const withRecords = [];
-    for (const file of files) {
-      const bytes = await readFile(file);
-      expect(containsCanary(bytes), file).toBe(false);
-      if (bytes.includes(Buffer.from(oldCipher.keyId))) withRecords.push(file);
+    // The server writes message blocks asynchronously: wait until this record is on disk, so the
+    // search below covers the files that really hold the records.
+    const recordBytes = Buffer.from(raw!.value);
+    await waitUntil(async () => {
+      for (const file of await filesUnder(server.storeDir)) if ((await readFile(file)).includes(recordBytes)) return true;
+      return false;
+    });
+    for (const file of await filesUnder(server.storeDir)) {
+      expect(containsCanary(await readFile(file)), file).toBe(false);
     }
-    // The search covered the files that really hold the records.
-    expect(withRecords.length).toBeGreaterThan(0);
   });
 
   it('refuses a record copied under another name', async () => {
