@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startRegistry, type TestRegistry } from '@lading/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assembleBuildContext,
+  buildImage,
+  connectDocker,
+  encodeStdinPayload,
+  ensureDockerAvailable,
+  makeBusyboxBaseImage,
+  pullImageByDigest,
+  runBundleContainer,
+  type RunBundleContainerOptions,
+} from '../src/index.js';
+import { bundleDockerfile, containerExists, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
+import { probeRunScript } from './probe-run-script.js';
+
+const docker = connectDocker();
+const images = new Set<string>();
+const nonce = randomBytes(16).toString('hex');
+let registry: TestRegistry;
+let image: string;
+
+beforeAll(async () => {
+  await ensureDockerAvailable(docker);
+  registry = await startRegistry();
+  const baseTag = `${uniqueName('run-base')}:busybox`;
+  images.add(baseTag);
+  await makeBusyboxBaseImage(docker, { tag: baseTag });
+  const localTag = `${uniqueName('run-bundle')}:v1`;
+  images.add(localTag);
+  // Adversarial: the image asks to run as root; the runner must not let it.
+  const context = assembleBuildContext({ files: [], dockerfile: bundleDockerfile(baseTag, 'root'), runScript: probeRunScript });
+  await buildImage(docker, context, { tag: localTag, labels: {} });
+  image = await pushForDigest(docker, localTag, registry.host, uniqueName('run'), images);
+  images.add(image);
+  await pullImageByDigest(docker, image);
+});
+
+afterAll(async () => {
+  await removeImages(docker, [...images].reverse());
+  await registry?.stop();
+});
+
+interface Captured {
+  exitCode: number;
+  containerId: string;
+  stdout: string;
+  stderr: string;
+}
+
+async function runProbe(action: string, extra: Partial<RunBundleContainerOptions> = {}, files: Record<string, string> = {}): Promise<Captured> {
+  let stdout = '';
+  let stderr = '';
+  const result = await runBundleContainer(docker, {
+    image,
+    name: uniqueName(action),
+    stdinPayload: encodeStdinPayload({ action, nonce, files }),
+    labels: { 'sh.lading.test': 'run-container' },
+    onStdout: (chunk) => (stdout += chunk.toString()),
+    onStderr: (chunk) => (stderr += chunk.toString()),
+    ...extra,
+  });
+  return { ...result, stdout, stderr };
+}
+
+describe('runBundleContainer enforces the hardened configuration whatever the image says', () => {
+  it('runs as 65532:65532 although the Dockerfile says USER root', async () => {
+    expect((await docker.getImage(image).inspect()).Config.User).toBe('root');
+    const result = await runProbe('whoami');
+    expect(result).toMatchObject({ exitCode: 0, stdout: '65532\n65532\n' });
+  });
+
+  it('drops every capability and sets no-new-privileges', async () => {
+    const { stdout } = await runProbe('privileges');
+    expect(stdout).toContain('CapPrm:\t0000000000000000');
+    expect(stdout).toContain('CapEff:\t0000000000000000');
+    expect(stdout).toContain('NoNewPrivs:\t1');
+  });
+
+  it('mounts the root filesystem read-only, hides the Docker socket, separates stderr and returns the exit code', async () => {
+    const result = await runProbe('filesystem');
+    expect(result).toMatchObject({ exitCode: 7, stdout: 'rootfs=readonly\nsocket=absent\n', stderr: 'to-stderr\n' });
+  });
+
+  it('mounts the Docker socket only when the operator allows it', async () => {
+    const result = await runProbe('filesystem', { allowDockerSocket: true });
+    expect(result.stdout).toContain('socket=present');
+  });
+
+  it('removes the container after the run', async () => {
+    const { containerId } = await runProbe('whoami');
+    expect(await containerExists(docker, containerId)).toBe(false);
+  });
+
+  it('refuses a tag-only image reference before creating a container', async () => {
+    const name = uniqueName('tagged');
+    const failure = runProbe('whoami', { image: `${registry.host}/lading-test-app:v1`, name });
+    await expect(failure).rejects.toMatchObject({ code: 'invalid-reference' });
+    expect(await containerExists(docker, name)).toBe(false);
+  });
+
+  it('kills and removes the container when the run is aborted', async () => {
+    const controller = new AbortController();
+    let containerId = '';
+    const failure = runProbe('pause', {
+      signal: controller.signal,
+      onStarted: (id) => (containerId = id),
+      onStdout: (chunk) => {
+        if (chunk.toString().includes('PAUSED')) controller.abort();
+      },
+    });
+    await expect(failure).rejects.toMatchObject({ code: 'run-aborted' });
+    expect(containerId).not.toBe('');
+    expect(await containerExists(docker, containerId)).toBe(false);
+  });
+});
+
+async function filesContaining(root: string, needles: Buffer[]): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of await readdir(dir)) {
+      const path = join(dir, name);
+      const info = await lstat(path);
+      if (info.isDirectory()) await walk(path);
+      else if (info.isFile()) {
+        const content = await readFile(path);
+        if (needles.some((needle) => content.includes(needle))) found.push(path);
+      }
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+describe('secrets delivered through stdin (guarantee 1)', () => {
+  it('are readable inside, but absent from docker inspect, the writable layer and the container directory', async () => {
+    const canary = `lading-canary-${randomBytes(12).toString('hex')}`;
+    const needles = [Buffer.from(canary), Buffer.from(Buffer.from(canary).toString('base64'))];
+    let inspection: ReturnType<typeof inspectWhileRunning> | undefined;
+    let containerId = '';
+    let stdout = '';
+
+    const result = await runBundleContainer(docker, {
+      image,
+      name: uniqueName('canary'),
+      stdinPayload: encodeStdinPayload({ action: 'canary', nonce, files: { '/cnab/secrets/canary': canary } }),
+      labels: {},
+      onStarted: (id) => (containerId = id),
+      onStdout: (chunk) => {
+        stdout += chunk.toString();
+        // The script waits on a fifo after this marker until inspectWhileRunning releases it.
+        if (!inspection && stdout.includes('PAUSED\n')) inspection = inspectWhileRunning(containerId, needles);
+      },
+    });
+
+    expect(inspection).toBeDefined();
+    const { inspect, leaks, control } = await inspection!;
+    expect(control.length).toBeGreaterThan(0);
+    expect(inspect.State.Running).toBe(true);
+    for (const needle of needles) expect(JSON.stringify(inspect)).not.toContain(needle.toString());
+    expect(leaks).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(stdout).toBe(`mode=700 owner=65532:65532\nmode=644 owner=65532:65532\nPAUSED\ninside=${canary}\n`);
+  });
+});
+
+async function inspectWhileRunning(containerId: string, needles: Buffer[]) {
+  const container = docker.getContainer(containerId);
+  const inspect = await container.inspect();
+  const upperDir = (inspect.GraphDriver.Data as Record<string, string>).UpperDir!;
+  const containerDir = join('/var/lib/docker/containers', containerId);
+  const leaks = [...(await filesContaining(upperDir, needles)), ...(await filesContaining(containerDir, needles))];
+  // Control: the scan does read the engine's files for this container (its config names it).
+  const control = await filesContaining(containerDir, [Buffer.from(inspect.Name.slice(1))]);
+  const exec = await container.exec({ Cmd: ['sh', '-c', 'echo go > /tmp/release'], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.resume();
+  });
+  return { inspect, leaks, control };
+}
