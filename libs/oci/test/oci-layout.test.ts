@@ -1,0 +1,60 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistry, type TestRegistry } from '@lading/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportOciLayout, importOciLayout, prepareBundleIndex, pullBundle, RegistryClient } from '../src/index.js';
+import { pushTinyImage } from './support/tiny-image.js';
+
+let origin: TestRegistry;
+let destination: TestRegistry;
+let dir: string;
+
+beforeAll(async () => {
+  [origin, destination] = await Promise.all([startRegistry(), startRegistry()]);
+  dir = await mkdtemp(join(tmpdir(), 'lading-test-layout-'));
+});
+
+afterAll(async () => {
+  await Promise.all([origin?.stop(), destination?.stop()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('OCI image layout (air gap)', () => {
+  it('exports a bundle from one registry and publishes it into another with nothing fetched from the first', async () => {
+    const source = new RegistryClient({ registry: origin.host });
+    const invocation = await pushTinyImage(source, 'demo/app', 'airgap');
+    const bundle = { schemaVersion: 'v1.2.0', name: 'app', version: '1.0.0', invocationImages: [{ imageType: 'docker', image: 'x', contentDigest: invocation.digest }] };
+    const index = await prepareBundleIndex(source, 'demo/app', bundle, invocation);
+    await source.putManifest('demo/app', index.digest, index.mediaType, index.body);
+
+    const root = await exportOciLayout(source, 'demo/app', index.digest, dir);
+    expect(root).toEqual({ mediaType: index.mediaType, digest: index.digest, size: index.body.length });
+    await origin.stop();
+
+    const target = new RegistryClient({ registry: destination.host });
+    expect(await importOciLayout(dir, target, 'mirror/app')).toEqual([root]);
+    expect(await target.listTags('mirror/app')).toEqual([]);
+    const pulled = await pullBundle(target, 'mirror/app', index.digest);
+    expect(pulled.bundle).toEqual(bundle);
+    expect(pulled.invocationImage.digest).toBe(invocation.digest);
+  });
+
+  it('refuses a layout whose blob was tampered with and publishes nothing', async () => {
+    const tamperedDir = await mkdtemp(join(tmpdir(), 'lading-test-layout-tampered-'));
+    try {
+      await cp(dir, tamperedDir, { recursive: true });
+      const blobs = join(tamperedDir, 'blobs', 'sha256');
+      for (const name of await readdir(blobs)) {
+        if ((await readFile(join(blobs, name), 'utf8')).startsWith('layer ')) await writeFile(join(blobs, name), 'layer forged');
+      }
+      const target = new RegistryClient({ registry: destination.host });
+      await expect(importOciLayout(tamperedDir, target, 'mirror/tampered')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+      expect(await target.listTags('mirror/tampered')).toEqual([]);
+      const index = JSON.parse(await readFile(join(tamperedDir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+      expect(await target.headManifest('mirror/tampered', index.manifests[0].digest)).toBeUndefined();
+    } finally {
+      await rm(tamperedDir, { recursive: true, force: true });
+    }
+  });
+});
