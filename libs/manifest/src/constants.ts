@@ -1,0 +1,23 @@
+/** Where the runner mounts the tmpfs that file-delivered values are written to. */
+export const SECRETS_DIR = '/cnab/secrets';
+/** Where a bundle writes its outputs (CNAB requires /cnab/app/outputs). */
+export const OUTPUTS_DIR = '/cnab/app/outputs';
+export const APP_DIR = '/cnab/app';
+export const RUN_SCRIPT_PATH = '/cnab/app/run';
+/** uid:gid every bundle runs as; the runner enforces it whatever the image says. */
+export const RUNTIME_USER = '65532:65532';
+export const MANIFEST_FILE_NAME = 'lading.yaml';
+export const MANIFEST_SCHEMA_VERSION = '1.0.0';
+/** Key under bundle.json `custom` holding what Lading adds. */
+export const CUSTOM_EXTENSION_KEY = 'sh.lading';
+export const builtInActions = ['install', 'upgrade', 'uninstall'] as const;
+
+/**
+ * Layout of the Docker build context renderDockerfile expects: the bundle directory's files under
+ * `app/` and the generated run script as `run`.
+ */
+export const BUILD_CONTEXT_APP_DIR = 'app';
+export const BUILD_CONTEXT_RUN_SCRIPT = 'run';
+
+/** Exit status of the run script when its input or the requested action is wrong. */
+export const RUN_SCRIPT_USAGE_EXIT = 64;

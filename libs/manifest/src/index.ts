@@ -1,0 +1,42 @@
+export type {
+  Manifest,
+  ManifestCredential,
+  ManifestParameter,
+  ManifestOutput,
+  ManifestImage,
+  CustomAction,
+  ExecStep,
+  ExecFlag,
+  StepOutput,
+  TemplatePart,
+  TemplatedString,
+  ParameterType,
+  ParameterValue,
+  BuiltInAction,
+  ImageReference,
+  ResolvedImage,
+  ResolvedImages,
+} from './types.js';
+export {
+  SECRETS_DIR,
+  OUTPUTS_DIR,
+  APP_DIR,
+  RUN_SCRIPT_PATH,
+  RUNTIME_USER,
+  MANIFEST_FILE_NAME,
+  MANIFEST_SCHEMA_VERSION,
+  CUSTOM_EXTENSION_KEY,
+  BUILD_CONTEXT_APP_DIR,
+  BUILD_CONTEXT_RUN_SCRIPT,
+  RUN_SCRIPT_USAGE_EXIT,
+  builtInActions,
+} from './constants.js';
+export { ManifestError } from './errors.js';
+export { parseManifest } from './parse.js';
+export { parseImageReference, formatImageReference } from './image-reference.js';
+export { bundleTag } from './bundle-tag.js';
+export { toBundleJson } from './bundle-json.js';
+export { renderRunScript } from './run-script.js';
+export { renderDockerfile, type DockerfileOptions } from './dockerfile.js';
+export { scaffoldManifest, scaffoldFiles, type ScaffoldOptions } from './scaffold.js';
+export { shellQuote } from './shell.js';

@@ -1,0 +1,25 @@
+import type { Manifest, TemplatedString } from './types.js';
+
+/** One shell word holding `text` literally, whatever characters it has. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One shell word for a templated string. References expand at run time from the variable or file
+ * the value was delivered to; their text is never parsed by the shell again.
+ */
+export function shellWord(parts: TemplatedString, manifest: Manifest): string {
+  const pieces = parts.map((part) => {
+    if (part.kind === 'text') return part.text === '' ? '' : shellQuote(part.text);
+    const declared =
+      part.kind === 'parameter'
+        ? manifest.parameters.find((p) => p.name === part.name)
+        : manifest.credentials.find((c) => c.name === part.name);
+    if (declared === undefined) throw new Error(`The manifest refers to undeclared ${part.kind} "${part.name}"; parse it with parseManifest first.`);
+    if (declared.env !== undefined) return `"$${declared.env}"`;
+    return `"$(cat "$LADING_SECRETS_DIR/${declared.name}" 2>/dev/null)"`;
+  });
+  const word = pieces.join('');
+  return word === '' ? "''" : word;
+}
