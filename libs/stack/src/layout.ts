@@ -1,0 +1,37 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceRole } from '@lading/contracts';
+import { homeEnv } from './env-names.js';
+import type { NatsRole, StackPorts } from './types.js';
+
+export const defaultPorts: StackPorts = { nats: 4222, upstream: 5001, guard: 5000 };
+
+/** $LADING_HOME, else ~/.lading. */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env[homeEnv] || join(homedir(), '.lading');
+}
+
+/** Where every file of the embedded stack lives under its home directory. */
+export function stackPaths(home: string) {
+  return {
+    home,
+    stackFile: join(home, 'stack.json'),
+    secretsDir: join(home, 'secrets'),
+    passwordFile: (role: NatsRole) => join(home, 'secrets', `nats-${role}.password`),
+    natsDir: join(home, 'nats'),
+    natsConfig: join(home, 'nats', 'nats.conf'),
+    natsStore: join(home, 'nats', 'jetstream'),
+    registryDir: join(home, 'registry'),
+    registryConfig: join(home, 'registry', 'config.yml'),
+    registryData: join(home, 'registry', 'data'),
+    keysDir: join(home, 'keys'),
+    brokerKey: join(home, 'keys', 'broker.key'),
+    storeKey: join(home, 'keys', 'store.key'),
+    logsDir: join(home, 'logs'),
+    log: (name: string) => join(home, 'logs', `${name}.log`),
+    spansFile: (role: ServiceRole) => join(home, 'logs', `spans-${role}.jsonl`),
+    stateDir: (role: ServiceRole) => join(home, 'state', role),
+  };
+}
+
+export type StackPaths = ReturnType<typeof stackPaths>;

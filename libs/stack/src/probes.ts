@@ -1,0 +1,44 @@
+import { connect } from 'node:net';
+
+const pollInterval = 100;
+
+/** Calls `check` up to `attempts` times, 100 ms apart; true as soon as it holds, false if it never does. */
+export async function pollUntil(
+  check: () => boolean | Promise<boolean>,
+  attempts: number,
+  giveUp: () => boolean = () => false,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (await check()) return true;
+    if (giveUp()) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollInterval));
+  }
+  return false;
+}
+
+/** Whether something accepts TCP connections on the loopback port. */
+export function portAccepts(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether a GET of the URL answers 200 within a second. */
+export async function answersOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,279 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { subjects } from '@lading/contracts';
+import { freePort } from '@lading/testkit';
+import {
+  PortInUseError,
+  readStackFile,
+  stackPaths,
+  stackStatus,
+  startStack,
+  stopStack,
+  type StackPorts,
+  type StartStackOptions,
+} from '../src/index.js';
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
+const fakeServices = {
+  builder: fixture('fake-service'),
+  guard: fixture('fake-service'),
+  broker: fixture('fake-service'),
+  runner: fixture('fake-service'),
+};
+
+const homes: string[] = [];
+async function tempHome(): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), 'lading-stack-'));
+  homes.push(home);
+  return home;
+}
+
+async function freePorts(): Promise<StackPorts> {
+  return { nats: await freePort(), upstream: await freePort(), guard: await freePort() };
+}
+
+function mode(path: string): number {
+  return statSync(path).mode & 0o777;
+}
+
+/** Gone, or a zombie its parent (this test process) has not reaped yet. */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+afterAll(async () => {
+  for (const home of homes) {
+    // A home whose stack file a test corrupted on purpose has nothing to stop.
+    await stopStack({ home }).catch(() => undefined);
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+describe('a stack started, inspected and stopped', () => {
+  let home: string;
+  let ports: StackPorts;
+  let options: StartStackOptions;
+
+  beforeAll(async () => {
+    home = await tempHome();
+    ports = await freePorts();
+    options = { home, repoRoot, ports, services: fakeServices };
+  });
+
+  it('starts NATS, the upstream registry and four services that all become ready', async () => {
+    const result = await startStack(options);
+    expect(result.alreadyRunning).toBe(false);
+    expect(result.status.running).toBe(true);
+    expect(result.status.endpoints).toEqual({
+      nats: `nats://127.0.0.1:${ports.nats}`,
+      registry: `127.0.0.1:${ports.guard}`,
+      upstream: `http://127.0.0.1:${ports.upstream}`,
+    });
+    expect(result.status.services.map((service) => service.name).sort()).toEqual(
+      ['builder', 'nats-server', 'registry-guard', 'runner', 'secret-broker', 'upstream-registry'].sort(),
+    );
+    for (const service of result.status.services) {
+      expect(service, service.name).toMatchObject({ alive: true, healthy: true, ready: true });
+    }
+  });
+
+  it('reports the stack healthy through stackStatus', async () => {
+    const status = await stackStatus({ home });
+    expect(status.running).toBe(true);
+    expect(status.services.every((service) => service.healthy && service.ready)).toBe(true);
+    const upstream = await fetch(`http://127.0.0.1:${ports.upstream}/v2/`);
+    expect(upstream.status).toBe(200);
+  });
+
+  it('hands each service its own NATS user, state, spans file and role settings', () => {
+    const paths = stackPaths(home);
+    const envOf = (role: string) => JSON.parse(readFileSync(join(paths.stateDir(role as never), 'env.json'), 'utf8'));
+    const guard = envOf('guard');
+    expect(guard).toMatchObject({
+      LADING_NATS_URL: `nats://127.0.0.1:${ports.nats}`,
+      LADING_NATS_USER: 'guard',
+      LADING_NATS_PASSWORD_FILE: paths.passwordFile('guard'),
+      LADING_STATE_DIR: join(home, 'state', 'guard'),
+      LADING_SPANS_FILE: join(home, 'logs', 'spans-guard.jsonl'),
+      LADING_UPSTREAM_REGISTRY: `http://127.0.0.1:${ports.upstream}`,
+      LADING_GUARD_PORT: String(ports.guard),
+      LADING_FORCE_PRINCIPALS: 'cli',
+    });
+    expect(envOf('builder')).toMatchObject({ LADING_NATS_USER: 'builder', LADING_REGISTRY: `127.0.0.1:${ports.guard}` });
+    expect(envOf('runner')).toMatchObject({
+      LADING_NATS_USER: 'runner',
+      LADING_REGISTRY: `127.0.0.1:${ports.guard}`,
+      LADING_RUNNER_ID: 'runner-1',
+    });
+    expect(envOf('broker')).toMatchObject({
+      LADING_NATS_USER: 'broker',
+      LADING_BROKER_KEY_FILE: join(home, 'keys', 'broker.key'),
+      LADING_STORE_KEY_FILE: join(home, 'keys', 'store.key'),
+    });
+    const healthPorts = ['builder', 'guard', 'broker', 'runner'].map((role) => envOf(role).LADING_HTTP_PORT);
+    expect(new Set(healthPorts).size).toBe(4);
+  });
+
+  it('keeps the stack file, passwords and keys private', async () => {
+    const paths = stackPaths(home);
+    expect(mode(paths.stackFile)).toBe(0o600);
+    expect(mode(paths.secretsDir)).toBe(0o700);
+    expect(mode(paths.keysDir)).toBe(0o700);
+    expect(mode(paths.natsConfig)).toBe(0o600);
+    for (const role of ['builder', 'guard', 'broker', 'runner', 'cli'] as const) {
+      expect(mode(paths.passwordFile(role)), role).toBe(0o600);
+    }
+    const stack = await readStackFile(home);
+    expect(stack).toMatchObject({
+      natsUrl: `nats://127.0.0.1:${ports.nats}`,
+      frontDoor: `127.0.0.1:${ports.guard}`,
+      upstream: `http://127.0.0.1:${ports.upstream}`,
+      cli: { user: 'cli', passwordFile: paths.passwordFile('cli') },
+    });
+  });
+
+  it('lets the CLI user in with its password file, but not to the lease subject', async () => {
+    const stack = await readStackFile(home);
+    const password = readFileSync(stack!.cli.passwordFile, 'utf8').trim();
+    const cli = await connect({ servers: stack!.natsUrl, user: stack!.cli.user, pass: password });
+    try {
+      await expect(cli.request(subjects.broker.lease, 'please', { timeout: 5_000 })).rejects.toThrow(/permission/i);
+    } finally {
+      await cli.close();
+    }
+    await expect(connect({ servers: stack!.natsUrl, user: 'cli', pass: 'wrong' })).rejects.toThrow(/authoriz/i);
+  });
+
+  it('finds the running stack instead of starting a second one', async () => {
+    const before = await readStackFile(home);
+    const again = await startStack(options);
+    expect(again.alreadyRunning).toBe(true);
+    expect(again.message).toMatch(/already running/);
+    expect(again.status.running).toBe(true);
+    expect(await readStackFile(home)).toEqual(before);
+  });
+
+  it('stops every process and frees every port', async () => {
+    const stack = await readStackFile(home);
+    const result = await stopStack({ home });
+    expect(result).toEqual({ stopped: true, message: 'the stack is stopped', killed: [] });
+    for (const [name, entry] of Object.entries(stack!.processes)) expect(gone(entry.pid), name).toBe(true);
+    const healthPorts = Object.values(stack!.processes).flatMap((entry) => (entry.healthPort ? [entry.healthPort] : []));
+    for (const port of [ports.nats, ports.upstream, ports.guard, ...healthPorts]) expect(await portFree(port), String(port)).toBe(true);
+    expect(existsSync(stackPaths(home).stackFile)).toBe(false);
+    expect(await stackStatus({ home })).toEqual({ running: false, endpoints: null, services: [] });
+  });
+
+  it('says nothing is running when stopped twice', async () => {
+    expect(await stopStack({ home })).toEqual({ stopped: false, message: 'nothing is running', killed: [] });
+  });
+});
+
+describe('a stack that cannot start', () => {
+  let holder: Server;
+  let heldPort: number;
+
+  beforeAll(async () => {
+    heldPort = await freePort();
+    holder = createServer();
+    await new Promise<void>((done) => holder.listen(heldPort, '127.0.0.1', done));
+  });
+  afterAll(() => new Promise<void>((done) => holder.close(() => done())));
+
+  it('refuses a taken front-door port at once, naming the flag that changes it', async () => {
+    const home = await tempHome();
+    const ports = { ...(await freePorts()), guard: heldPort };
+    const attempt = startStack({ home, repoRoot, ports, services: fakeServices });
+    await expect(attempt).rejects.toBeInstanceOf(PortInUseError);
+    await expect(attempt).rejects.toThrow(
+      `port ${heldPort} (registry front door) is in use: stop what holds it or run \`lading up --guard-port N\``,
+    );
+    expect(existsSync(join(home, 'stack.json'))).toBe(false);
+    expect(existsSync(join(home, 'logs'))).toBe(false);
+  });
+
+  it('refuses a taken NATS port the same way', async () => {
+    const home = await tempHome();
+    const ports = { ...(await freePorts()), nats: heldPort };
+    await expect(startStack({ home, repoRoot, ports, services: fakeServices })).rejects.toThrow(
+      `port ${heldPort} (NATS) is in use: stop what holds it or run \`lading up --nats-port N\``,
+    );
+  });
+
+  it('names a service that dies at start, shows its log and stops what it started', async () => {
+    const home = await tempHome();
+    const ports = await freePorts();
+    const attempt = startStack({ home, repoRoot, ports, services: { ...fakeServices, runner: fixture('broken-service') } });
+    await expect(attempt).rejects.toThrow(/^runner did not start \(exited with code 3\).*disk is read-only/s);
+    expect(existsSync(join(home, 'stack.json'))).toBe(false);
+    for (const port of [ports.nats, ports.upstream, ports.guard]) expect(await portFree(port), String(port)).toBe(true);
+  });
+
+  it('rejects a missing service script before starting anything', async () => {
+    const home = await tempHome();
+    const services = { ...fakeServices, builder: join(home, 'nowhere.ts') };
+    await expect(startStack({ home, repoRoot, ports: await freePorts(), services })).rejects.toThrow(
+      /builder service script .*nowhere\.ts is missing/,
+    );
+    expect(existsSync(join(home, 'logs'))).toBe(false);
+  });
+
+  it('rejects a stack file it cannot read with one clear sentence', async () => {
+    const home = await tempHome();
+    await writeFile(join(home, 'stack.json'), '{"natsUrl": 1}');
+    await expect(readStackFile(home)).rejects.toThrow(/stack\.json is not a valid stack file: .*remove it/);
+    await expect(stackStatus({ home })).rejects.toThrow(/not a valid stack file/);
+  });
+});
+
+describe('a stack left behind', () => {
+  it('starts afresh over a stack file whose processes are gone', async () => {
+    const home = await tempHome();
+    const ports = await freePorts();
+    const dead = spawnSync('true').pid as number;
+    const stale = {
+      natsUrl: 'nats://127.0.0.1:1',
+      frontDoor: '127.0.0.1:1',
+      upstream: 'http://127.0.0.1:1',
+      cli: { user: 'cli', passwordFile: join(home, 'x') },
+      processes: { 'nats-server': { pid: dead, log: join(home, 'x.log') } },
+      startedAt: new Date(0).toISOString(),
+    };
+    await writeFile(join(home, 'stack.json'), JSON.stringify(stale));
+    expect((await stackStatus({ home })).running).toBe(false);
+    const result = await startStack({ home, repoRoot, ports, services: fakeServices });
+    expect(result.alreadyRunning).toBe(false);
+    expect(result.status.running).toBe(true);
+    await stopStack({ home });
+  });
+
+  it('kills a service that ignores SIGTERM', async () => {
+    const home = await tempHome();
+    const ports = await freePorts();
+    await startStack({ home, repoRoot, ports, services: { ...fakeServices, builder: fixture('stubborn-service') } });
+    const result = await stopStack({ home });
+    expect(result.stopped).toBe(true);
+    expect(result.killed).toEqual(['builder']);
+  });
+});
