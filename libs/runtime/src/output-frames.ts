@@ -30,7 +30,7 @@ export function createOutputFrameParser(nonce: string, onOutput: OutputListener,
     onOutput(name, Buffer.from(value, 'base64'));
   };
 
-  const process = (data: Buffer, push: (bytes: Buffer) => void): void => {
+  const scan = (data: Buffer, push: (bytes: Buffer) => void): void => {
     let position = 0;
     if (discarding) {
       const end = data.indexOf(newline);
@@ -73,7 +73,7 @@ export function createOutputFrameParser(nonce: string, onOutput: OutputListener,
       const incoming = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
       const data = pending.length > 0 ? Buffer.concat([pending, incoming]) : incoming;
       pending = Buffer.alloc(0);
-      process(data, (bytes) => this.push(bytes));
+      scan(data, (bytes) => this.push(bytes));
       done();
     },
     flush(done: TransformCallback) {

@@ -77,15 +77,16 @@ async function createBundleContainer(docker: Docker, options: RunBundleContainer
   }
 }
 
-function sink(callback: ((chunk: Buffer) => void) | undefined): Writable {
+/** Delivers demultiplexed output; a throwing callback is remembered and fails the run after cleanup. */
+function sink(callback: ((chunk: Buffer) => void) | undefined, onFailure: (error: unknown) => void): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       try {
         callback?.(chunk);
-        done();
       } catch (error) {
-        done(error as Error);
+        onFailure(error);
       }
+      done();
     },
   });
 }
@@ -103,7 +104,11 @@ async function attachStartAndWait(
     // A bundle that exits without reading stdin breaks the pipe: that is its own failure.
     stream.on('error', () => resolve());
   });
-  docker.modem.demuxStream(stream, sink(options.onStdout), sink(options.onStderr));
+  let callbackFailure: unknown;
+  const remember = (error: unknown): void => {
+    callbackFailure ??= error;
+  };
+  docker.modem.demuxStream(stream, sink(options.onStdout, remember), sink(options.onStderr, remember));
 
   let aborted = false;
   const abort = (): void => {
@@ -124,6 +129,7 @@ async function attachStartAndWait(
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     await streamClosed;
     if (aborted) throw new RuntimeError('run-aborted', `Run ${options.name} was cancelled before its container finished.`);
+    if (callbackFailure !== undefined) throw callbackFailure;
     return { exitCode: StatusCode, containerId: container.id };
   } finally {
     options.signal?.removeEventListener('abort', abort);

@@ -102,6 +102,23 @@ describe('runBundleContainer enforces the hardened configuration whatever the im
     expect(await containerExists(docker, name)).toBe(false);
   });
 
+  it('names the missing image when a digest reference was never pulled', async () => {
+    const absent = `${registry.host}/lading-test-never-pulled@sha256:${'1'.repeat(64)}`;
+    await expect(runProbe('whoami', { image: absent })).rejects.toThrow(`Image ${absent} is not on this Docker host: pull it by digest first.`);
+  });
+
+  it('fails the run with the error of a throwing output callback and still removes the container', async () => {
+    let containerId = '';
+    const failure = runProbe('whoami', {
+      onStarted: (id) => (containerId = id),
+      onStdout: () => {
+        throw new Error('log sink is full');
+      },
+    });
+    await expect(failure).rejects.toThrow('log sink is full');
+    expect(await containerExists(docker, containerId)).toBe(false);
+  });
+
   it('kills and removes the container when the run is aborted', async () => {
     const controller = new AbortController();
     let containerId = '';
