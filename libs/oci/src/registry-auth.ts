@@ -87,7 +87,8 @@ export class RegistryAuth {
     const token = typeof answer.token === 'string' ? answer.token : typeof answer.access_token === 'string' ? answer.access_token : undefined;
     if (!token) throw new OciError(`The token service of registry ${this.registry} answered without a token.`, details);
     const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : defaultTokenLifetimeSeconds;
-    return { token, expiresAt: Date.now() + lifetime * 1000 - renewalMarginMs };
+    // Short-lived tokens keep half their life rather than none, so a streamed upload can still use them.
+    return { token, expiresAt: Date.now() + Math.max(lifetime * 1000 - renewalMarginMs, (lifetime * 1000) / 2) };
   }
 
   private basicHeader(credentials: RegistryCredentials): string {

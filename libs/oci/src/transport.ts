@@ -106,7 +106,13 @@ export class RegistryTransport {
       await response.body?.cancel();
     }
     const registryWords = code ? ` ${code}${message ? ` (${message})` : ''}` : '';
-    return this.error(request, `the registry answered HTTP ${response.status}${registryWords}`, response.status, code ?? `HTTP_${response.status}`);
+    const advice = response.status === 401 || response.status === 403 ? '; check the credentials and their rights on this repository' : '';
+    return this.error(
+      request,
+      `the registry answered HTTP ${response.status}${registryWords}${advice}`,
+      response.status,
+      code ?? `HTTP_${response.status}`,
+    );
   }
 }
 
