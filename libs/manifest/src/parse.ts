@@ -251,6 +251,10 @@ function parseStepOutput(ctx: Context, scope: StepScope, item: Located): StepOut
     } catch {
       ctx.reader.fail(regex.at, regex.path, 'is not a valid regular expression');
     }
+    // The run script matches with grep -E: POSIX extended syntax, without JavaScript-only forms.
+    if (/\\d|\\D|\(\?/.test(pattern)) {
+      ctx.reader.fail(regex.at, regex.path, 'must be a POSIX extended regular expression: write [0-9] for \\d and leave out (?…) groups');
+    }
     if (pattern === '' || new RegExp(pattern).test('')) {
       ctx.reader.fail(regex.at, regex.path, 'must not match empty text; it would capture nothing useful');
     }

@@ -242,6 +242,11 @@ const invalid: [string, string, string][] = [
     'lading.yaml:11:29: install[0].exec.outputs[0].regex is not a valid regular expression',
   ],
   [
+    'a regex in JavaScript-only syntax',
+    `${head}outputs:\n  - { name: o }\ninstall:\n  - exec:\n      command: echo\n      outputs:\n        - { name: o, regex: 'port \\d+' }\n`,
+    'lading.yaml:11:29: install[0].exec.outputs[0].regex must be a POSIX extended regular expression: write [0-9] for \\d',
+  ],
+  [
     'a custom action without steps',
     `${head}customActions:\n  status: { modifies: false }\n${install}`,
     'lading.yaml:6:3: customActions.status has no steps; add a top-level "status:" list of steps',
