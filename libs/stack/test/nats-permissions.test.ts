@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { buckets, subjects } from '@lading/contracts';
+import { buckets, streams, subjects } from '@lading/contracts';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { natsRoles, renderNatsAuthorization, type NatsRole } from '../src/index.js';
 
@@ -45,6 +45,35 @@ describe('NATS permissions rendered for the stack', () => {
   it('refuses a lease request from the CLI at the server', async () => {
     const cli = await as('cli');
     await expect(cli.request(subjects.broker.lease, 'please', { timeout: 5_000 })).rejects.toThrow(/permission/i);
+  });
+
+  it.each(['builder', 'guard', 'broker', 'cli'] as const)('refuses a lease request from the %s user', async (role) => {
+    const nc = await as(role);
+    await expect(nc.request(subjects.broker.lease, 'please', { timeout: 5_000 })).rejects.toThrow(/permission/i);
+  });
+
+  it.each(['builder', 'guard', 'runner', 'cli'] as const)('does not let the %s user answer as the broker', async (role) => {
+    const nc = await as(role);
+    const sub = nc.subscribe('lading.broker.>');
+    await nc.flush();
+    expect(String(await sub.closed)).toMatch(/permission/i);
+  });
+
+  it('carries a run request from the CLI to the runner and its events back', async () => {
+    const runner = await as('runner');
+    const jsm = await jetstreamManager(runner);
+    await jsm.streams.add({ name: streams.runs.name, subjects: [...streams.runs.subjects] });
+    const cli = await as('cli');
+    const ack = await jetstream(cli).publish(subjects.runs.requested, 'run please');
+    expect(ack.stream).toBe(streams.runs.name);
+    await expect(jetstreamManager(cli, { timeout: 2_000 }).then((m) => m.streams.delete(streams.runs.name))).rejects.toThrow(
+      /permission/i,
+    );
+
+    const events = cli.subscribe(subjects.runs.events('r1'), { max: 1 });
+    await cli.flush();
+    runner.publish(subjects.runs.events('r1'), 'running');
+    for await (const event of events) expect(event.string()).toBe('running');
   });
 
   it('does not let the CLI listen on the broker subjects', async () => {
