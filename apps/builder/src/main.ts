@@ -1,0 +1,14 @@
+import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { runService } from '@lading/service-kit';
+import { serveBuild } from './build-endpoint.js';
+
+await runService({
+  role: 'builder',
+  version: '0.1.0',
+  description: 'Turns lading.yaml into bundle.json: images pinned by digest, invocation image built non-root and pushed by digest',
+  async start(context) {
+    const docker = connectDocker();
+    await ensureDockerAvailable(docker);
+    await serveBuild(context, docker);
+  },
+});

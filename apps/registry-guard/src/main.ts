@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createFrontDoor, principalFromBasicAuth, TagLedger } from '@lading/guard';
+import { RegistryClient } from '@lading/oci';
+import { runService } from '@lading/service-kit';
+import { servePublish } from './publish-endpoint.js';
+
+function readUsers(file: string | undefined): Record<string, string> {
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+}
+
+await runService({
+  role: 'guard',
+  version: '0.1.0',
+  description: 'The registry front door: every tag write goes through a race-free ledger; no overwrite without --force',
+  async start(context) {
+    const env = process.env;
+    const upstreamUrl = env.LADING_UPSTREAM_REGISTRY ?? 'http://127.0.0.1:5001';
+    const port = Number(env.LADING_GUARD_PORT ?? 5000);
+    const publicHost = env.LADING_GUARD_PUBLIC_HOST ?? `127.0.0.1:${port}`;
+    const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? 'cli').split(',').filter(Boolean);
+    const ledger = await TagLedger.open(context.nc, { forcePrincipals, instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined });
+    const upstream = new RegistryClient({ registry: new URL(upstreamUrl).host });
+
+    servePublish(context, { ledger, upstream, publicHost, principal: env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli' });
+
+    const app = createFrontDoor({
+      upstreamUrl,
+      ledger,
+      principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
+    });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(port, env.LADING_GUARD_HOST ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+      listening.once('error', reject);
+    });
+    context.logger.info('front door listening', { port, upstream: upstreamUrl });
+    context.onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  },
+});

@@ -1,0 +1,47 @@
+import { buckets, endpoints, subjects } from '@lading/contracts';
+import { executeRun } from '@lading/execution';
+import { RegistryClient } from '@lading/oci';
+import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { callEndpoint, openBucket, runService } from '@lading/service-kit';
+import { RunRecords } from '@lading/store';
+import { serveInstallationQueries } from './queries.js';
+import { consumeRunRequests } from './work-queue.js';
+
+await runService({
+  role: 'runner',
+  version: '0.1.0',
+  description: 'Runs bundle actions in hardened containers and keeps installations, runs, outputs and logs',
+  async start(context) {
+    const { nc, logger, counters } = context;
+    const env = process.env;
+    const docker = connectDocker();
+    await ensureDockerAvailable(docker);
+    const registry = new RegistryClient({ registry: env.LADING_REGISTRY ?? '127.0.0.1:5000' });
+    const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
+    const records = new RunRecords({
+      installations: await openBucket(nc, buckets.installations),
+      runs: await openBucket(nc, buckets.runs),
+      outputs: await openBucket(nc, buckets.outputs),
+      logs: await openBucket(nc, buckets.logs),
+    });
+    serveInstallationQueries(context, records);
+    await consumeRunRequests(context, async (request) => {
+      counters.increment('runs_started');
+      logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
+      const state = await executeRun(request, {
+        runnerId: env.LADING_RUNNER_ID ?? 'runner-1',
+        docker,
+        registry,
+        records,
+        requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
+        brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
+        storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
+        publishEvent: (event) => nc.publish(subjects.runs.events(event.runId), JSON.stringify(event)),
+        allowDockerSocket: (repository) => socketAllowed.has(repository),
+        log: (message, fields) => logger.info(message, fields),
+      });
+      counters.increment(state.status === 'succeeded' ? 'runs_succeeded' : 'runs_failed');
+      logger.info('run finished', { runId: request.runId, status: state.status, exitCode: state.exitCode });
+    });
+  },
+});

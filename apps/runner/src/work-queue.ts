@@ -1,0 +1,52 @@
+import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
+import { runRequestSchema, streams, type RunRequest } from '@lading/contracts';
+import { ensureStream, type ServiceContext } from '@lading/service-kit';
+
+const consumerName = 'runners';
+
+/**
+ * Takes run requests from the JetStream work queue, one at a time per runner process; every
+ * runner shares one durable consumer, so each request goes to exactly one runner. A request is
+ * acknowledged when its run has finished; while it runs the runner keeps telling JetStream it
+ * is still working on it.
+ */
+export async function consumeRunRequests(context: ServiceContext, execute: (request: RunRequest) => Promise<void>): Promise<void> {
+  const { nc, logger } = context;
+  await ensureStream(nc, streams.runs, true);
+  const manager = await jetstreamManager(nc);
+  await manager.consumers.add(streams.runs.name, {
+    durable_name: consumerName,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(60_000),
+    max_deliver: 3,
+  });
+  const consumer = await jetstream(nc).consumers.get(streams.runs.name, consumerName);
+  const messages = await consumer.consume({ max_messages: 1 });
+  context.onShutdown(() => messages.stop());
+
+  void (async () => {
+    for await (const message of messages) await handle(message);
+  })();
+
+  async function handle(message: JsMsg): Promise<void> {
+    let request: RunRequest;
+    try {
+      request = runRequestSchema.parse(message.json());
+    } catch {
+      logger.warn('dropped a malformed run request', { seq: message.seq });
+      message.term();
+      return;
+    }
+    const heartbeat = setInterval(() => message.working(), 10_000);
+    try {
+      await execute(request);
+      message.ack();
+    } catch (error) {
+      logger.error('run could not be recorded', { runId: request.runId, error: (error as Error).message });
+      message.nak();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { jetstream } from '@nats-io/jetstream';
+import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry } from '@lading/contracts';
+import { grantLease } from '@lading/leases';
+import { open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
+import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { RunRecords, SetStore } from '@lading/store';
+import type { KeyObject } from 'node:crypto';
+import { mapFailures } from './failures.js';
+
+export interface BrokerParts {
+  brokerKey: KeyObject;
+  store: SecretStore;
+}
+
+/** Registers every secret-broker endpoint on the service. */
+export async function startBroker(context: ServiceContext, parts: BrokerParts): Promise<void> {
+  const { nc, service, logger, counters } = context;
+  const js = jetstream(nc);
+  await ensureStream(nc, streams.leaseAudit);
+  const credentialSets = new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials');
+  const parameterSets = new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters');
+  const runs = new RunRecords({
+    installations: await openBucket(nc, buckets.installations),
+    runs: await openBucket(nc, buckets.runs),
+    outputs: await openBucket(nc, buckets.outputs),
+    logs: await openBucket(nc, buckets.logs),
+  });
+  const redemptions = await openBucket(nc, buckets.leases, { ttl: 24 * 60 * 60 * 1000 });
+  const publicKey = sealingPublicKey(parts.brokerKey);
+  const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
+
+  serve(service, endpoints.brokerPublicKey, async () => ({ publicKey }), logger);
+
+  serve(
+    service,
+    endpoints.secretsSet,
+    async ({ name, sealed }) => {
+      await parts.store.set(name, open(sealed, parts.brokerKey, sealingContexts.secretValue(name)));
+      logger.info('secret stored', { name });
+      return { name };
+    },
+    logger,
+  );
+  serve(service, endpoints.secretsList, async () => ({ names: (await parts.store.list()).filter((name) => !name.startsWith('run.')) }), logger);
+  serve(
+    service,
+    endpoints.secretsDelete,
+    async ({ name }) => {
+      if ((await parts.store.get(name)) === undefined) throw new ServiceFailure('not_found', `there is no secret named ${name}`);
+      await parts.store.delete(name);
+      return { name };
+    },
+    logger,
+  );
+
+  for (const [sets, calls] of [
+    [credentialSets, { apply: endpoints.credentialsApply, list: endpoints.credentialsList, show: endpoints.credentialsShow, delete: endpoints.credentialsDelete }],
+    [parameterSets, { apply: endpoints.parametersApply, list: endpoints.parametersList, show: endpoints.parametersShow, delete: endpoints.parametersDelete }],
+  ] as const) {
+    const noun = sets.kind === 'credentials' ? 'credential set' : 'parameter set';
+    serve(service, calls.apply, async ({ document }) => sets.apply(document), logger);
+    serve(service, calls.list, async ({ namespace }) => ({ items: await sets.list(namespace) }), logger);
+    serve(
+      service,
+      calls.show,
+      async (key) => {
+        const document = await sets.get(key);
+        if (!document) throw new ServiceFailure('not_found', `there is no ${noun} named ${key.name}: see \`lading ${sets.kind} list\``);
+        return { document };
+      },
+      logger,
+    );
+    serve(
+      service,
+      calls.delete,
+      async (key) => {
+        if (!(await sets.delete(key))) throw new ServiceFailure('not_found', `there is no ${noun} named ${key.name}`);
+        return key;
+      },
+      logger,
+    );
+  }
+
+  const audit = async (entry: LeaseAuditEntry) => {
+    await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
+    counters.increment(entry.granted ? 'leases_granted' : 'leases_refused');
+  };
+  serve(
+    service,
+    endpoints.lease,
+    async (request) =>
+      grantLease(request, { runs, credentialSets, parameterSets, store: parts.store, redemptions, env: process.env, audit }),
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.outputsStore,
+    async ({ runId, output, sealed }) => {
+      const secretName = runScopedSecretName(runId, 'output', output);
+      await parts.store.set(secretName, open(sealed, parts.brokerKey, sealingContexts.output(runId, output)));
+      return { secretName };
+    },
+    logger,
+  );
+}

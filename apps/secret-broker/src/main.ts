@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { runService } from '@lading/service-kit';
+import { startBroker } from './broker.js';
+import { loadOrCreateBrokerKey, loadOrCreateStoreCipher } from './keys.js';
+import { openSecretStore } from './secret-store-config.js';
+
+await runService({
+  role: 'broker',
+  version: '0.1.0',
+  description: 'Credential and parameter sets, secret stores, and sealed single-use leases for runners',
+  async start(context) {
+    const env = process.env;
+    const brokerKey = await loadOrCreateBrokerKey(env.LADING_BROKER_KEY_FILE ?? join(context.config.stateDir, 'broker.key'));
+    const cipher = await loadOrCreateStoreCipher(env.LADING_STORE_KEY_FILE ?? join(context.config.stateDir, 'store.key'));
+    const store = await openSecretStore(context.nc, cipher, env);
+    await startBroker(context, { brokerKey, store });
+  },
+});

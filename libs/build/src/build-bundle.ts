@@ -1,0 +1,72 @@
+import { validateBundle } from '@lading/cnab';
+import {
+  bundleTag,
+  formatImageReference,
+  MANIFEST_FILE_NAME,
+  ManifestError,
+  parseManifest,
+  renderDockerfile,
+  renderRunScript,
+  toBundleJson,
+} from '@lading/manifest';
+import { parseReference, pushDockerArchive } from '@lading/oci';
+import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
+import { resolveDigest, type PinnedImage } from './resolve-digest.js';
+import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
+
+/**
+ * lading.yaml → bundle.json: validates the manifest, pins every image to a digest from its
+ * registry, builds the invocation image (non-root, generated run script), pushes it by digest
+ * only, and returns a bundle.json that names images by digest alone.
+ */
+export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
+  const manifestFile = input.files.find((file) => file.path === MANIFEST_FILE_NAME);
+  if (!manifestFile) throw new BuildRefusedError(`the bundle directory has no ${MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
+  let manifest;
+  try {
+    manifest = parseManifest(manifestFile.content.toString('utf8'), MANIFEST_FILE_NAME);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new BuildRefusedError(error.message, 'invalid');
+    throw error;
+  }
+  const tag = bundleTag(manifest);
+  input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
+
+  const baseImage = await resolveDigest(manifest.baseImage, 'baseImage', input.registryFor);
+  input.log(`baseImage ${manifest.baseImage} → ${baseImage.reference}`);
+  const images: Record<string, PinnedImage> = {};
+  for (const [name, image] of Object.entries(manifest.images)) {
+    const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
+    images[name] = await resolveDigest(text, `images.${name}`, input.registryFor);
+    input.log(`images.${name} ${text} → ${images[name].reference}`);
+  }
+
+  const context = assembleBuildContext({
+    files: input.files,
+    dockerfile: renderDockerfile(manifest, { baseImageDigestRef: baseImage.reference }),
+    runScript: renderRunScript(manifest),
+  });
+  let imageId;
+  try {
+    imageId = await buildImage(input.docker, context, {
+      labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version },
+    });
+  } catch (error) {
+    throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}`, 'failed');
+  }
+  input.log(`invocation image built (${imageId.slice(0, 19)})`);
+
+  const target = parseReference(tag);
+  const pushed = await pushDockerArchive(input.registryFor(target.registry), target.repository, await saveImage(input.docker, imageId));
+  const invocationReference = `${target.registry}/${target.repository}@${pushed.digest}`;
+  input.log(`invocation image pushed by digest: ${invocationReference} (no tag written)`);
+
+  const bundle = validateBundle(
+    toBundleJson(manifest, {
+      baseImage,
+      images,
+      invocationImage: { reference: invocationReference, digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size },
+    }),
+  );
+  return { bundle: bundle as unknown as Record<string, unknown>, tag };
+}

@@ -1,0 +1,3 @@
+export { buildBundle } from './build-bundle.js';
+export { resolveDigest, type PinnedImage } from './resolve-digest.js';
+export { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';

@@ -1,0 +1,30 @@
+import type Docker from 'dockerode';
+import type { RegistryClient } from '@lading/oci';
+import type { BundleFile } from '@lading/runtime';
+
+export interface BuildInput {
+  /** The bundle directory's files, lading.yaml among them. */
+  files: readonly BundleFile[];
+  docker: Docker;
+  /** A client for a registry host (the builder talks to each host a reference names). */
+  registryFor(host: string): RegistryClient;
+  /** Progress, one line per step, for the user. */
+  log(line: string): void;
+}
+
+export interface BuildOutput {
+  bundle: Record<string, unknown>;
+  /** `<registry>/<name>:v<version>`: where `lading publish` puts it. */
+  tag: string;
+}
+
+/** A build that cannot proceed for a reason the user can fix; the message says which. */
+export class BuildRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'invalid' | 'unresolvable' | 'failed',
+  ) {
+    super(message);
+    this.name = 'BuildRefusedError';
+  }
+}

@@ -1,0 +1,45 @@
+import type { Bundle } from '@lading/cnab';
+import { isSensitiveParameter } from '@lading/cnab';
+
+function appliesTo(applyTo: string[] | undefined, action: string): boolean {
+  return !applyTo || applyTo.length === 0 || applyTo.includes(action);
+}
+
+export interface BundleNeeds {
+  credentials: Array<{ name: string; required: boolean; env?: string; path?: string }>;
+  parameters: Array<{ name: string; required: boolean; sensitive: boolean; env?: string; path?: string; default?: unknown; type?: string }>;
+  outputs: Array<{ name: string; sensitive: boolean }>;
+}
+
+/** What a bundle's action takes and gives: the credentials, parameters and outputs that apply to it. */
+export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
+  const credentials = Object.entries(bundle.credentials ?? {})
+    .filter(([, credential]) => appliesTo(credential.applyTo, action))
+    .map(([name, credential]) => ({ name, required: credential.required === true, env: credential.env, path: credential.path }));
+  const parameters = Object.entries(bundle.parameters ?? {})
+    .filter(([, parameter]) => appliesTo(parameter.applyTo, action))
+    .map(([name, parameter]) => {
+      const definition = bundle.definitions?.[parameter.definition] ?? {};
+      return {
+        name,
+        required: parameter.required === true,
+        sensitive: isSensitiveParameter(bundle, name),
+        env: parameter.destination?.env,
+        path: parameter.destination?.path,
+        default: (definition as { default?: unknown }).default,
+        type: (definition as { type?: string }).type,
+      };
+    });
+  const outputs = Object.entries(bundle.outputs ?? {})
+    .filter(([, output]) => appliesTo(output.applyTo, action))
+    .map(([name, output]) => ({
+      name,
+      sensitive: (bundle.definitions?.[output.definition] as { writeOnly?: boolean } | undefined)?.writeOnly === true,
+    }));
+  return { credentials, parameters, outputs };
+}
+
+/** Whether the bundle declares the action at all (built-in or custom). */
+export function declaresAction(bundle: Bundle, action: string): boolean {
+  return ['install', 'upgrade', 'uninstall'].includes(action) || Object.hasOwn(bundle.actions ?? {}, action);
+}

@@ -1,0 +1,63 @@
+import { SECRETS_DIR } from '@lading/manifest';
+import type { LeasePayload } from '@lading/contracts';
+import type { BundleNeeds } from './bundle-needs.js';
+import { RunRefusedError } from './types.js';
+
+export interface DeliveryPlan {
+  env: Record<string, string>;
+  files: Record<string, string>;
+  /** Every value that must be masked in logs: credentials and sensitive parameters. */
+  secretValues: string[];
+  /** Non-sensitive parameter values, as recorded in the claim. */
+  recordedParameters: Record<string, unknown>;
+}
+
+function checkType(name: string, type: string | undefined, value: string): void {
+  const fits =
+    type === undefined ||
+    type === 'string' ||
+    (type === 'integer' && /^-?\d+$/.test(value)) ||
+    (type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value))) ||
+    (type === 'boolean' && (value === 'true' || value === 'false'));
+  if (!fits) throw new RunRefusedError(`parameter ${name} must be of type ${type}`);
+}
+
+/**
+ * Decides how each value reaches the bundle: env values through the run script's own process,
+ * file values onto the tmpfs at /cnab/secrets (the image links the declared path there).
+ */
+export function planDelivery(needs: BundleNeeds, commandLine: Record<string, string>, lease: LeasePayload): DeliveryPlan {
+  const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [], recordedParameters: {} };
+  const deliver = (name: string, value: string, target: { env?: string; path?: string }) => {
+    if (target.env) plan.env[target.env] = value;
+    if (target.path) plan.files[`${SECRETS_DIR}/${name}`] = value;
+  };
+
+  for (const credential of needs.credentials) {
+    const value = lease.credentials[credential.name];
+    if (value === undefined) {
+      if (credential.required) throw new RunRefusedError(`credential ${credential.name} is required but was not resolved: pass a credential set with --cred`);
+      continue;
+    }
+    deliver(credential.name, value, credential);
+    plan.secretValues.push(value);
+  }
+
+  const known = new Set(needs.parameters.map((parameter) => parameter.name));
+  for (const name of Object.keys(commandLine)) {
+    if (!known.has(name)) throw new RunRefusedError(`the bundle has no parameter ${name} for this action`);
+  }
+  for (const parameter of needs.parameters) {
+    const given = lease.parameters[parameter.name] ?? commandLine[parameter.name];
+    const value = given ?? (parameter.default === undefined ? undefined : String(parameter.default));
+    if (value === undefined) {
+      if (parameter.required) throw new RunRefusedError(`parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
+      continue;
+    }
+    checkType(parameter.name, parameter.type, value);
+    deliver(parameter.name, value, parameter);
+    if (parameter.sensitive) plan.secretValues.push(value);
+    else plan.recordedParameters[parameter.name] = value;
+  }
+  return plan;
+}

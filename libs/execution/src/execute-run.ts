@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import {
+  leasePayloadSchema,
+  sealingContexts,
+  type RunEvent,
+  type RunRequest,
+  type RunState,
+  type RunStatus,
+} from '@lading/contracts';
+import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
+import { parseReference, pullBundle } from '@lading/oci';
+import { createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { generateSealingKeyPair, open } from '@lading/secrets';
+import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
+import { planDelivery } from './delivery-plan.js';
+import { LogPipeline } from './log-pipeline.js';
+import { recordFinish } from './record-finish.js';
+import { RunRefusedError, type ExecutionDependencies } from './types.js';
+
+const terminal: RunStatus[] = ['succeeded', 'failed'];
+
+async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; repository: string }> {
+  const reference = parseReference(request.bundleReference);
+  if (!reference.digest) throw new RunRefusedError(`${request.bundleReference} is not a reference by digest: runs use digests only`);
+  if (reference.registry !== deps.registry.registry) {
+    throw new RunRefusedError(`the bundle is in registry ${reference.registry}, but this runner pulls only through ${deps.registry.registry}`);
+  }
+  const pulled = await pullBundle(deps.registry, reference.repository, reference.digest);
+  const bundle = validateBundle(pulled.bundle);
+  const image = bundle.invocationImages[0]?.image ?? '';
+  parseDigestReference(image);
+  return { bundle, repository: reference.repository };
+}
+
+/**
+ * Executes one run request end to end: records the claim, obtains the run's values through a
+ * sealed single-use lease, runs the invocation image hardened, masks its output, keeps
+ * sensitive outputs in the secret store, and records the result. Never throws for a failed
+ * run: the failure is recorded and returned.
+ */
+export async function executeRun(request: RunRequest, deps: ExecutionDependencies): Promise<RunState> {
+  const previous = await deps.records.getRun(request.runId);
+  if (previous && terminal.includes(previous.value.status)) return previous.value;
+
+  const publish = (event: RunEvent) => deps.publishEvent(event);
+  let state: RunState = {
+    runId: request.runId,
+    installation: request.installation,
+    namespace: request.namespace,
+    action: request.action,
+    status: 'pending',
+    runnerId: deps.runnerId,
+    credentialSets: request.credentialSets,
+    parameterSets: request.parameterSets,
+    sensitiveParameterSecrets: request.sensitiveParameterSecrets,
+    wantedCredentials: [],
+    wantedParameters: [],
+    bundleReference: request.bundleReference,
+    claim: {},
+    updatedAt: new Date().toISOString(),
+  };
+  const save = async (changes: Partial<RunState>) => {
+    state = { ...state, ...changes, updatedAt: new Date().toISOString() };
+    await deps.records.runs.put(state.runId, state);
+    if (changes.status) publish({ type: 'status', runId: state.runId, status: state.status, exitCode: state.exitCode, message: state.message });
+  };
+
+  let log = '';
+  let bundle: Bundle | undefined;
+  let needs: BundleNeeds | undefined;
+  const outputs = new Map<string, Buffer>();
+  try {
+    if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
+    ({ bundle } = await loadBundle(request, deps));
+    if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
+    needs = bundleNeeds(bundle, request.action);
+    const claim = createClaim({
+      installation: request.installation,
+      namespace: request.namespace,
+      action: request.action,
+      bundle,
+      bundleReference: request.bundleReference,
+      parameters: request.parameters,
+      secretReferences: request.sensitiveParameterSecrets,
+    });
+    await save({
+      status: 'starting',
+      claim: claim as unknown as Record<string, unknown>,
+      wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
+      wantedParameters: needs.parameters.map(({ name }) => name).filter((name) => !(name in request.parameters)),
+    });
+
+    const keys = generateSealingKeyPair();
+    const lease = await deps.requestLease({ runId: request.runId, runnerId: deps.runnerId, publicKey: keys.publicKey });
+    const payload = leasePayloadSchema.parse(JSON.parse(open(lease.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString('utf8')));
+    if (Date.parse(payload.expiresAt) < Date.now()) throw new RunRefusedError('the lease expired before the container could start; run the action again');
+    const plan = planDelivery(needs, request.parameters, payload);
+
+    const image = bundle.invocationImages[0].image;
+    await pullImageByDigest(deps.docker, image);
+    await save({ status: 'running' });
+
+    const nonce = randomBytes(16).toString('hex');
+    const append = (stream: 'stdout' | 'stderr') => (data: string) => {
+      log += data;
+      publish({ type: 'log', runId: request.runId, stream, data });
+    };
+    const stdout = new LogPipeline(plan.secretValues, append('stdout'), createOutputFrameParser(nonce, (name, value) => outputs.set(name, value)));
+    const stderr = new LogPipeline(plan.secretValues, append('stderr'));
+    const repository = parseDigestReference(image).repository;
+    const result = await runBundleContainer(deps.docker, {
+      image,
+      name: `lading-run-${request.runId}`,
+      stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
+      labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation },
+      allowDockerSocket: deps.allowDockerSocket(repository),
+      onStdout: (chunk) => stdout.write(chunk),
+      onStderr: (chunk) => stderr.write(chunk),
+    });
+    await Promise.all([stdout.close(), stderr.close()]);
+    plan.secretValues.length = 0;
+
+    const status = result.exitCode === 0 ? 'succeeded' : 'failed';
+    const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
+    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs, log, deps, succeeded: status === 'succeeded' });
+    const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
+    await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'the run failed';
+    deps.log('run failed', { runId: request.runId, reason: message });
+    if (state.claim.id) await recordFinish({ state, bundle, needs, outputs: new Map(), log, deps, succeeded: false }).catch(() => undefined);
+    const claimResult = state.claim.id ? createClaimResult({ claimId: String(state.claim.id), status: 'failed', message }) : undefined;
+    await save({ status: 'failed', message, result: claimResult as unknown as Record<string, unknown> | undefined });
+  }
+  return state;
+}

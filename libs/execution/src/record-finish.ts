@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { RunState } from '@lading/contracts';
+import type { Bundle, ClaimResultOutput } from '@lading/cnab';
+import type { BundleNeeds } from './bundle-needs.js';
+import { sealOutput } from './seal-output.js';
+import type { ExecutionDependencies } from './types.js';
+
+export interface FinishInput {
+  state: RunState;
+  bundle?: Bundle;
+  needs?: BundleNeeds;
+  outputs: Map<string, Buffer>;
+  log: string;
+  deps: ExecutionDependencies;
+  succeeded: boolean;
+}
+
+function installationStatus(action: string, succeeded: boolean, previous: string | undefined): string {
+  if (!succeeded) return 'failed';
+  if (action === 'install' || action === 'upgrade') return 'installed';
+  if (action === 'uninstall') return 'uninstalled';
+  return previous ?? 'installed';
+}
+
+/**
+ * Keeps what a finished run leaves behind: its log (already masked), its outputs (sensitive
+ * ones sealed into the secret store, the rest in records) and the installation's state.
+ * Returns the claim-result outputs, which name a content digest salted per run, never a value.
+ */
+export async function recordFinish(input: FinishInput): Promise<Record<string, ClaimResultOutput>> {
+  const { state, bundle, needs, outputs, deps } = input;
+  await deps.records.putLog(state.runId, input.log);
+  const resultOutputs: Record<string, ClaimResultOutput> = {};
+  for (const declared of needs?.outputs ?? []) {
+    const value = outputs.get(declared.name);
+    if (value === undefined) continue;
+    const salted = createHash('sha256').update(state.runId).update('\0').update(value).digest('hex');
+    resultOutputs[declared.name] = { contentDigest: `sha256:${salted}` } as ClaimResultOutput;
+    if (declared.sensitive) {
+      await sealOutput(deps, state.runId, state.installation, declared.name, value);
+      await deps.records.putOutput(state.namespace, state.installation, { name: declared.name, sensitive: true, runId: state.runId });
+    } else {
+      await deps.records.putOutput(state.namespace, state.installation, {
+        name: declared.name,
+        sensitive: false,
+        value: value.toString('utf8'),
+        runId: state.runId,
+      });
+    }
+  }
+  if (bundle) {
+    const existing = (await deps.records.getInstallation(state.namespace, state.installation))?.value;
+    const now = new Date().toISOString();
+    await deps.records.putInstallation({
+      name: state.installation,
+      namespace: state.namespace,
+      bundleReference: state.bundleReference,
+      bundleName: bundle.name,
+      bundleVersion: bundle.version,
+      status: installationStatus(state.action, input.succeeded, existing?.status),
+      lastAction: state.action,
+      lastRunId: state.runId,
+      created: existing?.created ?? now,
+      modified: now,
+    });
+  }
+  return resultOutputs;
+}

@@ -1,0 +1,28 @@
+import type Docker from 'dockerode';
+import type { LeaseReply, LeaseRequest, RunEvent, SealedBox } from '@lading/contracts';
+import type { RegistryClient } from '@lading/oci';
+import type { RunRecords } from '@lading/store';
+
+/** What one runner needs to execute runs; each part is replaceable in tests. */
+export interface ExecutionDependencies {
+  runnerId: string;
+  docker: Docker;
+  /** The registry front door bundles are pulled through. */
+  registry: RegistryClient;
+  records: RunRecords;
+  requestLease(request: LeaseRequest): Promise<LeaseReply>;
+  brokerPublicKey(): Promise<string>;
+  storeSensitiveOutput(request: { runId: string; installation: string; output: string; sealed: SealedBox }): Promise<{ secretName: string }>;
+  publishEvent(event: RunEvent): void;
+  /** Whether the operator allowed this bundle repository the Docker socket. */
+  allowDockerSocket(bundleRepository: string): boolean;
+  log(message: string, fields?: Record<string, string | number | boolean | undefined>): void;
+}
+
+/** Why a run failed before or instead of its container: shown to the user as is. */
+export class RunRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunRefusedError';
+  }
+}
