@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifest, renderRunScript, scaffoldManifest } from '../src/index.js';
+import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/index.js';
 
 const busybox = '/bin/busybox';
 const nonce = '0123456789abcdef0123456789abcdef';
@@ -125,6 +125,38 @@ const standard = (action: string): string[] => [
 ];
 
 describe('the run script, executed by busybox sh', () => {
+  it('speaks the protocol encodeRunInput writes and parseOutputFrame reads', () => {
+    const dir = join(root, 'protocol');
+    const secretsDir = join(dir, 'secrets');
+    const outputsDir = join(dir, 'outputs');
+    mkdirSync(secretsDir, { recursive: true });
+    mkdirSync(outputsDir, { recursive: true });
+    mkdirSync(join(root, 'work'), { recursive: true });
+    const input = encodeRunInput({
+      env: { API_TOKEN: 'tok', GREETING: 'hi' },
+      files: { kubeconfig: Buffer.from([0, 1, 2, 255]) },
+      nonce,
+      action: 'install',
+      secretsDir,
+    });
+    const result = spawnSync(busybox, ['sh', script], {
+      cwd: dir,
+      input,
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: dir, LADING_OUTPUTS_DIR: outputsDir, LADING_SECRETS_DIR: secretsDir },
+    });
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(secretsDir, 'kubeconfig'))).toEqual(Buffer.from([0, 1, 2, 255]));
+    const frames = result.stdout.split('\n').flatMap((line) => parseOutputFrame(line, nonce) ?? []);
+    expect(frames.map((f) => [f.name, f.value.toString('utf8')])).toEqual([
+      ['message', 'hi world\n'],
+      ['report', ''],
+      ['self-written', 'self\n'],
+    ]);
+    expect(parseOutputFrame(`${nonce.replace('0', '1')} output message aGk=`, nonce)).toBeUndefined();
+    expect(() => encodeRunInput({ nonce: 'XYZ', action: 'install' })).toThrow(/hexadecimal/);
+  });
+
   it('is valid shell for the scaffold too', () => {
     const text = renderRunScript(parseManifest(scaffoldManifest({ name: 'x', registry: 'r:5000', baseImage: 'r:5000/b:1' })));
     const file = join(root, 'scaffold-run');
