@@ -1,6 +1,12 @@
 export { TagLedger } from './tag-ledger.js';
 export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-export { principalFromBasicAuth, principalFromHeader, forceHeader, type PrincipalFrom } from './principal.js';
+export {
+  principalFromBasicAuth,
+  principalFromHeader,
+  principalFromUpstreamCredentials,
+  forceHeader,
+  type PrincipalFrom,
+} from './principal.js';
 export {
   TagConflictError,
   TagDeleteRefusedError,

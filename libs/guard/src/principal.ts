@@ -44,3 +44,19 @@ export function principalFromHeader(header: string, anonymous = 'anonymous'): Pr
     return typeof value === 'string' && value.length > 0 ? value : anonymous;
   };
 }
+
+/**
+ * For a guard without its own upstream credentials: the principal is the Basic-auth user name,
+ * and the password is checked by the upstream registry, because the client's credentials travel
+ * with every request the guard forwards, including the tag write itself. A wrong password makes
+ * that write fail upstream and the ledger reservation is released, so nothing changes.
+ */
+export function principalFromUpstreamCredentials(anonymous = 'anonymous'): PrincipalFrom {
+  return (req) => {
+    const header = req.headers.authorization;
+    if (!header?.toLowerCase().startsWith('basic ')) return anonymous;
+    const decoded = Buffer.from(header.slice('basic '.length), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon > 0 ? decoded.slice(0, colon) : undefined;
+  };
+}

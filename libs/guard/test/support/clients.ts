@@ -73,9 +73,10 @@ export async function makeOciLayout(root: string, tag = 'latest'): Promise<OciLa
 }
 
 /** skopeo copies the layout byte for byte (no conversion), so the pushed digest is the layout's. */
-export function skopeoCopy(layout: OciLayout, destination: string): Promise<ClientRun> {
+export function skopeoCopy(layout: OciLayout, destination: string, extra: string[] = []): Promise<ClientRun> {
   return runClient('skopeo', [
     'copy',
+    ...extra,
     '--quiet',
     '--preserve-digests',
     '--dest-tls-verify=false',
