@@ -5,13 +5,8 @@ export class TagConflictError extends Error {
     readonly repository: string,
     readonly tag: string,
     readonly existingDigest: string,
-    pending = false,
   ) {
-    super(
-      pending
-        ? `tag ${repository}:${tag} is being written with ${existingDigest} by another publisher; publish with --force to replace it`
-        : `tag ${repository}:${tag} already holds ${existingDigest}; publish with --force to replace it`,
-    );
+    super(`tag ${repository}:${tag} already holds ${existingDigest}; publish with --force to replace it`);
   }
 }
 

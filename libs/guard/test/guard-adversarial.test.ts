@@ -146,6 +146,14 @@ describe('registry guard against bad input and dead replicas', () => {
     expect(await upstreamDigest(stack.registry.url, repo, 'kept')).toBe(kept.digest);
   });
 
+  it('restores a tag whose forced delete died before the upstream deleted it', async () => {
+    const survivor = imageManifest(blobs);
+    await putManifest(guard, repo, 'survivor', survivor.bytes);
+    await writeEntry('survivor', { digest: survivor.digest, previousDigest: survivor.digest, deleting: true, forced: true });
+    expect((await putManifest(guard, repo, 'survivor', imageManifest(blobs).bytes)).status).toBe(409);
+    expect(await stack.replicas[0]!.ledger.getTag(repo, 'survivor')).toMatchObject({ digest: survivor.digest, state: 'committed' });
+  });
+
   it('restores the tag when the upstream refuses a forced delete by tag (distribution 2.8 cannot delete by tag)', async () => {
     const manifest = imageManifest(blobs);
     await putManifest(guard, repo, 'bytag', manifest.bytes);
