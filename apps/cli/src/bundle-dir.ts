@@ -1,0 +1,33 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { UserError } from './user-error.js';
+
+/** Where `lading build` leaves its result inside a bundle directory (as Porter's .cnab/). */
+export const buildOutputDir = '.lading';
+
+export function bundleJsonPath(dir: string): string {
+  return join(resolve(dir), buildOutputDir, 'bundle.json');
+}
+
+export interface BuiltBundle {
+  bundle: Record<string, unknown>;
+  tag: string;
+}
+
+export async function writeBuiltBundle(dir: string, built: BuiltBundle): Promise<string> {
+  const path = bundleJsonPath(dir);
+  await mkdir(join(resolve(dir), buildOutputDir), { recursive: true });
+  await writeFile(path, JSON.stringify(built.bundle, null, 2) + '\n');
+  await writeFile(join(resolve(dir), buildOutputDir, 'tag'), built.tag + '\n');
+  return path;
+}
+
+export async function readBuiltBundle(dir: string): Promise<BuiltBundle> {
+  try {
+    const bundle = JSON.parse(await readFile(bundleJsonPath(dir), 'utf8')) as Record<string, unknown>;
+    const tag = (await readFile(join(resolve(dir), buildOutputDir, 'tag'), 'utf8')).trim();
+    return { bundle, tag };
+  } catch {
+    throw new UserError(`${dir} has no built bundle: run \`lading build --dir ${dir}\` first`);
+  }
+}

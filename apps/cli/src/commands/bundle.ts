@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { endpoints, objectStores } from '@lading/contracts';
+import { scaffoldFiles } from '@lading/manifest';
+import { packBundleContext } from '@lading/runtime';
+import { callEndpoint, openObjectStore } from '@lading/service-kit';
+import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
+import { describeBundle, fetchBundle } from '../bundle-source.js';
+import { parseOutputFormat, printResult } from '../output.js';
+import { ladingHome, withSession } from '../session.js';
+import { readStackFile } from '@lading/stack';
+import { UserError } from '../user-error.js';
+
+/** The largest bundle directory `lading build` uploads. */
+const maxContextBytes = 64 * 1024 * 1024;
+
+export function registerBundleCommands(program: Command): void {
+  program
+    .command('create')
+    .argument('[dir]', 'directory for the new bundle', '.')
+    .option('--name <name>', 'bundle name (default: the directory name)')
+    .description('Scaffold a bundle: lading.yaml with the exec mixin, a credential as env and one as a file, a parameter, an output and an image')
+    .action(async (dir: string, options: { name?: string }) => {
+      const target = resolve(dir);
+      const existing: string[] = await readdir(target).catch(() => []);
+      if (existing.includes('lading.yaml')) throw new UserError(`${dir} already has a lading.yaml: nothing was changed`);
+      const stack = await readStackFile(ladingHome()).catch(() => undefined);
+      const registry = stack?.frontDoor ?? '127.0.0.1:5000';
+      const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/lading/busybox:stable` });
+      await mkdir(target, { recursive: true });
+      for (const [file, text] of Object.entries(files)) await writeFile(join(target, file), text, { flag: 'wx' });
+      process.stdout.write(`created bundle ${name} in ${dir}: edit lading.yaml, then run \`lading build --dir ${dir}\`\n`);
+    });
+
+  program
+    .command('build')
+    .option('--dir <dir>', 'bundle directory', '.')
+    .description('Build the bundle: pin every image to a digest, build the invocation image (non-root) and push it by digest')
+    .action(async (options: { dir: string }) => {
+      const archive = await packBundleContext(resolve(options.dir), { maxBytes: maxContextBytes });
+      const built = await withSession(async ({ nc }) => {
+        const contexts = await openObjectStore(nc, objectStores.buildContexts, 60 * 60 * 1000);
+        const name = `context-${randomBytes(12).toString('hex')}`;
+        await contexts.putBlob({ name }, archive);
+        return callEndpoint(nc, endpoints.build, { contextObject: name }, { timeoutMs: 600_000 });
+      });
+      for (const line of built.log) process.stdout.write(`  ${line}\n`);
+      const path = await writeBuiltBundle(options.dir, built);
+      process.stdout.write(`built ${built.tag} → ${path}\n`);
+    });
+
+  program
+    .command('publish')
+    .option('--dir <dir>', 'bundle directory (after `lading build`)', '.')
+    .option('--reference <ref>', 'publish to this tag instead of <registry>/<name>:v<version>')
+    .option('--force', 'replace the tag if it holds another bundle (only for principals allowed to force)', false)
+    .description('Publish the built bundle as CNAB-in-OCI through the registry guard; an existing tag is never replaced without --force')
+    .action(async (options: { dir: string; reference?: string; force: boolean }) => {
+      const built = await readBuiltBundle(options.dir);
+      const tag = options.reference ?? built.tag;
+      const published = await withSession(({ nc }) =>
+        callEndpoint(nc, endpoints.publish, { bundle: built.bundle, tag, force: options.force }, { timeoutMs: 600_000 }),
+      );
+      const what = { created: 'published', unchanged: 'already published (same digest, nothing changed)', replaced: 'replaced' }[published.outcome];
+      process.stdout.write(`${what} ${published.tag}\n  digest ${published.digest}\n  reference ${published.reference}\n`);
+      if (published.previousDigest) process.stdout.write(`  previous ${published.previousDigest}\n`);
+    });
+
+  program
+    .command('inspect')
+    .argument('[ref]', 'bundle reference (tag or digest) in the registry')
+    .option('--dir <dir>', 'a built bundle directory instead of a reference')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .description('Show a bundle: its invocation image and every referenced image, by digest')
+    .action(async (ref: string | undefined, options: { dir?: string; output: string }) => {
+      const format = parseOutputFormat(options.output);
+      const bundle = await fetchBundle(ref, options.dir);
+      const rows = describeBundle(bundle).images;
+      printResult(format, bundle, { rows, columns: ['kind', 'name', 'image', 'digest'] });
+    });
+
+  program
+    .command('explain')
+    .argument('[ref]', 'bundle reference (tag or digest) in the registry')
+    .option('--dir <dir>', 'a built bundle directory instead of a reference')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .description('Explain how to use a bundle: its credentials, parameters, outputs and actions')
+    .action(async (ref: string | undefined, options: { dir?: string; output: string }) => {
+      const format = parseOutputFormat(options.output);
+      const bundle = await fetchBundle(ref, options.dir);
+      const description = describeBundle(bundle);
+      printResult(format, description, { rows: description.entries, columns: ['kind', 'name', 'type', 'required', 'sensitive', 'applyTo', 'delivery'] });
+    });
+}

@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { endpoints, sealingContexts } from '@lading/contracts';
+import { seal } from '@lading/secrets';
+import { callEndpoint } from '@lading/service-kit';
+import { parseOutputFormat, printResult } from '../output.js';
+import { withSession } from '../session.js';
+import { UserError } from '../user-error.js';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** `lading secrets …`: the built-in encrypted store. Values travel sealed to the broker's key. */
+export function registerSecretCommands(program: Command): void {
+  const group = program.command('secrets').description('Manage values in the built-in encrypted secret store');
+
+  group
+    .command('set')
+    .argument('<name>')
+    .option('--from-file <file>', 'read the value from a file')
+    .option('--from-stdin', 'read the value from standard input')
+    .description('Store a value (sealed to the secret-broker before it leaves this process; never an argument)')
+    .action(async (name: string, options: { fromFile?: string; fromStdin?: boolean }) => {
+      if (Boolean(options.fromFile) === Boolean(options.fromStdin)) {
+        throw new UserError('give exactly one of --from-file FILE or --from-stdin');
+      }
+      const value = options.fromFile
+        ? await readFile(options.fromFile).catch(() => {
+            throw new UserError(`cannot read ${options.fromFile}: check the path`);
+          })
+        : await readStdin();
+      if (value.length === 0) throw new UserError('the value is empty: nothing was stored');
+      await withSession(async ({ nc }) => {
+        const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+        await callEndpoint(nc, endpoints.secretsSet, { name, sealed: seal(value, publicKey, sealingContexts.secretValue(name)) });
+      });
+      process.stdout.write(`stored secret ${name}\n`);
+    });
+
+  group
+    .command('list')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .description('List secret names (never values)')
+    .action(async (options: { output: string }) => {
+      const format = parseOutputFormat(options.output);
+      const { names } = await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsList, {}));
+      printResult(format, names, { rows: names.map((name) => ({ name })), columns: ['name'] });
+    });
+
+  group
+    .command('delete')
+    .argument('<name>')
+    .description('Delete a secret')
+    .action(async (name: string) => {
+      await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsDelete, { name }));
+      process.stdout.write(`deleted secret ${name}\n`);
+    });
+}

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { PortInUseError, startStack, stackStatus, stopStack } from '@lading/stack';
+import { seedBaseImage } from '../base-image.js';
+import { parseOutputFormat, printResult } from '../output.js';
+import { ladingHome } from '../session.js';
+import { UserError } from '../user-error.js';
+
+const repoRoot = resolve(import.meta.dirname, '../../../..');
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new UserError(`"${value}" is not a port number`);
+  return parsed;
+}
+
+/** `lading up | down | status`: the embedded default stack on this machine. */
+export function registerStackCommands(program: Command): void {
+  program
+    .command('up')
+    .description('Start the whole stack on this machine: NATS, a registry behind the guard, and the four services')
+    .option('--nats-port <port>', 'NATS port', port, 4222)
+    .option('--guard-port <port>', 'registry front door (push and pull through this)', port, 5000)
+    .option('--upstream-port <port>', 'upstream registry, on loopback only', port, 5001)
+    .action(async (options: { natsPort: number; guardPort: number; upstreamPort: number }) => {
+      const started = await startStack({
+        home: ladingHome(),
+        repoRoot,
+        ports: { nats: options.natsPort, guard: options.guardPort, upstream: options.upstreamPort },
+      }).catch((error: unknown) => {
+        if (error instanceof PortInUseError) throw new UserError(error.message);
+        throw error;
+      });
+      process.stdout.write(`${started.message}\n`);
+      const registry = started.status.endpoints?.registry ?? `127.0.0.1:${options.guardPort}`;
+      const base = await seedBaseImage(registry);
+      process.stdout.write(`base image ${base.reference} (${base.digest})${base.note ? `: ${base.note}` : ''}\n`);
+      process.stdout.write(`registry front door: ${registry}\nnext: lading create mybundle && lading build --dir mybundle\n`);
+    });
+
+  program
+    .command('down')
+    .description('Stop everything `lading up` started')
+    .action(async () => {
+      const stopped = await stopStack({ home: ladingHome() });
+      process.stdout.write(`${stopped.message}\n`);
+    });
+
+  program
+    .command('status')
+    .description('Show the endpoints and the health of each service')
+    .option('-o, --output <format>', 'table, json or yaml', 'table')
+    .action(async (options: { output: string }) => {
+      const format = parseOutputFormat(options.output);
+      const status = await stackStatus({ home: ladingHome() });
+      if (format === 'table' && status.endpoints) {
+        process.stdout.write(`nats      ${status.endpoints.nats}\nregistry  ${status.endpoints.registry}\nupstream  ${status.endpoints.upstream}\n\n`);
+      }
+      if (format === 'table' && !status.endpoints) process.stdout.write('no stack is running: start one with `lading up`\n');
+      const rows = status.services.map((service) => ({ ...service, healthPort: service.healthPort ?? '' }));
+      printResult(format, status, { rows, columns: ['name', 'pid', 'alive', 'healthy', 'ready', 'healthPort'] });
+      if (!status.running) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { registerBundleCommands } from './commands/bundle.js';
+import { registerInstallationCommands } from './commands/installations.js';
+import { registerRunCommands } from './commands/run.js';
+import { registerSetCommands } from './commands/value-sets.js';
+import { registerSecretCommands } from './commands/secrets.js';
+import { registerStackCommands } from './commands/stack.js';
+
+export function buildProgram(): Command {
+  const program = new Command('lading')
+    .description(
+      'Build, publish and run CNAB bundles with security that holds by construction:\n' +
+        'secrets just in time, digests instead of tags, nothing runs as root, no tag overwritten without --force.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStackCommands(program);
+  registerBundleCommands(program);
+  registerRunCommands(program);
+  registerInstallationCommands(program);
+  registerSetCommands(program, 'credentials');
+  registerSetCommands(program, 'parameters');
+  registerSecretCommands(program);
+  return program;
+}
