@@ -3,8 +3,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 export const DEFAULT_MASK = '*******';
 
 /**
- * Masks secret values in a byte stream, including values split across chunks: the last
- * (longest needle − 1) bytes are held back until the next chunk or the end of the stream.
+ * Masks secret values in a byte stream, including values split across chunks: only a tail that
+ * could still be the start of a value is held back until the next chunk or the end of the
+ * stream, so ordinary output (a prompt, a progress line) is never delayed.
  *
  * Each value is masked as given and in its base64 form (padded and unpadded). Values of 1-3
  * bytes are masked too, although they will also mask innocent text: over-masking a log is a
@@ -60,7 +61,7 @@ class Matcher {
    * at least holdBack bytes before the end; bytes from there on are returned as `rest`.
    */
   redact(input: Buffer, final: boolean): { output: Buffer; rest: Buffer } {
-    const limit = final ? input.length : Math.max(0, input.length - this.#holdBack);
+    const limit = final ? input.length : input.length - this.#undecidedTail(input);
     const parts: Buffer[] = [];
     let position = 0;
     while (position < limit) {
@@ -74,6 +75,15 @@ class Matcher {
       position = match.at + match.length;
     }
     return { output: Buffer.concat(parts), rest: Buffer.from(input.subarray(position)) };
+  }
+
+  /** Length of the longest end of `input` that is the beginning of some needle. */
+  #undecidedTail(input: Buffer): number {
+    for (let length = Math.min(this.#holdBack, input.length); length > 0; length--) {
+      const tail = input.subarray(input.length - length);
+      if (this.#needles.some((needle) => needle.length > length && needle.subarray(0, length).equals(tail))) return length;
+    }
+    return 0;
   }
 
   #earliestMatch(input: Buffer, from: number, limit: number): { at: number; length: number } | undefined {

@@ -24,6 +24,19 @@ function splitAt(text: string, ...cuts: number[]): Buffer[] {
 const SECRET = 'hunter2-canary';
 
 describe('createRedactor', () => {
+  it('passes ordinary output on at once, holding back only a tail that could begin a value', async () => {
+    const redactor = createRedactor([SECRET]);
+    const seen: string[] = [];
+    redactor.on('data', (chunk: Buffer) => seen.push(chunk.toString()));
+    const written = (text: string) => new Promise<void>((resolve) => redactor.write(Buffer.from(text), () => resolve()));
+    await written('READY\n');
+    expect(seen.join('')).toBe('READY\n');
+    await written('token=hunter');
+    expect(seen.join('')).toBe('READY\ntoken=');
+    await written('2-canary done\n');
+    expect(seen.join('')).toBe('READY\ntoken=******* done\n');
+  });
+
   it('masks a value split at every possible chunk boundary', async () => {
     const text = `before ${SECRET} after`;
     for (let cut = 0; cut <= Buffer.byteLength(text); cut += 1) {

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const bin = resolve(import.meta.dirname, '../bin/lading.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  /** What the command wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves when the output so far satisfies `test`. */
+  waitForOutput(test: (stdout: string) => boolean): Promise<void>;
+  done: Promise<CliResult>;
+}
+
+/** Starts the real `lading` command as a user would, with its own LADING_HOME. */
+export function startCli(home: string, args: string[], stdin?: string): RunningCli {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, LADING_HOME: home, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<{ test: (text: string) => boolean; resolve: () => void }> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const waiter of [...waiters]) {
+      if (waiter.test(stdout)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(stdin ?? '');
+  const done = new Promise<CliResult>((resolveDone) => child.on('close', (code) => resolveDone({ code: code ?? -1, stdout, stderr })));
+  return {
+    stderr: () => stderr,
+    done,
+    waitForOutput: (test) =>
+      new Promise<void>((resolveWait, reject) => {
+        if (test(stdout)) return resolveWait();
+        waiters.push({ test, resolve: resolveWait });
+        void done.then((result) => reject(new Error(`lading exited (${result.code}) before the expected output: ${result.stderr}`)));
+      }),
+  };
+}
+
+export function runCli(home: string, args: string[], stdin?: string): Promise<CliResult> {
+  return startCli(home, args, stdin).done;
+}
