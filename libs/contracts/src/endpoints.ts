@@ -31,6 +31,13 @@ import {
   installationRunsReplySchema,
   installationShowReplySchema,
 } from './messages/installations.js';
+import {
+  leaseAuditReplySchema,
+  leaseAuditRequestSchema,
+  outputShowReplySchema,
+  outputShowRequestSchema,
+  secretsRotateKeyReplySchema,
+} from './messages/broker-operations.js';
 
 const empty = z.object({}).default({});
 
@@ -53,6 +60,9 @@ export const endpoints = {
   secretsList: endpoint(subjects.broker.secretsList, empty, secretListReplySchema),
   secretsDelete: endpoint(subjects.broker.secretsDelete, secretDeleteRequestSchema, secretNameReplySchema),
   outputsStore: endpoint(subjects.broker.outputsStore, outputStoreRequestSchema, outputStoreReplySchema),
+  secretsRotateKey: endpoint(subjects.broker.secretsRotateKey, empty, secretsRotateKeyReplySchema),
+  outputsShow: endpoint(subjects.broker.outputsShow, outputShowRequestSchema, outputShowReplySchema),
+  leaseAudit: endpoint(subjects.broker.leaseAudit, leaseAuditRequestSchema, leaseAuditReplySchema),
 
   installationsList: endpoint(subjects.runner.installationsList, installationListRequestSchema, installationListReplySchema),
   installationsShow: endpoint(subjects.runner.installationsShow, installationKeySchema, installationShowReplySchema),

@@ -60,4 +60,15 @@ export {
   type InstallationRecord,
   type OutputRecord,
 } from './messages/installations.js';
+export {
+  secretsRotateKeyReplySchema,
+  outputShowRequestSchema,
+  outputShowReplySchema,
+  leaseAuditRequestSchema,
+  leaseAuditReplySchema,
+  type SecretsRotateKeyReply,
+  type OutputShowRequest,
+  type OutputShowReply,
+  type LeaseAuditReply,
+} from './messages/broker-operations.js';
 export { sealingContexts } from './sealing-contexts.js';

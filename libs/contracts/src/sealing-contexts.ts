@@ -6,4 +6,6 @@ export const sealingContexts = {
   secretValue: (name: string) => `lading/secret/${name}`,
   lease: (runId: string) => `lading/lease/${runId}`,
   output: (runId: string, output: string) => `lading/output/${runId}/${output}`,
+  /** A sensitive output handed to the CLI that asked for it (sealed to the CLI's one-call key). */
+  outputShow: (installation: string, output: string) => `lading/output-show/${installation}/${output}`,
 } as const;

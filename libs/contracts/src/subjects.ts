@@ -24,6 +24,9 @@ export const subjects = {
     secretsList: 'lading.broker.secrets.list',
     secretsDelete: 'lading.broker.secrets.delete',
     outputsStore: 'lading.broker.outputs.store',
+    secretsRotateKey: 'lading.broker.secrets.rotatekey',
+    outputsShow: 'lading.broker.outputs.show',
+    leaseAudit: 'lading.broker.leases.audit',
   },
   runner: {
     installationsList: 'lading.runner.installations.list',
