@@ -119,4 +119,10 @@ describe('leases', () => {
     expect(audit.filter((entry) => entry.granted).map((entry) => entry.names)).toContainEqual(['api-token']);
     expect(JSON.stringify(audit)).not.toContain(canary);
   });
+
+  it('names the installation in the audit of a known run, and none for an unknown one', () => {
+    expect(audit.find((entry) => entry.runId === 'run-ok')?.installation).toBe('demo');
+    expect(audit.find((entry) => entry.runId === 'nope')).toMatchObject({ granted: false });
+    expect(audit.find((entry) => entry.runId === 'nope')?.installation).toBeUndefined();
+  });
 });
