@@ -3,6 +3,7 @@ import { endpoint } from './endpoint.js';
 import { subjects } from './subjects.js';
 import { buildReplySchema, buildRequestSchema } from './messages/build.js';
 import { publishReplySchema, publishRequestSchema } from './messages/publish.js';
+import { tagAuditReplySchema, tagAuditRequestSchema } from './messages/tag-audit.js';
 import {
   setApplyRequestSchema,
   setDeleteReplySchema,
@@ -45,6 +46,7 @@ const empty = z.object({}).default({});
 export const endpoints = {
   build: endpoint(subjects.builder.build, buildRequestSchema, buildReplySchema),
   publish: endpoint(subjects.guard.publish, publishRequestSchema, publishReplySchema),
+  tagAudit: endpoint(subjects.guard.tagAudit, tagAuditRequestSchema, tagAuditReplySchema),
 
   brokerPublicKey: endpoint(subjects.broker.publicKey, empty, brokerPublicKeyReplySchema),
   lease: endpoint(subjects.broker.lease, leaseRequestSchema, leaseReplySchema),

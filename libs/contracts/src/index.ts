@@ -20,6 +20,14 @@ export {
   type PublishReply,
 } from './messages/publish.js';
 export {
+  tagAuditRequestSchema,
+  tagAuditRecordSchema,
+  tagAuditReplySchema,
+  type TagAuditRequest,
+  type TagAuditRecord,
+  type TagAuditReply,
+} from './messages/tag-audit.js';
+export {
   setKeySchema,
   setApplyRequestSchema,
   setListRequestSchema,

@@ -8,6 +8,7 @@ export const subjects = {
   },
   guard: {
     publish: 'lading.guard.publish',
+    tagAudit: 'lading.guard.audit.tags',
   },
   broker: {
     publicKey: 'lading.broker.key',
