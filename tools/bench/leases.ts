@@ -1,0 +1,317 @@
+/**
+ * Lease-path benchmark: the real secret-broker process behind a nats-server with the product's
+ * users and permissions. Each simulated runner does what the runner does for one run — writes the
+ * run state ('starting') and asks for a lease with a fresh X25519 key — then opens the lease and
+ * checks the value. A plain request/reply echo on the same server, from the same runner
+ * connections, is measured alongside as the floor the lease path is compared against.
+ *
+ *   npx tsx tools/bench/leases.ts
+ *   LADING_BENCH_LEASES=400 LADING_BENCH_LEVELS=1,4,16,64 npx tsx tools/bench/leases.ts
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  buckets,
+  endpoints,
+  leasePayloadSchema,
+  runStateSchema,
+  sealingContexts,
+  type RunState,
+} from '@lading/contracts';
+import { generateSealingKeyPair, open, seal } from '@lading/secrets';
+import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { natsRoles, renderNatsAuthorization, serviceEnv, type NatsRole } from '@lading/stack';
+import { JsonBucket } from '@lading/store';
+import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const leasesPerLevel = positiveInteger('LADING_BENCH_LEASES', 200);
+const levels = (process.env.LADING_BENCH_LEVELS ?? '1,4,16').split(',').map((text) => parseLevel(text.trim()));
+/** Unmeasured leases and echoes per level first, so JIT and connection set-up stay out of the figures. */
+const warmupPerLevel = (runners: number) => Math.max(20, 5 * runners);
+
+const secretName = 'bench-api-token';
+const secretValue = `bench-value-${randomBytes(16).toString('hex')}`;
+const credentialSet = { name: 'bench-creds', namespace: '' };
+const credentialName = 'api-token';
+
+function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}=${text} is not a positive integer: give a count such as 200`);
+  return value;
+}
+
+function parseLevel(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`LADING_BENCH_LEVELS has "${text}": give concurrency levels such as 1,4,16`);
+  return value;
+}
+
+/** Nearest-rank percentile of an ascending list. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface Infrastructure {
+  nats: TestNatsServer;
+  broker: RunningProcess;
+  dir: string;
+  passwords: Record<NatsRole, string>;
+}
+
+async function startBrokerProcess(natsUrl: string, dir: string, password: string): Promise<RunningProcess> {
+  const passwordFile = join(dir, 'broker.password');
+  await writeFile(passwordFile, password, { mode: 0o600 });
+  const httpPort = await freePort();
+  const env = {
+    ...process.env,
+    [serviceEnv.natsUrl]: natsUrl,
+    [serviceEnv.natsUser]: 'broker',
+    [serviceEnv.natsPasswordFile]: passwordFile,
+    [serviceEnv.httpPort]: String(httpPort),
+    [serviceEnv.stateDir]: join(dir, 'broker-state'),
+    [serviceEnv.brokerKeyFile]: join(dir, 'broker-state', 'broker.key'),
+    [serviceEnv.storeKeyFile]: join(dir, 'broker-state', 'store.key'),
+  };
+  const broker = startProcess(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/secret-broker/src/main.ts')], env);
+  try {
+    // The health server opens only after every endpoint is registered.
+    await waitForPort(httpPort, '127.0.0.1', 1200);
+  } catch (error) {
+    await broker.stop();
+    throw new Error(`the secret-broker did not start: ${broker.output()}`, { cause: error });
+  }
+  return broker;
+}
+
+async function startInfrastructure(): Promise<Infrastructure> {
+  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
+  const dir = await mkdtemp(join(tmpdir(), 'lading-bench-leases-'));
+  const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  try {
+    const broker = await startBrokerProcess(nats.url, dir, passwords.broker);
+    return { nats, broker, dir, passwords };
+  } catch (error) {
+    await nats.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function stopInfrastructure(infra: Infrastructure): Promise<void> {
+  await infra.broker.stop();
+  await infra.nats.stop();
+  await rm(infra.dir, { recursive: true, force: true });
+}
+
+/** As `lading secrets set` and `lading credentials apply` do it: the value sealed to the broker. */
+async function storeSecretAndSet(natsUrl: string, password: string): Promise<void> {
+  const nc = await connectToNats({ natsUrl, natsUser: 'cli', natsPassword: password, name: 'bench-cli' });
+  try {
+    const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+    const sealed = seal(Buffer.from(secretValue), publicKey, sealingContexts.secretValue(secretName));
+    await callEndpoint(nc, endpoints.secretsSet, { name: secretName, sealed });
+    await callEndpoint(nc, endpoints.credentialsApply, {
+      document: {
+        schemaVersion: '1.0.1',
+        name: credentialSet.name,
+        credentials: [{ name: credentialName, source: { secret: secretName } }],
+      },
+    });
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * A trivial echo responder in its own process, as the broker is, so the baseline pays the same
+ * process hops. It listens in the inbox namespace because that is the only place both the broker
+ * and runner users may publish and subscribe without adding a product subject.
+ */
+const echoScript = `
+import { connect } from '@nats-io/transport-node';
+const env = process.env;
+const nc = await connect({ servers: env.BENCH_NATS_URL, user: 'broker', pass: env.BENCH_NATS_PASSWORD });
+nc.subscribe(env.BENCH_ECHO_SUBJECT, { callback: (_error, message) => message.respond(message.data) });
+await nc.flush();
+process.stdout.write('ready\\n');
+process.once('SIGTERM', () => nc.close().then(() => process.exit(0)));
+`;
+
+async function startEcho(natsUrl: string, password: string): Promise<{ subject: string; process: RunningProcess }> {
+  const subject = `_INBOX.bench-echo.${randomBytes(8).toString('hex')}`;
+  const env = { ...process.env, BENCH_NATS_URL: natsUrl, BENCH_NATS_PASSWORD: password, BENCH_ECHO_SUBJECT: subject };
+  const echo = startProcess(process.execPath, ['--input-type=module', '-e', echoScript], env);
+  const ready = await new Promise<boolean>((resolveReady) => {
+    echo.child.stdout?.on('data', () => {
+      if (echo.output().includes('ready')) resolveReady(true);
+    });
+    echo.child.once('exit', () => resolveReady(false));
+  });
+  if (!ready) throw new Error(`the echo responder did not start: ${echo.output()}`);
+  return { subject, process: echo };
+}
+
+interface Runner {
+  id: string;
+  nc: NatsConnection;
+  runs: JsonBucket<typeof runStateSchema>;
+}
+
+async function connectRunner(natsUrl: string, password: string, index: number): Promise<Runner> {
+  const id = `bench-runner-${index}-${randomBytes(4).toString('hex')}`;
+  const nc = await connectToNats({ natsUrl, natsUser: 'runner', natsPassword: password, name: id });
+  return { id, nc, runs: new JsonBucket(await openBucket(nc, buckets.runs), runStateSchema, 'run') };
+}
+
+/** The run state the runner writes just before it asks for the lease (see executeRun). */
+function startingRun(runId: string, runnerId: string): RunState {
+  return {
+    runId,
+    installation: 'bench-app',
+    namespace: credentialSet.namespace,
+    action: 'install',
+    status: 'starting',
+    runnerId,
+    credentialSets: [credentialSet],
+    parameterSets: [],
+    sensitiveParameterSecrets: {},
+    wantedCredentials: [{ name: credentialName, required: true }],
+    wantedParameters: [],
+    bundleReference: `127.0.0.1:1/bench/app@sha256:${'0'.repeat(64)}`,
+    claim: {},
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+interface LeaseTiming {
+  /** Writing the run state, as the runner does right before asking. */
+  putMs: number;
+  /** Key generation, the lease request and opening the sealed payload. */
+  leaseMs: number;
+}
+
+async function oneLease(runner: Runner): Promise<LeaseTiming> {
+  const runId = randomBytes(12).toString('hex');
+  const started = performance.now();
+  await runner.runs.put(runId, startingRun(runId, runner.id));
+  const written = performance.now();
+  const keys = generateSealingKeyPair();
+  const lease = await callEndpoint(runner.nc, endpoints.lease, { runId, runnerId: runner.id, publicKey: keys.publicKey });
+  const payload = leasePayloadSchema.parse(JSON.parse(open(lease.sealed, keys.privateKey, sealingContexts.lease(runId)).toString('utf8')));
+  const done = performance.now();
+  if (payload.credentials[credentialName] !== secretValue) throw new Error(`the lease of run ${runId} did not carry the stored value`);
+  return { putMs: written - started, leaseMs: done - written };
+}
+
+async function oneEcho(runner: Runner, subject: string, body: Uint8Array): Promise<number> {
+  const started = performance.now();
+  await runner.nc.request(subject, body, { timeout: 30_000 });
+  return performance.now() - started;
+}
+
+/** Splits `total` operations over the runners, runs them each in sequence, all runners at once. */
+async function concurrently<T>(runners: Runner[], total: number, operation: (runner: Runner) => Promise<T>) {
+  const started = performance.now();
+  const results = await Promise.all(
+    runners.map(async (runner, index) => {
+      const mine = Math.floor(total / runners.length) + (index < total % runners.length ? 1 : 0);
+      const own: T[] = [];
+      for (let i = 0; i < mine; i++) own.push(await operation(runner));
+      return own;
+    }),
+  );
+  return { results: results.flat(), seconds: (performance.now() - started) / 1000 };
+}
+
+interface LevelResult {
+  runners: number;
+  leases: number;
+  leaseP50: number;
+  leaseP99: number;
+  putP50: number;
+  perSecond: number;
+  echoP50: number;
+  echoP99: number;
+}
+
+async function measureLevel(count: number, infra: Infrastructure, echoSubject: string): Promise<LevelResult> {
+  const runners = await Promise.all(Array.from({ length: count }, (_, index) => connectRunner(infra.nats.url, infra.passwords.runner, index)));
+  try {
+    // Same-sized payload as a lease request, so the echo differs only by what the broker does.
+    const echoBody = new TextEncoder().encode(JSON.stringify({ runId: 'x'.repeat(24), runnerId: runners[0].id, publicKey: generateSealingKeyPair().publicKey }));
+    await concurrently(runners, warmupPerLevel(count), oneLease);
+    await concurrently(runners, warmupPerLevel(count), (runner) => oneEcho(runner, echoSubject, echoBody));
+
+    const leases = await concurrently(runners, leasesPerLevel, oneLease);
+    const echoes = await concurrently(runners, leasesPerLevel, (runner) => oneEcho(runner, echoSubject, echoBody));
+    const leaseMs = leases.results.map((timing) => timing.leaseMs).sort((a, b) => a - b);
+    const putMs = leases.results.map((timing) => timing.putMs).sort((a, b) => a - b);
+    const echoMs = echoes.results.sort((a, b) => a - b);
+    return {
+      runners: count,
+      leases: leases.results.length,
+      leaseP50: percentile(leaseMs, 50),
+      leaseP99: percentile(leaseMs, 99),
+      putP50: percentile(putMs, 50),
+      perSecond: leases.results.length / leases.seconds,
+      echoP50: percentile(echoMs, 50),
+      echoP99: percentile(echoMs, 99),
+    };
+  } finally {
+    await Promise.all(runners.map((runner) => runner.nc.close()));
+  }
+}
+
+function printTable(results: LevelResult[]): void {
+  const header = ['runners', 'leases', 'lease p50 ms', 'lease p99 ms', 'leases/s', 'put p50 ms', 'echo p50 ms', 'echo p99 ms', 'p50 lease/echo'];
+  const rows = results.map((result) => [
+    String(result.runners),
+    String(result.leases),
+    result.leaseP50.toFixed(2),
+    result.leaseP99.toFixed(2),
+    result.perSecond.toFixed(0),
+    result.putP50.toFixed(2),
+    result.echoP50.toFixed(3),
+    result.echoP99.toFixed(3),
+    `${(result.leaseP50 / result.echoP50).toFixed(1)}x`,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column])).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log(
+    '\nlease = fresh X25519 key + lease request to the secret-broker + opening and checking the sealed value;\n' +
+      'leases/s counts whole runs (run-state put + lease) over the wall time of the level;\n' +
+      'echo = plain NATS request/reply of a lease-sized payload to a trivial responder process, same server, same runner connections.',
+  );
+}
+
+async function main(): Promise<void> {
+  // Child processes resolve `--import tsx` and their packages from the working directory: the checkout.
+  process.chdir(repoRoot);
+  console.log(`lease benchmark: ${leasesPerLevel} leases per level, runners ${levels.join(', ')} (each its own NATS connection)`);
+  const infra = await startInfrastructure();
+  let echo: { subject: string; process: RunningProcess } | undefined;
+  try {
+    await storeSecretAndSet(infra.nats.url, infra.passwords.cli);
+    echo = await startEcho(infra.nats.url, infra.passwords.broker);
+    const results: LevelResult[] = [];
+    for (const count of levels) results.push(await measureLevel(count, infra, echo.subject));
+    printTable(results);
+  } finally {
+    await echo?.process.stop();
+    await stopInfrastructure(infra);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`lease benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
