@@ -4,6 +4,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
+bash tools/setup.sh
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=${NX_SKIP_NX_CACHE:-true}
 reports=$(mktemp -d)
 export LADING_TEST_REPORT_DIR="$reports"

@@ -14,6 +14,7 @@ export function readServiceConfig(role: ServiceRole, env: NodeJS.ProcessEnv = pr
     natsUser: env.LADING_NATS_USER,
     natsPassword: passwordFile ? readFileSync(passwordFile, 'utf8').trim() : undefined,
     httpPort: Number(env.LADING_HTTP_PORT ?? 0),
+    httpHost: env.LADING_HTTP_HOST ?? '127.0.0.1',
     stateDir: env.LADING_STATE_DIR ?? process.cwd(),
     spansFile: env.LADING_SPANS_FILE,
   };

@@ -49,6 +49,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
   await definition.start({ config, nc, service, logger, counters, onShutdown: (cleanup) => cleanups.push(cleanup) });
   const health = await startHealthServer({
     port: config.httpPort,
+    host: config.httpHost,
     ready: () => !nc.isClosed() && !nc.isDraining(),
     metrics: () => counters.render(name.replaceAll('-', '_')),
   });

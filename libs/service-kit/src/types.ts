@@ -8,6 +8,8 @@ export interface ServiceConfig {
   natsPassword?: string;
   /** Port for /healthz, /readyz and /metrics; 0 picks a free one. */
   httpPort: number;
+  /** Address the health server binds: loopback unless probes come from elsewhere (Kubernetes). */
+  httpHost: string;
   /** Directory for this service's files (keys, spans); never holds secret values in clear. */
   stateDir: string;
   spansFile?: string;
