@@ -203,6 +203,18 @@ describe('lading end to end on the embedded stack', () => {
     expect(log.stdout).not.toContain(canary);
   });
 
+  it('follows one install as one trace across the CLI, the runner and the broker', async () => {
+    const spans = async (service: string) =>
+      (await readFile(join(home, 'logs', `spans-${service}.jsonl`), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { name: string; traceId: string; parentSpanId?: string });
+    const run = (await spans('runner')).find((span) => span.name === 'run install');
+    expect(run?.parentSpanId, 'the run continues the CLI trace').toBeDefined();
+    const lease = (await spans('broker')).find((span) => span.name === 'lading.broker.lease' && span.traceId === run?.traceId);
+    expect(lease, 'the lease is part of the run trace').toBeDefined();
+  });
+
   it('leaves the canary nowhere: not in NATS storage (streams, KV, objects), service logs, spans or records', async () => {
     const forms = [...leakForms(canary), ...leakForms(fileCanary)];
     expect(await filesContaining(home, forms)).toEqual([]);

@@ -1,7 +1,8 @@
 import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { runRequestSchema, streams, type RunRequest } from '@lading/contracts';
-import { ensureStream, type ServiceContext } from '@lading/service-kit';
+import { ensureStream, headerCarrier, type ServiceContext } from '@lading/service-kit';
+import { extractTraceContext, withSpan } from '@lading/telemetry';
 
 const consumerName = 'runners';
 
@@ -39,8 +40,9 @@ export async function consumeRunRequests(context: ServiceContext, execute: (requ
       return;
     }
     const heartbeat = setInterval(() => message.working(), 10_000);
+    const parent = extractTraceContext(headerCarrier(message.headers));
     try {
-      await execute(request);
+      await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request), parent);
       message.ack();
     } catch (error) {
       logger.error('run could not be recorded', { runId: request.runId, error: (error as Error).message });

@@ -5,7 +5,8 @@ import { endpoints, runEventSchema, runRequestSchema, sealingContexts, subjects,
 import { readBuiltBundle } from '../bundle-dir.js';
 import { resolveBundle } from '../bundle-source.js';
 import { seal, runScopedSecretName } from '@lading/secrets';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint, headerCarrier } from '@lading/service-kit';
+import { injectTraceContext, withSpan } from '@lading/telemetry';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';
 
@@ -79,7 +80,12 @@ async function runAction(installation: string, action: string, options: RunOptio
 
     const events = nc.subscribe(subjects.runs.events(runId));
     await nc.flush();
-    await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(request));
+    // The run's trace starts here and continues in the runner and the broker through headers.
+    await withSpan('lading', `${action} ${installation}`, { 'lading.run': runId }, async () => {
+      const carrier = headerCarrier();
+      injectTraceContext(carrier);
+      await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(request), { headers: carrier.headers });
+    });
     process.stderr.write(`${action} ${installation}: run ${runId} queued (${resolved.reference})\n`);
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
