@@ -18,9 +18,9 @@ export interface RunningCli {
 }
 
 /** Starts the real `lading` command as a user would, with its own LADING_HOME. */
-export function startCli(home: string, args: string[], stdin?: string): RunningCli {
+export function startCli(home: string, args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): RunningCli {
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, LADING_HOME: home, NO_COLOR: '1' },
+    env: { ...process.env, ...env, LADING_HOME: home, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -50,6 +50,6 @@ export function startCli(home: string, args: string[], stdin?: string): RunningC
   };
 }
 
-export function runCli(home: string, args: string[], stdin?: string): Promise<CliResult> {
-  return startCli(home, args, stdin).done;
+export function runCli(home: string, args: string[], stdin?: string, env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startCli(home, args, stdin, env).done;
 }

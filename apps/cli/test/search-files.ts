@@ -1,8 +1,8 @@
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Every regular file under `dir` whose bytes contain one of `needles`. */
-export async function filesContaining(dir: string, needles: string[]): Promise<string[]> {
+/** Every regular file under `dir` (changed since `since`, when given) whose bytes contain one of `needles`. */
+export async function filesContaining(dir: string, needles: string[], since?: Date): Promise<string[]> {
   const found: string[] = [];
   const patterns = needles.map((needle) => Buffer.from(needle));
   async function walk(path: string): Promise<void> {
@@ -13,6 +13,7 @@ export async function filesContaining(dir: string, needles: string[]): Promise<s
       return;
     }
     if (!info.isFile()) return;
+    if (since && info.mtime < since) return;
     const bytes = await readFile(path).catch(() => undefined);
     if (bytes && patterns.some((pattern) => bytes.includes(pattern))) found.push(path);
   }
