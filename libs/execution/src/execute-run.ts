@@ -43,7 +43,8 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
   if (previous && terminal.includes(previous.value.status)) return previous.value;
 
   const publish = (event: RunEvent) => deps.publishEvent(event);
-  let state: RunState = {
+  // A run left unfinished by a runner that died keeps its claim, so that its failure is a CNAB result of that claim.
+  let state: RunState = previous?.value ?? {
     runId: request.runId,
     installation: request.installation,
     namespace: request.namespace,

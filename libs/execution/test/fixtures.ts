@@ -1,0 +1,212 @@
+/**
+ * Real parts for executeRun tests: a registry holding bundles built the way `lading build` and
+ * `lading publish` make them, and the broker's side of a run (lease, sealed outputs) wired
+ * in-process over a real nats-server.
+ */
+import type Docker from 'dockerode';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { buckets, sealingContexts, type LeaseAuditEntry, type RunEvent, type RunRequest } from '@lading/contracts';
+import { buildBundle } from '@lading/build';
+import { validateBundle } from '@lading/cnab';
+import { grantLease, type LeaseDependencies } from '@lading/leases';
+import { parseManifest, renderDockerfile, renderRunScript, toBundleJson } from '@lading/manifest';
+import { parseReference, prepareBundleIndex, pushDockerArchive, RegistryClient } from '@lading/oci';
+import { assembleBuildContext, buildImage, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
+import { AtRestCipher, BuiltinStore, generateSealingKeyPair, open, runScopedSecretName, sealingPublicKey } from '@lading/secrets';
+import { openBucket } from '@lading/service-kit';
+import { RunRecords, SetStore } from '@lading/store';
+import { randomBytes } from 'node:crypto';
+import type { ExecutionDependencies } from '../src/index.js';
+
+export const baseRepository = 'lading/busybox';
+
+/** Imports the busybox base image under a test tag and pushes it as `<host>/lading/busybox:stable`. */
+export async function seedBaseImage(docker: Docker, registry: RegistryClient, localTag: string): Promise<string> {
+  const imageId = await makeBusyboxBaseImage(docker, { tag: localTag });
+  const pushed = await pushDockerArchive(registry, baseRepository, await saveImage(docker, imageId));
+  const manifest = await registry.getManifest(baseRepository, pushed.digest);
+  await registry.putManifest(baseRepository, 'stable', manifest.mediaType, manifest.body);
+  return `${registry.registry}/${baseRepository}:stable`;
+}
+
+/** Tags a bundle.json's CNAB-in-OCI index and returns `registry/repository@sha256:<index digest>`. */
+export async function publishBundle(registry: RegistryClient, bundle: Record<string, unknown>, tag: string, invocationDigest: string): Promise<string> {
+  const target = parseReference(tag);
+  const invocation = await registry.headManifest(target.repository, invocationDigest);
+  if (!invocation) throw new Error(`invocation image ${invocationDigest} is not in ${target.repository}`);
+  const index = await prepareBundleIndex(registry, target.repository, bundle, invocation);
+  await registry.putManifest(target.repository, target.tag ?? 'latest', index.mediaType, index.body);
+  return `${target.registry}/${target.repository}@${index.digest}`;
+}
+
+export interface PublishedBundle {
+  reference: string;
+  bundle: Record<string, unknown>;
+  tag: string;
+  invocationDigest: string;
+}
+
+/** `lading build` + `lading publish` of a hand-written lading.yaml. */
+export async function buildAndPublish(docker: Docker, registry: RegistryClient, manifestText: string): Promise<PublishedBundle> {
+  const built = await buildBundle({
+    files: [{ path: 'lading.yaml', mode: 0o644, content: Buffer.from(manifestText) }],
+    docker,
+    registryFor: () => registry,
+    log: () => undefined,
+  });
+  const invocationDigest = String((built.bundle.invocationImages as Array<{ contentDigest: string }>)[0].contentDigest);
+  const reference = await publishBundle(registry, built.bundle, built.tag, invocationDigest);
+  return { reference, bundle: built.bundle, tag: built.tag, invocationDigest };
+}
+
+/**
+ * Builds the invocation image from the Dockerfile Lading renders, with its last USER replaced
+ * by root (as a hostile or careless bundle author could), and publishes it as a bundle.
+ */
+export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryClient, manifestText: string): Promise<PublishedBundle> {
+  const manifest = parseManifest(manifestText, 'lading.yaml');
+  const baseTag = parseReference(manifest.baseImage);
+  const baseHead = await registry.headManifest(baseTag.repository, baseTag.tag ?? 'latest');
+  if (!baseHead) throw new Error('the base image is not in the registry');
+  const baseReference = `${baseTag.registry}/${baseTag.repository}@${baseHead.digest}`;
+  const dockerfile = renderDockerfile(manifest, { baseImageDigestRef: baseReference }).replace(/^USER .*$/m, 'USER 0');
+  if (!dockerfile.includes('USER 0')) throw new Error('the rendered Dockerfile has no USER line to replace');
+  const context = assembleBuildContext({ files: [], dockerfile, runScript: renderRunScript(manifest) });
+  const imageId = await buildImage(docker, context, { labels: { 'sh.lading.bundle': manifest.name } });
+  const tag = `${manifest.registry}/${manifest.name}:v${manifest.version}`;
+  const target = parseReference(tag);
+  const pushed = await pushDockerArchive(registry, target.repository, await saveImage(docker, imageId));
+  const bundle = validateBundle(
+    toBundleJson(manifest, {
+      baseImage: { reference: baseReference, digest: baseHead.digest },
+      images: {},
+      invocationImage: { reference: `${target.registry}/${target.repository}@${pushed.digest}`, digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size },
+    }),
+  ) as unknown as Record<string, unknown>;
+  const reference = await publishBundle(registry, bundle, tag, pushed.digest);
+  return { reference, bundle, tag, invocationDigest: pushed.digest };
+}
+
+/** The broker's half of a run, in-process: sets, the built-in store, leases and sealed outputs. */
+export interface BrokerSide {
+  records: RunRecords;
+  store: BuiltinStore;
+  credentialSets: SetStore;
+  parameterSets: SetStore;
+  audit: LeaseAuditEntry[];
+  leaseDependencies: LeaseDependencies;
+  /** Answers the runner's requests the way apps/secret-broker does. */
+  parts: Pick<ExecutionDependencies, 'requestLease' | 'brokerPublicKey' | 'storeSensitiveOutput'>;
+}
+
+export async function startBrokerSide(nc: NatsConnection): Promise<BrokerSide> {
+  const records = new RunRecords({
+    installations: await openBucket(nc, buckets.installations),
+    runs: await openBucket(nc, buckets.runs),
+    outputs: await openBucket(nc, buckets.outputs),
+    logs: await openBucket(nc, buckets.logs),
+  });
+  const store = await BuiltinStore.open(nc, new AtRestCipher(randomBytes(32)));
+  const credentialSets = new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials');
+  const parameterSets = new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters');
+  const audit: LeaseAuditEntry[] = [];
+  const leaseDependencies: LeaseDependencies = {
+    runs: records,
+    credentialSets,
+    parameterSets,
+    store,
+    redemptions: await openBucket(nc, buckets.leases),
+    env: {},
+    audit: async (entry) => void audit.push(entry),
+  };
+  const brokerKey = generateSealingKeyPair();
+  return {
+    records,
+    store,
+    credentialSets,
+    parameterSets,
+    audit,
+    leaseDependencies,
+    parts: {
+      requestLease: (request) => grantLease(request, leaseDependencies),
+      brokerPublicKey: async () => sealingPublicKey(brokerKey.privateKey),
+      storeSensitiveOutput: async ({ runId, output, sealed }) => {
+        const secretName = runScopedSecretName(runId, 'output', output);
+        await store.set(secretName, open(sealed, brokerKey.privateKey, sealingContexts.output(runId, output)));
+        return { secretName };
+      },
+    },
+  };
+}
+
+/** A run request as the CLI would queue it. */
+export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'installation' | 'bundleReference'>): RunRequest {
+  return {
+    runId: randomBytes(12).toString('hex'),
+    namespace: '',
+    action: 'install',
+    credentialSets: [],
+    parameterSets: [],
+    parameters: {},
+    sensitiveParameterSecrets: {},
+    requestedAt: new Date().toISOString(),
+    ...fields,
+  };
+}
+
+/** Run events by run id, as a subscriber of `subjects.runs.events(runId)` would see them. */
+export class EventLog {
+  readonly events: RunEvent[] = [];
+
+  publish = (event: RunEvent): void => {
+    this.events.push(event);
+  };
+
+  of(runId: string): RunEvent[] {
+    return this.events.filter((event) => event.runId === runId);
+  }
+
+  text(runId: string): string {
+    return JSON.stringify(this.of(runId));
+  }
+}
+
+/**
+ * Docker events for the containers of one run, from `since` up to now. Containers are removed
+ * after each run, so the event history is the only proof of whether one was ever created.
+ */
+export async function containerEvents(docker: Docker, runId: string, since: number): Promise<string[]> {
+  const now = Date.now();
+  // The engine reads a fractional timestamp as seconds.nanoseconds (nine digits).
+  const until = `${Math.floor(now / 1000)}.${String((now % 1000) * 1_000_000).padStart(9, '0')}`;
+  const options = {
+    since: String(Math.floor(since / 1000)),
+    until,
+    filters: JSON.stringify({ type: ['container'], label: [`sh.lading.run=${runId}`] }),
+  };
+  const stream = (await docker.getEvents(options as unknown as Parameters<Docker['getEvents']>[0])) as NodeJS.ReadableStream;
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { Action: string }).Action);
+}
+
+/**
+ * Removes the test's names for the base image: its local tag and the digest references the
+ * builds pulled from the test registry. Docker deletes the image once no name is left, and
+ * keeps it if another tag (someone else's) still names the same content.
+ */
+export async function removeBaseImage(docker: Docker, localTag: string, registryHost: string): Promise<void> {
+  const image = await docker.getImage(localTag).inspect().catch(() => undefined);
+  if (!image) return;
+  const names = [localTag, ...(image.RepoDigests ?? []).filter((name) => name.startsWith(`${registryHost}/`))];
+  for (const name of names) await docker.getImage(name).remove().catch(() => undefined);
+}
+
+/** Removes every image built for a bundle name (built, pushed and pulled back: one image id). */
+export async function removeBundleImages(docker: Docker, bundleName: string): Promise<void> {
+  const images = await docker.listImages({ all: true, filters: JSON.stringify({ label: [`sh.lading.bundle=${bundleName}`] }) });
+  for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+}
