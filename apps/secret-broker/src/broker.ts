@@ -1,15 +1,20 @@
 import { jetstream } from '@nats-io/jetstream';
 import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry } from '@lading/contracts';
 import { grantLease } from '@lading/leases';
-import { open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
+import { BuiltinStore, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
 import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
+import { KeyRotation } from './key-rotation.js';
+import { readLeaseAudit } from './lease-audit-reader.js';
+import { showOutput } from './output-show.js';
 
 export interface BrokerParts {
   brokerKey: KeyObject;
   store: SecretStore;
+  /** The built-in store's at-rest key file, which `secretsRotateKey` replaces. */
+  storeKeyFile: string;
 }
 
 /** Registers every secret-broker endpoint on the service. */
@@ -100,6 +105,35 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       const secretName = runScopedSecretName(runId, 'output', output);
       await parts.store.set(secretName, open(sealed, parts.brokerKey, sealingContexts.output(runId, output)));
       return { secretName };
+    },
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.outputsShow,
+    async (request) => {
+      const reply = await showOutput(request, runs, parts.store);
+      logger.info('output handed out sealed', { installation: request.installation, namespace: request.namespace, output: request.output, runId: reply.runId });
+      return reply;
+    },
+    logger,
+  );
+
+  serve(service, endpoints.leaseAudit, async ({ runIds }) => ({ entries: await readLeaseAudit(nc, runIds) }), logger);
+
+  const rotation = new KeyRotation(parts.store, parts.storeKeyFile);
+  if (parts.store instanceof BuiltinStore) {
+    const finished = await rotation.finishInterrupted();
+    if (finished > 0) logger.info('finished an interrupted key rotation', { rewritten: finished });
+  }
+  serve(
+    service,
+    endpoints.secretsRotateKey,
+    async () => {
+      const outcome = await rotation.rotate();
+      logger.info('store key rotated', outcome);
+      return outcome;
     },
     logger,
   );

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runService } from '@lading/service-kit';
 import { startBroker } from './broker.js';
+import { previousStoreCiphers } from './key-rotation.js';
 import { loadOrCreateBrokerKey, loadOrCreateStoreCipher } from './keys.js';
 import { openSecretStore } from './secret-store-config.js';
 
@@ -11,8 +12,9 @@ await runService({
   async start(context) {
     const env = process.env;
     const brokerKey = await loadOrCreateBrokerKey(env.LADING_BROKER_KEY_FILE ?? join(context.config.stateDir, 'broker.key'));
-    const cipher = await loadOrCreateStoreCipher(env.LADING_STORE_KEY_FILE ?? join(context.config.stateDir, 'store.key'));
-    const store = await openSecretStore(context.nc, cipher, env);
-    await startBroker(context, { brokerKey, store });
+    const storeKeyFile = env.LADING_STORE_KEY_FILE ?? join(context.config.stateDir, 'store.key');
+    const cipher = await loadOrCreateStoreCipher(storeKeyFile);
+    const store = await openSecretStore(context.nc, cipher, env, await previousStoreCiphers(storeKeyFile));
+    await startBroker(context, { brokerKey, store, storeKeyFile });
   },
 });

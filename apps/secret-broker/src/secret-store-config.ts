@@ -11,10 +11,16 @@ function readSecretFile(path: string | undefined, what: string): string {
 /**
  * Chooses the secret store from LADING_SECRET_STORE: `builtin` (default; encrypted in
  * JetStream) or `vault` (HashiCorp Vault KV v2). Vault credentials are read from files.
+ * `previousCiphers` are old at-rest keys an interrupted rotation still needs.
  */
-export async function openSecretStore(nc: NatsConnection, cipher: AtRestCipher, env: NodeJS.ProcessEnv): Promise<SecretStore> {
+export async function openSecretStore(
+  nc: NatsConnection,
+  cipher: AtRestCipher,
+  env: NodeJS.ProcessEnv,
+  previousCiphers: AtRestCipher[] = [],
+): Promise<SecretStore> {
   const kind = env.LADING_SECRET_STORE ?? 'builtin';
-  if (kind === 'builtin') return BuiltinStore.open(nc, cipher);
+  if (kind === 'builtin') return BuiltinStore.open(nc, cipher, { previousCiphers });
   if (kind !== 'vault') throw new Error(`unknown LADING_SECRET_STORE "${kind}": use builtin or vault`);
   const auth: VaultAuth = env.LADING_VAULT_ROLE_ID
     ? { appRole: { roleId: env.LADING_VAULT_ROLE_ID, secretId: readSecretFile(env.LADING_VAULT_SECRET_ID_FILE, 'LADING_VAULT_SECRET_ID_FILE') } }

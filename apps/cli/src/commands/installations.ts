@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { endpoints } from '@lading/contracts';
+import { endpoints, sealingContexts, type LeaseAuditEntry } from '@lading/contracts';
+import { generateSealingKeyPair, open } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
@@ -7,7 +8,20 @@ import { withSession } from '../session.js';
 const outputOption = ['-o, --output <format>', 'table, json or yaml', 'table'] as const;
 const namespaceOption = ['-n, --namespace <namespace>', 'namespace', ''] as const;
 
-/** `lading installations list | show | runs | outputs | logs`. */
+/** What the broker decided about a run's lease, in one line: names and reasons, never values. */
+function leaseSummary(entries: LeaseAuditEntry[]) {
+  const granted = entries.find((entry) => entry.granted);
+  const refused = entries.filter((entry) => !entry.granted);
+  if (granted) {
+    const replays = refused.length > 0 ? `; ${refused.length} later request${refused.length === 1 ? '' : 's'} refused` : '';
+    return { summary: `granted (${granted.names.join(', ') || 'no values'})${replays}`, granted: true, names: granted.names, at: granted.at };
+  }
+  const last = refused.at(-1);
+  if (last) return { summary: `refused (${last.reason ?? 'no reason given'})`, granted: false, names: [], reason: last.reason, at: last.at };
+  return { summary: 'none requested', granted: false, names: [] };
+}
+
+/** `lading installations list | show | runs | outputs [show] | logs`. */
 export function registerInstallationCommands(program: Command): void {
   const group = program.command('installations').description('Read installations, their runs, outputs and logs');
 
@@ -40,24 +54,52 @@ export function registerInstallationCommands(program: Command): void {
     .argument('<name>')
     .option(...namespaceOption)
     .option(...outputOption)
-    .description('List the runs of an installation')
+    .description("List the runs of an installation, each with the secret-broker's lease decision (names only, never values)")
     .action(async (name: string, options: { namespace: string; output: string }) => {
       const format = parseOutputFormat(options.output);
-      const { runs } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsRuns, { name, namespace: options.namespace }));
-      printResult(format, runs, { rows: runs, columns: ['runId', 'action', 'status', 'exitCode', 'created'] });
+      const { runs, entries } = await withSession(async ({ nc }) => {
+        const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name, namespace: options.namespace });
+        const { entries } = await callEndpoint(nc, endpoints.leaseAudit, { runIds: runs.map((run) => run.runId) });
+        return { runs, entries };
+      });
+      const shown = runs.map((run) => ({ ...run, lease: leaseSummary(entries.filter((entry) => entry.runId === run.runId)) }));
+      const rows = shown.map((run) => ({ ...run, lease: run.lease.summary }));
+      printResult(format, shown, { rows, columns: ['runId', 'action', 'status', 'exitCode', 'created', 'lease'] });
     });
 
-  group
+  const outputs = group
     .command('outputs')
     .argument('<name>')
     .option(...namespaceOption)
     .option(...outputOption)
     .description('List the outputs of an installation (sensitive ones masked; they live in the secret store)')
+    .addHelpText('after', '\nPrint one value, sensitive ones included: lading installations outputs show NAME OUTPUT [-n NAMESPACE]')
     .action(async (name: string, options: { namespace: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const { outputs } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsOutputs, { name, namespace: options.namespace }));
       const shown = outputs.map((output) => ({ ...output, value: output.sensitive ? '*******' : output.value }));
       printResult(format, shown, { rows: shown, columns: ['name', 'value', 'sensitive', 'runId'] });
+    });
+
+  // -n/--namespace belongs to `outputs`: commander parses a parent's options wherever they stand.
+  outputs
+    .command('show')
+    .argument('<name>', 'installation')
+    .argument('<output>', 'output name')
+    .description(
+      'Print one output value; a sensitive one is fetched from the secret store just in time, sealed to a key made for this call ' +
+        '(-n/--namespace as for outputs)',
+    )
+    .action(async (name: string, output: string) => {
+      const { namespace } = outputs.opts<{ namespace: string }>();
+      const keys = generateSealingKeyPair();
+      const reply = await withSession(({ nc }) =>
+        callEndpoint(nc, endpoints.outputsShow, { installation: name, namespace, output, publicKey: keys.publicKey }),
+      );
+      const value = open(reply.sealed, keys.privateKey, sealingContexts.outputShow(name, output));
+      process.stdout.write(value);
+      if (process.stdout.isTTY && !value.toString('utf8').endsWith('\n')) process.stdout.write('\n');
+      value.fill(0);
     });
 
   group

@@ -51,6 +51,14 @@ export function registerSecretCommands(program: Command): void {
     });
 
   group
+    .command('rotate-key')
+    .description('Re-encrypt every value of the built-in store under a new at-rest key; the old key is deleted once nothing uses it')
+    .action(async () => {
+      const { rewritten, keyId } = await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsRotateKey, {}));
+      process.stdout.write(`rotated the store key: ${rewritten} record${rewritten === 1 ? '' : 's'} re-encrypted under key ${keyId}\n`);
+    });
+
+  group
     .command('delete')
     .argument('<name>')
     .description('Delete a secret')

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connectToNats } from '@lading/service-kit';
+import { natsRoles, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack';
+import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
+
+const appsDir = resolve(import.meta.dirname, '../..');
+
+export interface ServiceProcess {
+  readonly process: RunningProcess;
+  readonly spansFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A nats-server with the real per-role users and permissions, and the real broker (and, when a
+ * test needs it, runner) processes on it. Everything lives under one temporary directory, which
+ * also serves as a LADING_HOME whose stack file lets the real `lading` CLI talk to this server.
+ */
+export interface BrokerFixture {
+  readonly nats: TestNatsServer;
+  readonly dir: string;
+  readonly home: string;
+  readonly brokerKeyFile: string;
+  readonly storeKeyFile: string;
+  connect(role: NatsRole): Promise<NatsConnection>;
+  startBroker(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
+  startRunner(): Promise<ServiceProcess>;
+  /** Stops every process and connection still running and removes the directories. */
+  close(): Promise<void>;
+}
+
+export async function startBrokerFixture(): Promise<BrokerFixture> {
+  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
+  const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  const dir = await mkdtemp(join(tmpdir(), 'lading-broker-test-'));
+  const home = join(dir, 'home');
+  const paths = stackPaths(home);
+  await mkdir(paths.secretsDir, { recursive: true, mode: 0o700 });
+  for (const role of natsRoles) await writeFile(paths.passwordFile(role), passwords[role], { mode: 0o600 });
+  const stack = {
+    natsUrl: nats.url,
+    frontDoor: '127.0.0.1:1',
+    upstream: 'http://127.0.0.1:1',
+    cli: { user: 'cli', passwordFile: paths.passwordFile('cli') },
+    processes: {},
+    startedAt: new Date().toISOString(),
+  };
+  await writeFile(paths.stackFile, JSON.stringify(stack), { mode: 0o600 });
+  await chmod(home, 0o700);
+
+  const connections: NatsConnection[] = [];
+  const processes: ServiceProcess[] = [];
+
+  async function startService(role: 'broker' | 'runner', extraEnv: Record<string, string>): Promise<ServiceProcess> {
+    const httpPort = await freePort();
+    const spansFile = join(dir, `spans-${role}-${processes.length}.jsonl`);
+    const app = role === 'broker' ? 'secret-broker' : 'runner';
+    const running = startProcess(process.execPath, ['--import', 'tsx', join(appsDir, app, 'src', 'main.ts')], {
+      ...process.env,
+      LADING_NATS_URL: nats.url,
+      LADING_NATS_USER: role,
+      LADING_NATS_PASSWORD_FILE: paths.passwordFile(role),
+      LADING_HTTP_PORT: String(httpPort),
+      LADING_STATE_DIR: paths.stateDir(role),
+      LADING_SPANS_FILE: spansFile,
+      ...extraEnv,
+    });
+    const exited = new Promise<never>((_, reject) =>
+      running.child.once('exit', (code) => reject(new Error(`the ${role} exited (${code}) before it was ready: ${running.output()}`))),
+    );
+    await Promise.race([waitForPort(httpPort, '127.0.0.1', 1200), exited]);
+    exited.catch(() => undefined);
+    const service = { process: running, spansFile, stop: () => running.stop() };
+    processes.push(service);
+    return service;
+  }
+
+  return {
+    nats,
+    dir,
+    home,
+    brokerKeyFile: paths.brokerKey,
+    storeKeyFile: paths.storeKey,
+    async connect(role) {
+      const nc = await connectToNats({ natsUrl: nats.url, natsUser: role, natsPassword: passwords[role], name: `test-${role}` });
+      connections.push(nc);
+      return nc;
+    },
+    startBroker: (extraEnv = {}) =>
+      startService('broker', { LADING_BROKER_KEY_FILE: paths.brokerKey, LADING_STORE_KEY_FILE: paths.storeKey, ...extraEnv }),
+    startRunner: () => startService('runner', { LADING_REGISTRY: '127.0.0.1:1', LADING_RUNNER_ID: 'runner-1' }),
+    async close() {
+      for (const nc of connections) await nc.close().catch(() => undefined);
+      for (const service of processes) await service.stop();
+      await nats.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
