@@ -1,0 +1,243 @@
+/**
+ * The runner process as deployed: `node --import tsx apps/runner/src/main.ts` on a real
+ * nats-server, beside the real secret-broker process, pulling bundles from a real registry and
+ * running them in Docker. Values are applied over NATS the way the CLI applies them.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
+import { RegistryClient } from '@lading/oci';
+import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { seal } from '@lading/secrets';
+import { callEndpoint, connectToNats } from '@lading/service-kit';
+import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { leakForms } from '../../cli/test/search-files.js';
+import {
+  buildAndPublish,
+  containerEvents,
+  removeBaseImage,
+  removeBundleImages,
+  runRequest,
+  seedBaseImage,
+  type PublishedBundle,
+} from '../../../libs/execution/test/fixtures.js';
+
+const suffix = randomBytes(4).toString('hex');
+const bundleName = `lading-test-runner-${suffix}`;
+const localBaseTag = `lading-test-runner-busybox:${suffix}`;
+const canary = `canary-${randomBytes(9).toString('hex')}`;
+const runnerMain = resolve(import.meta.dirname, '../src/main.ts');
+const brokerMain = resolve(import.meta.dirname, '../../secret-broker/src/main.ts');
+
+function manifest(registry: string): string {
+  return `schemaVersion: 1.0.0
+name: ${bundleName}
+version: 0.1.0
+registry: ${registry}/bundles
+baseImage: ${registry}/lading/busybox:stable
+credentials:
+  - { name: api-token, env: API_TOKEN, required: true }
+parameters:
+  - { name: greeting, type: string, default: hello, env: GREETING }
+outputs:
+  - { name: uid }
+  - { name: greeting-out }
+install:
+  - exec:
+      description: Print the credential, record outputs
+      command: sh
+      arguments:
+        - -c
+        - >-
+          echo "token=$API_TOKEN";
+          echo "$GREETING" > /cnab/app/outputs/greeting-out;
+          id -u > /cnab/app/outputs/uid;
+          echo done
+`;
+}
+
+/** Every run event on the bus, in the order the runner published them. */
+class RunEventFollower {
+  readonly events: RunEvent[] = [];
+  private readonly waiters: Array<{ runId: string; resolve: (event: RunEvent) => void }> = [];
+
+  constructor(private readonly subscription: Subscription) {
+    void (async () => {
+      for await (const message of subscription) {
+        const event = runEventSchema.parse(message.json());
+        this.events.push(event);
+        if (event.type !== 'status' || (event.status !== 'succeeded' && event.status !== 'failed')) continue;
+        for (const waiter of this.waiters.filter((entry) => entry.runId === event.runId)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(event);
+        }
+      }
+    })();
+  }
+
+  /** Resolves with the run's final status event. */
+  finished(runId: string): Promise<RunEvent> {
+    const done = this.events.find((event) => event.runId === runId && event.type === 'status' && ['succeeded', 'failed'].includes(event.status));
+    if (done) return Promise.resolve(done);
+    return new Promise((resolveWait) => this.waiters.push({ runId, resolve: resolveWait }));
+  }
+
+  statuses(): string[] {
+    return this.events.flatMap((event) => (event.type === 'status' ? [`${event.runId}:${event.status}`] : []));
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+  }
+}
+
+describe('runner process', () => {
+  let nats: TestNatsServer;
+  let registryServer: TestRegistry;
+  let stateDir: string;
+  let broker: RunningProcess;
+  let runner: RunningProcess;
+  let nc: NatsConnection;
+  let published: PublishedBundle;
+  let follower: RunEventFollower;
+  let installRunId: string;
+  const docker = connectDocker();
+
+  function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+    return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
+  }
+
+  async function startService(main: string, extra: Record<string, string>): Promise<RunningProcess> {
+    const port = await freePort();
+    const running = startProcess(process.execPath, ['--import', 'tsx', main], serviceEnv(port, extra));
+    try {
+      // The health port opens only once the service has registered everything it serves.
+      await waitForPort(port);
+    } catch (error) {
+      await running.stop();
+      throw new Error(`${main} did not start: ${running.output()}`, { cause: error });
+    }
+    return running;
+  }
+
+  function request(fields: Partial<RunRequest> = {}): RunRequest {
+    return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
+  }
+
+  async function queue(message: RunRequest | Record<string, unknown>): Promise<void> {
+    await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(message));
+  }
+
+  beforeAll(async () => {
+    await ensureDockerAvailable(docker);
+    [nats, registryServer] = await Promise.all([startNatsServer(), startRegistry()]);
+    stateDir = await mkdtemp(join(tmpdir(), 'lading-runner-test-'));
+    const registry = new RegistryClient({ registry: registryServer.host });
+    await seedBaseImage(docker, registry, localBaseTag);
+    published = await buildAndPublish(docker, registry, manifest(registryServer.host));
+
+    broker = await startService(brokerMain, { LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'), LADING_STORE_KEY_FILE: join(stateDir, 'store.key') });
+    runner = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
+    nc = await connectToNats({ natsUrl: nats.url, name: 'runner-test' });
+    follower = new RunEventFollower(nc.subscribe(subjects.runs.eventsAll));
+
+    // As `lading secrets set` and `lading credentials apply` do.
+    const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+    await callEndpoint(nc, endpoints.secretsSet, { name: 'runner-token', sealed: seal(Buffer.from(canary), publicKey, sealingContexts.secretValue('runner-token')) });
+    await callEndpoint(nc, endpoints.credentialsApply, {
+      document: { schemaVersion: '1.0.1', name: 'runner-creds', credentials: [{ name: 'api-token', source: { secret: 'runner-token' } }] },
+    });
+  });
+
+  afterAll(async () => {
+    follower?.stop();
+    await nc?.close();
+    await runner?.stop();
+    await broker?.stop();
+    await removeBundleImages(docker, bundleName);
+    if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
+    await nats?.stop();
+    await registryServer?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('executes a queued install and answers the installation queries', async () => {
+    const install = request({ parameters: { greeting: 'howdy' } });
+    installRunId = install.runId;
+    await queue(install);
+    const final = await follower.finished(install.runId);
+    expect(final, runner.output()).toMatchObject({ status: 'succeeded', exitCode: 0 });
+    const logEvents = follower.events.flatMap((event) => (event.runId === install.runId && event.type === 'log' ? [event.data] : []));
+    expect(logEvents.join('')).toContain('token=*******');
+
+    const { items } = await callEndpoint(nc, endpoints.installationsList, { namespace: '' });
+    expect(items.map((item) => item.name)).toEqual(['runner-app']);
+    const { installation } = await callEndpoint(nc, endpoints.installationsShow, { name: 'runner-app', namespace: '' });
+    expect(installation).toMatchObject({ status: 'installed', lastRunId: install.runId, bundleReference: published.reference, bundleName });
+    const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' });
+    expect(runs).toEqual([expect.objectContaining({ runId: install.runId, action: 'install', status: 'succeeded', exitCode: 0 })]);
+    const { outputs } = await callEndpoint(nc, endpoints.installationsOutputs, { name: 'runner-app', namespace: '' });
+    expect(Object.fromEntries(outputs.map((output) => [output.name, output.value]))).toEqual({ uid: '65532\n', 'greeting-out': 'howdy\n' });
+    const logs = await callEndpoint(nc, endpoints.installationsLogs, { name: 'runner-app', namespace: '' });
+    expect(logs.runId).toBe(install.runId);
+    expect(logs.log).toContain('token=*******');
+    expect(logs.log).toContain('done');
+    for (const form of leakForms(canary)) {
+      expect(logs.log).not.toContain(form);
+      expect(JSON.stringify(follower.events)).not.toContain(form);
+    }
+    await expect(callEndpoint(nc, endpoints.installationsShow, { name: 'no-such-app', namespace: '' })).rejects.toThrow(/there is no installation named no-such-app/);
+  });
+
+  it('drops a malformed request and goes on to run the next two, one at a time', async () => {
+    await queue({ runId: 'NOT A RUN', action: 'install' });
+    const first = request({ installation: 'runner-first' });
+    const second = request({ installation: 'runner-second' });
+    await queue(first);
+    await queue(second);
+    const [firstFinal, secondFinal] = await Promise.all([follower.finished(first.runId), follower.finished(second.runId)]);
+    expect(firstFinal, runner.output()).toMatchObject({ status: 'succeeded' });
+    expect(secondFinal, runner.output()).toMatchObject({ status: 'succeeded' });
+
+    // The work queue hands this runner one request at a time: the second starts after the first ended.
+    const order = follower.statuses().filter((entry) => entry.startsWith(first.runId) || entry.startsWith(second.runId));
+    expect(order).toEqual([
+      `${first.runId}:starting`,
+      `${first.runId}:running`,
+      `${first.runId}:succeeded`,
+      `${second.runId}:starting`,
+      `${second.runId}:running`,
+      `${second.runId}:succeeded`,
+    ]);
+    expect(runner.output()).toContain('dropped a malformed run request');
+    // Terminated and acknowledged requests leave the work queue empty.
+    const info = await (await jetstreamManager(nc)).streams.info(streams.runs.name);
+    expect(info.state.messages).toBe(0);
+    expect(runner.child.exitCode).toBeNull();
+  });
+
+  it('does not run a request again when it is queued a second time', async () => {
+    const since = Date.now();
+    const before = (await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs;
+    const again = request({ runId: installRunId, parameters: { greeting: 'howdy' } });
+    const marker = request({ installation: 'runner-marker' });
+    await queue(again);
+    // A request queued behind it finishing proves the repeated one was taken and dealt with.
+    await queue(marker);
+    expect(await follower.finished(marker.runId)).toMatchObject({ status: 'succeeded' });
+    expect(await containerEvents(docker, installRunId, since)).toEqual([]);
+    expect((await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs).toEqual(before);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    await runner.stop();
+    expect(runner.child.signalCode, runner.output()).toBeNull();
+    expect(runner.child.exitCode).toBe(0);
+    expect(runner.output()).toContain('"stopped"');
+  });
+});
