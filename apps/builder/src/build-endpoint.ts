@@ -23,16 +23,22 @@ export async function serveBuild(context: ServiceContext, docker: Docker): Promi
     context.service,
     endpoints.build,
     async ({ contextObject }) => {
-      const archive = await contexts.getBlob(contextObject);
-      if (!archive) throw new ServiceFailure('not_found', `build context ${contextObject} is not in the object store: upload it again`);
       const log: string[] = [];
       try {
+        // Refuse an oversized upload before reading it: tar headers add at most a few bytes per entry.
+        const info = await contexts.info(contextObject);
+        if (info && info.size > buildContextLimits.maxBytes + buildContextLimits.maxEntries * 1024) {
+          throw new ServiceFailure('invalid_request', `the build context is larger than the ${buildContextLimits.maxBytes}-byte limit`);
+        }
+        const archive = await contexts.getBlob(contextObject);
+        if (!archive) throw new ServiceFailure('not_found', `build context ${contextObject} is not in the object store: upload it again`);
         const files = await unpackBundleContext(Buffer.from(archive), buildContextLimits);
         const output = await buildBundle({ files, docker, registryFor, log: (line) => log.push(line) });
         context.counters.increment('builds_succeeded');
         return { bundle: output.bundle, tag: output.tag, log };
       } catch (error) {
         context.counters.increment('builds_failed');
+        if (error instanceof ServiceFailure) throw error;
         if (error instanceof BuildRefusedError) throw new ServiceFailure(refusalCodes[error.kind], error.message);
         if (error instanceof RuntimeError) throw new ServiceFailure('invalid_request', error.message);
         throw error;
