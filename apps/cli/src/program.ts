@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerBundleCommands } from './commands/bundle.js';
 import { registerInstallationCommands } from './commands/installations.js';
 import { registerRunCommands } from './commands/run.js';
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerSetCommands(program, 'credentials');
   registerSetCommands(program, 'parameters');
   registerSecretCommands(program);
+  registerAuditCommands(program);
   return program;
 }

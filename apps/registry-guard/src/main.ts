@@ -4,9 +4,24 @@ import { createFrontDoor, principalFromBasicAuth, TagLedger } from '@lading/guar
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { servePublish } from './publish-endpoint.js';
+import { serveTagAudit } from './tag-audit-endpoint.js';
 
 function readUsers(file: string | undefined): Record<string, string> {
   return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+}
+
+/**
+ * How long a tag reservation outlives a crashed guard (LADING_GUARD_RESERVATION_TTL_MS): shorter
+ * frees a tag sooner after a crash, longer tolerates slower upstream writes. Default: the ledger's.
+ */
+function reservationTtl(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.LADING_GUARD_RESERVATION_TTL_MS;
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) {
+    throw new Error(`LADING_GUARD_RESERVATION_TTL_MS must be a positive whole number of milliseconds, not "${value}"`);
+  }
+  return parsed;
 }
 
 await runService({
@@ -19,10 +34,15 @@ await runService({
     const port = Number(env.LADING_GUARD_PORT ?? 5000);
     const publicHost = env.LADING_GUARD_PUBLIC_HOST ?? `127.0.0.1:${port}`;
     const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? 'cli').split(',').filter(Boolean);
-    const ledger = await TagLedger.open(context.nc, { forcePrincipals, instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined });
+    const ledger = await TagLedger.open(context.nc, {
+      forcePrincipals,
+      instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined,
+      reservationTtlMs: reservationTtl(env),
+    });
     const upstream = new RegistryClient({ registry: new URL(upstreamUrl).host });
 
     servePublish(context, { ledger, upstream, publicHost, principal: env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli' });
+    serveTagAudit(context, ledger);
 
     const app = createFrontDoor({
       upstreamUrl,

@@ -1,8 +1,10 @@
 import { endpoints } from '@lading/contracts';
 import { CnabValidationError, validateBundle } from '@lading/cnab';
 import { ForceNotAllowedError, TagConflictError, type TagLedger } from '@lading/guard';
-import { copyImage, OciError, parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
+import { OciError, parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { bringImage } from './bring-image.js';
+import { retryTransient } from './upstream-retry.js';
 
 export interface PublishWiring {
   ledger: TagLedger;
@@ -44,15 +46,17 @@ export function servePublish(context: ServiceContext, wiring: PublishWiring): vo
         if (!invocation.digest || invocation.registry !== wiring.publicHost) {
           refuse(`the invocation image must be a digest reference in ${wiring.publicHost}`);
         }
-        const invocationHead = await copyImage(wiring.upstream, { fromRepo: invocation.repository, digest: invocation.digest as string }, repository);
+        const invocationHead = await bringImage(wiring.upstream, invocation.repository, invocation.digest as string, repository);
         for (const [name, image] of Object.entries(bundle.images ?? {})) {
           const referenced = parseReference(image.image);
           if (!referenced.digest) refuse(`images.${name} is not pinned by digest: rebuild the bundle`);
           if (referenced.registry === wiring.publicHost && referenced.repository !== repository) {
-            await copyImage(wiring.upstream, { fromRepo: referenced.repository, digest: referenced.digest as string }, repository);
+            await bringImage(wiring.upstream, referenced.repository, referenced.digest as string, repository);
           }
         }
-        const index = await prepareBundleIndex(wiring.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead);
+        const index = await retryTransient(() =>
+          prepareBundleIndex(wiring.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead),
+        );
         const written = await wiring.ledger.writeTag({
           repository,
           tag: target.tag as string,

@@ -1,0 +1,16 @@
+import { endpoints } from '@lading/contracts';
+import type { TagLedger } from '@lading/guard';
+import { serveEndpoint, type ServiceContext } from '@lading/service-kit';
+
+/** Serves `tagAudit`: the forced tag overwrites and deletes, oldest first, the latest `limit` of them. */
+export function serveTagAudit(context: ServiceContext, ledger: TagLedger): void {
+  serveEndpoint(
+    context.service,
+    endpoints.tagAudit,
+    async ({ limit }) => {
+      const entries = await ledger.listTagAudit();
+      return { entries: limit === undefined ? entries : entries.slice(-limit) };
+    },
+    context.logger,
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * The real registry-guard process and its NATS `publish` endpoint, the one `lading publish`
+ * uses: no tag is overwritten without --force, the identical digest is an idempotent success,
+ * a forced replace is audited, the bundle is CNAB-in-OCI, referenced images travel with it,
+ * and bad requests change nothing upstream.
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { endpoints } from '@lading/contracts';
+import { TagLedger } from '@lading/guard';
+import { pullBundle, RegistryClient } from '@lading/oci';
+import { callEndpoint, connectToNats } from '@lading/service-kit';
+import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { runCli } from '../../cli/test/cli-process.js';
+import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { makeCliHome } from './support/cli-home.js';
+import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
+import { storageSnapshot } from './support/storage-snapshot.js';
+
+describe('registry-guard publish endpoint (real process, NATS, docker-registry)', () => {
+  let nats: TestNatsServer;
+  let registry: TestRegistry;
+  let guard: GuardProcess;
+  let nc: NatsConnection;
+  let ledger: TagLedger;
+  let upstream: RegistryClient;
+  let factory: BundleFactory;
+  let built: TestBundle;
+  let cliHome: string;
+  let tag: string;
+  let firstDigest: string;
+  let forcedDigest: string;
+
+  const publish = (bundle: Record<string, unknown>, force = false, to = built.tag) =>
+    callEndpoint(nc, endpoints.publish, { bundle, tag: to, force }, { timeoutMs: 120_000 });
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    registry = await startRegistry();
+    guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
+    nc = await connectToNats({ natsUrl: nats.url, name: 'guard-publish-test' });
+    ledger = await TagLedger.open(nc, { forcePrincipals: [] });
+    upstream = new RegistryClient({ registry: registry.host });
+    factory = bundleFactory();
+    built = await factory.build(guard.host);
+    tag = built.tag.split(':').at(-1)!;
+    cliHome = await makeCliHome(nats.url, guard.host, registry.url);
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await guard?.stop();
+    await registry?.stop();
+    await nats?.stop();
+    await factory?.cleanUp();
+    if (cliHome) await rm(cliHome, { recursive: true, force: true });
+  });
+
+  it('creates the tag; upstream and ledger hold the index digest', async () => {
+    expect(await upstream.headManifest(built.repository, built.baseDigest)).toBeUndefined();
+    const reply = await publish(built.bundle);
+    expect(reply.outcome).toBe('created');
+    expect(reply.reference).toBe(`${guard.host}/${built.repository}@${reply.digest}`);
+    firstDigest = reply.digest;
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(firstDigest);
+    expect(await ledger.getTag(built.repository, tag)).toMatchObject({ digest: firstDigest, state: 'committed', principal: 'cli' });
+  });
+
+  it('stores a CNAB-in-OCI index that pulls by tag and by digest', async () => {
+    const byTag = await pullBundle(upstream, built.repository, tag);
+    const byDigest = await pullBundle(upstream, built.repository, firstDigest);
+    expect(byTag.indexDigest).toBe(firstDigest);
+    expect(byDigest.indexDigest).toBe(firstDigest);
+    expect(byTag.bundle).toEqual(built.bundle);
+    const invocation = (built.bundle.invocationImages as Array<{ contentDigest: string }>)[0]!;
+    expect(byTag.invocationImage.digest).toBe(invocation.contentDigest);
+  });
+
+  it('copies images referenced from another repository into the bundle repository by digest', async () => {
+    const images = built.bundle.images as Record<string, { image: string }>;
+    expect(images.tools!.image).toBe(`${guard.host}/lading/busybox@${built.baseDigest}`);
+    expect((await upstream.headManifest(built.repository, built.baseDigest))?.digest).toBe(built.baseDigest);
+  });
+
+  it('answers the identical bundle again with an idempotent "unchanged"', async () => {
+    const reply = await publish(built.bundle);
+    expect(reply).toMatchObject({ outcome: 'unchanged', digest: firstDigest });
+  });
+
+  it('refuses another bundle on the tag without --force, naming the digest it holds and --force', async () => {
+    await expect(publish(variant(built.bundle, 'refused'))).rejects.toMatchObject({
+      code: 'conflict',
+      message: `tag ${built.repository}:${tag} already holds ${firstDigest}; publish with --force to replace it`,
+    });
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(firstDigest);
+    expect((await ledger.getTag(built.repository, tag))?.digest).toBe(firstDigest);
+  });
+
+  it('replaces the tag with --force and records the overwrite in the tag audit stream', async () => {
+    const reply = await publish(variant(built.bundle, 'forced'), true);
+    expect(reply).toMatchObject({ outcome: 'replaced', previousDigest: firstDigest });
+    forcedDigest = reply.digest;
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(forcedDigest);
+    expect(await ledger.getTag(built.repository, tag)).toMatchObject({ digest: forcedDigest, state: 'committed' });
+    const audit = await ledger.listTagAudit();
+    expect(audit).toEqual([
+      { at: expect.any(String), principal: 'cli', repository: built.repository, tag, oldDigest: firstDigest, newDigest: forcedDigest },
+    ]);
+  });
+
+  it('serves the tag audit over NATS (tagAudit), the latest `limit` entries', async () => {
+    const again = await publish(variant(built.bundle, 'forced again'), true);
+    const { entries } = await callEndpoint(nc, endpoints.tagAudit, {});
+    expect(entries.map((entry) => [entry.oldDigest, entry.newDigest])).toEqual([
+      [firstDigest, forcedDigest],
+      [forcedDigest, again.digest],
+    ]);
+    const latest = await callEndpoint(nc, endpoints.tagAudit, { limit: 1 });
+    expect(latest.entries).toEqual([entries[1]]);
+    await expect(callEndpoint(nc, endpoints.tagAudit, { limit: -1 })).rejects.toThrow(/limit/);
+  });
+
+  it('`lading audit tags` prints the overwrites as json, yaml and a table', async () => {
+    const { entries } = await callEndpoint(nc, endpoints.tagAudit, {});
+    const json = await runCli(cliHome, ['audit', 'tags', '--output', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(entries);
+    const yaml = await runCli(cliHome, ['audit', 'tags', '-o', 'yaml', '--limit', '1']);
+    expect(yaml.code, yaml.stderr).toBe(0);
+    expect(parseYaml(yaml.stdout)).toEqual(entries.slice(-1));
+    const table = await runCli(cliHome, ['audit', 'tags']);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^AT\s+PRINCIPAL\s+REPOSITORY\s+TAG\s+OLDDIGEST\s+NEWDIGEST$/);
+    expect(lines).toHaveLength(entries.length + 1);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual([entries[0]!.at, 'cli', built.repository, tag, firstDigest, forcedDigest]);
+    const bad = await runCli(cliHome, ['audit', 'tags', '--limit', 'many']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim()).toBe('lading: --limit must be a positive whole number, not "many"');
+  });
+
+  it('refuses an invalid bundle.json with one clear error and writes nothing upstream', async () => {
+    const before = await storageSnapshot(registry.storageDir);
+    const { invocationImages: _dropped, ...broken } = variant(built.bundle, 'invalid');
+    const attempt = publish(broken, false, `${guard.host}/bundles/invalid:v1`);
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(attempt).rejects.toThrow(/invocationImages/);
+    expect(await storageSnapshot(registry.storageDir)).toEqual(before);
+    expect(await ledger.getTag('bundles/invalid', 'v1')).toBeUndefined();
+  });
+
+  it('refuses a tag in another registry and writes nothing upstream', async () => {
+    const before = await storageSnapshot(registry.storageDir);
+    const elsewhere = `${registry.host}/bundles/elsewhere:v1`;
+    await expect(publish(variant(built.bundle, 'elsewhere'), false, elsewhere)).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: `this guard publishes to ${guard.host}, not ${registry.host}`,
+    });
+    await expect(publish(built.bundle, false, `${guard.host}/bundles/elsewhere@${firstDigest}`)).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(await storageSnapshot(registry.storageDir)).toEqual(before);
+  });
+});
