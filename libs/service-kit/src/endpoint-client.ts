@@ -42,7 +42,10 @@ async function exchange<Rep extends z.ZodTypeAny>(
     if (noResponders || error instanceof errors.NoRespondersError) {
       throw new RemoteFailure('internal', `no service answers ${endpoint.subject}: is the stack up? Try \`lading status\``, endpoint.subject);
     }
-    if (error instanceof errors.PermissionViolationError) {
+    const permission =
+      error instanceof errors.PermissionViolationError ||
+      (error instanceof errors.RequestError && error.cause instanceof errors.PermissionViolationError);
+    if (permission) {
       throw new RemoteFailure('forbidden', `this NATS user may not call ${endpoint.subject}`, endpoint.subject);
     }
     if (error instanceof errors.TimeoutError) {
