@@ -4,6 +4,7 @@
  * @lading/leases, and Docker running the invocation images.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { finished } from 'node:stream/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunRequest, type RunState } from '@lading/contracts';
@@ -13,7 +14,7 @@ import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { leakForms } from '../../../apps/cli/test/search-files.js';
+import { filesContaining, leakForms } from '../../../apps/cli/test/search-files.js';
 import { executeRun, type ExecutionDependencies } from '../src/index.js';
 import {
   buildAndPublish,
@@ -72,8 +73,16 @@ install:
           echo "$GREETING" > /cnab/app/outputs/greeting-out;
           id -u > /cnab/app/outputs/uid;
           echo "uid=$(id -u)";
+          grep -E '^(CapEff|NoNewPrivs):' /proc/self/status;
+          if touch /probe 2>/dev/null; then echo rootfs=writable; else echo rootfs=readonly; fi;
           printf '%s' "$DB_SEED" | sha256sum | cut -c1-32 | tr -d '\\n' > /cnab/app/outputs/db-password;
           echo done
+customActions:
+  hold: { description: Wait until the test has looked at the container, modifies: false, stateless: true }
+hold:
+  - exec:
+      command: sh
+      arguments: [-c, 'echo READY; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo released']
 upgrade:
   - exec:
       description: Record an output, then fail
@@ -179,7 +188,7 @@ describe('executeRun', () => {
     expectNoLeak(JSON.stringify((await broker.records.getRun(installed.runId))?.value), [sensitiveOutput]);
   });
 
-  it('masks the credential printed plainly, split over two writes and base64-encoded, in events and the stored log', async () => {
+  it('masks the credential printed plainly, split over two writes and base64-encoded, in events and the stored log; the bundle ran without capabilities on a read-only root', async () => {
     const logEvents = events.of(installed.runId).flatMap((event) => (event.type === 'log' ? [event] : []));
     // stdout and stderr are masked apart; their interleaving is up to the engine.
     const stdout = logEvents.flatMap((event) => (event.stream === 'stdout' ? [event.data] : [])).join('');
@@ -190,11 +199,36 @@ describe('executeRun', () => {
     expect(stdout).toMatch(/b64x=[A-Za-z0-9+/=]{0,4}\*{7}[A-Za-z0-9+/=]{0,4}\n/);
     expect(stdout).toMatch(/b64xy=[A-Za-z0-9+/=]{0,4}\*{7}[A-Za-z0-9+/=]{0,4}\n/);
     expect(stdout).toContain('seed=*******\n');
-    expect(stdout).toContain('uid=65532\ndone\n');
+    expect(stdout).toMatch(/uid=65532\nCapEff:\s+0{16}\nNoNewPrivs:\s+1\nrootfs=readonly\ndone\n/);
     const log = (await broker.records.logOf(installed.runId)) ?? '';
     expect(log).toBe(logEvents.map((event) => event.data).join(''));
     expectNoLeak(log);
     expectNoLeak(events.text(installed.runId));
+  });
+
+  it('keeps values out of the container config and its files while it runs hardened', async () => {
+    const request = runRequest({ installation: 'exec-app', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const run = executeRun(request, deps);
+    await events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY'));
+    const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
+    const container = docker.getContainer(listed.Id);
+    const details = await container.inspect();
+    expect(details.Config.User).toBe('65532:65532');
+    expect(details.HostConfig).toMatchObject({ Privileged: false, CapDrop: ['ALL'], ReadonlyRootfs: true });
+    expect(details.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+    expect(details.Config.Env?.some((entry) => entry.startsWith('API_TOKEN'))).toBe(false);
+    expectNoLeak(JSON.stringify(details), [canary]);
+    const forms = leakForms(canary);
+    const upperDir = (details.GraphDriver.Data as Record<string, string> | null)?.UpperDir;
+    if (upperDir) expect(await filesContaining(upperDir, forms)).toEqual([]);
+    expect(await filesContaining(`/var/lib/docker/containers/${details.Id}`, forms)).toEqual([]);
+
+    const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await finished(stream.resume());
+    const state = await run;
+    expect(state.status, state.message).toBe('succeeded');
+    expect(await broker.records.logOf(request.runId)).toContain('released');
   });
 
   it('runs a bundle whose image says USER root as 65532', async () => {

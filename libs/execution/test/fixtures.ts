@@ -157,10 +157,21 @@ export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'insta
 /** Run events by run id, as a subscriber of `subjects.runs.events(runId)` would see them. */
 export class EventLog {
   readonly events: RunEvent[] = [];
+  private readonly waiters: Array<{ test: (event: RunEvent) => boolean; resolve: () => void }> = [];
 
   publish = (event: RunEvent): void => {
     this.events.push(event);
+    for (const waiter of this.waiters.filter((entry) => entry.test(event))) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
   };
+
+  /** Resolves once an event satisfying `test` has been published. */
+  waitFor(test: (event: RunEvent) => boolean): Promise<void> {
+    if (this.events.some(test)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
 
   of(runId: string): RunEvent[] {
     return this.events.filter((event) => event.runId === runId);
