@@ -23,6 +23,18 @@ function checkType(name: string, type: string | undefined, value: string): void 
 }
 
 /**
+ * Refuses command-line parameters the action does not take or whose value does not fit their
+ * type. Runs before the lease, so a run that cannot start never has its secret values resolved.
+ */
+export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string, string>): void {
+  const types = new Map(needs.parameters.map((parameter) => [parameter.name, parameter.type]));
+  for (const [name, value] of Object.entries(commandLine)) {
+    if (!types.has(name)) throw new RunRefusedError(`the bundle has no parameter ${name} for this action`);
+    checkType(name, types.get(name), value);
+  }
+}
+
+/**
  * Decides how each value reaches the bundle: env values through the run script's own process,
  * file values onto the tmpfs at /cnab/secrets (the image links the declared path there).
  */
@@ -43,10 +55,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
     plan.secretValues.push(value);
   }
 
-  const known = new Set(needs.parameters.map((parameter) => parameter.name));
-  for (const name of Object.keys(commandLine)) {
-    if (!known.has(name)) throw new RunRefusedError(`the bundle has no parameter ${name} for this action`);
-  }
+  checkCommandLine(needs, commandLine);
   for (const parameter of needs.parameters) {
     const given = lease.parameters[parameter.name] ?? commandLine[parameter.name];
     const value = given ?? (parameter.default === undefined ? undefined : String(parameter.default));

@@ -12,7 +12,7 @@ import { parseReference, pullBundle } from '@lading/oci';
 import { createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
-import { planDelivery } from './delivery-plan.js';
+import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { LogPipeline } from './log-pipeline.js';
 import { recordFinish } from './record-finish.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
@@ -75,6 +75,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     ({ bundle } = await loadBundle(request, deps));
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
+    checkCommandLine(needs, request.parameters);
     const claim = createClaim({
       installation: request.installation,
       namespace: request.namespace,

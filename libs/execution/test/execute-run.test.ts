@@ -273,6 +273,36 @@ describe('executeRun', () => {
     expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
   });
 
+  it('refuses an unknown parameter or action before any lease or record of an installation', async () => {
+    const since = Date.now();
+    const unknownParameter = runRequest({
+      installation: 'exec-bad-input',
+      bundleReference: published.reference,
+      credentialSets: [{ name: 'exec-creds', namespace: '' }],
+      parameters: { nope: 'x' },
+    });
+    const unknownAction = runRequest({ installation: 'exec-bad-input', action: 'nope', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const wrongType = runRequest({ installation: 'exec-bad-input', action: 'install', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const wrongTypeBundle = structuredClone(published.bundle) as { definitions: Record<string, { type: string }>; parameters: Record<string, { definition: string }> };
+    wrongTypeBundle.definitions[wrongTypeBundle.parameters.greeting.definition].type = 'integer';
+    delete (wrongTypeBundle.definitions[wrongTypeBundle.parameters.greeting.definition] as { default?: unknown }).default;
+    wrongType.bundleReference = await publishBundle(registry, wrongTypeBundle as unknown as Record<string, unknown>, `${registryServer.host}/bundles/${bundleName}:integer`, published.invocationDigest);
+    wrongType.parameters = { greeting: 'howdy' };
+    const outcomes = [
+      [unknownParameter, 'the bundle has no parameter nope for this action'],
+      [unknownAction, 'the bundle has no action nope'],
+      [wrongType, 'parameter greeting must be of type integer'],
+    ] as const;
+    for (const [request, message] of outcomes) {
+      const state = await executeRun(request, deps);
+      expect(state.status).toBe('failed');
+      expect(state.message).toBe(message);
+      expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
+      expect(await containerEvents(docker, request.runId, since)).toEqual([]);
+    }
+    expect(await broker.records.getInstallation('', 'exec-bad-input')).toBeUndefined();
+  });
+
   it('fails a run missing a required credential before any container, naming the credential', async () => {
     const since = Date.now();
     const request = await withSeed(runRequest({ installation: 'exec-nocred', bundleReference: published.reference }));
