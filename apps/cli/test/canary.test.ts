@@ -1,10 +1,10 @@
 /**
  * Guarantee 1, attacked: canary values planted in every source kind (built-in store, the
- * broker's environment, a file path, a command, a sensitive parameter given on the command line)
- * are used by runs that succeed, fail and get killed mid-run. Afterwards each canary — plain and
- * base64 — is searched for in Docker's data root, the NATS store (every stream, KV bucket and
- * object store), every service log, the spans, the records and the CLI's output. Only the store's
- * ciphertext may hold them.
+ * broker's environment, a file path, a command, a sensitive parameter given on the command
+ * line, a literal `value` in a credential set) are used by runs that succeed, fail and get
+ * killed mid-run. Afterwards each canary, plain and base64, is searched for in Docker's data
+ * root, the NATS store (every stream, KV bucket and object store), every service log, the spans,
+ * the records and the CLI's output. Only the store's ciphertext may hold them.
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -23,10 +23,11 @@ const canaries = {
   path: canary('path'),
   command: canary('command'),
   cli: canary('cli'),
+  value: canary('value'),
 };
 
 const script = [
-  'echo "store=$FROM_STORE env=$FROM_ENV cmd=$FROM_COMMAND cli=$FROM_CLI"',
+  'echo "store=$FROM_STORE env=$FROM_ENV cmd=$FROM_COMMAND cli=$FROM_CLI value=$FROM_VALUE"',
   'cat /home/nonroot/from-path.txt; echo',
   `printf '%s' "$FROM_STORE" | base64`,
   `printf '%s' "$FROM_ENV" > /cnab/app/outputs/secret-out`,
@@ -44,6 +45,7 @@ credentials:
   - { name: from-store, env: FROM_STORE, required: true }
   - { name: from-env, env: FROM_ENV, required: true }
   - { name: from-path, path: /home/nonroot/from-path.txt, required: true }
+  - { name: from-value, env: FROM_VALUE, required: true }
 parameters:
   - { name: from-command, type: string, env: FROM_COMMAND, sensitive: true }
   - { name: from-cli, type: string, env: FROM_CLI, sensitive: true }
@@ -103,6 +105,7 @@ describe('canary values planted in every source are found nowhere they must not 
           { name: 'from-store', source: { secret: 'canary-store' } },
           { name: 'from-env', source: { env: 'CANARY_ENV_VALUE' } },
           { name: 'from-path', source: { path: join(work, 'path-value') } },
+          { name: 'from-value', source: { value: canaries.value } },
         ],
       }),
     );
@@ -127,7 +130,7 @@ describe('canary values planted in every source are found nowhere they must not 
   it('runs a bundle that succeeds, with every value masked in its output', async () => {
     const result = await cli(...installArgs('canary-ok', 'succeed'));
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('store=******* env=******* cmd=******* cli=*******');
+    expect(result.stdout).toContain('store=******* env=******* cmd=******* cli=******* value=*******');
     expect(result.stdout).toContain('ok');
   });
 

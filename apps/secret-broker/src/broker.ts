@@ -6,6 +6,7 @@ import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceCo
 import { RunRecords, SetStore } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
+import { forgetSetValues, separateValues } from './set-values.js';
 import { KeyRotation } from './key-rotation.js';
 import { readLeaseAudit } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
@@ -46,7 +47,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     },
     logger,
   );
-  serve(service, endpoints.secretsList, async () => ({ names: (await parts.store.list()).filter((name) => !name.startsWith('run.')) }), logger);
+  serve(service, endpoints.secretsList, async () => ({ names: (await parts.store.list()).filter((name) => !name.startsWith('run.') && !name.startsWith('set.')) }), logger);
   serve(
     service,
     endpoints.secretsDelete,
@@ -63,7 +64,17 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     [parameterSets, { apply: endpoints.parametersApply, list: endpoints.parametersList, show: endpoints.parametersShow, delete: endpoints.parametersDelete }],
   ] as const) {
     const noun = sets.kind === 'credentials' ? 'credential set' : 'parameter set';
-    serve(service, calls.apply, async ({ document }) => sets.apply(document), logger);
+    serve(
+      service,
+      calls.apply,
+      async ({ document }) => {
+        const separated = separateValues(sets.kind, document, parts.brokerKey);
+        const key = await sets.apply(separated.document);
+        for (const [name, value] of separated.values) await parts.store.set(name, value);
+        return key;
+      },
+      logger,
+    );
     serve(service, calls.list, async ({ namespace }) => ({ items: await sets.list(namespace) }), logger);
     serve(
       service,
@@ -80,6 +91,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       calls.delete,
       async (key) => {
         if (!(await sets.delete(key))) throw new ServiceFailure('not_found', `there is no ${noun} named ${key.name}`);
+        await forgetSetValues(sets.kind, key.namespace, key.name, parts.store);
         return key;
       },
       logger,

@@ -8,4 +8,6 @@ export const sealingContexts = {
   output: (runId: string, output: string) => `lading/output/${runId}/${output}`,
   /** A sensitive output handed to the CLI that asked for it (sealed to the CLI's one-call key). */
   outputShow: (installation: string, output: string) => `lading/output-show/${installation}/${output}`,
+  /** A `value` source of a credential or parameter set, sealed by the CLI before `apply`. */
+  setValue: (kind: string, namespace: string, set: string, entry: string) => `lading/set-value/${kind}/${namespace}/${set}/${entry}`,
 } as const;

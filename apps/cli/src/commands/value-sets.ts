@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import { endpoints } from '@lading/contracts';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { endpoints, sealingContexts } from '@lading/contracts';
+import { seal } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
 import { parseOutputFormat, printResult } from '../output.js';
 import { readDocument } from '../read-document.js';
@@ -24,6 +26,23 @@ const kindEndpoints = {
   },
 } as const;
 
+/**
+ * A `value` source is a literal value: it is sealed to the secret-broker here, so it crosses NATS
+ * only as ciphertext, and the broker keeps it in the secret store rather than in the set.
+ */
+async function sealLiteralValues(nc: NatsConnection, kind: SetKind, document: Record<string, unknown>) {
+  const entries = document[kind];
+  if (!Array.isArray(entries) || !entries.some((entry) => entry?.source && 'value' in entry.source)) return document;
+  const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+  const namespace = typeof document.namespace === 'string' ? document.namespace : '';
+  const sealed = entries.map((entry: { name: string; source?: Record<string, unknown> }) => {
+    if (!entry?.source || !('value' in entry.source)) return entry;
+    const context = sealingContexts.setValue(kind, namespace, String(document.name), entry.name);
+    return { ...entry, source: { sealedValue: seal(Buffer.from(String(entry.source.value)), publicKey, context) } };
+  });
+  return { ...document, [kind]: sealed };
+}
+
 /** `lading credentials …` and `lading parameters …`: CNAB sets of source mappings, never values. */
 export function registerSetCommands(program: Command, kind: SetKind): void {
   const noun = kind === 'credentials' ? 'credential set' : 'parameter set';
@@ -38,7 +57,7 @@ export function registerSetCommands(program: Command, kind: SetKind): void {
     .description(`Store or replace a ${noun} (validated against the CNAB schema)`)
     .action(async (file: string) => {
       const document = await readDocument(file);
-      const key = await withSession(({ nc }) => callEndpoint(nc, calls.apply, { document }));
+      const key = await withSession(async ({ nc }) => callEndpoint(nc, calls.apply, { document: await sealLiteralValues(nc, kind, document) }));
       process.stdout.write(`applied ${noun} ${key.namespace ? `${key.namespace}/` : ''}${key.name}\n`);
     });
 
@@ -72,7 +91,8 @@ export function registerSetCommands(program: Command, kind: SetKind): void {
       const entries = (document[kind] as Array<{ name: string; source: Record<string, string> }>) ?? [];
       const rows = entries.map((entry) => {
         const [sourceKind, reference] = Object.entries(entry.source)[0] ?? ['', ''];
-        return { name: entry.name, source: sourceKind, reference: sourceKind === 'value' ? '(literal)' : reference };
+        if (sourceKind === 'secret' && reference.startsWith(`set.${kind}.`)) return { name: entry.name, source: 'value', reference: '(kept in the secret store)' };
+        return { name: entry.name, source: sourceKind, reference };
       });
       printResult(format, document, { rows, columns: ['name', 'source', 'reference'] });
     });
