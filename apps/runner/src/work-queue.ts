@@ -10,7 +10,7 @@ const consumerName = 'runners';
  * Takes run requests from the JetStream work queue, one at a time per runner process; every
  * runner shares one durable consumer, so each request goes to exactly one runner. A request is
  * acknowledged when its run has finished; while it runs the runner keeps telling JetStream it
- * is still working on it.
+ * is still working on it. A stopping runner finishes the run it has taken first.
  */
 export async function consumeRunRequests(context: ServiceContext, execute: (request: RunRequest) => Promise<void>): Promise<void> {
   const { nc, logger } = context;
@@ -24,10 +24,26 @@ export async function consumeRunRequests(context: ServiceContext, execute: (requ
   });
   const consumer = await jetstream(nc).consumers.get(streams.runs.name, consumerName);
   const messages = await consumer.consume({ max_messages: 1 });
-  context.onShutdown(() => messages.stop());
+  let stopping = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  // On SIGTERM: take no more requests, but finish the run already taken while NATS is still
+  // connected, so that its container is removed and its request acknowledged.
+  context.onShutdown(async () => {
+    stopping = true;
+    messages.stop();
+    await inFlight;
+  });
 
   void (async () => {
-    for await (const message of messages) await handle(message);
+    for await (const message of messages) {
+      // A request delivered while stopping goes back to the queue at once, for another runner.
+      if (stopping) {
+        message.nak();
+        continue;
+      }
+      inFlight = handle(message);
+      await inFlight;
+    }
   })();
 
   async function handle(message: JsMsg): Promise<void> {

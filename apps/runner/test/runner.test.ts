@@ -6,15 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { finished } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
+import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { seal } from '@lading/secrets';
-import { callEndpoint, connectToNats } from '@lading/service-kit';
+import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';
 import {
@@ -47,6 +48,12 @@ parameters:
 outputs:
   - { name: uid }
   - { name: greeting-out }
+customActions:
+  hold: { description: Wait until the test releases it, modifies: false, stateless: true }
+hold:
+  - exec:
+      command: sh
+      arguments: [-c, 'echo READY; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo released']
 install:
   - exec:
       description: Print the credential, record outputs
@@ -65,12 +72,14 @@ install:
 class RunEventFollower {
   readonly events: RunEvent[] = [];
   private readonly waiters: Array<{ runId: string; resolve: (event: RunEvent) => void }> = [];
+  private logWaiters: Array<() => boolean> = [];
 
   constructor(private readonly subscription: Subscription) {
     void (async () => {
       for await (const message of subscription) {
         const event = runEventSchema.parse(message.json());
         this.events.push(event);
+        this.logWaiters = this.logWaiters.filter((check) => !check());
         if (event.type !== 'status' || (event.status !== 'succeeded' && event.status !== 'failed')) continue;
         for (const waiter of this.waiters.filter((entry) => entry.runId === event.runId)) {
           this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -87,6 +96,13 @@ class RunEventFollower {
     return new Promise((resolveWait) => this.waiters.push({ runId, resolve: resolveWait }));
   }
 
+  /** Resolves once the run has logged `text` (in one chunk). */
+  async waitForLog(runId: string, text: string): Promise<void> {
+    const seen = () => this.events.some((event) => event.runId === runId && event.type === 'log' && event.data.includes(text));
+    if (seen()) return;
+    await new Promise<void>((resolveWait) => this.logWaiters.push(() => seen() && (resolveWait(), true)));
+  }
+
   statuses(): string[] {
     return this.events.flatMap((event) => (event.type === 'status' ? [`${event.runId}:${event.status}`] : []));
   }
@@ -94,6 +110,22 @@ class RunEventFollower {
   stop(): void {
     this.subscription.unsubscribe();
   }
+}
+
+/** Resolves once the process has written `text`. */
+function untilOutput(process: RunningProcess, text: string): Promise<void> {
+  return new Promise((resolveWait) => {
+    const check = () => {
+      if (!process.output().includes(text)) return;
+      process.child.stdout?.off('data', check);
+      process.child.stderr?.off('data', check);
+      resolveWait();
+    };
+    // Listeners added after startProcess's own ones see the output already appended.
+    process.child.stdout?.on('data', check);
+    process.child.stderr?.on('data', check);
+    check();
+  });
 }
 
 describe('runner process', () => {
@@ -123,6 +155,12 @@ describe('runner process', () => {
       throw new Error(`${main} did not start: ${running.output()}`, { cause: error });
     }
     return running;
+  }
+
+  /** Lets a held run go on (its action waits for /tmp/go). */
+  async function release(containerId: string): Promise<void> {
+    const exec = await docker.getContainer(containerId).exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
+    await finished((await exec.start({})).resume());
   }
 
   function request(fields: Partial<RunRequest> = {}): RunRequest {
@@ -234,10 +272,48 @@ describe('runner process', () => {
     expect((await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs).toEqual(before);
   });
 
-  it('exits 0 on SIGTERM', async () => {
-    await runner.stop();
+  it('leaves the next request to an idle runner while it is busy', async () => {
+    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
+    try {
+      const held = request({ installation: 'runner-held', action: 'hold' });
+      await queue(held);
+      await follower.waitForLog(held.runId, 'READY');
+      const next = request({ installation: 'runner-next' });
+      await queue(next);
+      // The held run cannot end before the test releases it, so the next one ran beside it.
+      expect(await follower.finished(next.runId)).toMatchObject({ status: 'succeeded' });
+      const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
+      await release(container.Id);
+      expect(await follower.finished(held.runId)).toMatchObject({ status: 'succeeded' });
+      const runs = await openBucket(nc, buckets.runs);
+      const runnerOf = async (runId: string) => ((await runs.get(runId))?.json() as { runnerId: string }).runnerId;
+      expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(['runner-under-test', 'runner-second']));
+    } finally {
+      await second.stop();
+    }
+    expect(second.child.exitCode).toBe(0);
+  });
+
+  it('on SIGTERM finishes the run it took, removes its container, then exits 0', async () => {
+    const held = request({ action: 'hold' });
+    await queue(held);
+    await follower.waitForLog(held.runId, 'READY');
+    const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
+    expect(container).toBeDefined();
+
+    const exited = new Promise<'exited'>((resolveExit) => runner.child.once('exit', () => resolveExit('exited')));
+    runner.child.kill('SIGTERM');
+    await untilOutput(runner, '"stopping"');
+    await release(container.Id);
+
+    const first = await Promise.race([follower.finished(held.runId), exited]);
+    expect(first, runner.output()).toMatchObject({ status: 'succeeded' });
+    await exited;
     expect(runner.child.signalCode, runner.output()).toBeNull();
     expect(runner.child.exitCode).toBe(0);
     expect(runner.output()).toContain('"stopped"');
+    expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
+    // The request was acknowledged: nothing is left for another runner to redo.
+    expect((await (await jetstreamManager(nc)).streams.info(streams.runs.name)).state.messages).toBe(0);
   });
 });
