@@ -2,20 +2,34 @@ import { copyImage, OciError, type ManifestHead, type RegistryClient } from '@la
 import { retryTransient } from './upstream-retry.js';
 
 /**
- * Makes an image available by digest in the bundle's repository. What is already there is left
- * untouched: concurrent publishers of one repository then do not rewrite the same manifests.
+ * Makes images available by digest in a bundle's repository. What is already there is left
+ * untouched, and concurrent publishes in this guard that need the same image share one copy:
+ * the upstream is not asked to rewrite one manifest many times at once.
  */
-export function bringImage(upstream: RegistryClient, fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
-  return retryTransient(async () => {
-    const present = await upstream.headManifest(toRepo, digest);
+export class ImageRelocator {
+  private readonly inFlight = new Map<string, Promise<ManifestHead>>();
+
+  constructor(private readonly upstream: RegistryClient) {}
+
+  bring(fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
+    const key = `${toRepo}@${digest}`;
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const started = retryTransient(() => this.bringOnce(fromRepo, digest, toRepo)).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private async bringOnce(fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
+    const present = await this.upstream.headManifest(toRepo, digest);
     if (present) return present;
     if (fromRepo === toRepo) {
-      throw new OciError(`${upstream.registry}/${toRepo}@${digest} does not exist; build and push the bundle again`, {
-        registry: upstream.registry,
+      throw new OciError(`${this.upstream.registry}/${toRepo}@${digest} does not exist; build and push the bundle again`, {
+        registry: this.upstream.registry,
         repository: toRepo,
         code: 'MANIFEST_UNKNOWN',
       });
     }
-    return copyImage(upstream, { fromRepo, digest }, toRepo);
-  });
+    return copyImage(this.upstream, { fromRepo, digest }, toRepo);
+  }
 }

@@ -3,7 +3,7 @@ import { CnabValidationError, validateBundle } from '@lading/cnab';
 import { ForceNotAllowedError, TagConflictError, type TagLedger } from '@lading/guard';
 import { OciError, parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
-import { bringImage } from './bring-image.js';
+import { ImageRelocator } from './bring-image.js';
 import { retryTransient } from './upstream-retry.js';
 
 export interface PublishWiring {
@@ -26,6 +26,7 @@ function refuse(message: string, code: 'invalid_request' | 'conflict' | 'forbidd
  * the tag is written through the ledger, the same race-free rule the HTTP front door obeys.
  */
 export function servePublish(context: ServiceContext, wiring: PublishWiring): void {
+  const relocator = new ImageRelocator(wiring.upstream);
   serveEndpoint(
     context.service,
     endpoints.publish,
@@ -46,12 +47,12 @@ export function servePublish(context: ServiceContext, wiring: PublishWiring): vo
         if (!invocation.digest || invocation.registry !== wiring.publicHost) {
           refuse(`the invocation image must be a digest reference in ${wiring.publicHost}`);
         }
-        const invocationHead = await bringImage(wiring.upstream, invocation.repository, invocation.digest as string, repository);
+        const invocationHead = await relocator.bring(invocation.repository, invocation.digest as string, repository);
         for (const [name, image] of Object.entries(bundle.images ?? {})) {
           const referenced = parseReference(image.image);
           if (!referenced.digest) refuse(`images.${name} is not pinned by digest: rebuild the bundle`);
           if (referenced.registry === wiring.publicHost && referenced.repository !== repository) {
-            await bringImage(wiring.upstream, referenced.repository, referenced.digest as string, repository);
+            await relocator.bring(referenced.repository, referenced.digest as string, repository);
           }
         }
         const index = await retryTransient(() =>
