@@ -3,5 +3,4 @@ export { sealOutput } from './seal-output.js';
 export { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
 export { checkCommandLine, planDelivery, type DeliveryPlan } from './delivery-plan.js';
 export { LogPipeline } from './log-pipeline.js';
-export { maskedForms } from './masked-forms.js';
 export { RunRefusedError, type ExecutionDependencies } from './types.js';

@@ -1,11 +1,10 @@
 import { finished } from 'node:stream/promises';
 import type { Transform } from 'node:stream';
 import { createRedactor } from '@lading/secrets';
-import { maskedForms } from './masked-forms.js';
 
 /**
  * One container stream on its way to the user: (output frames removed →) secret values masked,
- * also inside base64 encodings (see maskedForms) → delivered. Masking happens before anything
+ * also inside base64 encodings → delivered. Masking happens before anything
  * leaves the runner, so no event, stored log or terminal ever sees a value, even one split
  * across chunks.
  */
@@ -14,7 +13,7 @@ export class LogPipeline {
   private readonly tail: Transform;
 
   constructor(secretValues: string[], deliver: (text: string) => void, frameParser?: Transform) {
-    this.tail = createRedactor(maskedForms(secretValues));
+    this.tail = createRedactor(secretValues);
     this.head = frameParser ?? this.tail;
     if (frameParser) frameParser.pipe(this.tail);
     this.tail.on('data', (chunk: Buffer) => deliver(chunk.toString('utf8')));

@@ -2,12 +2,32 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export const DEFAULT_MASK = '*******';
 
+/** Shorter base64 fragments would mask ordinary text; the value itself is masked whatever its length. */
+const minimumFragmentLength = 8;
+
+/**
+ * The part of a value's base64 encoding that does not depend on what surrounds it. A bundle that
+ * encodes the value with text before it or a newline after it (`echo "$TOKEN" | base64`) changes
+ * the encoding's edges; the interior at each of the three byte alignments stays the same.
+ */
+function base64Interiors(bytes: Buffer): Buffer[] {
+  const fragments: Buffer[] = [];
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // Base64 characters carry 6 bits each: keep those made of the value's bits only.
+    const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    if (fragment.length >= minimumFragmentLength) fragments.push(Buffer.from(fragment));
+  }
+  return fragments;
+}
+
 /**
  * Masks secret values in a byte stream, including values split across chunks: only a tail that
  * could still be the start of a value is held back until the next chunk or the end of the
  * stream, so ordinary output (a prompt, a progress line) is never delayed.
  *
- * Each value is masked as given and in its base64 form (padded and unpadded). Values of 1-3
+ * Each value is masked as given, in its base64 form (padded and unpadded), and where it sits
+ * inside a longer base64 encoding (see base64Interiors). Values of 1-3
  * bytes are masked too, although they will also mask innocent text: over-masking a log is a
  * nuisance, leaking a short PIN is not acceptable. Empty values are ignored. Where values
  * overlap, the earliest match wins and, at one position, the longest.
@@ -46,7 +66,7 @@ class Matcher {
       const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
       if (bytes.length === 0) continue;
       const base64 = bytes.toString('base64');
-      for (const needle of [bytes, Buffer.from(base64), Buffer.from(base64.replace(/=+$/, ''))]) {
+      for (const needle of [bytes, Buffer.from(base64), Buffer.from(base64.replace(/=+$/, '')), ...base64Interiors(bytes)]) {
         unique.set(needle.toString('hex'), needle);
       }
     }

@@ -24,6 +24,13 @@ function splitAt(text: string, ...cuts: number[]): Buffer[] {
 const SECRET = 'hunter2-canary';
 
 describe('createRedactor', () => {
+  it('masks a value inside a longer base64 encoding, at every alignment', async () => {
+    for (const prefix of ['', 'x', 'xy', 'token=']) {
+      const encoded = Buffer.from(`${prefix}${SECRET}\n`).toString('base64');
+      expect(await throughRedactor([Buffer.from(encoded)], [SECRET])).not.toBe(encoded);
+    }
+  });
+
   it('passes ordinary output on at once, holding back only a tail that could begin a value', async () => {
     const redactor = createRedactor([SECRET]);
     const seen: string[] = [];
