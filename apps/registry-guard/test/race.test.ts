@@ -3,7 +3,8 @@
  * registry; in every round many publishers race for one tag — `lading publish` over the NATS
  * endpoint (queue groups spread the requests over both guards), `skopeo copy` and `docker push`
  * through both front doors — and exactly one wins while upstream, ledger and winner agree.
- * LADING_RACE_PUBLISHERS / LADING_RACE_ROUNDS scale it (e.g. 100 × 20).
+ * The suite runs the product's bar, 100 publishers × 20 rounds; LADING_RACE_PUBLISHERS /
+ * LADING_RACE_ROUNDS scale it down for a quick local loop.
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -18,8 +19,8 @@ import { importBusyboxImage, makeOciLayout, runClient, scratchDir, skopeoCopy } 
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 
-const publishers = Number(process.env.LADING_RACE_PUBLISHERS ?? 20);
-const rounds = Number(process.env.LADING_RACE_ROUNDS ?? 3);
+const publishers = Number(process.env.LADING_RACE_PUBLISHERS ?? 100);
+const rounds = Number(process.env.LADING_RACE_ROUNDS ?? 20);
 const dockerPublishers = publishers >= 8 ? 2 : 0;
 const skopeoPublishers = Math.min(10, Math.max(1, Math.floor(publishers / 6)));
 const ladingPublishers = publishers - dockerPublishers - skopeoPublishers;

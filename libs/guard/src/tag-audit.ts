@@ -1,17 +1,9 @@
-import { z } from 'zod';
-import { digestSchema, streams } from '@lading/contracts';
+import { streams, tagAuditRecordSchema, type TagAuditRecord } from '@lading/contracts';
 import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 
-/** One forced overwrite or delete of a tag. `newDigest` is null when the tag was deleted. */
-export const tagAuditEntrySchema = z.object({
-  at: z.string(),
-  principal: z.string(),
-  repository: z.string(),
-  tag: z.string(),
-  oldDigest: digestSchema,
-  newDigest: digestSchema.nullable(),
-});
-export type TagAuditEntry = z.infer<typeof tagAuditEntrySchema>;
+/** One forced overwrite or delete of a tag, as the audit stream and `lading audit tags` carry it. */
+export const tagAuditEntrySchema = tagAuditRecordSchema;
+export type TagAuditEntry = TagAuditRecord;
 
 const auditStream = streams.tagAudit;
 const auditSubject = streams.tagAudit.subjects[0];
