@@ -78,7 +78,9 @@ export function registerInstallationCommands(program: Command): void {
       const format = parseOutputFormat(options.output);
       const { outputs } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsOutputs, { name, namespace: options.namespace }));
       const shown = outputs.map((output) => ({ ...output, value: output.sensitive ? '*******' : output.value }));
-      printResult(format, shown, { rows: shown, columns: ['name', 'value', 'sensitive', 'runId'] });
+      // In a table a value stays on its row: its trailing newline (most outputs end with one) is dropped.
+      const rows = shown.map((output) => ({ ...output, value: output.value?.replace(/\n+$/, '').replaceAll('\n', '⏎') }));
+      printResult(format, shown, { rows, columns: ['name', 'value', 'sensitive', 'runId'] });
     });
 
   // -n/--namespace belongs to `outputs`: commander parses a parent's options wherever they stand.
