@@ -29,7 +29,13 @@ export async function openSession(): Promise<Session> {
     telemetryStarted = true;
   }
   const password = readFileSync(stack.cli.passwordFile, 'utf8').trim();
-  const nc = await connectToNats({ natsUrl: stack.natsUrl, natsUser: stack.cli.user, natsPassword: password, name: 'lading-cli' }).catch(
+  const nc = await connectToNats({
+    natsUrl: stack.natsUrl,
+    natsUser: stack.cli.user,
+    natsPassword: password,
+    name: 'lading-cli',
+    maxReconnectAttempts: 5,
+  }).catch(
     (error: Error) => {
       throw new UserError(error.message);
     },

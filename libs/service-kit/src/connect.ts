@@ -6,6 +6,8 @@ export interface NatsAccess {
   natsUser?: string;
   natsPassword?: string;
   name: string;
+  /** Services reconnect for ever; a command gives up after a few attempts and says so. */
+  maxReconnectAttempts?: number;
 }
 
 /** Connects to NATS, turning a refused or unauthorised connection into one clear sentence. */
@@ -16,7 +18,7 @@ export async function connectToNats(access: NatsAccess): Promise<NatsConnection>
       user: access.natsUser,
       pass: access.natsPassword,
       name: access.name,
-      maxReconnectAttempts: -1,
+      maxReconnectAttempts: access.maxReconnectAttempts ?? -1,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

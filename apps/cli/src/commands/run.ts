@@ -97,7 +97,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
-    return 1;
+    throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
   });
   process.exitCode = exitCode;
 }
