@@ -13,18 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@lading/testkit';
+import { startVaultStandIn, type VaultStandIn } from '../../../libs/secrets/test/vault-stand-in.js';
 import { runCli, startCli, type CliResult } from './cli-process.js';
 import { filesContaining, leakForms } from './search-files.js';
 
 const canary = (kind: string) => `${kind}-canary-${randomBytes(10).toString('hex')}`;
-const canaries = {
-  store: canary('store'),
-  env: canary('env'),
-  path: canary('path'),
-  command: canary('command'),
-  cli: canary('cli'),
-  value: canary('value'),
-};
 
 const script = [
   'echo "store=$FROM_STORE env=$FROM_ENV cmd=$FROM_COMMAND cli=$FROM_CLI value=$FROM_VALUE"',
@@ -59,7 +52,20 @@ install:
 `;
 }
 
-describe('canary values planted in every source are found nowhere they must not be', () => {
+/**
+ * Both stores: the built-in encrypted store, and Vault (the broker speaks Vault's KV v2 API with
+ * node-vault; here it talks to a local stand-in of that API, as no Vault server can run here).
+ */
+describe.each(['builtin', 'vault'] as const)('with the %s store, canary values from every source are found nowhere they must not be', (store) => {
+  const canaries = {
+    store: canary('store'),
+    env: canary('env'),
+    path: canary('path'),
+    command: canary('command'),
+    cli: canary('cli'),
+    value: canary('value'),
+  };
+  let vault: VaultStandIn | undefined;
   let home: string;
   let work: string;
   let registry: string;
@@ -79,8 +85,15 @@ describe('canary values planted in every source are found nowhere they must not 
     home = await mkdtemp(join(tmpdir(), 'lading-canary-home-'));
     work = await mkdtemp(join(tmpdir(), 'lading-canary-work-'));
     const ports = [await freePort(), await freePort(), await freePort()].map(String);
+    const storeChoice: NodeJS.ProcessEnv = {};
+    if (store === 'vault') {
+      vault = await startVaultStandIn({ tokens: { 'lading-broker-token': 'write' } });
+      await writeFile(join(work, 'vault-token'), 'lading-broker-token', { mode: 0o600 });
+      Object.assign(storeChoice, { LADING_SECRET_STORE: 'vault', LADING_VAULT_ADDR: vault.url, LADING_VAULT_TOKEN_FILE: join(work, 'vault-token') });
+    }
     const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]], undefined, {
       CANARY_ENV_VALUE: canaries.env,
+      ...storeChoice,
     });
     expect(up.code, up.stderr).toBe(0);
     registry = `127.0.0.1:${ports[1]}`;
@@ -123,6 +136,7 @@ describe('canary values planted in every source are found nowhere they must not 
 
   afterAll(async () => {
     await runCli(home, ['down']);
+    await vault?.stop();
     await rm(home, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   });
@@ -130,6 +144,7 @@ describe('canary values planted in every source are found nowhere they must not 
   it('runs a bundle that succeeds, with every value masked in its output', async () => {
     const result = await cli(...installArgs('canary-ok', 'succeed'));
     expect(result.code, result.stderr).toBe(0);
+    if (vault) expect(vault.stored('', 'secret', 'canary-store'), 'the secret lives in Vault').toBeDefined();
     expect(result.stdout).toContain('store=******* env=******* cmd=******* cli=******* value=*******');
     expect(result.stdout).toContain('ok');
   });

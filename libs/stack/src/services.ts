@@ -63,8 +63,23 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
     case 'runner':
       return { ...common, [serviceEnv.registry]: frontDoor, [serviceEnv.runnerId]: runnerId };
     case 'broker':
-      return { ...common, [serviceEnv.brokerKeyFile]: paths.brokerKey, [serviceEnv.storeKeyFile]: paths.storeKey };
+      return {
+        ...common,
+        [serviceEnv.brokerKeyFile]: paths.brokerKey,
+        [serviceEnv.storeKeyFile]: paths.storeKey,
+        ...secretStoreChoice(process.env),
+      };
   }
+}
+
+/**
+ * The operator's choice of secret store, passed on to the broker: `LADING_SECRET_STORE=vault`
+ * and the `LADING_VAULT_*` settings in the environment of `lading up`.
+ */
+export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => /^LADING_(SECRET_STORE|VAULT_[A-Z_]+)$/.test(entry[0]) && entry[1] !== undefined),
+  );
 }
 
 /** The environment of a child: this process's, without LADING_* leftovers, plus the service's own. */
