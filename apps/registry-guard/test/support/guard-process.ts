@@ -35,7 +35,7 @@ export async function startGuardProcess(options: GuardProcessOptions): Promise<G
   const stateDir = await mkdtemp(join(tmpdir(), 'lading-guard-state-'));
   const host = `127.0.0.1:${port}`;
   const publicHost = options.publicHost ?? host;
-  const running = startProcess(process.execPath, ['--import', 'tsx', mainFile], {
+  const running = startProcess(process.execPath, [...(process.env.LADING_GUARD_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.LADING_GUARD_PROFILE] : []), '--import', 'tsx', mainFile], {
     ...process.env,
     LADING_NATS_URL: options.natsUrl,
     LADING_UPSTREAM_REGISTRY: options.upstreamUrl,
