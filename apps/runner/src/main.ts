@@ -1,7 +1,7 @@
 import { buckets, endpoints, subjects } from '@lading/contracts';
 import { executeRun } from '@lading/execution';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, removeLeftoverContainers } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { serveInstallationQueries } from './queries.js';
@@ -16,6 +16,10 @@ await runService({
     const env = process.env;
     const docker = connectDocker();
     await ensureDockerAvailable(docker);
+    const runnerId = env.LADING_RUNNER_ID ?? 'runner-1';
+    // A container left by this runner's previous life (killed mid-run) still holds that run's values.
+    const leftovers = await removeLeftoverContainers(docker, { 'sh.lading.runner': runnerId });
+    if (leftovers.length > 0) logger.warn('removed containers left by an earlier run of this runner', { count: leftovers.length });
     const registry = new RegistryClient({ registry: env.LADING_REGISTRY ?? '127.0.0.1:5000' });
     const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
     const records = new RunRecords({
@@ -29,7 +33,7 @@ await runService({
       counters.increment('runs_started');
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
       const state = await executeRun(request, {
-        runnerId: env.LADING_RUNNER_ID ?? 'runner-1',
+        runnerId,
         docker,
         registry,
         records,

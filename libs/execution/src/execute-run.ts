@@ -114,7 +114,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       image,
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
-      labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation },
+      labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation, 'sh.lading.runner': deps.runnerId },
       allowDockerSocket: deps.allowDockerSocket(repository),
       onStdout: (chunk) => stdout.write(chunk),
       onStderr: (chunk) => stderr.write(chunk),

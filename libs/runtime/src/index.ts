@@ -11,6 +11,7 @@ export { parseDigestReference, isImageId } from './digest-reference.js';
 export { pullImageByDigest } from './pull-by-digest.js';
 export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
 export { runBundleContainer } from './run-container.js';
+export { removeLeftoverContainers } from './leftover-containers.js';
 export { encodeStdinPayload } from './stdin-payload.js';
 export { createOutputFrameParser } from './output-frames.js';
 export type {
