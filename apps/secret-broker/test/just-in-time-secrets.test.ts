@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, endpoints, leasePayloadSchema, sealingContexts, type RunState } from '@lading/contracts';
+import { buckets, endpoints, leasePayloadSchema, sealingContexts } from '@lading/contracts';
+import { startingRunState } from '@lading/testkit';
 import { generateSealingKeyPair, open, seal } from '@lading/secrets';
 import { callEndpoint, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
@@ -14,25 +15,6 @@ const secretCanary = `canary-secret-${randomBytes(12).toString('hex')}`;
 const outputCanary = `canary-output-${randomBytes(12).toString('hex')}`;
 const stdinCanary = `canary-stdin-${randomBytes(12).toString('hex')}`;
 
-function runState(runId: string, overrides: Partial<RunState> = {}): RunState {
-  return {
-    runId,
-    installation: 'demo',
-    namespace: '',
-    action: 'install',
-    status: 'starting',
-    runnerId: 'runner-1',
-    credentialSets: [{ name: 'demo-creds', namespace: '' }],
-    parameterSets: [],
-    sensitiveParameterSecrets: {},
-    wantedCredentials: [{ name: 'api-token', required: true }],
-    wantedParameters: [],
-    bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
-    claim: { created: new Date().toISOString() },
-    updatedAt: new Date().toISOString(),
-    ...overrides,
-  };
-}
 
 /**
  * The NATS server's own refusal to let this user publish on `subject` (service-kit may also
@@ -163,14 +145,14 @@ describe('secret-broker: just-in-time secrets that touch nothing', () => {
     });
 
     it("refuses the cli user's lease request at the NATS server, before the broker sees it", async () => {
-      await records.runs.put(fromCli, runState(fromCli));
+      await records.runs.put(fromCli, startingRunState(fromCli));
       const attempt = callEndpoint(cli, endpoints.lease, { runId: fromCli, runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey });
       await expect(attempt).rejects.toThrow(serverRefusal(endpoints.lease.subject));
       expect((await callEndpoint(cli, endpoints.leaseAudit, { runIds: [fromCli] })).entries).toEqual([]);
     });
 
     it('leases a claimed run to its runner once, sealed to the runner key', async () => {
-      await records.runs.put(granted, runState(granted));
+      await records.runs.put(granted, startingRunState(granted));
       const keys = generateSealingKeyPair();
       const reply = await callEndpoint(runnerNc, endpoints.lease, { runId: granted, runnerId: 'runner-1', publicKey: keys.publicKey });
       expect(JSON.stringify(reply)).not.toContain(secretCanary);
@@ -182,7 +164,7 @@ describe('secret-broker: just-in-time secrets that touch nothing', () => {
     });
 
     it('refuses a runner that did not claim the run', async () => {
-      await records.runs.put(refused, runState(refused, { runnerId: 'runner-2' }));
+      await records.runs.put(refused, startingRunState(refused, { runnerId: 'runner-2' }));
       const attempt = callEndpoint(runnerNc, endpoints.lease, { runId: refused, runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey });
       await expect(attempt).rejects.toMatchObject({ code: 'forbidden' });
     });

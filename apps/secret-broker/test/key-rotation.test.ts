@@ -3,7 +3,8 @@ import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, endpoints, leasePayloadSchema, sealingContexts, type RunState } from '@lading/contracts';
+import { buckets, endpoints, leasePayloadSchema, sealingContexts } from '@lading/contracts';
+import { startingRunState } from '@lading/testkit';
 import { AtRestCipher, createKeyFile, generateSealingKeyPair, open, seal, type AtRestRecord } from '@lading/secrets';
 import { callEndpoint, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
@@ -50,22 +51,10 @@ describe('secret-broker: at-rest key rotation of the built-in store', () => {
   /** Leases a fresh run whose credential comes from secret `alpha`: the broker must decrypt it. */
   async function leasedAlpha(): Promise<string> {
     const runId = randomBytes(10).toString('hex');
-    const state: RunState = {
-      runId,
-      installation: 'demo',
-      namespace: '',
-      action: 'install',
-      status: 'starting',
-      runnerId: 'runner-1',
+    const state = startingRunState(runId, {
       credentialSets: [{ name: 'alpha-creds', namespace: '' }],
-      parameterSets: [],
-      sensitiveParameterSecrets: {},
       wantedCredentials: [{ name: 'token', required: true }],
-      wantedParameters: [],
-      bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
-      claim: {},
-      updatedAt: new Date().toISOString(),
-    };
+    });
     await records.runs.put(runId, state);
     const keys = generateSealingKeyPair();
     const reply = await callEndpoint(runnerNc, endpoints.lease, { runId, runnerId: 'runner-1', publicKey: keys.publicKey });

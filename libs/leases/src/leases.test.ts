@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, leasePayloadSchema, sealingContexts, type LeaseAuditEntry, type RunState } from '@lading/contracts';
+import { buckets, leasePayloadSchema, sealingContexts, type LeaseAuditEntry } from '@lading/contracts';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, open } from '@lading/secrets';
 import { connectToNats, openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
-import { startNatsServer, type TestNatsServer } from '@lading/testkit';
+import { startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { grantLease, LeaseRefusedError, type LeaseDependencies } from './index.js';
 
 const canary = `canary-${randomBytes(8).toString('hex')}`;
@@ -15,26 +15,6 @@ describe('leases', () => {
   let nc: NatsConnection;
   let deps: LeaseDependencies;
   const audit: LeaseAuditEntry[] = [];
-
-  function runState(runId: string, overrides: Partial<RunState> = {}): RunState {
-    return {
-      runId,
-      installation: 'demo',
-      namespace: '',
-      action: 'install',
-      status: 'starting',
-      runnerId: 'runner-1',
-      credentialSets: [{ name: 'demo-creds', namespace: '' }],
-      parameterSets: [],
-      sensitiveParameterSecrets: {},
-      wantedCredentials: [{ name: 'api-token', required: true }],
-      wantedParameters: [],
-      bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
-      claim: {},
-      updatedAt: new Date().toISOString(),
-      ...overrides,
-    };
-  }
 
   beforeAll(async () => {
     server = await startNatsServer();
@@ -66,7 +46,7 @@ describe('leases', () => {
   });
 
   it('seals the run values to the runner key, once, for at most 30 seconds', async () => {
-    await deps.runs.runs.put('run-ok', runState('run-ok'));
+    await deps.runs.runs.put('run-ok', startingRunState('run-ok'));
     const keys = generateSealingKeyPair();
     const reply = await grantLease({ runId: 'run-ok', runnerId: 'runner-1', publicKey: keys.publicKey }, deps);
     expect(JSON.stringify(reply)).not.toContain(canary);
@@ -79,20 +59,20 @@ describe('leases', () => {
   });
 
   it('does not open for another run context', async () => {
-    await deps.runs.runs.put('run-ctx', runState('run-ctx'));
+    await deps.runs.runs.put('run-ctx', startingRunState('run-ctx'));
     const keys = generateSealingKeyPair();
     const reply = await grantLease({ runId: 'run-ctx', runnerId: 'runner-1', publicKey: keys.publicKey }, deps);
     expect(() => open(reply.sealed, keys.privateKey, sealingContexts.lease('run-other'))).toThrow();
   });
 
   it('refuses a runner that did not claim the run', async () => {
-    await deps.runs.runs.put('run-claimed', runState('run-claimed'));
+    await deps.runs.runs.put('run-claimed', startingRunState('run-claimed'));
     const attempt = grantLease({ runId: 'run-claimed', runnerId: 'runner-2', publicKey: generateSealingKeyPair().publicKey }, deps);
     await expect(attempt).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('refuses a run that is not starting', async () => {
-    await deps.runs.runs.put('run-running', runState('run-running', { status: 'running' }));
+    await deps.runs.runs.put('run-running', startingRunState('run-running', { status: 'running' }));
     const attempt = grantLease({ runId: 'run-running', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps);
     await expect(attempt).rejects.toBeInstanceOf(LeaseRefusedError);
   });
@@ -103,13 +83,13 @@ describe('leases', () => {
   });
 
   it("refuses another namespace's set", async () => {
-    await deps.runs.runs.put('run-foreign', runState('run-foreign', { credentialSets: [{ name: 'other-team', namespace: 'team-b' }] }));
+    await deps.runs.runs.put('run-foreign', startingRunState('run-foreign', { credentialSets: [{ name: 'other-team', namespace: 'team-b' }] }));
     const attempt = grantLease({ runId: 'run-foreign', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps);
     await expect(attempt).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('refuses a run missing a required credential, naming it', async () => {
-    await deps.runs.runs.put('run-missing', runState('run-missing', { credentialSets: [] }));
+    await deps.runs.runs.put('run-missing', startingRunState('run-missing', { credentialSets: [] }));
     const attempt = grantLease({ runId: 'run-missing', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps);
     await expect(attempt).rejects.toThrow(/credential api-token is required for action install/);
   });
