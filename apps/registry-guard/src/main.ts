@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createFrontDoor, principalFromBasicAuth, TagLedger } from '@lading/guard';
+import { BundlePublisher, createFrontDoor, principalFromBasicAuth, TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { servePublish } from './publish-endpoint.js';
@@ -41,7 +41,7 @@ await runService({
     });
     const upstream = new RegistryClient({ registry: new URL(upstreamUrl).host });
 
-    servePublish(context, { ledger, upstream, publicHost, principal: env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli' });
+    servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
     serveTagAudit(context, ledger);
 
     const app = createFrontDoor({

@@ -1,4 +1,7 @@
 export { TagLedger } from './tag-ledger.js';
+export { BundlePublisher, PublishRefusedError, type PublishBundleRequest, type PublishedBundle } from './bundle-publisher.js';
+export { ImageRelocator } from './image-relocator.js';
+export { retryTransient } from './upstream-retry.js';
 export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
 export {
   principalFromBasicAuth,

@@ -1,0 +1,100 @@
+import { CnabValidationError, validateBundle } from '@lading/cnab';
+import { parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
+import { ImageRelocator } from './image-relocator.js';
+import type { TagLedger } from './tag-ledger.js';
+import { retryTransient } from './upstream-retry.js';
+import type { WriteTagOutcome } from './types.js';
+
+/** A publish that cannot be done as asked; the message says what to change. */
+export class PublishRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishRefusedError';
+  }
+}
+
+export interface PublishBundleRequest {
+  bundle: Record<string, unknown>;
+  /** `<registry>/<repository>:<tag>` in the registry this guard fronts. */
+  tag: string;
+  force: boolean;
+  principal: string;
+}
+
+export interface PublishedBundle {
+  tag: string;
+  digest: string;
+  /** `<registry>/<repository>@<digest>`: what installs use. */
+  reference: string;
+  outcome: WriteTagOutcome;
+  previousDigest?: string;
+}
+
+/**
+ * Publishes bundle.json as CNAB-in-OCI: the invocation image and every referenced image of this
+ * registry are brought into the bundle's repository by digest (so the bundle carries its
+ * artifacts), the index is stored by digest, and the tag is written through the ledger — the
+ * same race-free rule the HTTP front door obeys. Ledger refusals (TagConflictError,
+ * ForceNotAllowedError) and registry failures (OciError) pass through to the caller.
+ */
+export class BundlePublisher {
+  private readonly relocator: ImageRelocator;
+
+  constructor(
+    private readonly ledger: TagLedger,
+    private readonly upstream: RegistryClient,
+    /** host:port users know the front door by; bundle references name it. */
+    private readonly publicHost: string,
+  ) {
+    this.relocator = new ImageRelocator(upstream);
+  }
+
+  async publish(request: PublishBundleRequest): Promise<PublishedBundle> {
+    const target = parseReference(request.tag);
+    if (!target.tag || target.digest) throw new PublishRefusedError(`${request.tag} must be a tag reference (<registry>/<repository>:<tag>)`);
+    if (target.registry !== this.publicHost) throw new PublishRefusedError(`this guard publishes to ${this.publicHost}, not ${target.registry}`);
+    let bundle;
+    try {
+      bundle = validateBundle(request.bundle);
+    } catch (error) {
+      if (error instanceof CnabValidationError) throw new PublishRefusedError(error.message);
+      throw error;
+    }
+    const { repository, tag } = target;
+    const invocation = parseReference(bundle.invocationImages[0]?.image ?? '');
+    if (!invocation.digest || invocation.registry !== this.publicHost) {
+      throw new PublishRefusedError(`the invocation image must be a digest reference in ${this.publicHost}`);
+    }
+    const invocationHead = await this.relocator.bring(invocation.repository, invocation.digest, repository);
+    for (const [name, image] of Object.entries(bundle.images ?? {})) {
+      const referenced = parseReference(image.image);
+      if (!referenced.digest) throw new PublishRefusedError(`images.${name} is not pinned by digest: rebuild the bundle`);
+      if (referenced.registry === this.publicHost && referenced.repository !== repository) {
+        await this.relocator.bring(referenced.repository, referenced.digest, repository);
+      }
+    }
+    const index = await retryTransient(() =>
+      prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead),
+    );
+    const written = await this.ledger.writeTag({
+      repository,
+      tag,
+      digest: index.digest,
+      principal: request.principal,
+      force: request.force,
+      upstream: {
+        headTag: async (repo, ref) => (await this.upstream.headManifest(repo, ref))?.digest,
+        putManifest: async () => {
+          await this.upstream.putManifest(repository, tag, index.mediaType, index.body);
+        },
+      },
+    });
+    return {
+      tag: request.tag,
+      digest: index.digest,
+      reference: `${this.publicHost}/${repository}@${index.digest}`,
+      outcome: written.outcome,
+      previousDigest: written.previousDigest,
+    };
+  }
+}
