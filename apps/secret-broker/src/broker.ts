@@ -1,13 +1,12 @@
 import { jetstream } from '@nats-io/jetstream';
 import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry } from '@lading/contracts';
 import { grantLease } from '@lading/leases';
-import { BuiltinStore, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
+import { BuiltinStore, KeyRotation, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
 import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
-import { KeyRotation } from './key-rotation.js';
 import { readLeaseAudit } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
 

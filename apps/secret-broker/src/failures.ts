@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import { CnabValidationError } from '@lading/cnab';
 import { LeaseRefusedError } from '@lading/leases';
-import { SealError, SecretStoreError, SourceError } from '@lading/secrets';
+import { RotationNotSupportedError, SealError, SecretStoreError, SourceError } from '@lading/secrets';
 import { ServiceFailure } from '@lading/service-kit';
 
 /** Maps the broker's domain errors to answers the caller can act on. None carries a value. */
@@ -13,6 +13,7 @@ export function asServiceFailure(error: unknown): unknown {
     return new ServiceFailure('invalid_request', `${issue?.path.join('.') || 'value'} ${issue?.message ?? 'is invalid'}`);
   }
   if (error instanceof SealError) return new ServiceFailure('invalid_request', 'the sealed value could not be opened: seal it to the broker key for this purpose');
+  if (error instanceof RotationNotSupportedError) return new ServiceFailure('invalid_request', error.message);
   if (error instanceof SourceError || error instanceof SecretStoreError) return new ServiceFailure('unresolvable', error.message);
   return error;
 }

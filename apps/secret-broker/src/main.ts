@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { previousStoreCiphers } from '@lading/secrets';
 import { runService } from '@lading/service-kit';
 import { startBroker } from './broker.js';
-import { previousStoreCiphers } from './key-rotation.js';
 import { loadOrCreateBrokerKey, loadOrCreateStoreCipher } from './keys.js';
 import { openSecretStore } from './secret-store-config.js';
 

@@ -28,3 +28,11 @@ export class SourceError extends Error {
     super(`Cannot resolve "${entryName}" of ${setLabel} from its ${sourceKind} source: ${reason}`);
   }
 }
+
+/** The configured store keeps its own keys (Vault): Lading has no key of it to rotate. */
+export class RotationNotSupportedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RotationNotSupportedError';
+  }
+}

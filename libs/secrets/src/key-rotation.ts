@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { link, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AtRestCipher, BuiltinStore, createKeyFile, type SecretStore } from '@lading/secrets';
-import { ServiceFailure } from '@lading/service-kit';
+import { AtRestCipher } from './at-rest-cipher.js';
+import { BuiltinStore } from './builtin-store.js';
+import { RotationNotSupportedError } from './errors.js';
+import { createKeyFile } from './key-file.js';
+import type { SecretStore } from './types.js';
 
 const previousMark = '.previous-';
 const nextMark = '.next-';
@@ -71,8 +74,7 @@ export class KeyRotation {
 
   #builtin(): BuiltinStore {
     if (!(this.store instanceof BuiltinStore)) {
-      throw new ServiceFailure(
-        'invalid_request',
+      throw new RotationNotSupportedError(
         'the secret store is HashiCorp Vault, whose keys Vault itself rotates: `lading secrets rotate-key` rotates the built-in store only',
       );
     }
