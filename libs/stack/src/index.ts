@@ -27,3 +27,4 @@ export type {
   ProcessStatus,
   StopStackResult,
 } from './types.js';
+export { seedBaseImage, baseImageRepository, baseImageTag } from './base-image.js';

@@ -10,7 +10,7 @@ import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
-import { readStackFile } from '@lading/stack';
+import { baseImageRepository, baseImageTag, readStackFile } from '@lading/stack';
 import { UserError } from '../user-error.js';
 
 /** The largest bundle directory `lading build` uploads. */
@@ -29,7 +29,7 @@ export function registerBundleCommands(program: Command): void {
       const stack = await readStackFile(ladingHome()).catch(() => undefined);
       const registry = stack?.frontDoor ?? '127.0.0.1:5000';
       const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/lading/busybox:stable` });
+      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/${baseImageRepository}:${baseImageTag}` });
       await mkdir(target, { recursive: true });
       for (const [file, text] of Object.entries(files)) await writeFile(join(target, file), text, { flag: 'wx' });
       process.stdout.write(`created bundle ${name} in ${dir}: edit lading.yaml, then run \`lading build --dir ${dir}\`\n`);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { jetstream } from '@nats-io/jetstream';
-import { endpoints, runEventSchema, runRequestSchema, sealingContexts, subjects, type RunEvent, type SetKey } from '@lading/contracts';
+import { runEventSchema, runRequestSchema, subjects, type RunEvent, type SetKey } from '@lading/contracts';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { resolveBundle } from '../bundle-source.js';
-import { seal, runScopedSecretName } from '@lading/secrets';
-import { callEndpoint, headerCarrier } from '@lading/service-kit';
+import { runScopedSecretName } from '@lading/secrets';
+import { headerCarrier } from '@lading/service-kit';
+import { brokerPublicKey, storeSecret } from '../broker-sealing.js';
 import { injectTraceContext, withSpan } from '@lading/telemetry';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';
@@ -54,6 +55,7 @@ async function runAction(installation: string, action: string, options: RunOptio
   const exitCode = await withSession(async ({ nc }) => {
     const parameters: Record<string, string> = {};
     const sensitiveParameterSecrets: Record<string, string> = {};
+    let publicKey: string | undefined;
     for (const [name, value] of Object.entries(given)) {
       if (!isSensitive(resolved.bundle, name)) {
         parameters[name] = value;
@@ -61,8 +63,8 @@ async function runAction(installation: string, action: string, options: RunOptio
       }
       // A sensitive value given on the command line goes into the store, sealed; the run names it only.
       const secretName = runScopedSecretName(runId, 'param', name);
-      const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
-      await callEndpoint(nc, endpoints.secretsSet, { name: secretName, sealed: seal(Buffer.from(value), publicKey, sealingContexts.secretValue(secretName)) });
+      publicKey ??= await brokerPublicKey(nc);
+      await storeSecret(nc, publicKey, secretName, Buffer.from(value));
       sensitiveParameterSecrets[name] = secretName;
     }
     const request = runRequestSchema.parse({

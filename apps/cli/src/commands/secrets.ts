@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { endpoints, sealingContexts } from '@lading/contracts';
-import { seal } from '@lading/secrets';
+import { endpoints } from '@lading/contracts';
 import { callEndpoint } from '@lading/service-kit';
+import { brokerPublicKey, storeSecret } from '../broker-sealing.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';
@@ -34,8 +34,7 @@ export function registerSecretCommands(program: Command): void {
         : await readStdin();
       if (value.length === 0) throw new UserError('the value is empty: nothing was stored');
       await withSession(async ({ nc }) => {
-        const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
-        await callEndpoint(nc, endpoints.secretsSet, { name, sealed: seal(value, publicKey, sealingContexts.secretValue(name)) });
+        await storeSecret(nc, await brokerPublicKey(nc), name, value);
       });
       process.stdout.write(`stored secret ${name}\n`);
     });

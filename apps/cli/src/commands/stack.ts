@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PortInUseError, startStack, stackStatus, stopStack } from '@lading/stack';
-import { seedBaseImage } from '../base-image.js';
+import { PortInUseError, seedBaseImage, startStack, stackStatus, stopStack } from '@lading/stack';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';

@@ -8,6 +8,7 @@ import { parseOutputFormat, printResult } from '../output.js';
 import { readDocument } from '../read-document.js';
 import { withSession } from '../session.js';
 import { generateSetDocument } from '../generate-set.js';
+import { brokerPublicKey } from '../broker-sealing.js';
 
 type SetKind = 'credentials' | 'parameters';
 
@@ -33,7 +34,7 @@ const kindEndpoints = {
 async function sealLiteralValues(nc: NatsConnection, kind: SetKind, document: Record<string, unknown>) {
   const entries = document[kind];
   if (!Array.isArray(entries) || !entries.some((entry) => entry?.source && 'value' in entry.source)) return document;
-  const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+  const publicKey = await brokerPublicKey(nc);
   const namespace = typeof document.namespace === 'string' ? document.namespace : '';
   const sealed = entries.map((entry: { name: string; source?: Record<string, unknown> }) => {
     if (!entry?.source || !('value' in entry.source)) return entry;
