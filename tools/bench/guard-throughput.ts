@@ -1,16 +1,17 @@
 /**
  * How much the registry guard costs a push: `skopeo copy` of a large OCI layout straight to the
- * upstream registry and through the guard's front door, the guard's peak RSS while blobs stream
- * through it (for two layer sizes, to show it does not grow with the layer), and the latency a
+ * upstream registry, through the guard's front door, and through a relay that only copies bytes
+ * (what any extra hop costs on this machine); the guard's CPU time and peak RSS while blobs stream
+ * through it (for two layer sizes, to show it does not grow with the layer); and the latency a
  * manifest PUT by tag gains from the ledger.
  *
  *   npx tsx tools/bench/guard-throughput.ts
  *
  * Env: LADING_BENCH_LAYERS (5), LADING_BENCH_LAYER_MB (100), LADING_BENCH_SMALL_LAYER_MB (10),
- * LADING_BENCH_REPEATS (3), LADING_BENCH_PUTS (50). Starts its own NATS, registry and guard on
+ * LADING_BENCH_REPEATS (5), LADING_BENCH_PUTS (50). Starts its own NATS, registry and guard on
  * free ports and removes everything it made. A tool, not a test: it asserts nothing.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -20,7 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { startNatsServer, startRegistry } from '@lading/testkit';
+import { freePort, startNatsServer, startRegistry, waitForPort } from '@lading/testkit';
 import { startGuardProcess } from '../../apps/registry-guard/test/support/guard-process.js';
 
 const run = promisify(execFile);
@@ -28,10 +29,12 @@ const MB = 1024 * 1024;
 const layers = Number(process.env.LADING_BENCH_LAYERS ?? 5);
 const layerMb = Number(process.env.LADING_BENCH_LAYER_MB ?? 100);
 const smallLayerMb = Number(process.env.LADING_BENCH_SMALL_LAYER_MB ?? 10);
-const repeats = Number(process.env.LADING_BENCH_REPEATS ?? 3);
+const repeats = Number(process.env.LADING_BENCH_REPEATS ?? 5);
 const puts = Number(process.env.LADING_BENCH_PUTS ?? 50);
 
 const ociManifest = 'application/vnd.oci.image.manifest.v1+json';
+
+type Path = 'direct' | 'guard' | 'relay';
 
 interface Layout {
   dir: string;
@@ -136,6 +139,14 @@ function sampleRss(pid: number): { stop(): Promise<number> } {
   };
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -200,27 +211,39 @@ async function main(): Promise<void> {
     await skopeoCopy(warm, `${registry.host}/bench/warm-direct:latest`);
     await skopeoCopy(warm, `${guard.host}/bench/warm-guard:latest`);
 
-    const direct: number[] = [];
-    const guarded: number[] = [];
+    const relayPort = await freePort();
+    const relay = spawn(process.execPath, [join(import.meta.dirname, 'byte-relay.mjs'), String(relayPort), new URL(registry.url).port], { stdio: 'inherit' });
+    await waitForPort(relayPort);
+    const relayHost = `127.0.0.1:${relayPort}`;
+    await skopeoCopy(warm, `${relayHost}/bench/warm-relay:latest`);
+
+    const rates: Record<Path, number[]> = { direct: [], guard: [], relay: [] };
+    const cpu: Record<'guard' | 'relay', number[]> = { guard: [], relay: [] };
+    const hosts: Record<Path, string> = { direct: registry.host, guard: guard.host, relay: relayHost };
+    const paths: Path[] = ['direct', 'guard', 'relay'];
     let peakLarge = 0;
     const idle = await rssMb(pid);
     let bytes = 0;
-    for (let rep = 0; rep < repeats; rep++) {
-      const layout = await makeLayout(scratch, layers, layerMb * MB, pool);
-      bytes = layout.bytes;
-      // Alternate the order so page cache and disk state favour neither path.
-      const order = rep % 2 === 0 ? ['direct', 'guard'] : ['guard', 'direct'];
-      for (const path of order) {
-        if (path === 'direct') {
-          direct.push(layout.bytes / MB / (await skopeoCopy(layout, `${registry.host}/bench/direct-${rep}:latest`)));
-        } else {
-          const sampler = sampleRss(pid);
-          guarded.push(layout.bytes / MB / (await skopeoCopy(layout, `${guard.host}/bench/guard-${rep}:latest`)));
-          peakLarge = Math.max(peakLarge, await sampler.stop());
+    try {
+      for (let rep = 0; rep < repeats; rep++) {
+        const layout = await makeLayout(scratch, layers, layerMb * MB, pool);
+        bytes = layout.bytes;
+        // Rotate the order so page cache, disk state and drifts in machine speed favour no path.
+        const order = paths.map((_, i) => paths[(i + rep) % paths.length]!);
+        for (const path of order) {
+          const processId = path === 'guard' ? pid : path === 'relay' ? relay.pid! : undefined;
+          const cpuBefore = processId ? await cpuSeconds(processId) : 0;
+          const sampler = path === 'guard' ? sampleRss(pid) : undefined;
+          rates[path].push(layout.bytes / MB / (await skopeoCopy(layout, `${hosts[path]}/bench/${path}-${rep}:latest`)));
+          if (sampler) peakLarge = Math.max(peakLarge, await sampler.stop());
+          if (processId && path !== 'direct') cpu[path].push(((await cpuSeconds(processId)) - cpuBefore) / (layout.bytes / MB / 100));
         }
+        await rm(layout.dir, { recursive: true, force: true });
       }
-      await rm(layout.dir, { recursive: true, force: true });
+    } finally {
+      relay.kill();
     }
+    const [direct, guarded, relayed] = [rates.direct, rates.guard, rates.relay];
 
     const small = await makeLayout(scratch, layers, smallLayerMb * MB, pool);
     const sampler = sampleRss(pid);
@@ -237,11 +260,14 @@ async function main(): Promise<void> {
 
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
     console.log(`layout: ${fixed(bytes / MB, 0)} MiB per copy`);
-    console.log(`skopeo copy direct : ${direct.map((v) => fixed(v)).join(', ')} MiB/s (mean ${fixed(mean(direct))}, median ${fixed(median(direct))})`);
-    console.log(`skopeo copy guard  : ${guarded.map((v) => fixed(v)).join(', ')} MiB/s (mean ${fixed(mean(guarded))}, median ${fixed(median(guarded))})`);
-    console.log(
-      `throughput ratio guard/direct: mean ${fixed(mean(guarded) / mean(direct), 2)}, median ${fixed(median(guarded) / median(direct), 2)} (aim ≥ 0.90)`,
-    );
+    const ratio = (values: number[]) => `mean ${fixed(mean(values) / mean(direct), 2)}, median ${fixed(median(values) / median(direct), 2)}`;
+    const rateLine = (values: number[]) => `${values.map((v) => fixed(v)).join(', ')} MiB/s (mean ${fixed(mean(values))}, median ${fixed(median(values))})`;
+    console.log(`skopeo copy direct      : ${rateLine(direct)}`);
+    console.log(`skopeo copy guard       : ${rateLine(guarded)}`);
+    console.log(`skopeo copy byte relay  : ${rateLine(relayed)}`);
+    console.log(`throughput ratio guard/direct: ${ratio(guarded)} (aim ≥ 0.90)`);
+    console.log(`throughput ratio byte relay/direct: ${ratio(relayed)} (what any extra hop costs on this machine)`);
+    console.log(`CPU seconds per 100 MiB: guard ${fixed(mean(cpu.guard), 3)}, byte relay ${fixed(mean(cpu.relay), 3)}`);
     console.log(`guard RSS: idle ${fixed(idle)} MiB; peak ${fixed(peakLarge)} MiB with ${layerMb} MiB layers, ${fixed(peakSmall)} MiB with ${smallLayerMb} MiB layers`);
     console.log(
       `manifest PUT by tag (median of ${puts}): direct ${fixed(median(directPuts), 2)} ms, guard ${fixed(median(guardPuts), 2)} ms, added ${fixed(median(guardPuts) - median(directPuts), 2)} ms`,

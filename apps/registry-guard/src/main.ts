@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { BundlePublisher, createFrontDoor, principalFromBasicAuth, TagLedger } from '@lading/guard';
+import { BundlePublisher, principalFromBasicAuth, startFrontDoor, TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { servePublish } from './publish-endpoint.js';
@@ -44,16 +43,19 @@ await runService({
     servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
     serveTagAudit(context, ledger);
 
-    const app = createFrontDoor({
+    const frontDoor = await startFrontDoor({
       upstreamUrl,
       ledger,
       principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
-    });
-    const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(port, env.LADING_GUARD_HOST ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
-      listening.once('error', reject);
+      port,
+      host: env.LADING_GUARD_HOST ?? '127.0.0.1',
     });
     context.logger.info('front door listening', { port, upstream: upstreamUrl });
-    context.onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    // A guard whose port no longer answers must not look healthy: stop, and let the supervisor restart it.
+    void frontDoor.failed.then((error) => {
+      context.logger.error('front door stopped', { error: error.message });
+      process.exit(1);
+    });
+    context.onShutdown(() => frontDoor.close());
   },
 });

@@ -7,7 +7,7 @@ import {
   TagNotFoundError,
 } from './errors.js';
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
-import { sendOciError } from './oci-errors.js';
+import { sendAuthenticationRequired, sendOciError } from './oci-errors.js';
 import { isRepositoryName } from './oci-names.js';
 import { parseOciRoute, type OciRoute } from './oci-route.js';
 import { forceHeader, type PrincipalFrom } from './principal.js';
@@ -157,10 +157,7 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     if (route.kind === 'unknown') return next();
     if (route.kind === 'invalid') return sendOciError(res, 400, route.code, route.message);
     const principal = options.principalFrom(req);
-    if (principal === undefined) {
-      res.set('www-authenticate', 'Basic realm="lading registry guard"');
-      return sendOciError(res, 401, 'UNAUTHORIZED', 'authentication required; log in to this registry with your Lading credentials');
-    }
+    if (principal === undefined) return sendAuthenticationRequired(res);
     const ctx: Context = { req, res, principal, force: req.headers[forceHeader] === 'true' };
     try {
       await dispatch(ctx, route);

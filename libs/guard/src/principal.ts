@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 
-/** Returns who is asking, or undefined to answer 401 with a Basic challenge. */
-export type PrincipalFrom = (req: Request) => string | undefined;
+/**
+ * Returns who is asking, or undefined to answer 401 with a Basic challenge. It sees only the
+ * request's headers, because blob traffic is served by a separate thread that asks by message.
+ */
+export type PrincipalFrom = (req: { headers: IncomingHttpHeaders }) => string | undefined;
 
 /** Header a client sets to ask for a forced overwrite; honoured only for force principals. */
 export const forceHeader = 'x-lading-force';

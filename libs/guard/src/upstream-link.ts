@@ -1,5 +1,5 @@
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import type { Request } from 'express';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 
 /** Hop-by-hop headers never cross a proxy (RFC 9110 §7.6.1). */
 const hopByHop = new Set([
@@ -47,11 +47,11 @@ export class UpstreamLink {
    * With its own upstream credentials the guard authenticates every request itself; without
    * them the client's Authorization header travels on so upstream challenges reach the client.
    */
-  authorizationFor(req: Request): string | undefined {
+  authorizationFor(req: IncomingMessage): string | undefined {
     return this.credentials ?? req.headers.authorization;
   }
 
-  requestOptions(method: string, path: string, headers: OutgoingHttpHeaders, req: Request): http.RequestOptions {
+  requestOptions(method: string, path: string, headers: OutgoingHttpHeaders, req: IncomingMessage): http.RequestOptions {
     const authorization = this.authorizationFor(req);
     const sent: OutgoingHttpHeaders = { ...headers, host: this.origin.host };
     if (authorization) sent.authorization = authorization;
@@ -59,18 +59,19 @@ export class UpstreamLink {
     return { host: this.origin.hostname, port: this.origin.port || 80, method, path, headers: sent, agent: this.agent };
   }
 
-  publicOrigin(req: Request): string {
-    return (this.options.publicUrl ?? `${req.protocol}://${req.headers.host ?? ''}`).replace(/\/$/, '');
+  publicOrigin(req: IncomingMessage): string {
+    const protocol = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+    return (this.options.publicUrl ?? `${protocol}://${req.headers.host ?? ''}`).replace(/\/$/, '');
   }
 
   /** Upload and manifest locations must send the client back to the guard, not around it. */
-  rewriteLocation(location: string, req: Request): string {
+  rewriteLocation(location: string, req: IncomingMessage): string {
     const resolved = new URL(location, this.origin);
     if (resolved.origin !== this.origin.origin) return location;
     return `${this.publicOrigin(req)}${resolved.pathname}${resolved.search}`;
   }
 
-  responseHeaders(headers: IncomingHttpHeaders, req: Request): OutgoingHttpHeaders {
+  responseHeaders(headers: IncomingHttpHeaders, req: IncomingMessage): OutgoingHttpHeaders {
     const sent = endToEnd(headers);
     if (typeof headers.location === 'string') sent.location = this.rewriteLocation(headers.location, req);
     if (this.credentials) delete sent['www-authenticate'];

@@ -1,5 +1,5 @@
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import type { Request } from 'express';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { UpstreamLink } from './upstream-link.js';
 import { knownManifestMediaTypes } from './manifest-body.js';
 
@@ -17,22 +17,32 @@ export class UpstreamRefusedError extends Error {
   }
 }
 
+const headAttempts = 5;
+
 /** Small, buffered calls the guard makes itself while deciding a tag (manifests only, never blobs). */
 export class UpstreamRegistry {
   constructor(private readonly link: UpstreamLink) {}
 
-  async headTag(req: Request, repository: string, tag: string): Promise<string | undefined> {
-    const answer = await this.call(req, 'HEAD', `/v2/${repository}/manifests/${tag}`, {
-      accept: knownManifestMediaTypes.join(', '),
-    });
-    if (answer.status === 404) return undefined;
-    const digest = answer.headers['docker-content-digest'];
-    if (answer.status === 200 && typeof digest === 'string') return digest;
-    throw new UpstreamRefusedError(answer);
+  /**
+   * The digest a tag has upstream, or undefined. docker-registry can answer 500 while another
+   * writer is rewriting that tag's link file; a read is safe to repeat, so such answers are
+   * retried a few times, with a growing pause, before they reach the client.
+   */
+  async headTag(req: IncomingMessage, repository: string, tag: string): Promise<string | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.call(req, 'HEAD', `/v2/${repository}/manifests/${tag}`, {
+        accept: knownManifestMediaTypes.join(', '),
+      });
+      if (answer.status === 404) return undefined;
+      const digest = answer.headers['docker-content-digest'];
+      if (answer.status === 200 && typeof digest === 'string') return digest;
+      if (answer.status < 500 || attempt >= headAttempts) throw new UpstreamRefusedError(answer);
+      await delay(25 * 2 ** attempt);
+    }
   }
 
   async putManifest(
-    req: Request,
+    req: IncomingMessage,
     repository: string,
     reference: string,
     body: Buffer,
@@ -51,14 +61,14 @@ export class UpstreamRegistry {
     return answer;
   }
 
-  async deleteManifest(req: Request, repository: string, reference: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
+  async deleteManifest(req: IncomingMessage, repository: string, reference: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
     const answer = await this.call(req, 'DELETE', `/v2/${repository}/manifests/${reference}`, {}, undefined, signal);
     if (answer.status >= 300) throw new UpstreamRefusedError(answer);
     return answer;
   }
 
   private call(
-    req: Request,
+    req: IncomingMessage,
     method: string,
     path: string,
     headers: OutgoingHttpHeaders,

@@ -1,6 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -9,7 +7,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createFrontDoor,
+  startFrontDoor,
+  type FrontDoorServer,
   forceHeader,
   principalFromBasicAuth,
   principalFromUpstreamCredentials,
@@ -49,16 +48,13 @@ describe('a registry guard in front of an authenticated upstream', () => {
   let dir: string;
   let upstream: Awaited<ReturnType<typeof startAuthenticatedRegistry>>;
   let ledger: TagLedger;
-  const servers: Server[] = [];
+  const frontDoors: FrontDoorServer[] = [];
   const alice = basicAuth('alice', accounts.alice);
 
   async function listen(options: Omit<FrontDoorOptions, 'ledger' | 'upstreamUrl'>): Promise<string> {
-    const app = createFrontDoor({ ...options, ledger, upstreamUrl: upstream.url });
-    const server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    servers.push(server);
-    return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const frontDoor = await startFrontDoor({ ...options, ledger, upstreamUrl: upstream.url, port: 0 });
+    frontDoors.push(frontDoor);
+    return `127.0.0.1:${frontDoor.port}`;
   }
 
   async function upstreamDigest(tag: string): Promise<string | undefined> {
@@ -90,10 +86,7 @@ describe('a registry guard in front of an authenticated upstream', () => {
     upstream = await startAuthenticatedRegistry(dir);
   });
   afterAll(async () => {
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    for (const frontDoor of frontDoors) await frontDoor.close();
     await nc?.close();
     await upstream?.process.stop();
     await nats?.stop();

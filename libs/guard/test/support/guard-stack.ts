@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { createFrontDoor, principalFromBasicAuth, TagLedger } from '../../src/index.js';
+import { principalFromBasicAuth, startFrontDoor, TagLedger, type FrontDoorServer } from '../../src/index.js';
 
 export const users = { 'release-manager': 'rm-secret', dev: 'dev-secret' };
 export const forcePrincipals = ['release-manager'];
@@ -11,7 +9,7 @@ export const forcePrincipals = ['release-manager'];
 export interface Replica {
   ledger: TagLedger;
   nc: NatsConnection;
-  server: Server;
+  frontDoor: FrontDoorServer;
   /** host:port, as used in image references. */
   host: string;
   url: string;
@@ -27,16 +25,14 @@ export interface GuardStack {
 export async function startReplica(nats: TestNatsServer, registry: TestRegistry, instanceId: string): Promise<Replica> {
   const nc = await connect({ servers: nats.url });
   const ledger = await TagLedger.open(nc, { instanceId, forcePrincipals });
-  const app = createFrontDoor({
+  const frontDoor = await startFrontDoor({
     upstreamUrl: registry.url,
     ledger,
     principalFrom: principalFromBasicAuth(users, 'anonymous'),
+    port: 0,
   });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as AddressInfo;
-  return { ledger, nc, server, host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` };
+  const host = `127.0.0.1:${frontDoor.port}`;
+  return { ledger, nc, frontDoor, host, url: `http://${host}` };
 }
 
 /** Real NATS, real docker-registry and `count` guard replicas sharing both. */
@@ -51,8 +47,7 @@ export async function startGuardStack(count = 1): Promise<GuardStack> {
     replicas,
     async stop() {
       for (const replica of replicas) {
-        replica.server.closeAllConnections();
-        await new Promise((resolve) => replica.server.close(resolve));
+        await replica.frontDoor.close();
         await replica.nc.close();
       }
       await registry.stop();

@@ -1,0 +1,29 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What the data-plane thread needs to serve the front door's port. */
+export interface DataPlaneSettings {
+  port: number;
+  host: string;
+  upstreamUrl: string;
+  publicUrl?: string;
+  upstreamAuth?: { username: string; password: string };
+  /** Unix socket of the rule engine (the express front door) in the main thread. */
+  rulesSocket: string;
+}
+
+export interface DataPlaneMemory {
+  heapUsed: number;
+  arrayBuffers: number;
+}
+
+/** Data plane → main thread. */
+export type DataPlaneEvent =
+  | { type: 'listening'; port: number }
+  | { type: 'who'; id: number; headers: IncomingHttpHeaders }
+  | { type: 'memory'; id: number; memory: DataPlaneMemory };
+
+/** Main thread → data plane. */
+export type DataPlaneCommand =
+  | { type: 'principal'; id: number; principal: string | undefined }
+  | { type: 'memory'; id: number }
+  | { type: 'close' };
