@@ -22,8 +22,12 @@ export async function ensureTagAuditStream(jsm: JetStreamManager): Promise<void>
   }
 }
 
-export async function appendTagAudit(js: JetStreamClient, entry: TagAuditEntry): Promise<void> {
-  await js.publish(auditSubject, JSON.stringify(tagAuditEntrySchema.parse(entry)));
+/**
+ * Appends one entry. `changeId` names the ledger change it records: the replica that made the
+ * change and one that reconciles it after a crash both append, and JetStream keeps one of them.
+ */
+export async function appendTagAudit(js: JetStreamClient, entry: TagAuditEntry, changeId: string): Promise<void> {
+  await js.publish(auditSubject, JSON.stringify(tagAuditEntrySchema.parse(entry)), { msgID: changeId });
 }
 
 export async function readTagAudit(jsm: JetStreamManager): Promise<TagAuditEntry[]> {

@@ -130,10 +130,10 @@ export class TagLedger {
       const won = await this.store.tryUpdate(target.key, reservation, revision);
       if (won === undefined) continue;
       await this.withinReservation(target, won, entry, (signal) => request.upstream.deleteTag(signal));
+      await this.audit(target, won, reservation, null);
       if (!(await this.store.tryDelete(target.key, won))) {
         throw new TagLedgerBusyError(target.repository, target.tag, 'the delete reservation expired before it finished');
       }
-      await this.audit(reservation, null);
       return { previousDigest: entry.digest };
     }
     throw new TagLedgerBusyError(target.repository, target.tag, 'too many concurrent changes');
@@ -150,7 +150,7 @@ export class TagLedger {
       if (parsed?.repository !== repository || entry.digest !== digest || entry.state !== 'committed') continue;
       if (await this.store.tryDelete(key, revision)) {
         forgotten.push(parsed.tag);
-        await this.audit({ ...entry, principal }, null);
+        await this.audit(this.target(parsed.repository, parsed.tag), revision, { ...entry, principal }, null);
       }
     }
     return forgotten;
@@ -209,11 +209,11 @@ export class TagLedger {
     replaced: LedgerEntry | undefined,
   ): Promise<void> {
     await this.withinReservation(target, revision, replaced, (signal) => request.upstream.putManifest(signal));
+    // Audited before the commit, so a crash between the two cannot lose the entry; whoever
+    // reconciles the reservation audits the same change again and JetStream keeps one.
+    if (reservation.forced) await this.audit(target, revision, reservation, reservation.digest);
     const committed = this.committed(reservation);
-    if ((await this.store.tryUpdate(target.key, committed, revision)) !== undefined) {
-      if (reservation.forced) await this.audit(reservation, reservation.digest);
-      return;
-    }
+    if ((await this.store.tryUpdate(target.key, committed, revision)) !== undefined) return;
     // A replica may have reconciled our expired reservation and committed it for us.
     const now = await this.store.read(target.key);
     if (now?.entry.state === 'committed' && now.entry.digest === reservation.digest) return;
@@ -261,12 +261,12 @@ export class TagLedger {
    */
   private async reconcile(target: Target, { entry, revision }: StoredEntry, upstreamDigest: string | undefined): Promise<void> {
     if (upstreamDigest === undefined) {
-      if ((await this.store.tryDelete(target.key, revision)) && entry.deleting) await this.audit(entry, null);
+      if ((await this.store.tryDelete(target.key, revision)) && entry.deleting) await this.audit(target, revision, entry, null);
       return;
     }
     if (upstreamDigest === entry.digest && !entry.deleting) {
       const landed = await this.store.tryUpdate(target.key, this.committed(entry), revision);
-      if (landed !== undefined && entry.forced) await this.audit(entry, entry.digest);
+      if (landed !== undefined && entry.forced) await this.audit(target, revision, entry, entry.digest);
       return;
     }
     const standing = this.committed(this.reservation(target, upstreamDigest, adoptedPrincipal, {}));
@@ -284,14 +284,19 @@ export class TagLedger {
     }
   }
 
-  private async audit(entry: LedgerEntry, newDigest: string | null): Promise<void> {
-    await appendTagAudit(this.js, {
-      at: new Date(this.now()).toISOString(),
-      principal: entry.principal,
-      repository: entry.repository,
-      tag: entry.tag,
-      oldDigest: entry.previousDigest ?? entry.digest,
-      newDigest,
-    });
+  /** Records the change that the reservation at `revision` of the tag's key made. */
+  private async audit(target: Target, revision: number, entry: LedgerEntry, newDigest: string | null): Promise<void> {
+    await appendTagAudit(
+      this.js,
+      {
+        at: new Date(this.now()).toISOString(),
+        principal: entry.principal,
+        repository: entry.repository,
+        tag: entry.tag,
+        oldDigest: entry.previousDigest ?? entry.digest,
+        newDigest,
+      },
+      `${target.key}@${revision}`,
+    );
   }
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@lading/contracts';
 import { forceHeader, tagKey, type LedgerEntry } from '../src/index.js';
+import { appendTagAudit } from '../src/tag-audit.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import {
   basicAuth,
@@ -97,7 +99,8 @@ describe('registry guard against bad input and dead replicas', () => {
     expect(errorOf(answer.body).code).toBe('TAG_INVALID');
   });
 
-  async function writeEntry(tag: string, entry: Partial<LedgerEntry>): Promise<void> {
+  /** Leaves the ledger as a guard that died mid-change would; returns the entry's revision. */
+  async function writeEntry(tag: string, entry: Partial<LedgerEntry>): Promise<number> {
     const kv = await new Kvm(stack.replicas[0]!.nc).open(buckets.tags);
     const past = new Date(Date.now() - 60_000).toISOString();
     const full: LedgerEntry = {
@@ -111,7 +114,7 @@ describe('registry guard against bad input and dead replicas', () => {
       expiresAt: past,
       ...entry,
     };
-    await kv.put(tagKey(repo, tag), JSON.stringify(full));
+    return kv.put(tagKey(repo, tag), JSON.stringify(full));
   }
 
   it('takes over an expired reservation whose write never reached the upstream', async () => {
@@ -144,6 +147,23 @@ describe('registry guard against bad input and dead replicas', () => {
     expect(answer.status).toBe(409);
     expect(answer.body).toContain(kept.digest);
     expect(await upstreamDigest(stack.registry.url, repo, 'kept')).toBe(kept.digest);
+  });
+
+  it('audits a forced replace once when its guard died after the upstream write and the audit, before the commit', async () => {
+    const before = imageManifest(blobs);
+    await putManifest(guard, repo, 'half-forced', before.bytes);
+    const after = imageManifest(blobs);
+    expect((await putManifest(stack.registry.url, repo, 'half-forced', after.bytes)).status).toBe(201);
+    const dead = { digest: after.digest, previousDigest: before.digest, forced: true, principal: 'release-manager' };
+    const revision = await writeEntry('half-forced', dead);
+    const entry = { at: new Date().toISOString(), principal: dead.principal, repository: repo, tag: 'half-forced', oldDigest: before.digest, newDigest: after.digest };
+    await appendTagAudit(jetstream(stack.replicas[0]!.nc), entry, `${tagKey(repo, 'half-forced')}@${revision}`);
+
+    const retry = await putManifest(guard, repo, 'half-forced', after.bytes);
+    expect(retry.headers['x-lading-outcome']).toBe('unchanged');
+    expect(await stack.replicas[0]!.ledger.getTag(repo, 'half-forced')).toMatchObject({ digest: after.digest, state: 'committed' });
+    const audit = (await stack.replicas[0]!.ledger.listTagAudit()).filter((logged) => logged.tag === 'half-forced');
+    expect(audit).toEqual([expect.objectContaining({ oldDigest: before.digest, newDigest: after.digest, principal: 'release-manager' })]);
   });
 
   it('restores a tag whose forced delete died before the upstream deleted it', async () => {
