@@ -1,63 +1,72 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import net, { type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext } from './data-plane-exchange.js';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
-import { sendAuthenticationRequired } from './oci-errors.js';
-import { parseOciRoute } from './oci-route.js';
-import { relay, streamToUpstream } from './stream-proxy.js';
-import { endToEnd, UpstreamLink } from './upstream-link.js';
+import { couldStartRequest, MalformedHeadError, parseRequestHead } from './http1/head.js';
+import { SocketReader } from './http1/socket-reader.js';
+import { UpstreamLink } from './upstream-link.js';
 
 /**
- * The front door's port, served from its own thread. Blob bytes (upload data, blob reads) go
- * straight to the upstream from here; every other request, and so every tag change, is relayed
- * to the rule engine in the main thread. This thread's heap holds little more than the HTTP
- * machinery, so the garbage a stream of blob chunks leaves is cheap to collect.
+ * The front door's port, served from its own thread. Blob bytes (upload data, blob reads) are
+ * relayed straight to the upstream from here, byte for byte; every other request, and so every
+ * tag change, is relayed to the rule engine in the main thread. This thread's heap is small and
+ * a blob chunk is never copied or re-framed, so a push costs little more than the extra hop.
  */
 const settings = (workerData as { settings: DataPlaneSettings }).settings;
 const port = parentPort!;
-const link = new UpstreamLink(settings);
-const rulesAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+/** A connection waiting this long for its next request is closed, as node:http's keep-alive does. */
+const idleTimeoutMs = 30_000;
 const waiting = new Map<number, (principal: string | undefined) => void>();
+const idle = new Set<Socket>();
 let nextId = 0;
+let draining = false;
 
 const send = (event: DataPlaneEvent) => port.postMessage(event);
 
-/** Who is asking is decided in the main thread, by the same function the rule engine uses. */
-function principalOf(req: IncomingMessage): Promise<string | undefined> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
-    send({ type: 'who', id, headers: req.headers });
-  });
+const context: ExchangeContext = {
+  link: new UpstreamLink(settings),
+  rulesSocket: settings.rulesSocket,
+  /** Who is asking is decided in the main thread, by the same function the rule engine uses. */
+  principalOf(headers: IncomingHttpHeaders): Promise<string | undefined> {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      waiting.set(id, resolve);
+      send({ type: 'who', id, headers });
+    });
+  },
+};
+
+async function serveConnection(client: Socket): Promise<void> {
+  client.setNoDelay(true);
+  client.on('error', () => client.destroy());
+  const reader = new SocketReader(client);
+  try {
+    while (!draining) {
+      idle.add(client);
+      client.setTimeout(idleTimeoutMs, () => client.destroy());
+      const head = await reader.readHead(maxHeadBytes, couldStartRequest);
+      client.setTimeout(0);
+      idle.delete(client);
+      if (!head) break;
+      if (!(await relayExchange(parseRequestHead(head), client, reader, context))) break;
+    }
+    client.end();
+  } catch (error) {
+    if (error instanceof MalformedHeadError) {
+      const message =
+        error.status === 502 ? `the registry's answer could not be read (${error.message}); retry later` : `${error.message}; send a well-formed HTTP/1.1 request`;
+      answerAndClose(client, relayAnswer(error.status, error.status === 502 ? 'UNAVAILABLE' : 'UNSUPPORTED', message));
+    } else {
+      client.destroy();
+    }
+  } finally {
+    idle.delete(client);
+  }
 }
 
-/** Requests whose bodies are blobs. No rule concerns them beyond who may ask: blobs are content-addressed. */
-function carriesBlob(req: IncomingMessage): boolean {
-  const route = parseOciRoute(req.url ?? '/');
-  if (route.kind === 'upload') return req.method === 'PATCH' || req.method === 'PUT';
-  if (route.kind === 'blob') return req.method === 'GET' || req.method === 'HEAD';
-  return false;
-}
-
-function toRuleEngine(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = endToEnd(req.headers);
-  // The rule engine builds Locations from the Host the client used.
-  if (req.headers.host) headers.host = req.headers.host;
-  return relay(
-    { socketPath: settings.rulesSocket, method: req.method, path: req.url, headers, agent: rulesAgent },
-    req,
-    res,
-    (incoming) => endToEnd(incoming.headers),
-    'the registry guard could not reach its rule engine',
-  );
-}
-
-async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!carriesBlob(req)) return toRuleEngine(req, res);
-  if ((await principalOf(req)) === undefined) return sendAuthenticationRequired(res);
-  return streamToUpstream(link, req, res);
-}
-
-const server = http.createServer((req, res) => void serve(req, res));
+// Half-open like node:http: a client may send its last request and close its side at once.
+const server = net.createServer({ allowHalfOpen: true }, (client) => void serveConnection(client));
 
 port.on('message', (command: DataPlaneCommand) => {
   if (command.type === 'principal') {
@@ -69,12 +78,10 @@ port.on('message', (command: DataPlaneCommand) => {
     const { heapUsed, arrayBuffers } = process.memoryUsage();
     send({ type: 'memory', id: command.id, memory: { heapUsed, arrayBuffers } });
   } else if (command.type === 'close') {
-    server.close(() => {
-      rulesAgent.destroy();
-      link.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
+    // Requests in flight finish; connections waiting for their next request are closed now.
+    draining = true;
+    server.close(() => process.exit(0));
+    for (const socket of idle) socket.destroy();
   }
 });
 

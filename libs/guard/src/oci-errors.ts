@@ -1,6 +1,11 @@
 import type { ServerResponse } from 'node:http';
 
-/** Sends an error in the OCI Distribution format, which docker and skopeo print to the user. */
+/** The OCI Distribution error body, which docker and skopeo print to the user. */
+export function ociErrorBody(code: string, message: string, detail?: Record<string, unknown>): string {
+  return JSON.stringify({ errors: [{ code, message, ...(detail ? { detail } : {}) }] });
+}
+
+/** Sends an error in the OCI Distribution format. */
 export function sendOciError(
   res: ServerResponse,
   status: number,
@@ -12,12 +17,15 @@ export function sendOciError(
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ errors: [{ code, message, ...(detail ? { detail } : {}) }] });
+  const body = ociErrorBody(code, message, detail);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-/** 401 with a Basic challenge: docker and skopeo then ask for, or send, the user's credentials. */
+/** The 401 answer's challenge and message: docker and skopeo then ask for, or send, the user's credentials. */
+export const basicChallenge = 'Basic realm="lading registry guard"';
+export const authenticationRequired = 'authentication required; log in to this registry with your Lading credentials';
+
 export function sendAuthenticationRequired(res: ServerResponse): void {
-  res.setHeader('www-authenticate', 'Basic realm="lading registry guard"');
-  sendOciError(res, 401, 'UNAUTHORIZED', 'authentication required; log in to this registry with your Lading credentials');
+  res.setHeader('www-authenticate', basicChallenge);
+  sendOciError(res, 401, 'UNAUTHORIZED', authenticationRequired);
 }

@@ -1,4 +1,4 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 /** Hop-by-hop headers never cross a proxy (RFC 9110 §7.6.1). */
@@ -28,6 +28,12 @@ export interface UpstreamLinkOptions {
   upstreamAuth?: { username: string; password: string };
 }
 
+/** What the link needs to know of a client's request: its headers, and whether it came over TLS. */
+export interface ClientRequestView {
+  headers: IncomingHttpHeaders;
+  socket?: unknown;
+}
+
 /** How the guard reaches the upstream registry and how upstream URLs are shown to clients. */
 export class UpstreamLink {
   readonly origin: URL;
@@ -43,15 +49,20 @@ export class UpstreamLink {
     this.credentials = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
   }
 
+  /** True when the guard authenticates upstream itself, so upstream challenges are not the client's business. */
+  get holdsCredentials(): boolean {
+    return this.credentials !== undefined;
+  }
+
   /**
    * With its own upstream credentials the guard authenticates every request itself; without
    * them the client's Authorization header travels on so upstream challenges reach the client.
    */
-  authorizationFor(req: IncomingMessage): string | undefined {
+  authorizationFor(req: ClientRequestView): string | undefined {
     return this.credentials ?? req.headers.authorization;
   }
 
-  requestOptions(method: string, path: string, headers: OutgoingHttpHeaders, req: IncomingMessage): http.RequestOptions {
+  requestOptions(method: string, path: string, headers: OutgoingHttpHeaders, req: ClientRequestView): http.RequestOptions {
     const authorization = this.authorizationFor(req);
     const sent: OutgoingHttpHeaders = { ...headers, host: this.origin.host };
     if (authorization) sent.authorization = authorization;
@@ -59,19 +70,19 @@ export class UpstreamLink {
     return { host: this.origin.hostname, port: this.origin.port || 80, method, path, headers: sent, agent: this.agent };
   }
 
-  publicOrigin(req: IncomingMessage): string {
-    const protocol = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  publicOrigin(req: ClientRequestView): string {
+    const protocol = (req.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
     return (this.options.publicUrl ?? `${protocol}://${req.headers.host ?? ''}`).replace(/\/$/, '');
   }
 
   /** Upload and manifest locations must send the client back to the guard, not around it. */
-  rewriteLocation(location: string, req: IncomingMessage): string {
+  rewriteLocation(location: string, req: ClientRequestView): string {
     const resolved = new URL(location, this.origin);
     if (resolved.origin !== this.origin.origin) return location;
     return `${this.publicOrigin(req)}${resolved.pathname}${resolved.search}`;
   }
 
-  responseHeaders(headers: IncomingHttpHeaders, req: IncomingMessage): OutgoingHttpHeaders {
+  responseHeaders(headers: IncomingHttpHeaders, req: ClientRequestView): OutgoingHttpHeaders {
     const sent = endToEnd(headers);
     if (typeof headers.location === 'string') sent.location = this.rewriteLocation(headers.location, req);
     if (this.credentials) delete sent['www-authenticate'];

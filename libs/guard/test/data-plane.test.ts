@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import net, { createServer } from 'node:net';
 import { freePort } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromBasicAuth, startFrontDoor } from '../src/index.js';
@@ -52,6 +52,46 @@ describe('the front door data plane', () => {
     expect(JSON.parse(answer.body).errors[0].code).toBe('DIGEST_INVALID');
     const traversal = await rawRequest(guard, 'PATCH', '/v2/plane/../../etc/blobs/uploads/abc', { body: 'x' });
     expect(traversal.status).toBe(400);
+  });
+
+  /** Writes raw bytes to the front door and returns everything it answers until it closes. */
+  function exchangeRaw(bytes: Buffer | string): Promise<string> {
+    const url = new URL(guard);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.end(bytes));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers a TLS handshake on its plain-HTTP port at once, so clients fall back without waiting', async () => {
+    const answer = await exchangeRaw(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('do not begin an HTTP/1.1 request');
+  });
+
+  it('refuses a request that could be read two ways, and forwards nothing of it', async () => {
+    const before = await rawRequest(stack.registry.url, 'GET', '/v2/_catalog');
+    const smuggled = 'PUT /v2/plane/smuggle/manifests/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n';
+    const answer = await exchangeRaw(smuggled);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('both Transfer-Encoding and Content-Length');
+    expect((await rawRequest(stack.registry.url, 'GET', '/v2/_catalog')).body).toBe(before.body);
+  });
+
+  it('answers 431 to a head larger than 64 KiB', async () => {
+    const answer = await exchangeRaw(`GET /v2/ HTTP/1.1\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
+  it('answers several requests on one kept-alive connection, in order', async () => {
+    const ping = 'GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n';
+    const last = 'GET /v2/_catalog HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+    const answer = await exchangeRaw(`${ping}${ping}${last}`);
+    expect(answer.match(/HTTP\/1\.1 200 /g)).toHaveLength(3);
+    expect(answer).toContain('"repositories"');
   });
 
   it('answers upload data with an OCI error when the upstream cannot be reached', async () => {

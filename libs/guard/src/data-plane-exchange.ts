@@ -1,0 +1,166 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import net, { type Socket } from 'node:net';
+import { requestFraming, responseFraming } from './http1/framing.js';
+import { asIncomingHeaders, field, fieldValues, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
+import { SocketReader } from './http1/socket-reader.js';
+import { authenticationRequired, basicChallenge, ociErrorBody } from './oci-errors.js';
+import { parseOciRoute } from './oci-route.js';
+import type { UpstreamLink } from './upstream-link.js';
+
+export const maxHeadBytes = 64 * 1024;
+
+/** The exchange failed after its answer started: the client's connection can only be cut. */
+export class BrokenExchangeError extends Error {
+  override readonly name = 'BrokenExchangeError';
+  constructor(cause: Error) {
+    super(`the answer could not be forwarded: ${cause.message}`, { cause });
+  }
+}
+
+/** Fields that describe one connection, not the message, and never cross the relay (RFC 9110 §7.6.1). */
+const connectionFields = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'expect']);
+
+export interface ExchangeContext {
+  link: UpstreamLink;
+  rulesSocket: string;
+  principalOf(headers: IncomingHttpHeaders): Promise<string | undefined>;
+}
+
+/** A complete answer the relay makes itself; it always closes the connection after it. */
+export function relayAnswer(status: number, code: string, message: string, extra: Array<[string, string]> = []): Buffer {
+  const body = ociErrorBody(code, message);
+  const head = writeHead(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`, [
+    ['Content-Type', 'application/json; charset=utf-8'],
+    ['Content-Length', String(Buffer.byteLength(body))],
+    ['Connection', 'close'],
+    ...extra,
+  ]);
+  return Buffer.concat([head, Buffer.from(body)]);
+}
+
+/** How long a connection answered early is still read and dropped before it is cut. */
+const lingerMs = 2_000;
+
+/**
+ * Sends a final answer and closes the connection without losing the answer: closing a socket
+ * with unread bytes resets it, and a reset can overtake the answer, so what the client still
+ * sends is read and dropped for a moment first.
+ */
+export function answerAndClose(client: Socket, answer: Buffer): void {
+  client.end(answer);
+  client.on('data', () => undefined);
+  client.resume();
+  setTimeout(() => client.destroy(), lingerMs).unref();
+}
+
+/** Requests whose bodies are blobs. No rule concerns them beyond who may ask: blobs are content-addressed. */
+function carriesBlob(request: RequestHead): boolean {
+  const route = parseOciRoute(request.target);
+  if (route.kind === 'upload') return request.method === 'PATCH' || request.method === 'PUT';
+  if (route.kind === 'blob') return request.method === 'GET' || request.method === 'HEAD';
+  return false;
+}
+
+function endToEndFields(head: MessageHead): Array<[string, string]> {
+  const named = new Set(fieldValues(head, 'connection').flatMap((value) => value.split(',').map((name) => name.trim().toLowerCase())));
+  return head.fields.filter(([name]) => !connectionFields.has(name.toLowerCase()) && !named.has(name.toLowerCase()));
+}
+
+function wantsKeepAlive(request: RequestHead): boolean {
+  const connection = (field(request, 'connection') ?? '').toLowerCase();
+  return request.version === 'HTTP/1.1' ? !connection.includes('close') : connection.includes('keep-alive');
+}
+
+function connectTo(toUpstream: boolean, context: ExchangeContext): Promise<Socket> {
+  const { origin } = context.link;
+  const socket = toUpstream ? net.connect(Number(origin.port || 80), origin.hostname) : net.connect(context.rulesSocket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Relays one request from the client to the upstream (blob bytes) or to the rule engine
+ * (everything else) and its answer back, forwarding both bodies as they arrive, framing and all.
+ * Each exchange uses a fresh backend connection, closed after it. Resolves whether the client's
+ * connection may carry another request.
+ */
+export async function relayExchange(request: RequestHead, client: Socket, reader: SocketReader, context: ExchangeContext): Promise<boolean> {
+  const framing = requestFraming(request);
+  const clientHeaders = asIncomingHeaders(request);
+  const toUpstream = carriesBlob(request);
+  if (toUpstream && (await context.principalOf(clientHeaders)) === undefined) {
+    answerAndClose(client, relayAnswer(401, 'UNAUTHORIZED', authenticationRequired, [['WWW-Authenticate', basicChallenge]]));
+    return false;
+  }
+  // The relay reads the body whatever the backend would say, so it answers the client's wait itself.
+  if ((field(request, 'expect') ?? '').toLowerCase() === '100-continue') client.write('HTTP/1.1 100 Continue\r\n\r\n');
+
+  let backend: Socket;
+  try {
+    backend = await connectTo(toUpstream, context);
+  } catch (error) {
+    const what = toUpstream ? 'the upstream registry could not be reached' : 'the registry guard could not reach its rule engine';
+    answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', `${what} (${(error as Error).message}); retry later`));
+    return false;
+  }
+  backend.setNoDelay(true);
+  const closeBackend = () => backend.destroy();
+  client.once('close', closeBackend);
+  try {
+    const fields = endToEndFields(request).filter(([name]) => !toUpstream || !['host', 'authorization'].includes(name.toLowerCase()));
+    if (toUpstream) {
+      fields.push(['Host', context.link.origin.host]);
+      const authorization = context.link.authorizationFor({ headers: clientHeaders });
+      if (authorization) fields.push(['Authorization', authorization]);
+    }
+    // No `Connection: close`: a server told to close may do so before reading a body it has
+    // refused, and the reset that follows can lose its answer. The relay closes after the answer.
+    backend.write(writeHead(request.startLine, fields));
+
+    const answers = new SocketReader(backend);
+    let uploaded = false;
+    const upload = reader.pipeBody(framing, backend).then(
+      () => (uploaded = true),
+      () => backend.destroy(),
+    );
+
+    let head = await answers.readHead(maxHeadBytes);
+    let response = head ? parseResponseHead(head) : undefined;
+    // Interim answers are dropped: the relay has already told the client to go on.
+    while (response && response.status < 200) {
+      head = await answers.readHead(maxHeadBytes);
+      response = head ? parseResponseHead(head) : undefined;
+    }
+    if (!response) {
+      answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
+      return false;
+    }
+    const answerFraming = responseFraming(response, request.method);
+    const reusable = wantsKeepAlive(request) && answerFraming.kind !== 'close';
+    const answerFields = endToEndFields(response).flatMap(([name, value]): Array<[string, string]> => {
+      const lower = name.toLowerCase();
+      if (toUpstream && lower === 'location') return [[name, context.link.rewriteLocation(value, { headers: clientHeaders })]];
+      if (toUpstream && lower === 'www-authenticate' && context.link.holdsCredentials) return [];
+      return [[name, value]];
+    });
+    answerFields.push(['Connection', reusable ? 'keep-alive' : 'close']);
+    client.write(writeHead(response.startLine, answerFields));
+    try {
+      await answers.pipeBody(answerFraming, client);
+    } catch (error) {
+      throw new BrokenExchangeError(error as Error);
+    }
+    void upload;
+    // An answer that came before the whole body was read leaves the rest unread: start afresh.
+    return reusable && uploaded;
+  } finally {
+    client.off('close', closeBackend);
+    backend.destroy();
+  }
+}
