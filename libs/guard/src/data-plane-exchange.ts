@@ -5,6 +5,7 @@ import { requestFraming, responseFraming } from './http1/framing.js';
 import { asIncomingHeaders, field, fieldValues, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
 import { authenticationRequired, basicChallenge, ociErrorBody } from './oci-errors.js';
+import { isRepositoryName } from './oci-names.js';
 import { parseOciRoute } from './oci-route.js';
 import type { UpstreamLink } from './upstream-link.js';
 
@@ -54,12 +55,32 @@ export function answerAndClose(client: Socket, answer: Buffer): void {
   setTimeout(() => client.destroy(), lingerMs).unref();
 }
 
-/** Requests whose bodies are blobs. No rule concerns them beyond who may ask: blobs are content-addressed. */
-function carriesBlob(request: RequestHead): boolean {
+const reads = new Set(['GET', 'HEAD']);
+
+/**
+ * Requests that change no tag and delete nothing go straight to the upstream: reads, blob
+ * uploads (content-addressed) and upload sessions. Manifest writes and every delete of content
+ * go to the rule engine, as do paths that are not valid OCI routes, which it refuses.
+ */
+function passesStraight(request: RequestHead): boolean {
   const route = parseOciRoute(request.target);
-  if (route.kind === 'upload') return request.method === 'PATCH' || request.method === 'PUT';
-  if (route.kind === 'blob') return request.method === 'GET' || request.method === 'HEAD';
-  return false;
+  switch (route.kind) {
+    case 'ping':
+    case 'catalog':
+    case 'tags':
+    case 'referrers':
+    case 'manifest':
+    case 'blob':
+      return reads.has(request.method);
+    case 'uploads': {
+      const from = new URL(request.target, 'http://guard').searchParams.get('from');
+      return request.method === 'POST' && (from === null || isRepositoryName(from));
+    }
+    case 'upload':
+      return ['GET', 'PATCH', 'PUT', 'DELETE'].includes(request.method);
+    default:
+      return false;
+  }
 }
 
 function endToEndFields(head: MessageHead): Array<[string, string]> {
@@ -85,15 +106,15 @@ function connectTo(toUpstream: boolean, context: ExchangeContext): Promise<Socke
 }
 
 /**
- * Relays one request from the client to the upstream (blob bytes) or to the rule engine
- * (everything else) and its answer back, forwarding both bodies as they arrive, framing and all.
+ * Relays one request from the client to the upstream (reads, blob uploads) or to the rule
+ * engine (tag writes and deletes) and its answer back, forwarding both bodies as they arrive, framing and all.
  * Each exchange uses a fresh backend connection, closed after it. Resolves whether the client's
  * connection may carry another request.
  */
 export async function relayExchange(request: RequestHead, client: Socket, reader: SocketReader, context: ExchangeContext): Promise<boolean> {
   const framing = requestFraming(request);
   const clientHeaders = asIncomingHeaders(request);
-  const toUpstream = carriesBlob(request);
+  const toUpstream = passesStraight(request);
   if (toUpstream && (await context.principalOf(clientHeaders)) === undefined) {
     answerAndClose(client, relayAnswer(401, 'UNAUTHORIZED', authenticationRequired, [['WWW-Authenticate', basicChallenge]]));
     return false;

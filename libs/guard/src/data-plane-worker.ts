@@ -8,9 +8,9 @@ import { SocketReader } from './http1/socket-reader.js';
 import { UpstreamLink } from './upstream-link.js';
 
 /**
- * The front door's port, served from its own thread. Blob bytes (upload data, blob reads) are
- * relayed straight to the upstream from here, byte for byte; every other request, and so every
- * tag change, is relayed to the rule engine in the main thread. This thread's heap is small and
+ * The front door's port, served from its own thread. Reads and blob uploads are relayed
+ * straight to the upstream from here, byte for byte; manifest writes and deletes, and so every
+ * tag change, are relayed to the rule engine in the main thread. This thread's heap is small and
  * a blob chunk is never copied or re-framed, so a push costs little more than the extra hop.
  */
 const settings = (workerData as { settings: DataPlaneSettings }).settings;

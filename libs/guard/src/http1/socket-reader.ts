@@ -44,15 +44,15 @@ export class SocketReader {
       };
       const complete = (): boolean => {
         const end = headEnd(collected);
+        if (end > limit || (end < 0 && collected.length > limit)) {
+          stop();
+          reject(new MalformedHeadError(`message head larger than ${limit} bytes`, 431));
+          return true;
+        }
         if (end >= 0) {
           stop();
           if (end < collected.length) this.pending = collected.subarray(end);
           resolve(collected.subarray(0, end));
-          return true;
-        }
-        if (collected.length > limit) {
-          stop();
-          reject(new MalformedHeadError(`message head larger than ${limit} bytes`, 431));
           return true;
         }
         if (!plausible(collected)) {
