@@ -18,7 +18,7 @@ export interface FrontDoorServer {
   readonly port: number;
   /** Settles only if the data-plane thread stops by itself: the guard is then no longer serving. */
   readonly failed: Promise<Error>;
-  /** Live heap and Buffer memory of the thread blobs stream through. */
+  /** Live heap and Buffer memory of the thread blob bytes pass through. */
   dataPlaneMemory(): Promise<DataPlaneMemory>;
   /** Stops accepting connections, lets requests in flight finish, and releases everything. */
   close(): Promise<void>;
@@ -36,9 +36,10 @@ function listenOnSocket(app: ReturnType<typeof createFrontDoor>, socket: string)
 }
 
 /**
- * Serves the front door: a data-plane thread owns the public port and streams blob bytes to the
- * upstream; the rule engine (every tag write and delete) runs here, in the thread that holds the
- * ledger, behind a private Unix socket only the data plane uses.
+ * Serves the front door: a data-plane thread owns the public port and relays reads and blob
+ * uploads straight to the upstream; the rule engine (every manifest write and delete, so every
+ * tag change) runs here, in the thread that holds the ledger, behind a private Unix socket only
+ * the data plane uses.
  */
 export async function startFrontDoor(options: FrontDoorServerOptions): Promise<FrontDoorServer> {
   const dir = await mkdtemp(join(tmpdir(), 'lading-guard-'));
