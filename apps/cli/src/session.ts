@@ -1,14 +1,12 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { readStackFile, type StackFile } from '@lading/stack';
+import { defaultHome, readStackFile, type StackFile } from '@lading/stack';
 import { connectToNats } from '@lading/service-kit';
 import { initTelemetry } from '@lading/telemetry';
 import { readFileSync } from 'node:fs';
 import { UserError } from './user-error.js';
 
 export function ladingHome(): string {
-  return process.env.LADING_HOME ?? join(homedir(), '.lading');
+  return defaultHome();
 }
 
 export interface Session {

@@ -38,7 +38,9 @@ await runService({
       instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined,
       reservationTtlMs: reservationTtl(env),
     });
-    const upstream = new RegistryClient({ registry: new URL(upstreamUrl).host });
+    const upstreamOrigin = new URL(upstreamUrl);
+    // The scheme decides, not the host: an http:// upstream on another machine is still plain HTTP.
+    const upstream = new RegistryClient({ registry: upstreamOrigin.host, insecure: upstreamOrigin.protocol === 'http:' });
 
     servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
     serveTagAudit(context, ledger);

@@ -8,8 +8,7 @@ export function serveTagAudit(context: ServiceContext, ledger: TagLedger): void 
     context.service,
     endpoints.tagAudit,
     async ({ limit }) => {
-      const entries = await ledger.listTagAudit();
-      return { entries: limit === undefined ? entries : entries.slice(-limit) };
+      return { entries: await ledger.listTagAudit(limit) };
     },
     context.logger,
   );

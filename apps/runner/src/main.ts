@@ -1,4 +1,4 @@
-import { buckets, endpoints, subjects } from '@lading/contracts';
+import { endpoints, subjects } from '@lading/contracts';
 import { executeRun } from '@lading/execution';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftoverContainers } from '@lading/runtime';
@@ -22,12 +22,7 @@ await runService({
     if (leftovers.length > 0) logger.warn('removed containers left by an earlier run of this runner', { count: leftovers.length });
     const registry = new RegistryClient({ registry: env.LADING_REGISTRY ?? '127.0.0.1:5000' });
     const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
-    const records = new RunRecords({
-      installations: await openBucket(nc, buckets.installations),
-      runs: await openBucket(nc, buckets.runs),
-      outputs: await openBucket(nc, buckets.outputs),
-      logs: await openBucket(nc, buckets.logs),
-    });
+    const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
     await consumeRunRequests(context, async (request) => {
       counters.increment('runs_started');

@@ -24,12 +24,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   await ensureStream(nc, streams.leaseAudit);
   const credentialSets = new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials');
   const parameterSets = new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters');
-  const runs = new RunRecords({
-    installations: await openBucket(nc, buckets.installations),
-    runs: await openBucket(nc, buckets.runs),
-    outputs: await openBucket(nc, buckets.outputs),
-    logs: await openBucket(nc, buckets.logs),
-  });
+  const runs = await RunRecords.open((name) => openBucket(nc, name));
   const redemptions = await openBucket(nc, buckets.leases, { ttl: 24 * 60 * 60 * 1000 });
   const publicKey = sealingPublicKey(parts.brokerKey);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);

@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { AtRestCipher, createKeyFile, exportPrivateKey, generateSealingKeyPair, importPrivateKey } from '@lading/secrets';
+import { AtRestCipher, createKeyFile, exportPrivateKey, generateSealingKeyPair, importPrivateKey, refuseSharedKeyFile } from '@lading/secrets';
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -16,8 +16,7 @@ export async function loadOrCreateBrokerKey(path: string): Promise<KeyObject> {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFile(path, exportPrivateKey(generateSealingKeyPair().privateKey), { mode: 0o600, flag: 'wx' });
   }
-  const info = await stat(path);
-  if ((info.mode & 0o077) !== 0) throw new Error(`broker key ${path} is readable by group or others: run chmod 600 ${path}`);
+  refuseSharedKeyFile(path, (await stat(path)).mode);
   return importPrivateKey(await readFile(path, 'utf8'));
 }
 

@@ -50,4 +50,4 @@ export {
 } from './claims.js';
 export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
-export { bundleSchemaVersion, stateSchemaVersion } from './versions.js';
+export { bundleSchemaVersion } from './versions.js';

@@ -3,7 +3,7 @@ export { streams, buckets, objectStores } from './storage-names.js';
 export { errorCodes, replyErrorSchema, replySchema, type ErrorCode, type ReplyError } from './envelope.js';
 export { endpoint, type Endpoint, type RequestOf, type ParsedRequestOf, type ReplyOf } from './endpoint.js';
 export { endpoints } from './endpoints.js';
-export { sealedBoxSchema, base64Schema, type SealedBox } from './messages/sealed-box.js';
+export { sealedBoxSchema, type SealedBox } from './messages/sealed-box.js';
 export {
   digestReferenceSchema,
   digestSchema,

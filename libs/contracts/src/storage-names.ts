@@ -1,7 +1,9 @@
+import { subjects } from './subjects.js';
+
 /** JetStream streams, KV buckets and object stores, each owned by one service. */
 export const streams = {
   /** Work queue of run requests (owner: runner). */
-  runs: { name: 'LADING_RUNS', subjects: ['lading.runs.requested'] },
+  runs: { name: 'LADING_RUNS', subjects: [subjects.runs.requested] },
   /** Audit of every lease the broker grants or refuses (owner: secret-broker). No values. */
   leaseAudit: { name: 'LADING_LEASE_AUDIT', subjects: ['lading.audit.leases'] },
   /** Audit of every forced tag overwrite (owner: registry-guard). */

@@ -8,8 +8,6 @@ export interface DeliveryPlan {
   files: Record<string, string>;
   /** Every value that must be masked in logs: credentials and sensitive parameters. */
   secretValues: string[];
-  /** Non-sensitive parameter values, as recorded in the claim. */
-  recordedParameters: Record<string, unknown>;
 }
 
 function checkType(name: string, type: string | undefined, value: string): void {
@@ -39,7 +37,7 @@ export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string,
  * file values onto the tmpfs at /cnab/secrets (the image links the declared path there).
  */
 export function planDelivery(needs: BundleNeeds, commandLine: Record<string, string>, lease: LeasePayload): DeliveryPlan {
-  const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [], recordedParameters: {} };
+  const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [] };
   const deliver = (name: string, value: string, target: { env?: string; path?: string }) => {
     if (target.env) plan.env[target.env] = value;
     if (target.path) plan.files[`${SECRETS_DIR}/${name}`] = value;
@@ -55,7 +53,6 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
     plan.secretValues.push(value);
   }
 
-  checkCommandLine(needs, commandLine);
   for (const parameter of needs.parameters) {
     const given = lease.parameters[parameter.name] ?? commandLine[parameter.name];
     const value = given ?? (parameter.default === undefined ? undefined : String(parameter.default));
@@ -66,7 +63,6 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
     checkType(parameter.name, parameter.type, value);
     deliver(parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
-    else plan.recordedParameters[parameter.name] = value;
   }
   return plan;
 }

@@ -6,8 +6,8 @@ import { asIncomingHeaders, field, fieldValues, parseResponseHead, writeHead, ty
 import { SocketReader } from './http1/socket-reader.js';
 import { authenticationRequired, basicChallenge, ociErrorBody } from './oci-errors.js';
 import { isRepositoryName } from './oci-names.js';
-import { parseOciRoute } from './oci-route.js';
-import type { UpstreamLink } from './upstream-link.js';
+import { mountSource, parseOciRoute } from './oci-route.js';
+import { connectionScopedFields, type UpstreamLink } from './upstream-link.js';
 
 export const maxHeadBytes = 64 * 1024;
 
@@ -18,9 +18,6 @@ export class BrokenExchangeError extends Error {
     super(`the answer could not be forwarded: ${cause.message}`, { cause });
   }
 }
-
-/** Fields that describe one connection, not the message, and never cross the relay (RFC 9110 §7.6.1). */
-const connectionFields = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'expect']);
 
 export interface ExchangeContext {
   link: UpstreamLink;
@@ -73,8 +70,8 @@ function passesStraight(request: RequestHead): boolean {
     case 'blob':
       return reads.has(request.method);
     case 'uploads': {
-      const from = new URL(request.target, 'http://guard').searchParams.get('from');
-      return request.method === 'POST' && (from === null || isRepositoryName(from));
+      const from = mountSource(request.target);
+      return request.method === 'POST' && (from === undefined || isRepositoryName(from));
     }
     case 'upload':
       return ['GET', 'PATCH', 'PUT', 'DELETE'].includes(request.method);
@@ -85,7 +82,7 @@ function passesStraight(request: RequestHead): boolean {
 
 function endToEndFields(head: MessageHead): Array<[string, string]> {
   const named = new Set(fieldValues(head, 'connection').flatMap((value) => value.split(',').map((name) => name.trim().toLowerCase())));
-  return head.fields.filter(([name]) => !connectionFields.has(name.toLowerCase()) && !named.has(name.toLowerCase()));
+  return head.fields.filter(([name]) => !connectionScopedFields.has(name.toLowerCase()) && !named.has(name.toLowerCase()));
 }
 
 function wantsKeepAlive(request: RequestHead): boolean {

@@ -9,7 +9,7 @@ import {
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
 import { sendAuthenticationRequired, sendOciError } from './oci-errors.js';
 import { isRepositoryName } from './oci-names.js';
-import { parseOciRoute, type OciRoute } from './oci-route.js';
+import { mountSource, parseOciRoute, type OciRoute } from './oci-route.js';
 import { forceHeader, type PrincipalFrom } from './principal.js';
 import { streamToUpstream } from './stream-proxy.js';
 import type { TagLedger } from './tag-ledger.js';
@@ -135,8 +135,8 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
         if (reads.has(method) || method === 'DELETE') return streamToUpstream(link, ctx.req, ctx.res);
         break;
       case 'uploads': {
-        const from = new URL(ctx.req.originalUrl, 'http://guard').searchParams.get('from');
-        if (from !== null && !isRepositoryName(from)) {
+        const from = mountSource(ctx.req.originalUrl);
+        if (from !== undefined && !isRepositoryName(from)) {
           sendOciError(ctx.res, 400, 'NAME_INVALID', `mount source repository "${from}" is invalid; use a valid repository name`);
           return;
         }

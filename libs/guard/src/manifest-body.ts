@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '@lading/oci';
 import type { Readable } from 'node:stream';
 
 export const knownManifestMediaTypes = [
@@ -41,10 +41,6 @@ export async function readBoundedBody(stream: Readable, declaredLength: string |
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** Checks the manifest is JSON of a known media type with the fields its type requires. */

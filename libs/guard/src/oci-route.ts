@@ -57,3 +57,8 @@ function validate(route: OciRoute): OciRoute {
   }
   return route;
 }
+
+/** The repository a cross-repository mount (`POST …/blobs/uploads/?mount=…&from=…`) takes the blob from. */
+export function mountSource(rawUrl: string): string | undefined {
+  return new URL(rawUrl, 'http://guard').searchParams.get('from') ?? undefined;
+}

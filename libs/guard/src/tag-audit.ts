@@ -30,13 +30,17 @@ export async function appendTagAudit(js: JetStreamClient, entry: TagAuditEntry, 
   await js.publish(auditSubject, JSON.stringify(tagAuditEntrySchema.parse(entry)), { msgID: changeId });
 }
 
-export async function readTagAudit(jsm: JetStreamManager): Promise<TagAuditEntry[]> {
+/**
+ * The audit, oldest first; with `limit`, only the latest `limit` entries, read from the end of
+ * the stream so the cost follows the limit, not the age of the audit.
+ */
+export async function readTagAudit(jsm: JetStreamManager, limit = Number.POSITIVE_INFINITY): Promise<TagAuditEntry[]> {
   const info = await jsm.streams.info(auditStream.name);
-  const entries: TagAuditEntry[] = [];
-  if (info.state.messages === 0) return entries;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+  const newestFirst: TagAuditEntry[] = [];
+  if (info.state.messages === 0) return newestFirst;
+  for (let seq = info.state.last_seq; seq >= info.state.first_seq && newestFirst.length < limit; seq--) {
     const message = await jsm.streams.getMessage(auditStream.name, { seq }).catch(() => null);
-    if (message) entries.push(tagAuditEntrySchema.parse(message.json()));
+    if (message) newestFirst.push(tagAuditEntrySchema.parse(message.json()));
   }
-  return entries;
+  return newestFirst.reverse();
 }

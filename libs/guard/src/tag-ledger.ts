@@ -72,8 +72,9 @@ export class TagLedger {
     return (await this.store.read(tagKey(repository, tag)))?.entry;
   }
 
-  listTagAudit(): Promise<TagAuditEntry[]> {
-    return readTagAudit(this.jsm);
+  /** Forced overwrites and deletes, oldest first; with `limit`, the latest `limit` of them. */
+  listTagAudit(limit?: number): Promise<TagAuditEntry[]> {
+    return readTagAudit(this.jsm, limit);
   }
 
   async writeTag(request: WriteTagRequest): Promise<WriteTagResult> {

@@ -1,18 +1,21 @@
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
-/** Hop-by-hop headers never cross a proxy (RFC 9110 §7.6.1). */
-const hopByHop = new Set([
+/** Fields that describe one connection, not the message, and never cross a proxy (RFC 9110 §7.6.1). */
+export const connectionScopedFields: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
+  'proxy-connection',
   'proxy-authenticate',
   'proxy-authorization',
   'te',
   'trailer',
-  'transfer-encoding',
   'upgrade',
-  'host',
+  'expect',
 ]);
+
+/** node:http re-frames bodies and sets Host itself, so those fields are dropped too when it relays. */
+const hopByHop = new Set([...connectionScopedFields, 'transfer-encoding', 'host']);
 
 export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const kept: OutgoingHttpHeaders = {};

@@ -23,9 +23,3 @@ export function parseTemplate(text: string): TemplatedString | string {
   if (last < text.length || parts.length === 0) parts.push({ kind: 'text', text: text.slice(last) });
   return parts;
 }
-
-export function templateText(parts: TemplatedString): string {
-  return parts
-    .map((p) => (p.kind === 'text' ? p.text : `{{ bundle.${p.kind === 'parameter' ? 'parameters' : 'credentials'}.${p.name} }}`))
-    .join('');
-}

@@ -6,11 +6,11 @@ import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import { followDockerStream } from './docker-stream.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
+import { bundleUid } from './hardened-host-config.js';
 import { splitRepositoryTag } from './image-name.js';
 import type { BusyboxBaseImageOptions } from './types.js';
 
 const run = promisify(execFile);
-const bundleUser = 65532;
 const fixedMtime = new Date(0);
 
 /**
@@ -72,11 +72,11 @@ async function busyboxRootfs(busyboxPath: string): Promise<Readable> {
   for (const name of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'etc', 'home', 'var', 'proc', 'sys', 'dev']) directory(name);
   directory('root', 0o700);
   directory('tmp', 0o1777);
-  directory('home/nonroot', 0o755, bundleUser);
+  directory('home/nonroot', 0o755, bundleUid);
   entry('bin/busybox', 0o755, {}, binary);
   for (const applet of applets) entry(applet, 0o777, { type: 'symlink', linkname: '/bin/busybox' });
-  entry('etc/passwd', 0o644, {}, `root:x:0:0:root:/root:/bin/sh\nnonroot:x:${bundleUser}:${bundleUser}:nonroot:/home/nonroot:/bin/sh\n`);
-  entry('etc/group', 0o644, {}, `root:x:0:\nnonroot:x:${bundleUser}:\n`);
+  entry('etc/passwd', 0o644, {}, `root:x:0:0:root:/root:/bin/sh\nnonroot:x:${bundleUid}:${bundleUid}:nonroot:/home/nonroot:/bin/sh\n`);
+  entry('etc/group', 0o644, {}, `root:x:0:\nnonroot:x:${bundleUid}:\n`);
   pack.finalize();
   return Readable.from(pack);
 }

@@ -2,7 +2,9 @@ import type Docker from 'dockerode';
 import { defaultDockerSocket } from './docker-connection.js';
 import type { HardenedHostConfigOptions } from './types.js';
 
-export const bundleUser = '65532:65532';
+/** The non-root user (and group) id every bundle runs as. */
+export const bundleUid = 65532;
+export const bundleUser = `${bundleUid}:${bundleUid}` as const;
 const defaultMemoryBytes = 1024 * 1024 * 1024;
 const defaultPidsLimit = 512;
 
@@ -23,8 +25,8 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
     ReadonlyRootfs: true,
     Tmpfs: {
       '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
-      '/cnab/secrets': 'rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=65532,gid=65532',
-      '/cnab/app/outputs': 'rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=65532,gid=65532',
+      '/cnab/secrets': `rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
+      '/cnab/app/outputs': `rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
     },
     Binds: allowSocket ? [`${socket}:/var/run/docker.sock`] : [],
     Mounts: [],

@@ -6,7 +6,7 @@ export {
   exportPrivateKey,
   importPrivateKey,
 } from './sealing.js';
-export { createKeyFile, readKeyFile } from './key-file.js';
+export { createKeyFile, readKeyFile, refuseSharedKeyFile } from './key-file.js';
 export { AtRestCipher } from './at-rest-cipher.js';
 export { BuiltinStore } from './builtin-store.js';
 export { VaultStore } from './vault-store.js';

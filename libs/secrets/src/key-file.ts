@@ -27,6 +27,19 @@ export async function createKeyFile(path: string): Promise<void> {
   }
 }
 
+/**
+ * Refuses a key file that group or others could read, given the mode from its stat. The one
+ * place this check lives: every key file (at-rest keys, the broker's sealing key) goes through it.
+ */
+export function refuseSharedKeyFile(path: string, statMode: number): void {
+  const mode = statMode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    throw new KeyFileError(
+      `Key file ${path} is readable by group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${path}`,
+    );
+  }
+}
+
 /** Reads a key file, refusing one that group or others could read. */
 export async function readKeyFile(path: string): Promise<Buffer> {
   let info;
@@ -36,12 +49,7 @@ export async function readKeyFile(path: string): Promise<Buffer> {
     throw new KeyFileError(`Cannot read key file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
   }
   if (!info.isFile()) throw new KeyFileError(`Key file ${path} is not a regular file`);
-  const mode = info.mode & 0o777;
-  if ((mode & 0o077) !== 0) {
-    throw new KeyFileError(
-      `Key file ${path} is readable by group or others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${path}`,
-    );
-  }
+  refuseSharedKeyFile(path, info.mode);
   const text = (await readFile(path, 'utf8')).trim();
   const key = Buffer.from(text, 'base64');
   if (key.length !== AT_REST_KEY_BYTES || key.toString('base64') !== text) {

@@ -5,6 +5,9 @@ import { injectTraceContext, withSpan } from '@lading/telemetry';
 import { RemoteFailure } from './failure.js';
 import { headerCarrier } from './headers.js';
 
+/** Every reply's envelope, built once: the value inside is checked against the endpoint's own schema. */
+const envelopeSchema = replySchema(z.unknown());
+
 export interface CallOptions {
   timeoutMs?: number;
 }
@@ -53,7 +56,7 @@ async function exchange<Rep extends z.ZodTypeAny>(
     }
     throw error;
   }
-  const envelope = replySchema(z.unknown()).parse(answer.json());
+  const envelope = envelopeSchema.parse(answer.json());
   if (!envelope.ok) throw new RemoteFailure(envelope.error.code, envelope.error.message, endpoint.subject);
   return endpoint.reply.parse(envelope.value);
 }

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvOptions } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -36,4 +36,3 @@ export async function ensureStream(nc: NatsConnection, spec: StreamSpec, workQue
   return manager;
 }
 
-export { jetstream };

@@ -1,6 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import { z } from 'zod';
 import {
+  buckets as bucketNames,
   installationRecordSchema,
   outputRecordSchema,
   runStateSchema,
@@ -35,6 +36,16 @@ export class RunRecords {
     this.runs = new JsonBucket(buckets.runs, runStateSchema, 'run');
     this.outputs = new JsonBucket(buckets.outputs, outputRecordSchema, 'output');
     this.logs = new JsonBucket(buckets.logs, logSchema, 'run log');
+  }
+
+  /** Opens the four record buckets by their contract names; `openBucket` creates each on first use. */
+  static async open(openBucket: (name: string) => Promise<KV>): Promise<RunRecords> {
+    return new RunRecords({
+      installations: await openBucket(bucketNames.installations),
+      runs: await openBucket(bucketNames.runs),
+      outputs: await openBucket(bucketNames.outputs),
+      logs: await openBucket(bucketNames.logs),
+    });
   }
 
   getRun(runId: string): Promise<Versioned<RunState> | undefined> {

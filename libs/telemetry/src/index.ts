@@ -1,4 +1,4 @@
 export { initTelemetry, type Telemetry } from './init.js';
-export { injectTraceContext, extractTraceContext, withSpan, currentTraceparent } from './propagation.js';
+export { injectTraceContext, extractTraceContext, withSpan } from './propagation.js';
 export { JsonLinesSpanExporter } from './jsonl-span-exporter.js';
 export type { TelemetryOptions, HeaderCarrier } from './types.js';

@@ -40,10 +40,3 @@ export async function withSpan<T>(
     }
   });
 }
-
-/** The active `traceparent`, if any (for records and logs that link back to a trace). */
-export function currentTraceparent(): string | undefined {
-  const headers = new Map<string, string>();
-  injectTraceContext({ get: (key) => headers.get(key), set: (key, value) => headers.set(key, value) });
-  return headers.get('traceparent');
-}

@@ -10,7 +10,7 @@ import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
-import { baseImageRepository, baseImageTag, readStackFile } from '@lading/stack';
+import { baseImageRepository, baseImageTag, defaultPorts, readStackFile } from '@lading/stack';
 import { UserError } from '../user-error.js';
 
 /** The largest bundle directory `lading build` uploads. */
@@ -27,7 +27,7 @@ export function registerBundleCommands(program: Command): void {
       const existing: string[] = await readdir(target).catch(() => []);
       if (existing.includes('lading.yaml')) throw new UserError(`${dir} already has a lading.yaml: nothing was changed`);
       const stack = await readStackFile(ladingHome()).catch(() => undefined);
-      const registry = stack?.frontDoor ?? '127.0.0.1:5000';
+      const registry = stack?.frontDoor ?? `127.0.0.1:${defaultPorts.guard}`;
       const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
       const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/${baseImageRepository}:${baseImageTag}` });
       await mkdir(target, { recursive: true });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PortInUseError, seedBaseImage, startStack, stackStatus, stopStack } from '@lading/stack';
+import { defaultPorts, PortInUseError, seedBaseImage, startStack, stackStatus, stopStack } from '@lading/stack';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';
@@ -18,9 +18,9 @@ export function registerStackCommands(program: Command): void {
   program
     .command('up')
     .description('Start the whole stack on this machine: NATS, a registry behind the guard, and the four services')
-    .option('--nats-port <port>', 'NATS port', port, 4222)
-    .option('--guard-port <port>', 'registry front door (push and pull through this)', port, 5000)
-    .option('--upstream-port <port>', 'upstream registry, on loopback only', port, 5001)
+    .option('--nats-port <port>', 'NATS port', port, defaultPorts.nats)
+    .option('--guard-port <port>', 'registry front door (push and pull through this)', port, defaultPorts.guard)
+    .option('--upstream-port <port>', 'upstream registry, on loopback only', port, defaultPorts.upstream)
     .action(async (options: { natsPort: number; guardPort: number; upstreamPort: number }) => {
       const started = await startStack({
         home: ladingHome(),

@@ -9,4 +9,3 @@ export const sealedBoxSchema = z.object({
   ciphertext: base64,
 });
 export type SealedBox = z.infer<typeof sealedBoxSchema>;
-export { base64 as base64Schema };
