@@ -121,6 +121,14 @@ describe('secret-broker: just-in-time secrets that touch nothing', () => {
       expect((await callEndpoint(cli, endpoints.credentialsList, {})).items.map((item) => item.name)).toEqual(['demo-creds']);
       expect((await callEndpoint(cli, endpoints.parametersList, {})).items).toEqual([]);
     });
+
+    it('refuses a sealed value lifted from another set entry, storing neither the set nor the value', async () => {
+      const sealedValue = seal(Buffer.from(secretCanary), brokerPublicKey, sealingContexts.setValue('credentials', '', 'victim-creds', 'api-token'));
+      const lifted = { name: 'thief-creds', credentials: [{ name: 'api-token', source: { sealedValue } }] };
+      await expect(callEndpoint(cli, endpoints.credentialsApply, { document: lifted })).rejects.toMatchObject({ code: 'invalid_request' });
+      await expect(callEndpoint(cli, endpoints.credentialsShow, { name: 'thief-creds', namespace: '' })).rejects.toMatchObject({ code: 'not_found' });
+      expect((await callEndpoint(cli, endpoints.secretsList, {})).names.filter((name) => name.includes('thief-creds'))).toEqual([]);
+    });
   });
 
   describe('leases', () => {
