@@ -83,7 +83,8 @@ export class BundlePublisher {
       principal: request.principal,
       force: request.force,
       upstream: {
-        headTag: async (repo, ref) => (await this.upstream.headManifest(repo, ref))?.digest,
+        // A read, so safe to repeat: docker-registry can answer 500 while another writer rewrites the tag.
+        headTag: async (repo, ref) => (await retryTransient(() => this.upstream.headManifest(repo, ref)))?.digest,
         putManifest: async () => {
           await this.upstream.putManifest(repository, tag, index.mediaType, index.body);
         },
