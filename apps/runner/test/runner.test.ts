@@ -291,7 +291,7 @@ describe('runner process', () => {
   });
 
   it('leaves the next request to an idle runner while it is busy', async () => {
-    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
       await queue(held);
