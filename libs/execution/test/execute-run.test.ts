@@ -132,6 +132,7 @@ describe('executeRun', () => {
       records: broker.records,
       ...broker.parts,
       publishEvent: events.publish,
+      container: { owner: { runnerId: 'runner-test', stackId: `lading-test-stack-${randomBytes(4).toString('hex')}` } },
       allowDockerSocket: () => false,
       log: () => undefined,
     };
