@@ -191,7 +191,11 @@ describe('builder service', () => {
 
   it('stops with exit code 0 on SIGTERM', async () => {
     // A builder of its own: the one the other tests use keeps serving, whatever the order.
-    const stopping = await startBuilder(await freePort(), await mkdtemp(join(work, 'state-')));
+    const port = await freePort();
+    const stopping = await startBuilder(port, await mkdtemp(join(work, 'state-')));
+    // The service logs "ready" just before it installs its SIGTERM handler, in the same tick: one
+    // answer from its health port proves that tick is over.
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const exit = exitOf(stopping);
     stopping.child.kill('SIGTERM');
     expect(await exit).toEqual({ code: 0, signal: null });
