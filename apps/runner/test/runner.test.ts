@@ -22,6 +22,7 @@ import { leakForms } from '../../cli/test/search-files.js';
 import {
   buildAndPublish,
   containerEvents,
+  removeLabelledContainers,
   removeBaseImage,
   removeBundleImages,
   runRequest,
@@ -245,10 +246,7 @@ describe('runner process', () => {
     await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
-    for (const runnerId of runnerIds) {
-      const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${bundleLabels.runner}=${runnerId}`] }) });
-      for (const container of left) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
-    }
+    for (const runnerId of runnerIds) await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nats?.stop();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunRequest, type RunState } from '@lading/contracts';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable, removeLeftoverContainers } from '@lading/runtime';
+import { bundleLabels, connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
@@ -29,6 +29,7 @@ import {
   startBrokerSide,
   type BrokerSide,
   type PublishedBundle,
+  removeLabelledContainers,
 } from './fixtures.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -153,7 +154,7 @@ describe('executeRun', () => {
 
   afterAll(async () => {
     // A test that failed half-way (a held run, an assertion before a run ended) leaves no container behind.
-    await removeLeftoverContainers(docker, { 'sh.lading.runner': runnerId });
+    await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     await removeBundleImages(docker, rootBundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
@@ -244,7 +245,7 @@ describe('executeRun', () => {
       await finished(stream.resume());
     } catch (error) {
       // The held container would wait forever: remove it, so that the run ends (failed) before the suite stops NATS.
-      await removeLeftoverContainers(docker, { 'sh.lading.run': request.runId });
+      await removeLabelledContainers(docker, bundleLabels.run, request.runId);
       await run;
       throw error;
     }

@@ -222,3 +222,9 @@ export async function removeBundleImages(docker: Docker, bundleName: string): Pr
   const images = await docker.listImages({ all: true, filters: JSON.stringify({ label: [`sh.lading.bundle=${bundleName}`] }) });
   for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
 }
+
+/** Removes every bundle container carrying a label, whatever happened to the test that left it. */
+export async function removeLabelledContainers(docker: Docker, label: string, value: string): Promise<void> {
+  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${label}=${value}`] }) });
+  for (const container of left) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
+}
