@@ -2,25 +2,12 @@ import { readFileSync } from 'node:fs';
 import { BundlePublisher, principalFromBasicAuth, startFrontDoor, TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
+import { positiveWholeNumber } from './env-settings.js';
 import { servePublish } from './publish-endpoint.js';
 import { serveTagAudit } from './tag-audit-endpoint.js';
 
 function readUsers(file: string | undefined): Record<string, string> {
   return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-}
-
-/**
- * How long a tag reservation outlives a crashed guard (LADING_GUARD_RESERVATION_TTL_MS): shorter
- * frees a tag sooner after a crash, longer tolerates slower upstream writes. Default: the ledger's.
- */
-function reservationTtl(env: NodeJS.ProcessEnv): number | undefined {
-  const value = env.LADING_GUARD_RESERVATION_TTL_MS;
-  if (value === undefined || value === '') return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new Error(`LADING_GUARD_RESERVATION_TTL_MS must be a positive whole number of milliseconds, not "${value}"`);
-  }
-  return parsed;
 }
 
 await runService({
@@ -36,7 +23,8 @@ await runService({
     const ledger = await TagLedger.open(context.nc, {
       forcePrincipals,
       instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined,
-      reservationTtlMs: reservationTtl(env),
+      // How long a reservation outlives a crashed guard: shorter frees a tag sooner, longer tolerates slower writes.
+      reservationTtlMs: positiveWholeNumber(env, 'LADING_GUARD_RESERVATION_TTL_MS', 'milliseconds'),
     });
     const upstreamOrigin = new URL(upstreamUrl);
     // The scheme decides, not the host: an http:// upstream on another machine is still plain HTTP.
@@ -51,6 +39,8 @@ await runService({
       principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
       port,
       host: env.LADING_GUARD_HOST ?? '127.0.0.1',
+      headerTimeoutMs: positiveWholeNumber(env, 'LADING_GUARD_HEADER_TIMEOUT_MS', 'milliseconds'),
+      maxConnectionsPerClient: positiveWholeNumber(env, 'LADING_GUARD_MAX_CONNECTIONS_PER_CLIENT', 'connections'),
     });
     context.logger.info('front door listening', { port, upstream: upstreamUrl });
     // A guard whose port no longer answers must not look healthy: stop, and let the supervisor restart it.

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { requestFraming, responseFraming } from './http1/framing.js';
-import { asIncomingHeaders, field, fieldValues, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
+import { asIncomingHeaders, field, fieldValues, MalformedHeadError, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
 import { authenticationRequired, basicChallenge, ociErrorBody } from './oci-errors.js';
 import { isRepositoryName } from './oci-names.js';
@@ -143,9 +143,13 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
 
     const answers = new SocketReader(backend);
     let uploaded = false;
+    let refusedBody: MalformedHeadError | undefined;
     const upload = reader.pipeBody(framing, backend).then(
       () => (uploaded = true),
-      () => backend.destroy(),
+      (error: unknown) => {
+        if (error instanceof MalformedHeadError) refusedBody = error;
+        backend.destroy();
+      },
     );
 
     let head = await answers.readHead(maxHeadBytes);
@@ -156,7 +160,9 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
       response = head ? parseResponseHead(head) : undefined;
     }
     if (!response) {
-      answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
+      // A body the relay could not frame was cut off before the backend could answer it.
+      if (refusedBody) answerAndClose(client, relayAnswer(refusedBody.status, 'UNSUPPORTED', refusedBody.message));
+      else answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
       return false;
     }
     const answerFraming = responseFraming(response, request.method);

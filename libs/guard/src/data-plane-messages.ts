@@ -9,6 +9,10 @@ export interface DataPlaneSettings {
   upstreamAuth?: { username: string; password: string };
   /** Unix socket of the rule engine (the express front door) in the main thread. */
   rulesSocket: string;
+  /** A request head must be complete this long after it began (after the connection opened, for the first). */
+  headerTimeoutMs: number;
+  /** Connections one client address may hold open at once; more are refused. */
+  maxConnectionsPerClient: number;
 }
 
 export interface DataPlaneMemory {

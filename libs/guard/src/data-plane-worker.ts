@@ -5,6 +5,8 @@ import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type Exchange
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
 import { couldStartRequest, MalformedHeadError, parseRequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
+import { ConnectionCap } from './connection-cap.js';
+import { HeadDeadline } from './head-deadline.js';
 import { UpstreamLink } from './upstream-link.js';
 
 /**
@@ -37,22 +39,34 @@ const context: ExchangeContext = {
   },
 };
 
+const cap = new ConnectionCap(settings.maxConnectionsPerClient);
+
 async function serveConnection(client: Socket): Promise<void> {
   client.setNoDelay(true);
   client.on('error', () => client.destroy());
+  if (!cap.admit(client)) {
+    const message = `this client already has ${cap.perClient} connections open to the registry guard; reuse them or close some`;
+    answerAndClose(client, relayAnswer(429, 'TOOMANYREQUESTS', message));
+    return;
+  }
   const reader = new SocketReader(client);
+  const deadline = new HeadDeadline(client, settings.headerTimeoutMs);
+  // The first head is due from the moment the connection opens, later ones from their first byte.
+  deadline.start();
   try {
     while (!draining) {
       idle.add(client);
       client.setTimeout(idleTimeoutMs, () => client.destroy());
-      const head = await reader.readHead(maxHeadBytes, couldStartRequest);
+      const head = await reader.readHead(maxHeadBytes, couldStartRequest, () => deadline.start());
+      deadline.stop();
       client.setTimeout(0);
       idle.delete(client);
-      if (!head) break;
+      if (!head || deadline.expired) break;
       if (!(await relayExchange(parseRequestHead(head), client, reader, context))) break;
     }
-    client.end();
+    if (!deadline.expired) client.end();
   } catch (error) {
+    if (deadline.expired) return;
     if (error instanceof MalformedHeadError) {
       const message =
         error.status === 502 ? `the registry's answer could not be read (${error.message}); retry later` : `${error.message}; send a well-formed HTTP/1.1 request`;

@@ -11,7 +11,14 @@ export interface FrontDoorServerOptions extends FrontDoorOptions {
   port: number;
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
+  /** How long a request head may take to arrive, in ms. Default 10 s. */
+  headerTimeoutMs?: number;
+  /** Connections one client address may hold open at once. Default 512. */
+  maxConnectionsPerClient?: number;
 }
+
+/** The front door's limits when the operator sets none. */
+export const frontDoorDefaults = { headerTimeoutMs: 10_000, maxConnectionsPerClient: 512 } as const;
 
 export interface FrontDoorServer {
   /** The port actually listened on. */
@@ -52,6 +59,8 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
     publicUrl: options.publicUrl,
     upstreamAuth: options.upstreamAuth,
     rulesSocket,
+    headerTimeoutMs: options.headerTimeoutMs ?? frontDoorDefaults.headerTimeoutMs,
+    maxConnectionsPerClient: options.maxConnectionsPerClient ?? frontDoorDefaults.maxConnectionsPerClient,
   };
   const worker = new Worker(entry, { workerData: { module: dataPlaneModule.href, settings } });
   const command = (message: DataPlaneCommand) => worker.postMessage(message);

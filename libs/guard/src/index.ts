@@ -3,7 +3,7 @@ export { BundlePublisher, PublishRefusedError, type PublishBundleRequest, type P
 export { ImageRelocator } from './image-relocator.js';
 export { retryTransient } from './upstream-retry.js';
 export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-export { startFrontDoor, type FrontDoorServer, type FrontDoorServerOptions } from './front-door-server.js';
+export { startFrontDoor, frontDoorDefaults, type FrontDoorServer, type FrontDoorServerOptions } from './front-door-server.js';
 export type { DataPlaneMemory } from './data-plane-messages.js';
 export {
   principalFromBasicAuth,
