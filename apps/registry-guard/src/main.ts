@@ -5,6 +5,8 @@ import { runService } from '@lading/service-kit';
 import { positiveWholeNumber } from './env-settings.js';
 import { servePublish } from './publish-endpoint.js';
 import { serveTagAudit } from './tag-audit-endpoint.js';
+import { serveTagDrift } from './tag-drift-endpoint.js';
+import { upstreamCredentials } from './upstream-credentials.js';
 
 function readUsers(file: string | undefined): Record<string, string> {
   return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
@@ -28,13 +30,20 @@ await runService({
     });
     const upstreamOrigin = new URL(upstreamUrl);
     // The scheme decides, not the host: an http:// upstream on another machine is still plain HTTP.
-    const upstream = new RegistryClient({ registry: upstreamOrigin.host, insecure: upstreamOrigin.protocol === 'http:' });
+    const upstreamAuth = upstreamCredentials(env);
+    const upstream = new RegistryClient({
+      registry: upstreamOrigin.host,
+      insecure: upstreamOrigin.protocol === 'http:',
+      credentials: upstreamAuth,
+    });
 
     servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
     serveTagAudit(context, ledger);
+    serveTagDrift(context, ledger, upstream);
 
     const frontDoor = await startFrontDoor({
       upstreamUrl,
+      upstreamAuth,
       ledger,
       principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
       port,

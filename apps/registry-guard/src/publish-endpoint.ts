@@ -1,5 +1,5 @@
 import { endpoints } from '@lading/contracts';
-import { ForceNotAllowedError, PublishRefusedError, TagConflictError, type BundlePublisher } from '@lading/guard';
+import { ForceNotAllowedError, PublishRefusedError, TagConflictError, TagDriftError, type BundlePublisher } from '@lading/guard';
 import { OciError } from '@lading/oci';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 
@@ -15,7 +15,7 @@ export function servePublish(context: ServiceContext, publisher: BundlePublisher
         return published;
       } catch (error) {
         if (error instanceof PublishRefusedError) throw new ServiceFailure('invalid_request', error.message);
-        if (error instanceof TagConflictError) {
+        if (error instanceof TagConflictError || error instanceof TagDriftError) {
           context.counters.increment('publish_refused');
           throw new ServiceFailure('conflict', error.message);
         }

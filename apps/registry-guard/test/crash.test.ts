@@ -8,10 +8,11 @@ import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { callEndpoint, connectToNats } from '@lading/service-kit';
-import { freePort, startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { freePort, startNatsServer, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { makeOciLayout, scratchDir, skopeoCopy } from '../../../libs/guard/test/support/clients.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 import { startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
 
@@ -35,6 +36,7 @@ describe('a guard killed in the middle of a publish', () => {
     guard = await startGuardProcess({
       natsUrl: nats.url,
       upstreamUrl: held.url,
+      upstreamAccount: registry.credentials,
       port,
       env: { LADING_GUARD_RESERVATION_TTL_MS: reservationTtlMs },
     });
@@ -72,13 +74,13 @@ describe('a guard killed in the middle of a publish', () => {
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    registry = await startRegistry();
+    registry = await startGuardedUpstream();
     held = await startHeldUpstream(registry.url);
     port = await freePort();
     await startGuard();
     nc = await connectToNats({ natsUrl: nats.url, name: 'guard-crash-test' });
     ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
     built = await factory.build(guard.host);
     scratch = await scratchDir();

@@ -11,11 +11,12 @@ import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { pullBundle, RegistryClient } from '@lading/oci';
 import { callEndpoint, connectToNats } from '@lading/service-kit';
-import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { startNatsServer, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { runCli } from '../../cli/test/cli-process.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
 import { makeCliHome } from './support/cli-home.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 import { storageSnapshot } from './support/storage-snapshot.js';
 
@@ -38,11 +39,11 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    registry = await startRegistry();
-    guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
+    registry = await startGuardedUpstream();
+    guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, upstreamAccount: registry.credentials });
     nc = await connectToNats({ natsUrl: nats.url, name: 'guard-publish-test' });
     ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
     built = await factory.build(guard.host);
     tag = built.tag.split(':').at(-1)!;
@@ -139,6 +140,45 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     const bad = await runCli(cliHome, ['audit', 'tags', '--limit', 'many']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toBe('lading: --limit must be a positive whole number, not "many"');
+  });
+
+  it('runs in front of an upstream that answers a direct write without the guard\'s credential with 401', async () => {
+    const put = await fetch(`${registry.url}/v2/${built.repository}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: JSON.stringify({ schemaVersion: 2, manifests: [] }),
+    });
+    expect(put.status).toBe(401);
+    expect((await fetch(`${registry.url}/v2/${built.repository}/blobs/uploads/`, { method: 'POST' })).status).toBe(401);
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe((await ledger.getTag(built.repository, tag))?.digest);
+  });
+
+  it('reports a tag rewritten in the upstream behind its back: a refusal, not "unchanged", the drift endpoint and the tag audit', async () => {
+    const latest = variant(built.bundle, 'forced again');
+    const ledgerDigest = (await ledger.getTag(built.repository, tag))!.digest;
+    // Someone holding the upstream credential (the guard's host) puts the first index back under the tag.
+    const first = await upstream.getManifest(built.repository, firstDigest);
+    await upstream.putManifest(built.repository, tag, first.mediaType, first.body);
+
+    await expect(publish(latest)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `tag ${built.repository}:${tag} is ${ledgerDigest} in the guard's ledger but the upstream registry serves ${firstDigest}: it was changed behind the guard; push ${ledgerDigest} again with --force to restore it`,
+    });
+    const { drift } = await callEndpoint(nc, endpoints.tagDrift, {});
+    expect(drift).toEqual([{ repository: built.repository, tag, ledgerDigest, upstreamDigest: firstDigest }]);
+    const json = await runCli(cliHome, ['audit', 'tags', '--output', 'json']);
+    expect(JSON.parse(json.stdout).at(-1)).toMatchObject({
+      principal: 'upstream (changed behind the guard)',
+      repository: built.repository,
+      tag,
+      oldDigest: ledgerDigest,
+      newDigest: firstDigest,
+    });
+
+    const restored = await publish(latest, true);
+    expect(restored).toMatchObject({ outcome: 'replaced', digest: ledgerDigest, previousDigest: firstDigest });
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(ledgerDigest);
+    expect((await callEndpoint(nc, endpoints.tagDrift, {})).drift).toEqual([]);
   });
 
   it('refuses an invalid bundle.json with one clear error and writes nothing upstream', async () => {

@@ -13,10 +13,11 @@ import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
-import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { startNatsServer, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { importBusyboxImage, makeOciLayout, runClient, scratchDir, skopeoCopy } from '../../../libs/guard/test/support/clients.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 
 const publishers = Number(process.env.LADING_RACE_PUBLISHERS ?? 100);
@@ -53,14 +54,14 @@ describe(`${publishers} concurrent publishers (${ladingPublishers} lading, ${sko
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    registry = await startRegistry();
-    const first = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
+    registry = await startGuardedUpstream();
+    const first = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, upstreamAccount: registry.credentials });
     // Replicas behind one address: bundle references name the same public host.
-    const second = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, publicHost: first.publicHost });
+    const second = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, publicHost: first.publicHost, upstreamAccount: registry.credentials });
     guards = [first, second];
     nc = await connectToNats({ natsUrl: nats.url, name: 'guard-race-test' });
     ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
     built = await factory.build(first.host);
     scratch = await scratchDir();

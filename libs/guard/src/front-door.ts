@@ -3,6 +3,7 @@ import {
   ForceNotAllowedError,
   TagConflictError,
   TagDeleteRefusedError,
+  TagDriftError,
   TagLedgerBusyError,
   TagNotFoundError,
 } from './errors.js';
@@ -176,6 +177,9 @@ function sendFailure(res: Response, error: unknown): void {
   }
   if (error instanceof TagDeleteRefusedError) {
     return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
+  }
+  if (error instanceof TagDriftError) {
+    return sendOciError(res, 409, 'DENIED', error.message, { ledgerDigest: error.ledgerDigest, upstreamDigest: error.upstreamDigest });
   }
   if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
   if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);

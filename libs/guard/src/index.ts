@@ -18,7 +18,9 @@ export {
   ForceNotAllowedError,
   TagNotFoundError,
   TagLedgerBusyError,
+  TagDriftError,
 } from './errors.js';
+export { driftPrincipal, type TagDrift } from './tag-drift.js';
 export { tagAuditEntrySchema, type TagAuditEntry } from './tag-audit.js';
 export { ledgerEntrySchema } from './ledger-entry.js';
 export { tagKey, parseTagKey } from './tag-key.js';

@@ -10,6 +10,9 @@ export const serviceEnv = {
   spansFile: 'LADING_SPANS_FILE',
   /** registry-guard: the upstream registry URL (loopback). */
   upstreamRegistry: 'LADING_UPSTREAM_REGISTRY',
+  /** registry-guard: its user at the upstream registry, and the file (mode 0600) with its password. */
+  upstreamUser: 'LADING_UPSTREAM_USER',
+  upstreamPasswordFile: 'LADING_UPSTREAM_PASSWORD_FILE',
   /** registry-guard: the front-door port users push and pull through. */
   guardPort: 'LADING_GUARD_PORT',
   /** registry-guard: principals allowed to force a tag overwrite. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ServiceRole } from '@lading/contracts';
 import { serviceEnv } from './env-names.js';
 import type { StackPaths } from './layout.js';
+import { upstreamUser } from './registry-config.js';
 import type { StackPorts } from './types.js';
 
 export interface StackService {
@@ -55,6 +56,8 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
       return {
         ...common,
         [serviceEnv.upstreamRegistry]: `http://127.0.0.1:${ports.upstream}`,
+        [serviceEnv.upstreamUser]: upstreamUser,
+        [serviceEnv.upstreamPasswordFile]: paths.upstreamPasswordFile,
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
       };
