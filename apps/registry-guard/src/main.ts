@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { BundlePublisher, principalFromBasicAuth, startFrontDoor, TagLedger } from '@lading/guard';
+import { adminPrincipal } from '@lading/contracts';
+import { BundlePublisher, RegistryTokens, startFrontDoor, TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { positiveWholeNumber } from './env-settings.js';
 import { servePublish } from './publish-endpoint.js';
+import { registryPrincipals, tokenKey } from './registry-principals.js';
 import { serveTagAudit } from './tag-audit-endpoint.js';
 import { serveTagDrift } from './tag-drift-endpoint.js';
 import { upstreamCredentials } from './upstream-credentials.js';
-
-function readUsers(file: string | undefined): Record<string, string> {
-  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-}
 
 await runService({
   role: 'guard',
@@ -21,7 +18,7 @@ await runService({
     const upstreamUrl = env.LADING_UPSTREAM_REGISTRY ?? 'http://127.0.0.1:5001';
     const port = Number(env.LADING_GUARD_PORT ?? 5000);
     const publicHost = env.LADING_GUARD_PUBLIC_HOST ?? `127.0.0.1:${port}`;
-    const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? 'cli').split(',').filter(Boolean);
+    const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? adminPrincipal).split(',').filter(Boolean);
     const ledger = await TagLedger.open(context.nc, {
       forcePrincipals,
       instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined,
@@ -37,7 +34,7 @@ await runService({
       credentials: upstreamAuth,
     });
 
-    servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
+    servePublish(context, new BundlePublisher(ledger, upstream, publicHost));
     serveTagAudit(context, ledger);
     serveTagDrift(context, ledger, upstream);
 
@@ -45,7 +42,8 @@ await runService({
       upstreamUrl,
       upstreamAuth,
       ledger,
-      principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
+      ...registryPrincipals(env),
+      tokens: new RegistryTokens(tokenKey(upstreamAuth)),
       port,
       host: env.LADING_GUARD_HOST ?? '127.0.0.1',
       headerTimeoutMs: positiveWholeNumber(env, 'LADING_GUARD_HEADER_TIMEOUT_MS', 'milliseconds'),

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext } from './data-plane-exchange.js';
+import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type Verdict } from './data-plane-exchange.js';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
 import { couldStartRequest, MalformedHeadError, parseRequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
@@ -19,7 +19,7 @@ const settings = (workerData as { settings: DataPlaneSettings }).settings;
 const port = parentPort!;
 /** A connection waiting this long for its next request is closed, as node:http's keep-alive does. */
 const idleTimeoutMs = 30_000;
-const waiting = new Map<number, (principal: string | undefined) => void>();
+const waiting = new Map<number, (verdict: Verdict) => void>();
 const idle = new Set<Socket>();
 let nextId = 0;
 let draining = false;
@@ -29,12 +29,12 @@ const send = (event: DataPlaneEvent) => port.postMessage(event);
 const context: ExchangeContext = {
   link: new UpstreamLink(settings),
   rulesSocket: settings.rulesSocket,
-  /** Who is asking is decided in the main thread, by the same function the rule engine uses. */
-  principalOf(headers: IncomingHttpHeaders): Promise<string | undefined> {
+  /** Who is asking and what they may do is decided in the main thread, by the rule engine's own functions. */
+  admit(headers: IncomingHttpHeaders, method: string, target: string): Promise<Verdict> {
     const id = nextId++;
     return new Promise((resolve) => {
       waiting.set(id, resolve);
-      send({ type: 'who', id, headers });
+      send({ type: 'who', id, headers, method, target });
     });
   },
 };
@@ -83,8 +83,8 @@ async function serveConnection(client: Socket): Promise<void> {
 const server = net.createServer({ allowHalfOpen: true }, (client) => void serveConnection(client));
 
 port.on('message', (command: DataPlaneCommand) => {
-  if (command.type === 'principal') {
-    waiting.get(command.id)?.(command.principal);
+  if (command.type === 'admission') {
+    waiting.get(command.id)?.({ refusal: command.refusal, challenge: command.challenge });
     waiting.delete(command.id);
   } else if (command.type === 'memory') {
     // A full collection first, when the runtime allows it, so the figure is what is retained.

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromBasicAuth, startFrontDoor, type FrontDoorServer, type FrontDoorServerOptions } from '../src/index.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { rawRequest } from './support/oci-http.js';
+import { openAccess } from './support/open-access.js';
 
 /** A connection that keeps what the front door answers; `closed` settles when the guard closes it. */
 function openConnection(port: number): Promise<{ socket: net.Socket; answer: () => string; closed: Promise<string> }> {
@@ -36,6 +37,7 @@ describe('the front door keeps deadlines and limits', () => {
       upstreamUrl: stack.registry.url,
       ledger: stack.replicas[0]!.ledger,
       principalFrom: principalFromBasicAuth(users, 'anonymous'),
+      access: openAccess,
       port: 0,
       ...limits,
     });

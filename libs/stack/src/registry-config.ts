@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
 import type { StackPaths } from './layout.js';
+import { passwordVerifier } from '@lading/service-kit';
 import { randomSecret } from './prepare-home.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { builderRegistryUser, upstreamUser } from './services.js';
 import type { StackPorts } from './types.js';
-
-/** The user name the guard authenticates to the upstream registry with; no one else has a credential there. */
-export const upstreamUser = 'registry-guard';
 
 /**
  * bcrypt cost of the upstream verifier. docker-registry checks it on every request, so a high cost
@@ -53,4 +52,8 @@ export async function writeRegistryConfig(paths: StackPaths, ports: StackPorts):
     paths.registryConfig,
     renderRegistryConfig(ports.upstream, paths.registryData, randomSecret(), paths.registryHtpasswd),
   );
+  // The builder's login at the front door: the builder gets the password, the guard its verifier.
+  const builderPassword = randomSecret();
+  await writePrivateFile(paths.builderRegistryPasswordFile, `${builderPassword}\n`);
+  await writePrivateFile(paths.contentPushersFile, JSON.stringify({ [builderRegistryUser]: passwordVerifier(builderPassword) }));
 }

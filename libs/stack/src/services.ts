@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import type { ServiceRole } from '@lading/contracts';
+import { adminPrincipal, type ServiceRole } from '@lading/contracts';
 import { serviceEnv } from './env-names.js';
 import type { StackPaths } from './layout.js';
-import { upstreamUser } from './registry-config.js';
 import type { StackPorts } from './types.js';
 
 export interface StackService {
@@ -26,7 +25,11 @@ export const infrastructureNames = { nats: 'nats-server', upstream: 'upstream-re
 
 export const runnerId = 'runner-1';
 /** Principals the guard lets force a tag overwrite. */
-export const forcePrincipals = 'cli';
+export const forcePrincipals = adminPrincipal;
+/** The user name the guard authenticates to the upstream registry with; no one else has a credential there. */
+export const upstreamUser = 'registry-guard';
+/** The builder's name at the front door, where it pushes invocation images by digest. */
+export const builderRegistryUser = 'builder';
 
 export function defaultServiceScript(repoRoot: string, service: StackService): string {
   return join(repoRoot, 'apps', service.app, 'src', 'main.ts');
@@ -60,9 +63,15 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.upstreamPasswordFile]: paths.upstreamPasswordFile,
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
+        [serviceEnv.contentPushersFile]: paths.contentPushersFile,
       };
     case 'builder':
-      return { ...common, [serviceEnv.registry]: frontDoor };
+      return {
+        ...common,
+        [serviceEnv.registry]: frontDoor,
+        [serviceEnv.registryUser]: builderRegistryUser,
+        [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
+      };
     case 'runner':
       return { ...common, [serviceEnv.registry]: frontDoor, [serviceEnv.runnerId]: runnerId };
     case 'broker':

@@ -18,7 +18,8 @@ export const stackFileSchema = z.object({
   frontDoor: z.string(),
   /** The upstream registry URL, on loopback. */
   upstream: z.string(),
-  cli: z.object({ user: z.literal('cli'), passwordFile: z.string() }),
+  // The NATS user the CLI connects as, and the file (mode 0600) with its password.
+  cli: z.object({ user: z.string().min(1), passwordFile: z.string() }),
   processes: z.record(z.string(), stackProcessSchema),
   startedAt: z.string(),
 });

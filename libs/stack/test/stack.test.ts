@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { subjects } from '@lading/contracts';
 import { freePort } from '@lading/testkit';
+import { verifyPassword } from '@lading/service-kit';
 import {
   PortInUseError,
   readStackFile,
@@ -137,15 +138,27 @@ describe('a stack started, inspected and stopped', () => {
       LADING_SPANS_FILE: join(home, 'logs', 'spans-guard.jsonl'),
       LADING_UPSTREAM_REGISTRY: `http://127.0.0.1:${ports.upstream}`,
       LADING_GUARD_PORT: String(ports.guard),
-      LADING_FORCE_PRINCIPALS: 'cli',
+      LADING_FORCE_PRINCIPALS: 'admin',
       LADING_UPSTREAM_USER: 'registry-guard',
       LADING_UPSTREAM_PASSWORD_FILE: paths.upstreamPasswordFile,
+      LADING_GUARD_CONTENT_PUSHERS_FILE: paths.contentPushersFile,
     });
+    // The guard holds only the verifier of the builder's front-door password; the builder the password.
+    const pushers = JSON.parse(readFileSync(paths.contentPushersFile, 'utf8')) as Record<string, string>;
+    const builderPassword = readFileSync(paths.builderRegistryPasswordFile, 'utf8').trim();
+    expect(Object.keys(pushers)).toEqual(['builder']);
+    expect(verifyPassword(builderPassword, pushers.builder!)).toBe(true);
+    expect(JSON.stringify(pushers)).not.toContain(builderPassword);
     // The upstream credential is the guard's alone.
     for (const role of ['builder', 'runner', 'broker']) {
       expect(Object.values(envOf(role)), role).not.toContain(paths.upstreamPasswordFile);
     }
-    expect(envOf('builder')).toMatchObject({ LADING_NATS_USER: 'builder', LADING_REGISTRY: `127.0.0.1:${ports.guard}` });
+    expect(envOf('builder')).toMatchObject({
+      LADING_NATS_USER: 'builder',
+      LADING_REGISTRY: `127.0.0.1:${ports.guard}`,
+      LADING_REGISTRY_USER: 'builder',
+      LADING_REGISTRY_PASSWORD_FILE: paths.builderRegistryPasswordFile,
+    });
     expect(envOf('runner')).toMatchObject({
       LADING_NATS_USER: 'runner',
       LADING_REGISTRY: `127.0.0.1:${ports.guard}`,
@@ -171,6 +184,8 @@ describe('a stack started, inspected and stopped', () => {
     }
     expect(mode(paths.upstreamPasswordFile)).toBe(0o600);
     expect(mode(paths.registryHtpasswd)).toBe(0o600);
+    expect(mode(paths.builderRegistryPasswordFile)).toBe(0o600);
+    expect(mode(paths.contentPushersFile)).toBe(0o600);
     expect(readFileSync(paths.registryHtpasswd, 'utf8')).toMatch(/^registry-guard:\$2[aby]\$/);
     const stack = await readStackFile(home);
     expect(stack).toMatchObject({

@@ -32,7 +32,7 @@ export function registerStackCommands(program: Command): void {
       });
       process.stdout.write(`${started.message}\n`);
       const registry = started.status.endpoints?.registry ?? `127.0.0.1:${options.guardPort}`;
-      const base = await seedBaseImage(registry);
+      const base = await seedBaseImage(ladingHome());
       process.stdout.write(`base image ${base.reference} (${base.digest})${base.note ? `: ${base.note}` : ''}\n`);
       process.stdout.write(`registry front door: ${registry}\nnext: lading create mybundle && lading build --dir mybundle\n`);
     });
