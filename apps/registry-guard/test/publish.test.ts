@@ -229,6 +229,13 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
       newDigest: firstDigest,
     });
 
+    const status = await runCli(cliHome, ['status', '--output', 'json']);
+    expect(JSON.parse(status.stdout).tagDrift, status.stderr).toEqual(drift);
+    const table = await runCli(cliHome, ['status']);
+    expect(table.stdout).toContain(
+      `changed behind the guard: ${built.repository}:${tag} is ${ledgerDigest} in the ledger, the upstream serves ${firstDigest}`,
+    );
+
     const restored = await publish(latest, true);
     expect(restored).toMatchObject({ outcome: 'replaced', digest: ledgerDigest, previousDigest: firstDigest });
     expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(ledgerDigest);
