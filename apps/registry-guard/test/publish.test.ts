@@ -154,7 +154,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     expect(bad.stderr.trim()).toBe('lading: --limit must be a positive whole number, not "many"');
   });
 
-  it.each(serviceUsers)('refuses a publish and a forced publish sent with the %s service credential, changing nothing', async (user) => {
+  it.each(serviceUsers)('refuses a publish, a forced publish and a drift scan sent with the %s service credential, changing nothing', async (user) => {
     const service = await identities.connect(user);
     try {
       const before = await ledger.getTag(built.repository, tag);
@@ -165,6 +165,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
       }
       expect(await ledger.getTag(built.repository, tag)).toEqual(before);
       expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(before?.digest);
+      await expect(callEndpoint(service, endpoints.tagDrift, {})).rejects.toMatchObject({ code: 'forbidden' });
     } finally {
       await service.close();
     }
