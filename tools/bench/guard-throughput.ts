@@ -21,6 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { passwordVerifier } from '@lading/service-kit';
 import { freePort, startNatsServer, startRegistry, waitForPort } from '@lading/testkit';
 import { startGuardProcess } from '../../apps/registry-guard/test/support/guard-process.js';
 
@@ -33,6 +34,8 @@ const repeats = Number(process.env.LADING_BENCH_REPEATS ?? 7);
 const puts = Number(process.env.LADING_BENCH_PUTS ?? 50);
 
 const ociManifest = 'application/vnd.oci.image.manifest.v1+json';
+/** The administrator the bench pushes through the front door as. */
+const adminPassword = randomBytes(12).toString('base64url');
 
 type Path = 'direct' | 'guard' | 'relay';
 
@@ -110,7 +113,8 @@ async function skopeoCopy(layout: Layout, destination: string): Promise<number> 
   const started = performance.now();
   const { stdout, stderr } = await run(
     'skopeo',
-    ['copy', '--preserve-digests', '--dest-tls-verify=false', `oci:${layout.dir}:latest`, `docker://${destination}`],
+    // The front door takes pushes only from a principal; the open registries ignore the login.
+    ['copy', '--preserve-digests', '--dest-tls-verify=false', '--dest-creds', `admin:${adminPassword}`, `oci:${layout.dir}:latest`, `docker://${destination}`],
     { maxBuffer: 16 * MB },
   );
   const seconds = (performance.now() - started) / 1000;
@@ -187,7 +191,10 @@ async function manifestPutTimes(base: string, repository: string, manifest: Buff
   const times: number[] = [];
   for (let i = 0; i < puts; i++) {
     const started = performance.now();
-    const answer = await request(base, 'PUT', `/v2/${repository}/manifests/${prefix}-${i}`, manifest, { 'content-type': ociManifest });
+    const answer = await request(base, 'PUT', `/v2/${repository}/manifests/${prefix}-${i}`, manifest, {
+      'content-type': ociManifest,
+      authorization: `Basic ${Buffer.from(`admin:${adminPassword}`).toString('base64')}`,
+    });
     times.push(performance.now() - started);
     if (answer.status !== 201) throw new Error(`manifest PUT answered ${answer.status}`);
   }
@@ -200,7 +207,9 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'lading-bench-guard-'));
   const nats = await startNatsServer();
   const registry = await startRegistry();
-  const guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
+  const principalsFile = join(scratch, 'principals.json');
+  await writeFile(principalsFile, JSON.stringify({ principals: { admin: { namespaces: ['*'], passwordVerifier: passwordVerifier(adminPassword) } } }));
+  const guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, env: { LADING_PRINCIPALS_FILE: principalsFile } });
   const pid = guard.process.child.pid!;
   try {
     const pool = randomBytes(16 * MB);

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { endpoints, objectStores } from '@lading/contracts';
 import { buildBundle, BuildRefusedError } from '@lading/build';
-import { RegistryClient } from '@lading/oci';
+import { RegistryClient, type RegistryCredentials } from '@lading/oci';
 import { RuntimeError, unpackBundleContext } from '@lading/runtime';
 import { openObjectStore, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 
@@ -11,11 +11,15 @@ export const buildContextLimits = { maxBytes: 64 * 1024 * 1024, maxEntries: 10_0
 const refusalCodes = { invalid: 'invalid_request', unresolvable: 'unresolvable', failed: 'build_failed' } as const;
 
 /** Serves `build`: the CLI uploads the bundle directory to the object store and names it. */
-export async function serveBuild(context: ServiceContext, docker: Docker): Promise<void> {
+export async function serveBuild(
+  context: ServiceContext,
+  docker: Docker,
+  loginFor: (host: string) => RegistryCredentials | undefined = () => undefined,
+): Promise<void> {
   const contexts = await openObjectStore(context.nc, objectStores.buildContexts, 60 * 60 * 1000);
   const clients = new Map<string, RegistryClient>();
   const registryFor = (host: string) => {
-    if (!clients.has(host)) clients.set(host, new RegistryClient({ registry: host }));
+    if (!clients.has(host)) clients.set(host, new RegistryClient({ registry: host, credentials: loginFor(host) }));
     return clients.get(host) as RegistryClient;
   };
 

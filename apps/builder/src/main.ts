@@ -1,6 +1,7 @@
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runService } from '@lading/service-kit';
 import { serveBuild } from './build-endpoint.js';
+import { frontDoorLogin } from './front-door-login.js';
 
 await runService({
   role: 'builder',
@@ -9,6 +10,6 @@ await runService({
   async start(context) {
     const docker = connectDocker();
     await ensureDockerAvailable(docker);
-    await serveBuild(context, docker);
+    await serveBuild(context, docker, frontDoorLogin(process.env));
   },
 });

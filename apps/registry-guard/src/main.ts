@@ -1,27 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { BundlePublisher, principalFromBasicAuth, startFrontDoor, TagLedger } from '@lading/guard';
+import { adminPrincipal } from '@lading/contracts';
+import { BundlePublisher, RegistryTokens, startFrontDoor, TagLedger } from '@lading/guard';
 import { RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
+import { positiveWholeNumber } from './env-settings.js';
 import { servePublish } from './publish-endpoint.js';
+import { registryPrincipals, tokenKey } from './registry-principals.js';
 import { serveTagAudit } from './tag-audit-endpoint.js';
-
-function readUsers(file: string | undefined): Record<string, string> {
-  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-}
-
-/**
- * How long a tag reservation outlives a crashed guard (LADING_GUARD_RESERVATION_TTL_MS): shorter
- * frees a tag sooner after a crash, longer tolerates slower upstream writes. Default: the ledger's.
- */
-function reservationTtl(env: NodeJS.ProcessEnv): number | undefined {
-  const value = env.LADING_GUARD_RESERVATION_TTL_MS;
-  if (value === undefined || value === '') return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new Error(`LADING_GUARD_RESERVATION_TTL_MS must be a positive whole number of milliseconds, not "${value}"`);
-  }
-  return parsed;
-}
+import { serveTagDrift } from './tag-drift-endpoint.js';
+import { upstreamCredentials } from './upstream-credentials.js';
 
 await runService({
   role: 'guard',
@@ -32,25 +18,36 @@ await runService({
     const upstreamUrl = env.LADING_UPSTREAM_REGISTRY ?? 'http://127.0.0.1:5001';
     const port = Number(env.LADING_GUARD_PORT ?? 5000);
     const publicHost = env.LADING_GUARD_PUBLIC_HOST ?? `127.0.0.1:${port}`;
-    const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? 'cli').split(',').filter(Boolean);
+    const forcePrincipals = (env.LADING_FORCE_PRINCIPALS ?? adminPrincipal).split(',').filter(Boolean);
     const ledger = await TagLedger.open(context.nc, {
       forcePrincipals,
       instanceId: env.HOSTNAME ? `${env.HOSTNAME}-${process.pid}` : undefined,
-      reservationTtlMs: reservationTtl(env),
+      // How long a reservation outlives a crashed guard: shorter frees a tag sooner, longer tolerates slower writes.
+      reservationTtlMs: positiveWholeNumber(env, 'LADING_GUARD_RESERVATION_TTL_MS', 'milliseconds'),
     });
     const upstreamOrigin = new URL(upstreamUrl);
     // The scheme decides, not the host: an http:// upstream on another machine is still plain HTTP.
-    const upstream = new RegistryClient({ registry: upstreamOrigin.host, insecure: upstreamOrigin.protocol === 'http:' });
+    const upstreamAuth = upstreamCredentials(env);
+    const upstream = new RegistryClient({
+      registry: upstreamOrigin.host,
+      insecure: upstreamOrigin.protocol === 'http:',
+      credentials: upstreamAuth,
+    });
 
-    servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
+    servePublish(context, new BundlePublisher(ledger, upstream, publicHost));
     serveTagAudit(context, ledger);
+    serveTagDrift(context, ledger, upstream);
 
     const frontDoor = await startFrontDoor({
       upstreamUrl,
+      upstreamAuth,
       ledger,
-      principalFrom: principalFromBasicAuth(readUsers(env.LADING_GUARD_USERS_FILE), 'anonymous'),
+      ...registryPrincipals(env),
+      tokens: new RegistryTokens(tokenKey(upstreamAuth)),
       port,
       host: env.LADING_GUARD_HOST ?? '127.0.0.1',
+      headerTimeoutMs: positiveWholeNumber(env, 'LADING_GUARD_HEADER_TIMEOUT_MS', 'milliseconds'),
+      maxConnectionsPerClient: positiveWholeNumber(env, 'LADING_GUARD_MAX_CONNECTIONS_PER_CLIENT', 'connections'),
     });
     context.logger.info('front door listening', { port, upstream: upstreamUrl });
     // A guard whose port no longer answers must not look healthy: stop, and let the supervisor restart it.

@@ -1,21 +1,34 @@
 import { endpoints } from '@lading/contracts';
-import { ForceNotAllowedError, PublishRefusedError, TagConflictError, type BundlePublisher } from '@lading/guard';
+import {
+  ForceNotAllowedError,
+  PublishForbiddenError,
+  PublishRefusedError,
+  TagConflictError,
+  TagDriftError,
+  type BundlePublisher,
+} from '@lading/guard';
 import { OciError } from '@lading/oci';
-import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { assertPerson, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 
-/** Serves `publish` over NATS. The caller acts as `principal`: NATS permissions decide who may send one. */
-export function servePublish(context: ServiceContext, publisher: BundlePublisher, principal: string): void {
+/**
+ * Serves `publish` over NATS. The publisher is the principal nats-server vouches for: a request
+ * without one (a service's credential) is refused, and a principal publishes only into its
+ * namespaces' repositories and forces only when the operator allows it.
+ */
+export function servePublish(context: ServiceContext, publisher: BundlePublisher): void {
   serveEndpoint(
     context.service,
     endpoints.publish,
-    async ({ bundle, tag, force }) => {
+    async ({ bundle, tag, force }, { caller }) => {
+      const { principal, namespaces } = assertPerson(caller);
       try {
-        const published = await publisher.publish({ bundle, tag, force, principal });
+        const published = await publisher.publish({ bundle, tag, force, principal, namespaces });
         context.counters.increment(`publish_${published.outcome}`);
         return published;
       } catch (error) {
         if (error instanceof PublishRefusedError) throw new ServiceFailure('invalid_request', error.message);
-        if (error instanceof TagConflictError) {
+        if (error instanceof PublishForbiddenError) throw new ServiceFailure('forbidden', error.message);
+        if (error instanceof TagConflictError || error instanceof TagDriftError) {
           context.counters.increment('publish_refused');
           throw new ServiceFailure('conflict', error.message);
         }

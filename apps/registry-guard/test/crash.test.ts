@@ -6,21 +6,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
-import { RegistryClient } from '@lading/oci';
-import { callEndpoint, connectToNats } from '@lading/service-kit';
-import { freePort, startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import type { RegistryClient } from '@lading/oci';
+import { callEndpoint } from '@lading/service-kit';
+import { freePort, type TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { makeOciLayout, scratchDir, skopeoCopy } from '../../../libs/guard/test/support/clients.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 import { startHeldUpstream, type HeldUpstream } from './support/held-upstream.js';
+import { startIdentities, type Identities } from './support/identities.js';
 
 /** Short, so a retry does not wait long for the dead guard's reservation to expire. */
 const reservationTtlMs = '3000';
 
 describe('a guard killed in the middle of a publish', () => {
-  let nats: TestNatsServer;
+  let identities: Identities;
   let registry: TestRegistry;
+  let ledgerNc: NatsConnection;
+  const admin = () => ({ username: 'admin', password: identities.password('admin') });
+  const adminCreds = () => ['--dest-creds', `admin:${identities.password('admin')}`];
   let held: HeldUpstream;
   let port: number;
   let guard: GuardProcess;
@@ -33,17 +38,18 @@ describe('a guard killed in the middle of a publish', () => {
 
   const startGuard = async () => {
     guard = await startGuardProcess({
-      natsUrl: nats.url,
+      natsUrl: identities.nats.url,
       upstreamUrl: held.url,
+      upstreamAccount: registry.credentials,
       port,
-      env: { LADING_GUARD_RESERVATION_TTL_MS: reservationTtlMs },
+      env: { ...identities.guardEnv(), LADING_GUARD_RESERVATION_TTL_MS: reservationTtlMs },
     });
   };
   const reference = (tag: string) => `${guard.publicHost}/${built.repository}:${tag}`;
 
   /** Sends a publish on its own connection, which is closed once the guard died so the call ends. */
   async function doomedPublish(bundle: Record<string, unknown>, tag: string): Promise<{ abandon(): Promise<void> }> {
-    const own = await connectToNats({ natsUrl: nats.url, name: 'doomed-publisher' });
+    const own = await identities.connect('admin');
     const call = callEndpoint(own, endpoints.publish, { bundle, tag: reference(tag) }).catch(() => undefined);
     return {
       async abandon() {
@@ -71,25 +77,27 @@ describe('a guard killed in the middle of a publish', () => {
   }
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    registry = await startRegistry();
+    identities = await startIdentities();
+    registry = await startGuardedUpstream();
     held = await startHeldUpstream(registry.url);
     port = await freePort();
     await startGuard();
-    nc = await connectToNats({ natsUrl: nats.url, name: 'guard-crash-test' });
-    ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    nc = await identities.connect('admin');
+    ledgerNc = await identities.connect('test');
+    ledger = await TagLedger.open(ledgerNc, { forcePrincipals: [] });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
-    built = await factory.build(guard.host);
+    built = await factory.build(guard.host, admin());
     scratch = await scratchDir();
   });
 
   afterAll(async () => {
     await nc?.close();
+    await ledgerNc?.close();
     await guard?.stop();
     await held?.stop();
     await registry?.stop();
-    await nats?.stop();
+    await identities?.stop();
     await factory?.cleanUp();
   });
 
@@ -120,11 +128,11 @@ describe('a guard killed in the middle of a publish', () => {
     const tag = 'front-door';
     const layout = await makeOciLayout(scratch);
     await killWhileWriting(tag, async () => {
-      const copy = skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`);
+      const copy = skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`, adminCreds());
       return { abandon: async () => void (await copy) };
     });
 
-    const again = await skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`);
+    const again = await skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`, adminCreds());
     expect(again.code, again.stderr).toBe(0);
     await expectSettled(tag, layout.digest);
   });

@@ -10,13 +10,15 @@ import { parse as parseYaml } from 'yaml';
 import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { pullBundle, RegistryClient } from '@lading/oci';
-import { callEndpoint, connectToNats } from '@lading/service-kit';
-import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { callEndpoint } from '@lading/service-kit';
+import type { TestNatsServer, TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { runCli } from '../../cli/test/cli-process.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
 import { makeCliHome } from './support/cli-home.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
+import { serviceUsers, startIdentities, type Identities } from './support/identities.js';
 import { storageSnapshot } from './support/storage-snapshot.js';
 
 // One tag's life in steps (created, unchanged, refused, forced, audited): the steps keep their order when the rest is shuffled.
@@ -24,7 +26,9 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
   let nats: TestNatsServer;
   let registry: TestRegistry;
   let guard: GuardProcess;
+  let identities: Identities;
   let nc: NatsConnection;
+  let ledgerNc: NatsConnection;
   let ledger: TagLedger;
   let upstream: RegistryClient;
   let factory: BundleFactory;
@@ -38,23 +42,32 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     callEndpoint(nc, endpoints.publish, { bundle, tag: to, force }, { timeoutMs: 120_000 });
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    registry = await startRegistry();
-    guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
-    nc = await connectToNats({ natsUrl: nats.url, name: 'guard-publish-test' });
-    ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    identities = await startIdentities();
+    nats = identities.nats;
+    registry = await startGuardedUpstream();
+    guard = await startGuardProcess({
+      natsUrl: nats.url,
+      upstreamUrl: registry.url,
+      upstreamAccount: registry.credentials,
+      env: { ...identities.guardEnv(), LADING_FORCE_PRINCIPALS: 'admin' },
+    });
+    // The administrator publishes; the ledger is read with a services-account user.
+    nc = await identities.connect('admin');
+    ledgerNc = await identities.connect('test');
+    ledger = await TagLedger.open(ledgerNc, { forcePrincipals: [] });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
-    built = await factory.build(guard.host);
+    built = await factory.build(guard.host, { username: 'admin', password: identities.password('admin') });
     tag = built.tag.split(':').at(-1)!;
-    cliHome = await makeCliHome(nats.url, guard.host, registry.url);
+    cliHome = await makeCliHome(nats.url, guard.host, registry.url, 'admin', identities.password('admin'));
   });
 
   afterAll(async () => {
     await nc?.close();
+    await ledgerNc?.close();
+    await identities?.stop();
     await guard?.stop();
     await registry?.stop();
-    await nats?.stop();
     await factory?.cleanUp();
     if (cliHome) await rm(cliHome, { recursive: true, force: true });
   });
@@ -66,7 +79,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     expect(reply.reference).toBe(`${guard.host}/${built.repository}@${reply.digest}`);
     firstDigest = reply.digest;
     expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(firstDigest);
-    expect(await ledger.getTag(built.repository, tag)).toMatchObject({ digest: firstDigest, state: 'committed', principal: 'cli' });
+    expect(await ledger.getTag(built.repository, tag)).toMatchObject({ digest: firstDigest, state: 'committed', principal: 'admin' });
   });
 
   it('stores a CNAB-in-OCI index that pulls by tag and by digest', async () => {
@@ -107,7 +120,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     expect(await ledger.getTag(built.repository, tag)).toMatchObject({ digest: forcedDigest, state: 'committed' });
     const audit = await ledger.listTagAudit();
     expect(audit).toEqual([
-      { at: expect.any(String), principal: 'cli', repository: built.repository, tag, oldDigest: firstDigest, newDigest: forcedDigest },
+      { at: expect.any(String), principal: 'admin', repository: built.repository, tag, oldDigest: firstDigest, newDigest: forcedDigest },
     ]);
   });
 
@@ -136,10 +149,99 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^AT\s+PRINCIPAL\s+REPOSITORY\s+TAG\s+OLDDIGEST\s+NEWDIGEST$/);
     expect(lines).toHaveLength(entries.length + 1);
-    expect(lines[1]!.split(/\s{2,}/)).toEqual([entries[0]!.at, 'cli', built.repository, tag, firstDigest, forcedDigest]);
+    expect(lines[1]!.split(/\s{2,}/)).toEqual([entries[0]!.at, 'admin', built.repository, tag, firstDigest, forcedDigest]);
     const bad = await runCli(cliHome, ['audit', 'tags', '--limit', 'many']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toBe('lading: --limit must be a positive whole number, not "many"');
+  });
+
+  it.each(serviceUsers)('refuses a publish, a forced publish and a drift scan sent with the %s service credential, changing nothing', async (user) => {
+    const service = await identities.connect(user);
+    try {
+      const before = await ledger.getTag(built.repository, tag);
+      for (const force of [false, true]) {
+        await expect(
+          callEndpoint(service, endpoints.publish, { bundle: variant(built.bundle, `by ${user}`), tag: built.tag, force }),
+        ).rejects.toMatchObject({ code: 'forbidden', message: 'this request must come from a principal, not a service' });
+      }
+      expect(await ledger.getTag(built.repository, tag)).toEqual(before);
+      expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(before?.digest);
+      await expect(callEndpoint(service, endpoints.tagDrift, {})).rejects.toMatchObject({ code: 'forbidden' });
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('lets a principal publish only into its namespaces, and force only when allowed, under its own name', async () => {
+    const alice = await identities.connect('alice');
+    const bob = await identities.connect('bob');
+    try {
+      const before = await storageSnapshot(registry.storageDir);
+      await expect(
+        callEndpoint(alice, endpoints.publish, { bundle: variant(built.bundle, 'alice'), tag: `${guard.host}/${built.repository}:alice` }),
+      ).rejects.toMatchObject({
+        code: 'forbidden',
+        message: `the principal alice may push only to repositories of its namespaces (team-a/...), not to ${built.repository}`,
+      });
+      expect(await storageSnapshot(registry.storageDir)).toEqual(before);
+
+      const own = await callEndpoint(bob, endpoints.publish, { bundle: variant(built.bundle, 'bob'), tag: `${guard.host}/${built.repository}:bob` });
+      expect(own.outcome).toBe('created');
+      expect(await ledger.getTag(built.repository, 'bob')).toMatchObject({ principal: 'bob', digest: own.digest });
+      await expect(
+        callEndpoint(bob, endpoints.publish, { bundle: variant(built.bundle, 'bob again'), tag: `${guard.host}/${built.repository}:bob`, force: true }),
+      ).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('principal "bob" is not allowed to force') });
+      expect((await upstream.headManifest(built.repository, 'bob'))?.digest).toBe(own.digest);
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
+  it('runs in front of an upstream that answers a direct write without the guard\'s credential with 401', async () => {
+    const put = await fetch(`${registry.url}/v2/${built.repository}/manifests/${tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: JSON.stringify({ schemaVersion: 2, manifests: [] }),
+    });
+    expect(put.status).toBe(401);
+    expect((await fetch(`${registry.url}/v2/${built.repository}/blobs/uploads/`, { method: 'POST' })).status).toBe(401);
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe((await ledger.getTag(built.repository, tag))?.digest);
+  });
+
+  it('reports a tag rewritten in the upstream behind its back: a refusal, not "unchanged", the drift endpoint and the tag audit', async () => {
+    const latest = variant(built.bundle, 'forced again');
+    const ledgerDigest = (await ledger.getTag(built.repository, tag))!.digest;
+    // Someone holding the upstream credential (the guard's host) puts the first index back under the tag.
+    const first = await upstream.getManifest(built.repository, firstDigest);
+    await upstream.putManifest(built.repository, tag, first.mediaType, first.body);
+
+    await expect(publish(latest)).rejects.toMatchObject({
+      code: 'conflict',
+      message: `tag ${built.repository}:${tag} is ${ledgerDigest} in the guard's ledger but the upstream registry serves ${firstDigest}: it was changed behind the guard; push ${ledgerDigest} again with --force to restore it`,
+    });
+    const { drift } = await callEndpoint(nc, endpoints.tagDrift, {});
+    expect(drift).toEqual([{ repository: built.repository, tag, ledgerDigest, upstreamDigest: firstDigest }]);
+    const json = await runCli(cliHome, ['audit', 'tags', '--output', 'json']);
+    expect(JSON.parse(json.stdout).at(-1)).toMatchObject({
+      principal: 'upstream (changed behind the guard)',
+      repository: built.repository,
+      tag,
+      oldDigest: ledgerDigest,
+      newDigest: firstDigest,
+    });
+
+    const status = await runCli(cliHome, ['status', '--output', 'json']);
+    expect(JSON.parse(status.stdout).tagDrift, status.stderr).toEqual(drift);
+    const table = await runCli(cliHome, ['status']);
+    expect(table.stdout).toContain(
+      `changed behind the guard: ${built.repository}:${tag} is ${ledgerDigest} in the ledger, the upstream serves ${firstDigest}`,
+    );
+
+    const restored = await publish(latest, true);
+    expect(restored).toMatchObject({ outcome: 'replaced', digest: ledgerDigest, previousDigest: firstDigest });
+    expect((await upstream.headManifest(built.repository, tag))?.digest).toBe(ledgerDigest);
+    expect((await callEndpoint(nc, endpoints.tagDrift, {})).drift).toEqual([]);
   });
 
   it('refuses an invalid bundle.json with one clear error and writes nothing upstream', async () => {

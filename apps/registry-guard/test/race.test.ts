@@ -8,16 +8,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
-import { RegistryClient } from '@lading/oci';
-import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
-import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import type { RegistryClient } from '@lading/oci';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit';
+import type { TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { importBusyboxImage, makeOciLayout, runClient, scratchDir, skopeoCopy } from '../../../libs/guard/test/support/clients.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
+import { startIdentities, type Identities } from './support/identities.js';
 
 const publishers = Number(process.env.LADING_RACE_PUBLISHERS ?? 100);
 const rounds = Number(process.env.LADING_RACE_ROUNDS ?? 20);
@@ -40,8 +43,10 @@ async function publishRequestsServed(guard: GuardProcess): Promise<number> {
 
 // The rounds, then the spread they added up to: the last step counts what every round before it served.
 describe(`${publishers} concurrent publishers (${ladingPublishers} lading, ${skopeoPublishers} skopeo, ${dockerPublishers} docker) to one tag across two guard processes, ${rounds} rounds`, { shuffle: false }, () => {
-  let nats: TestNatsServer;
+  let identities: Identities;
   let registry: TestRegistry;
+  let ledgerNc: NatsConnection;
+  let dockerConfig: Record<string, string>;
   let guards: GuardProcess[];
   let nc: NatsConnection;
   let ledger: TagLedger;
@@ -53,26 +58,37 @@ describe(`${publishers} concurrent publishers (${ladingPublishers} lading, ${sko
   const winners: Record<Attempt['via'], number> = { lading: 0, skopeo: 0, docker: 0 };
 
   beforeAll(async () => {
-    nats = await startNatsServer();
-    registry = await startRegistry();
-    const first = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url });
+    identities = await startIdentities();
+    const natsUrl = identities.nats.url;
+    registry = await startGuardedUpstream();
+    const env = identities.guardEnv();
+    const first = await startGuardProcess({ natsUrl, upstreamUrl: registry.url, upstreamAccount: registry.credentials, env });
     // Replicas behind one address: bundle references name the same public host.
-    const second = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, publicHost: first.publicHost });
+    const second = await startGuardProcess({ natsUrl, upstreamUrl: registry.url, publicHost: first.publicHost, upstreamAccount: registry.credentials, env });
     guards = [first, second];
-    nc = await connectToNats({ natsUrl: nats.url, name: 'guard-race-test' });
-    ledger = await TagLedger.open(nc, { forcePrincipals: [] });
-    upstream = new RegistryClient({ registry: registry.host });
+    // Every publisher is the principal bob, whose namespace holds the bundle's repository.
+    nc = await identities.connect('bob');
+    ledgerNc = await identities.connect('test');
+    ledger = await TagLedger.open(ledgerNc, { forcePrincipals: [] });
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
-    built = await factory.build(first.host);
+    built = await factory.build(first.host, { username: 'admin', password: identities.password('admin') });
     scratch = await scratchDir();
+    // docker logs in to both front doors as bob, in a configuration of its own.
+    dockerConfig = { DOCKER_CONFIG: join(scratch, 'docker-config') };
+    for (const guard of guards) {
+      const login = await runClient('docker', ['login', '--username', 'bob', '--password', identities.password('bob'), guard.host], dockerConfig);
+      expect(login.code, login.stderr).toBe(0);
+    }
   });
 
   afterAll(async () => {
     for (const image of dockerImages) await runClient('docker', ['rmi', '--force', image]);
     await nc?.close();
+    await ledgerNc?.close();
     for (const guard of guards ?? []) await guard.stop();
     await registry?.stop();
-    await nats?.stop();
+    await identities?.stop();
     await factory?.cleanUp();
     if (scratch) await rm(scratch, { recursive: true, force: true });
     console.log(`race winners over ${rounds} rounds: ${JSON.stringify(winners)}`);
@@ -94,7 +110,7 @@ describe(`${publishers} concurrent publishers (${ladingPublishers} lading, ${sko
   function skopeoPublisher(index: number, tag: string, layout: { dir: string; digest: string }): () => Promise<Attempt> {
     const guard = guards[index % 2]!;
     return async () => {
-      const copied = await skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`);
+      const copied = await skopeoCopy(layout, `${guard.host}/${built.repository}:${tag}`, ['--dest-creds', `bob:${identities.password('bob')}`]);
       return { via: 'skopeo', digest: layout.digest, won: copied.code === 0, refusal: copied.stderr };
     };
   }
@@ -107,7 +123,7 @@ describe(`${publishers} concurrent publishers (${ladingPublishers} lading, ${sko
     await importBusyboxImage(scratch, local);
     await runClient('docker', ['tag', local, remote]);
     return async () => {
-      const pushed = await runClient('docker', ['push', remote]);
+      const pushed = await runClient('docker', ['push', remote], dockerConfig);
       const digest = /digest: (sha256:[a-f0-9]{64})/.exec(pushed.stdout)?.[1];
       return { via: 'docker', digest, won: pushed.code === 0, refusal: pushed.stderr };
     };

@@ -4,6 +4,7 @@ import { subjects } from './subjects.js';
 import { buildReplySchema, buildRequestSchema } from './messages/build.js';
 import { publishReplySchema, publishRequestSchema } from './messages/publish.js';
 import { tagAuditReplySchema, tagAuditRequestSchema } from './messages/tag-audit.js';
+import { tagDriftReplySchema } from './messages/tag-drift.js';
 import {
   setApplyRequestSchema,
   setDeleteReplySchema,
@@ -47,6 +48,8 @@ export const endpoints = {
   build: endpoint(subjects.builder.build, buildRequestSchema, buildReplySchema),
   publish: endpoint(subjects.guard.publish, publishRequestSchema, publishReplySchema),
   tagAudit: endpoint(subjects.guard.tagAudit, tagAuditRequestSchema, tagAuditReplySchema),
+  /** Every tag the upstream serves differently from the ledger, found by asking the upstream now. */
+  tagDrift: endpoint(subjects.guard.tagDrift, empty, tagDriftReplySchema),
 
   brokerPublicKey: endpoint(subjects.broker.publicKey, empty, brokerPublicKeyReplySchema),
   lease: endpoint(subjects.broker.lease, leaseRequestSchema, leaseReplySchema),

@@ -27,6 +27,7 @@ export {
   type TagAuditRecord,
   type TagAuditReply,
 } from './messages/tag-audit.js';
+export { tagDriftRecordSchema, tagDriftReplySchema, type TagDriftRecord, type TagDriftReply } from './messages/tag-drift.js';
 export {
   setKeySchema,
   setApplyRequestSchema,

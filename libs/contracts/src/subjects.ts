@@ -9,6 +9,7 @@ export const subjects = {
   guard: {
     publish: 'lading.guard.publish',
     tagAudit: 'lading.guard.audit.tags',
+    tagDrift: 'lading.guard.drift',
   },
   broker: {
     publicKey: 'lading.broker.key',

@@ -1,9 +1,15 @@
 import { CnabValidationError, validateBundle } from '@lading/cnab';
 import { parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
 import { ImageRelocator } from './image-relocator.js';
+import { repositoryRefusal } from './registry-access.js';
 import type { TagLedger } from './tag-ledger.js';
 import { retryTransient } from './upstream-retry.js';
 import type { WriteTagOutcome } from './types.js';
+
+/** The caller may not publish there: the repository is outside its namespaces. */
+export class PublishForbiddenError extends Error {
+  override readonly name = 'PublishForbiddenError';
+}
 
 /** A publish that cannot be done as asked; the message says what to change. */
 export class PublishRefusedError extends Error {
@@ -18,7 +24,9 @@ export interface PublishBundleRequest {
   /** `<registry>/<repository>:<tag>` in the registry this guard fronts. */
   tag: string;
   force: boolean;
+  /** Who publishes, as nats-server vouched for it, and the namespaces it holds (`*`: every one). */
   principal: string;
+  namespaces: readonly string[];
 }
 
 export interface PublishedBundle {
@@ -53,6 +61,10 @@ export class BundlePublisher {
     const target = parseReference(request.tag);
     if (!target.tag || target.digest) throw new PublishRefusedError(`${request.tag} must be a tag reference (<registry>/<repository>:<tag>)`);
     if (target.registry !== this.publicHost) throw new PublishRefusedError(`this guard publishes to ${this.publicHost}, not ${target.registry}`);
+    // Decided before anything is copied into the repository.
+    const refused = repositoryRefusal(request.principal, request.namespaces, target.repository);
+    if (refused) throw new PublishForbiddenError(refused);
+    if (request.force) this.ledger.assertMayForce(request.principal);
     let bundle;
     try {
       bundle = validateBundle(request.bundle);

@@ -2,9 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { requestFraming, responseFraming } from './http1/framing.js';
-import { asIncomingHeaders, field, fieldValues, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
+import { asIncomingHeaders, field, fieldValues, MalformedHeadError, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
-import { authenticationRequired, basicChallenge, ociErrorBody } from './oci-errors.js';
+import { basicChallenge, ociErrorBody } from './oci-errors.js';
+import type { AccessRefusal } from './registry-access.js';
 import { isRepositoryName } from './oci-names.js';
 import { mountSource, parseOciRoute } from './oci-route.js';
 import { connectionScopedFields, type UpstreamLink } from './upstream-link.js';
@@ -22,7 +23,13 @@ export class BrokenExchangeError extends Error {
 export interface ExchangeContext {
   link: UpstreamLink;
   rulesSocket: string;
-  principalOf(headers: IncomingHttpHeaders): Promise<string | undefined>;
+  /** Whether the request may go on; if not, why (a 401 carries the challenge to send). */
+  admit(headers: IncomingHttpHeaders, method: string, target: string): Promise<Verdict>;
+}
+
+export interface Verdict {
+  refusal: AccessRefusal | undefined;
+  challenge: string | undefined;
 }
 
 /** A complete answer the relay makes itself; it always closes the connection after it. */
@@ -112,8 +119,14 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
   const framing = requestFraming(request);
   const clientHeaders = asIncomingHeaders(request);
   const toUpstream = passesStraight(request);
-  if (toUpstream && (await context.principalOf(clientHeaders)) === undefined) {
-    answerAndClose(client, relayAnswer(401, 'UNAUTHORIZED', authenticationRequired, [['WWW-Authenticate', basicChallenge]]));
+  const verdict = toUpstream ? await context.admit(clientHeaders, request.method, request.target) : undefined;
+  const refused = verdict?.refusal;
+  if (refused?.status === 401) {
+    answerAndClose(client, relayAnswer(401, 'UNAUTHORIZED', refused.message, [['WWW-Authenticate', verdict?.challenge ?? basicChallenge]]));
+    return false;
+  }
+  if (refused) {
+    answerAndClose(client, relayAnswer(403, 'DENIED', refused.message));
     return false;
   }
   // The relay reads the body whatever the backend would say, so it answers the client's wait itself.
@@ -143,9 +156,13 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
 
     const answers = new SocketReader(backend);
     let uploaded = false;
+    let refusedBody: MalformedHeadError | undefined;
     const upload = reader.pipeBody(framing, backend).then(
       () => (uploaded = true),
-      () => backend.destroy(),
+      (error: unknown) => {
+        if (error instanceof MalformedHeadError) refusedBody = error;
+        backend.destroy();
+      },
     );
 
     let head = await answers.readHead(maxHeadBytes);
@@ -156,7 +173,9 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
       response = head ? parseResponseHead(head) : undefined;
     }
     if (!response) {
-      answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
+      // A body the relay could not frame was cut off before the backend could answer it.
+      if (refusedBody) answerAndClose(client, relayAnswer(refusedBody.status, 'UNSUPPORTED', refusedBody.message));
+      else answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
       return false;
     }
     const answerFraming = responseFraming(response, request.method);

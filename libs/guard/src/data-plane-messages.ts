@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AccessRefusal } from './registry-access.js';
 
 /** What the data-plane thread needs to serve the front door's port. */
 export interface DataPlaneSettings {
@@ -9,6 +10,10 @@ export interface DataPlaneSettings {
   upstreamAuth?: { username: string; password: string };
   /** Unix socket of the rule engine (the express front door) in the main thread. */
   rulesSocket: string;
+  /** A request head must be complete this long after it began (after the connection opened, for the first). */
+  headerTimeoutMs: number;
+  /** Connections one client address may hold open at once; more are refused. */
+  maxConnectionsPerClient: number;
 }
 
 export interface DataPlaneMemory {
@@ -19,11 +24,12 @@ export interface DataPlaneMemory {
 /** Data plane → main thread. */
 export type DataPlaneEvent =
   | { type: 'listening'; port: number }
-  | { type: 'who'; id: number; headers: IncomingHttpHeaders }
+  | { type: 'who'; id: number; headers: IncomingHttpHeaders; method: string; target: string }
   | { type: 'memory'; id: number; memory: DataPlaneMemory };
 
 /** Main thread → data plane. */
 export type DataPlaneCommand =
-  | { type: 'principal'; id: number; principal: string | undefined }
+  /** The request may go on, or is refused (no principal: 401). */
+  | { type: 'admission'; id: number; refusal: AccessRefusal | undefined; challenge: string | undefined }
   | { type: 'memory'; id: number }
   | { type: 'close' };

@@ -1,10 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext } from './data-plane-exchange.js';
+import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type Verdict } from './data-plane-exchange.js';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
 import { couldStartRequest, MalformedHeadError, parseRequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
+import { ConnectionCap } from './connection-cap.js';
+import { HeadDeadline } from './head-deadline.js';
 import { UpstreamLink } from './upstream-link.js';
 
 /**
@@ -17,7 +19,7 @@ const settings = (workerData as { settings: DataPlaneSettings }).settings;
 const port = parentPort!;
 /** A connection waiting this long for its next request is closed, as node:http's keep-alive does. */
 const idleTimeoutMs = 30_000;
-const waiting = new Map<number, (principal: string | undefined) => void>();
+const waiting = new Map<number, (verdict: Verdict) => void>();
 const idle = new Set<Socket>();
 let nextId = 0;
 let draining = false;
@@ -27,32 +29,44 @@ const send = (event: DataPlaneEvent) => port.postMessage(event);
 const context: ExchangeContext = {
   link: new UpstreamLink(settings),
   rulesSocket: settings.rulesSocket,
-  /** Who is asking is decided in the main thread, by the same function the rule engine uses. */
-  principalOf(headers: IncomingHttpHeaders): Promise<string | undefined> {
+  /** Who is asking and what they may do is decided in the main thread, by the rule engine's own functions. */
+  admit(headers: IncomingHttpHeaders, method: string, target: string): Promise<Verdict> {
     const id = nextId++;
     return new Promise((resolve) => {
       waiting.set(id, resolve);
-      send({ type: 'who', id, headers });
+      send({ type: 'who', id, headers, method, target });
     });
   },
 };
 
+const cap = new ConnectionCap(settings.maxConnectionsPerClient);
+
 async function serveConnection(client: Socket): Promise<void> {
   client.setNoDelay(true);
   client.on('error', () => client.destroy());
+  if (!cap.admit(client)) {
+    const message = `this client already has ${cap.perClient} connections open to the registry guard; reuse them or close some`;
+    answerAndClose(client, relayAnswer(429, 'TOOMANYREQUESTS', message));
+    return;
+  }
   const reader = new SocketReader(client);
+  const deadline = new HeadDeadline(client, settings.headerTimeoutMs);
+  // The first head is due from the moment the connection opens, later ones from their first byte.
+  deadline.start();
   try {
     while (!draining) {
       idle.add(client);
       client.setTimeout(idleTimeoutMs, () => client.destroy());
-      const head = await reader.readHead(maxHeadBytes, couldStartRequest);
+      const head = await reader.readHead(maxHeadBytes, couldStartRequest, () => deadline.start());
+      deadline.stop();
       client.setTimeout(0);
       idle.delete(client);
-      if (!head) break;
+      if (!head || deadline.expired) break;
       if (!(await relayExchange(parseRequestHead(head), client, reader, context))) break;
     }
-    client.end();
+    if (!deadline.expired) client.end();
   } catch (error) {
+    if (deadline.expired) return;
     if (error instanceof MalformedHeadError) {
       const message =
         error.status === 502 ? `the registry's answer could not be read (${error.message}); retry later` : `${error.message}; send a well-formed HTTP/1.1 request`;
@@ -69,8 +83,8 @@ async function serveConnection(client: Socket): Promise<void> {
 const server = net.createServer({ allowHalfOpen: true }, (client) => void serveConnection(client));
 
 port.on('message', (command: DataPlaneCommand) => {
-  if (command.type === 'principal') {
-    waiting.get(command.id)?.(command.principal);
+  if (command.type === 'admission') {
+    waiting.get(command.id)?.({ refusal: command.refusal, challenge: command.challenge });
     waiting.delete(command.id);
   } else if (command.type === 'memory') {
     // A full collection first, when the runtime allows it, so the figure is what is retained.

@@ -43,3 +43,22 @@ export class TagLedgerBusyError extends Error {
     super(`tag ${repository}:${tag} could not be written (${why}); retry the publish`);
   }
 }
+
+/**
+ * The upstream registry serves something other than the ledger's digest for a tag: it was
+ * changed behind the guard. The guard will not call that `unchanged`.
+ */
+export class TagDriftError extends Error {
+  override readonly name = 'TagDriftError';
+  constructor(
+    readonly repository: string,
+    readonly tag: string,
+    readonly ledgerDigest: string,
+    readonly upstreamDigest: string | null,
+  ) {
+    super(
+      `tag ${repository}:${tag} is ${ledgerDigest} in the guard's ledger but the upstream registry serves ${upstreamDigest ?? 'nothing'}: ` +
+        `it was changed behind the guard; push ${ledgerDigest} again with --force to restore it`,
+    );
+  }
+}

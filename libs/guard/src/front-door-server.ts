@@ -5,13 +5,23 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneMemory, DataPlaneSettings } from './data-plane-messages.js';
 import { createFrontDoor, type FrontDoorOptions } from './front-door.js';
+import { parseOciRoute } from './oci-route.js';
+import { admit, challengeFor } from './admission.js';
+import { UpstreamLink } from './upstream-link.js';
 
 export interface FrontDoorServerOptions extends FrontDoorOptions {
   /** Port clients push to; 0 picks a free one. */
   port: number;
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
+  /** How long a request head may take to arrive, in ms. Default 10 s. */
+  headerTimeoutMs?: number;
+  /** Connections one client address may hold open at once. Default 512. */
+  maxConnectionsPerClient?: number;
 }
+
+/** The front door's limits when the operator sets none. */
+export const frontDoorDefaults = { headerTimeoutMs: 10_000, maxConnectionsPerClient: 512 } as const;
 
 export interface FrontDoorServer {
   /** The port actually listened on. */
@@ -52,7 +62,10 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
     publicUrl: options.publicUrl,
     upstreamAuth: options.upstreamAuth,
     rulesSocket,
+    headerTimeoutMs: options.headerTimeoutMs ?? frontDoorDefaults.headerTimeoutMs,
+    maxConnectionsPerClient: options.maxConnectionsPerClient ?? frontDoorDefaults.maxConnectionsPerClient,
   };
+  const link = new UpstreamLink(options);
   const worker = new Worker(entry, { workerData: { module: dataPlaneModule.href, settings } });
   const command = (message: DataPlaneCommand) => worker.postMessage(message);
   const memoryWaiters = new Map<number, (memory: DataPlaneMemory) => void>();
@@ -74,13 +87,9 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
     worker.on('message', (event: DataPlaneEvent) => {
       if (event.type === 'listening') resolve(event.port);
       else if (event.type === 'who') {
-        let principal: string | undefined;
-        try {
-          principal = options.principalFrom({ headers: event.headers });
-        } catch {
-          principal = undefined;
-        }
-        command({ type: 'principal', id: event.id, principal });
+        const { refusal } = admit(options, { headers: event.headers, method: event.method, route: parseOciRoute(event.target) });
+        const challenge = refusal?.status === 401 ? challengeFor(options, link, { headers: event.headers }) : undefined;
+        command({ type: 'admission', id: event.id, refusal, challenge });
       } else if (event.type === 'memory') {
         memoryWaiters.get(event.id)?.(event.memory);
         memoryWaiters.delete(event.id);

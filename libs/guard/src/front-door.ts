@@ -3,14 +3,18 @@ import {
   ForceNotAllowedError,
   TagConflictError,
   TagDeleteRefusedError,
+  TagDriftError,
   TagLedgerBusyError,
   TagNotFoundError,
 } from './errors.js';
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
-import { sendAuthenticationRequired, sendOciError } from './oci-errors.js';
+import { admit, challengeFor } from './admission.js';
+import { authenticationRequired, sendAuthenticationRequired, sendOciError } from './oci-errors.js';
 import { isRepositoryName } from './oci-names.js';
 import { mountSource, parseOciRoute, type OciRoute } from './oci-route.js';
 import { forceHeader, type PrincipalFrom } from './principal.js';
+import type { RegistryAccess } from './registry-access.js';
+import { tokenPath, type RegistryTokens } from './registry-tokens.js';
 import { streamToUpstream } from './stream-proxy.js';
 import type { TagLedger } from './tag-ledger.js';
 import { UpstreamLink } from './upstream-link.js';
@@ -20,8 +24,12 @@ export interface FrontDoorOptions {
   /** The real registry, e.g. `http://127.0.0.1:5000`. */
   upstreamUrl: string;
   ledger: TagLedger;
-  /** Who is asking; undefined answers 401 with a Basic challenge. See principalFromBasicAuth. */
+  /** Who is asking; undefined answers 401 with a Basic challenge. See principalFromVerifiers. */
   principalFrom: PrincipalFrom;
+  /** What each principal may do: see namespaceAccess. */
+  access: RegistryAccess;
+  /** Issue and accept bearer tokens, and challenge with Bearer (what Docker needs to log in and still pull anonymously). */
+  tokens?: RegistryTokens;
   /** Largest manifest accepted, in bytes. Default 4 MiB. */
   maxManifestBytes?: number;
   /** Public base URL of the guard for Location headers; default: the request's own host. */
@@ -156,14 +164,22 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     const route = parseOciRoute(req.originalUrl);
     if (route.kind === 'unknown') return next();
     if (route.kind === 'invalid') return sendOciError(res, 400, route.code, route.message);
-    const principal = options.principalFrom(req);
-    if (principal === undefined) return sendAuthenticationRequired(res);
+    const verdict = admit(options, { headers: req.headers, method: req.method, route });
+    if (verdict.refusal?.status === 401) return sendAuthenticationRequired(res, verdict.refusal.message, challengeFor(options, link, req));
+    if (verdict.refusal) return sendOciError(res, 403, 'DENIED', verdict.refusal.message);
+    const principal = verdict.principal as string;
     const ctx: Context = { req, res, principal, force: req.headers[forceHeader] === 'true' };
     try {
       await dispatch(ctx, route);
     } catch (error) {
       sendFailure(res, error);
     }
+  });
+  // Docker and skopeo follow the Bearer challenge here, with the login they have or none.
+  app.get(tokenPath, (req: Request, res: Response) => {
+    const principal = options.tokens && !req.headers.authorization?.toLowerCase().startsWith('bearer ') ? options.principalFrom(req) : undefined;
+    if (!options.tokens || principal === undefined) return sendAuthenticationRequired(res, authenticationRequired, challengeFor(options, link, req));
+    res.json(options.tokens.issue(principal));
   });
   return app;
 }
@@ -176,6 +192,9 @@ function sendFailure(res: Response, error: unknown): void {
   }
   if (error instanceof TagDeleteRefusedError) {
     return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
+  }
+  if (error instanceof TagDriftError) {
+    return sendOciError(res, 409, 'DENIED', error.message, { ledgerDigest: error.ledgerDigest, upstreamDigest: error.upstreamDigest });
   }
   if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
   if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);

@@ -25,7 +25,7 @@ export function sendOciError(
 export const basicChallenge = 'Basic realm="lading registry guard"';
 export const authenticationRequired = 'authentication required; log in to this registry with your Lading credentials';
 
-export function sendAuthenticationRequired(res: ServerResponse): void {
-  res.setHeader('www-authenticate', basicChallenge);
-  sendOciError(res, 401, 'UNAUTHORIZED', authenticationRequired);
+export function sendAuthenticationRequired(res: ServerResponse, message = authenticationRequired, challenge = basicChallenge): void {
+  res.setHeader('www-authenticate', challenge);
+  sendOciError(res, 401, 'UNAUTHORIZED', message);
 }

@@ -16,6 +16,16 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** The user name and password of a Basic Authorization header, or undefined when it is not one. */
+export function basicCredentials(header: string): { name: string; password: string } | undefined {
+  const [scheme, encoded] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'basic' || !encoded) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 /**
  * The principal is the Basic-auth user name, checked against `users` (name → password).
  * Without credentials the request runs as `anonymous` when given, otherwise it is challenged;
@@ -25,14 +35,10 @@ export function principalFromBasicAuth(users: Record<string, string>, anonymous?
   return (req) => {
     const header = req.headers.authorization;
     if (!header) return anonymous;
-    const [scheme, encoded] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'basic' || !encoded) return undefined;
-    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return undefined;
-    const name = decoded.slice(0, colon);
-    const expected = Object.hasOwn(users, name) ? users[name] : undefined;
-    return expected !== undefined && sameSecret(decoded.slice(colon + 1), expected) ? name : undefined;
+    const given = basicCredentials(header);
+    if (!given) return undefined;
+    const expected = Object.hasOwn(users, given.name) ? users[given.name] : undefined;
+    return expected !== undefined && sameSecret(given.password, expected) ? given.name : undefined;
   };
 }
 

@@ -8,9 +8,11 @@ import {
   ForceNotAllowedError,
   TagConflictError,
   TagDeleteRefusedError,
+  TagDriftError,
   TagLedgerBusyError,
   TagNotFoundError,
 } from './errors.js';
+import { driftPrincipal, type TagDrift } from './tag-drift.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import { LedgerStore, type StoredEntry } from './ledger-store.js';
 import { appendTagAudit, ensureTagAuditStream, readTagAudit, type TagAuditEntry } from './tag-audit.js';
@@ -96,13 +98,17 @@ export class TagLedger {
         await this.settlePending(target, current, request.upstream);
         continue;
       }
-      if (entry.digest === digest) return { outcome: 'unchanged', digest };
-      if (!request.force) throw new TagConflictError(target.repository, target.tag, entry.digest);
+      const drifted = entry.digest === digest ? await this.driftOf(target, current, request.upstream) : undefined;
+      if (entry.digest === digest && !drifted) return { outcome: 'unchanged', digest };
+      // A drifted tag is restored only when forced; otherwise the client is told what the upstream serves.
+      if (drifted && !request.force) throw new TagDriftError(target.repository, target.tag, entry.digest, drifted.upstreamDigest);
+      if (!drifted && !request.force) throw new TagConflictError(target.repository, target.tag, entry.digest);
       const reservation = this.reservation(target, digest, request.principal, { previousDigest: entry.digest, forced: true });
       const won = await this.store.tryUpdate(target.key, reservation, revision);
       if (won === undefined) continue;
       await this.finishWrite(target, won, reservation, request, entry);
-      return { outcome: 'replaced', digest, previousDigest: entry.digest };
+      // A restored tag replaced what the upstream served, not the ledger's own digest.
+      return { outcome: 'replaced', digest, previousDigest: drifted ? (drifted.upstreamDigest ?? undefined) : entry.digest };
     }
     throw new TagLedgerBusyError(target.repository, target.tag, 'too many concurrent changes');
   }
@@ -155,6 +161,21 @@ export class TagLedger {
       }
     }
     return forgotten;
+  }
+
+  /**
+   * Every committed tag whose upstream content differs from the ledger, found by asking the
+   * upstream for each; each finding is also recorded in the tag audit (once per finding).
+   */
+  async findDrift(headTag: (repository: string, tag: string) => Promise<string | undefined>): Promise<TagDrift[]> {
+    const found: TagDrift[] = [];
+    for await (const { key, entry, revision } of this.store.entries()) {
+      const parsed = parseTagKey(key);
+      if (!parsed || entry.state !== 'committed') continue;
+      const drift = await this.driftOf(this.target(parsed.repository, parsed.tag), { entry, revision }, { headTag });
+      if (drift) found.push(drift);
+    }
+    return found;
   }
 
   assertMayForce(principal: string): void {
@@ -283,6 +304,32 @@ export class TagLedger {
       const latest = await this.store.kv.get(target.key);
       if (!latest || latest.revision !== current.revision) return;
     }
+  }
+
+  /**
+   * What the upstream serves for a committed tag, when that is not the ledger's digest. A drift
+   * is audited under the drift principal; the same finding at the same revision is kept once.
+   */
+  private async driftOf(
+    target: Target,
+    { entry, revision }: StoredEntry,
+    upstream: { headTag(repository: string, tag: string): Promise<string | undefined> },
+  ): Promise<TagDrift | undefined> {
+    const served = await upstream.headTag(target.repository, target.tag);
+    if (served === entry.digest) return undefined;
+    await appendTagAudit(
+      this.js,
+      {
+        at: new Date(this.now()).toISOString(),
+        principal: driftPrincipal,
+        repository: target.repository,
+        tag: target.tag,
+        oldDigest: entry.digest,
+        newDigest: served ?? null,
+      },
+      `${target.key}@${revision}:drift:${served ?? 'none'}`,
+    );
+    return { repository: target.repository, tag: target.tag, ledgerDigest: entry.digest, upstreamDigest: served ?? null };
   }
 
   /** Records the change that the reservation at `revision` of the tag's key made. */

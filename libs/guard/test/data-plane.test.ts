@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromBasicAuth, startFrontDoor } from '../src/index.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { basicAuth, rawRequest, sha256 } from './support/oci-http.js';
+import { openAccess } from './support/open-access.js';
 
 /** The blob path runs in the data-plane thread; these check it keeps every promise the rule engine makes. */
 describe('the front door data plane', () => {
@@ -99,6 +100,7 @@ describe('the front door data plane', () => {
       upstreamUrl: `http://127.0.0.1:${await freePort()}`,
       ledger: stack.replicas[0]!.ledger,
       principalFrom: principalFromBasicAuth(users, 'anonymous'),
+      access: openAccess,
       port: 0,
     });
     try {
@@ -116,7 +118,7 @@ describe('the front door data plane', () => {
     const { port } = taken.address() as { port: number };
     try {
       await expect(
-        startFrontDoor({ upstreamUrl: stack.registry.url, ledger: stack.replicas[0]!.ledger, principalFrom: () => 'anonymous', port }),
+        startFrontDoor({ upstreamUrl: stack.registry.url, ledger: stack.replicas[0]!.ledger, principalFrom: () => 'anonymous', access: openAccess, port }),
       ).rejects.toThrow(/EADDRINUSE/);
     } finally {
       taken.close();

@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { makeOciLayout, skopeoCopy } from './support/clients.js';
 import { basicAuth, imageManifest, ociManifestType, rawRequest, sha256 } from './support/oci-http.js';
+import { openAccess } from './support/open-access.js';
 
 const accounts = { alice: 'alice-secret', 'release-manager': 'rm-secret' };
 
@@ -94,7 +95,7 @@ describe('a registry guard in front of an authenticated upstream', () => {
   });
 
   it("passes the upstream's challenge through when the guard holds no upstream credentials", async () => {
-    const host = await listen({ principalFrom: principalFromUpstreamCredentials() });
+    const host = await listen({ principalFrom: principalFromUpstreamCredentials(), access: openAccess });
     const ping = await rawRequest(`http://${host}`, 'GET', '/v2/');
     expect(ping.status).toBe(401);
     expect(ping.headers['www-authenticate']).toContain('realm="lading-upstream"');
@@ -106,7 +107,7 @@ describe('a registry guard in front of an authenticated upstream', () => {
   });
 
   it('lets a client with upstream credentials push through the guard, and a wrong password changes nothing', async () => {
-    const host = await listen({ principalFrom: principalFromUpstreamCredentials() });
+    const host = await listen({ principalFrom: principalFromUpstreamCredentials(), access: openAccess });
     const blobs = {
       config: { digest: await pushBlobAs(host, { authorization: alice }, Buffer.from('{}')), size: 2 },
       layer: { digest: await pushBlobAs(host, { authorization: alice }, Buffer.from('layer')), size: 5 },
@@ -136,6 +137,7 @@ describe('a registry guard in front of an authenticated upstream', () => {
   it('authenticates upstream itself when given upstreamAuth, so clients never see the upstream challenge', async () => {
     const host = await listen({
       principalFrom: principalFromBasicAuth({}, 'anonymous'),
+      access: openAccess,
       upstreamAuth: { username: 'alice', password: accounts.alice },
     });
     expect((await rawRequest(`http://${host}`, 'GET', '/v2/')).status).toBe(200);

@@ -10,12 +10,20 @@ export const serviceEnv = {
   spansFile: 'LADING_SPANS_FILE',
   /** registry-guard: the upstream registry URL (loopback). */
   upstreamRegistry: 'LADING_UPSTREAM_REGISTRY',
+  /** registry-guard: its user at the upstream registry, and the file (mode 0600) with its password. */
+  upstreamUser: 'LADING_UPSTREAM_USER',
+  upstreamPasswordFile: 'LADING_UPSTREAM_PASSWORD_FILE',
   /** registry-guard: the front-door port users push and pull through. */
   guardPort: 'LADING_GUARD_PORT',
   /** registry-guard: principals allowed to force a tag overwrite. */
   forcePrincipals: 'LADING_FORCE_PRINCIPALS',
+  /** registry-guard: services that push content by digest only (name → password verifier), mode 0600. */
+  contentPushersFile: 'LADING_GUARD_CONTENT_PUSHERS_FILE',
   /** builder and runner: the front door, as host:port. */
   registry: 'LADING_REGISTRY',
+  /** builder: its login at the front door, and the file (mode 0600) with its password. */
+  registryUser: 'LADING_REGISTRY_USER',
+  registryPasswordFile: 'LADING_REGISTRY_PASSWORD_FILE',
   runnerId: 'LADING_RUNNER_ID',
   brokerKeyFile: 'LADING_BROKER_KEY_FILE',
   storeKeyFile: 'LADING_STORE_KEY_FILE',

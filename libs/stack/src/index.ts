@@ -31,6 +31,7 @@ export {
   stackFileSchema,
   stackProcessSchema,
   readStackFile,
+  writeStackFile,
   type StackFile,
   type StackProcess,
 } from './stack-file.js';

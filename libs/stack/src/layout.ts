@@ -32,6 +32,13 @@ export function stackPaths(home: string) {
     registryDir: join(home, 'registry'),
     registryConfig: join(home, 'registry', 'config.yml'),
     registryData: join(home, 'registry', 'data'),
+    /** bcrypt verifier of the one upstream credential, the guard's. */
+    registryHtpasswd: join(home, 'registry', 'htpasswd'),
+    /** The guard's upstream password: only the guard is given this file. */
+    upstreamPasswordFile: join(home, 'secrets', 'upstream-registry.password'),
+    /** The builder's password at the front door, and the verifier of it the guard checks. */
+    builderRegistryPasswordFile: join(home, 'secrets', 'builder-registry.password'),
+    contentPushersFile: join(home, 'registry', 'content-pushers.json'),
     keysDir: join(home, 'keys'),
     brokerKey: join(home, 'keys', 'broker.key'),
     storeKey: join(home, 'keys', 'store.key'),

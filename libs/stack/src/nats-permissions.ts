@@ -25,6 +25,7 @@ export const endpointCallers: { readonly [Name in keyof typeof endpoints]: reado
   build: ['people'],
   publish: ['people'],
   tagAudit: ['admin'],
+  tagDrift: ['admin'],
   brokerPublicKey: ['people', 'runner'],
   lease: ['runner'],
   credentialsApply: ['people'],

@@ -9,7 +9,8 @@ import { ensureAdministrator } from './principals.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import type { NatsPasswords, StackPorts } from './types.js';
 
-function randomSecret(): string {
+/** 24 random bytes, base64url: a password or secret nobody has to type. */
+export function randomSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
@@ -40,30 +41,6 @@ export async function writeNatsConfig(
 
 export async function writeNatsAccounts(paths: StackPaths, passwords: NatsPasswords): Promise<void> {
   await writePrivateFile(paths.natsAccounts, `${renderNatsAuthorization(passwords)}\n`);
-}
-
-export function renderRegistryConfig(port: number, dataDir: string, secret: string): string {
-  return [
-    'version: 0.1',
-    'log:',
-    '  level: warn',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${JSON.stringify(dataDir)}`,
-    '  delete:',
-    '    enabled: true',
-    'http:',
-    // Loopback only: users reach images through the guard's front door.
-    `  addr: ${JSON.stringify(`127.0.0.1:${port}`)}`,
-    `  secret: ${JSON.stringify(secret)}`,
-    '',
-  ].join('\n');
-}
-
-export async function writeRegistryConfig(paths: StackPaths, ports: StackPorts): Promise<void> {
-  await ensurePrivateDir(paths.registryDir);
-  await mkdir(paths.registryData, { recursive: true, mode: 0o700 });
-  await writePrivateFile(paths.registryConfig, renderRegistryConfig(ports.upstream, paths.registryData, randomSecret()));
 }
 
 /** Home, logs, keys (0700; the broker creates its key files there) and each service's state folder. */

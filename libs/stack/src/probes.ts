@@ -32,13 +32,22 @@ export function portAccepts(port: number, host = '127.0.0.1'): Promise<boolean> 
   });
 }
 
-/** Whether a GET of the URL answers 200 within a second. */
-export async function answersOk(url: string): Promise<boolean> {
+/** Whether a GET of the URL answers `status` within a second. */
+export async function answersStatus(url: string, status: number): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
     await response.body?.cancel();
-    return response.status === 200;
+    return response.status === status;
   } catch {
     return false;
   }
+}
+
+export function answersOk(url: string): Promise<boolean> {
+  return answersStatus(url, 200);
+}
+
+/** The upstream registry is up and closed to anyone without the guard's credential: its ping answers 401. */
+export function upstreamGuarded(upstreamUrl: string): Promise<boolean> {
+  return answersStatus(`${upstreamUrl}/v2/`, 401);
 }

@@ -25,6 +25,10 @@ export const infrastructureNames = { nats: 'nats-server', upstream: 'upstream-re
 
 /** Principals the guard lets force a tag overwrite. */
 export const forcePrincipals = adminPrincipal;
+/** The user name the guard authenticates to the upstream registry with; no one else has a credential there. */
+export const upstreamUser = 'registry-guard';
+/** The builder's name at the front door, where it pushes invocation images by digest. */
+export const builderRegistryUser = 'builder';
 
 export function defaultServiceScript(repoRoot: string, service: StackService): string {
   return join(repoRoot, 'apps', service.app, 'src', 'main.ts');
@@ -55,11 +59,19 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
       return {
         ...common,
         [serviceEnv.upstreamRegistry]: `http://127.0.0.1:${ports.upstream}`,
+        [serviceEnv.upstreamUser]: upstreamUser,
+        [serviceEnv.upstreamPasswordFile]: paths.upstreamPasswordFile,
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
+        [serviceEnv.contentPushersFile]: paths.contentPushersFile,
       };
     case 'builder':
-      return { ...common, [serviceEnv.registry]: frontDoor };
+      return {
+        ...common,
+        [serviceEnv.registry]: frontDoor,
+        [serviceEnv.registryUser]: builderRegistryUser,
+        [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
+      };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
       return { ...common, [serviceEnv.registry]: frontDoor };

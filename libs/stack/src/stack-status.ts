@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defaultHome } from './layout.js';
-import { answersOk } from './probes.js';
+import { answersOk, upstreamGuarded } from './probes.js';
 import { isAlive } from './processes.js';
 import { infrastructureNames } from './services.js';
 import { readStackFile, type StackFile, type StackProcess } from './stack-file.js';
@@ -11,7 +11,8 @@ async function probe(stack: StackFile, name: string, entry: StackProcess): Promi
   const row = { name, pid: entry.pid, alive, healthPort: entry.healthPort };
   if (!alive) return { ...row, healthy: false, ready: false };
   if (name === infrastructureNames.upstream) {
-    const ok = await answersOk(`${stack.upstream}/v2/`);
+    // An upstream that answers without the guard's credential is not healthy: it can be written around the guard.
+    const ok = await upstreamGuarded(stack.upstream);
     return { ...row, healthy: ok, ready: ok };
   }
   if (entry.healthPort === undefined) return { ...row, healthy: true, ready: true };

@@ -2,9 +2,10 @@ import { access } from 'node:fs/promises';
 import { recordStack } from './stack-home.js';
 import { resolve } from 'node:path';
 import { defaultHome, defaultPorts, stackPaths, type StackPaths } from './layout.js';
-import { prepareDirectories, writeNatsConfig, writePasswords, writeRegistryConfig } from './prepare-home.js';
+import { prepareDirectories, writeNatsConfig, writePasswords } from './prepare-home.js';
+import { writeRegistryConfig } from './registry-config.js';
 import { assertPortsFree, freeLoopbackPort } from './ports.js';
-import { answersOk, pollUntil, portAccepts } from './probes.js';
+import { answersOk, pollUntil, portAccepts, upstreamGuarded } from './probes.js';
 import { logTail, spawnDetached, terminate, type OwnedProcess } from './processes.js';
 import { allAlive, ownedProcesses } from './recorded-processes.js';
 import {
@@ -142,7 +143,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       env: childEnvironment({}),
       cwd: home,
       commandMark: paths.registryConfig,
-      ready: () => answersOk(`${upstream}/v2/`),
+      ready: () => upstreamGuarded(upstream),
       installHint: 'install the Debian package docker-registry',
     };
     await waitReady(registry, await launch(registry, paths, started, records), attempts, paths);

@@ -82,7 +82,7 @@ const people = [
   'installationsOutputs', 'installationsLogs',
 ];
 const mayCall: Record<Who, readonly string[]> = {
-  admin: [...people, 'tagAudit', 'secretsRotateKey'],
+  admin: [...people, 'tagAudit', 'tagDrift', 'secretsRotateKey'],
   alice: people,
   builder: [],
   guard: [],

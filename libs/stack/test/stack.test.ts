@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { subjects } from '@lading/contracts';
 import { freePort } from '@lading/testkit';
+import { verifyPassword } from '@lading/service-kit';
 import {
   PortInUseError,
   readStackFile,
@@ -103,8 +104,27 @@ describe('a stack started, inspected and stopped', { shuffle: false }, () => {
     const status = await stackStatus({ home });
     expect(status.running).toBe(true);
     expect(status.services.every((service) => service.healthy && service.ready)).toBe(true);
-    const upstream = await fetch(`http://127.0.0.1:${ports.upstream}/v2/`);
-    expect(upstream.status).toBe(200);
+  });
+
+  it('closes the upstream registry to everyone but the guard: a direct PUT without its credential gets 401', async () => {
+    const upstream = `http://127.0.0.1:${ports.upstream}`;
+    expect((await fetch(`${upstream}/v2/`)).status).toBe(401);
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] });
+    const put = await fetch(`${upstream}/v2/bundles/hello/manifests/v0.1.0`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: manifest,
+    });
+    expect(put.status).toBe(401);
+    const upload = await fetch(`${upstream}/v2/bundles/hello/blobs/uploads/`, { method: 'POST' });
+    expect(upload.status).toBe(401);
+    const wrong = await fetch(`${upstream}/v2/`, { headers: { authorization: `Basic ${Buffer.from('registry-guard:guess').toString('base64')}` } });
+    expect(wrong.status).toBe(401);
+
+    const paths = stackPaths(home);
+    const password = readFileSync(paths.upstreamPasswordFile, 'utf8').trim();
+    const guard = await fetch(`${upstream}/v2/`, { headers: { authorization: `Basic ${Buffer.from(`registry-guard:${password}`).toString('base64')}` } });
+    expect(guard.status).toBe(200);
   });
 
   it('hands each service its own NATS user, state, spans file and role settings', () => {
@@ -121,8 +141,26 @@ describe('a stack started, inspected and stopped', { shuffle: false }, () => {
       LADING_GUARD_PORT: String(ports.guard),
       LADING_FORCE_PRINCIPALS: 'admin',
       LADING_PRINCIPALS_FILE: paths.principalsFile,
+      LADING_UPSTREAM_USER: 'registry-guard',
+      LADING_UPSTREAM_PASSWORD_FILE: paths.upstreamPasswordFile,
+      LADING_GUARD_CONTENT_PUSHERS_FILE: paths.contentPushersFile,
     });
-    expect(envOf('builder')).toMatchObject({ LADING_NATS_USER: 'builder', LADING_REGISTRY: `127.0.0.1:${ports.guard}` });
+    // The guard holds only the verifier of the builder's front-door password; the builder the password.
+    const pushers = JSON.parse(readFileSync(paths.contentPushersFile, 'utf8')) as Record<string, string>;
+    const builderPassword = readFileSync(paths.builderRegistryPasswordFile, 'utf8').trim();
+    expect(Object.keys(pushers)).toEqual(['builder']);
+    expect(verifyPassword(builderPassword, pushers.builder!)).toBe(true);
+    expect(JSON.stringify(pushers)).not.toContain(builderPassword);
+    // The upstream credential is the guard's alone.
+    for (const role of ['builder', 'runner', 'broker']) {
+      expect(Object.values(envOf(role)), role).not.toContain(paths.upstreamPasswordFile);
+    }
+    expect(envOf('builder')).toMatchObject({
+      LADING_NATS_USER: 'builder',
+      LADING_REGISTRY: `127.0.0.1:${ports.guard}`,
+      LADING_REGISTRY_USER: 'builder',
+      LADING_REGISTRY_PASSWORD_FILE: paths.builderRegistryPasswordFile,
+    });
     expect(envOf('runner')).toMatchObject({
       LADING_NATS_USER: 'runner',
       LADING_REGISTRY: `127.0.0.1:${ports.guard}`,
@@ -150,6 +188,11 @@ describe('a stack started, inspected and stopped', { shuffle: false }, () => {
     expect(mode(paths.principalPasswords)).toBe(0o600);
     expect(mode(paths.credentialsFile('admin'))).toBe(0o600);
     expect(mode(paths.natsAccounts)).toBe(0o600);
+    expect(mode(paths.upstreamPasswordFile)).toBe(0o600);
+    expect(mode(paths.registryHtpasswd)).toBe(0o600);
+    expect(mode(paths.builderRegistryPasswordFile)).toBe(0o600);
+    expect(mode(paths.contentPushersFile)).toBe(0o600);
+    expect(readFileSync(paths.registryHtpasswd, 'utf8')).toMatch(/^registry-guard:\$2[aby]\$/);
     const stack = await readStackFile(home);
     expect(stack).toMatchObject({
       natsUrl: `nats://127.0.0.1:${ports.nats}`,

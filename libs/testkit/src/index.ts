@@ -2,5 +2,5 @@ export { freePort } from './free-port.js';
 export { waitForPort } from './wait-for.js';
 export { startProcess, type RunningProcess } from './child-process.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
-export { startRegistry, type TestRegistry } from './registry.js';
+export { startRegistry, type TestRegistry, type RegistryAccount, type StartRegistryOptions } from './registry.js';
 export { startingRunState } from './run-state.js';

@@ -4,6 +4,7 @@ import { defaultPorts, PortInUseError, seedBaseImage, startStack, stackStatus, s
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';
+import { driftLines, tagDrift } from './tag-drift.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 
@@ -32,7 +33,7 @@ export function registerStackCommands(program: Command): void {
       });
       process.stdout.write(`${started.message}\n`);
       const registry = started.status.endpoints?.registry ?? `127.0.0.1:${options.guardPort}`;
-      const base = await seedBaseImage(registry);
+      const base = await seedBaseImage(ladingHome());
       process.stdout.write(`base image ${base.reference} (${base.digest})${base.note ? `: ${base.note}` : ''}\n`);
       process.stdout.write(`registry front door: ${registry}\nnext: lading create mybundle && lading build --dir mybundle\n`);
     });
@@ -57,7 +58,12 @@ export function registerStackCommands(program: Command): void {
       }
       if (format === 'table' && !status.endpoints) process.stdout.write('no stack is running: start one with `lading up`\n');
       const rows = status.services.map((service) => ({ ...service, healthPort: service.healthPort ?? '' }));
-      printResult(format, status, { rows, columns: ['name', 'pid', 'alive', 'healthy', 'ready', 'healthPort'] });
+      // Tags someone changed in the upstream around the guard: asked of the guard only when the stack runs.
+      const drift = status.running && status.endpoints ? await tagDrift() : undefined;
+      const tagDriftFound = drift && 'drift' in drift ? drift.drift : null;
+      printResult(format, { ...status, tagDrift: tagDriftFound }, { rows, columns: ['name', 'pid', 'alive', 'healthy', 'ready', 'healthPort'] });
+      if (format === 'table' && tagDriftFound) process.stdout.write(tagDriftFound.length ? `\n${driftLines(tagDriftFound)}` : '');
+      if (drift && 'unknown' in drift) process.stderr.write(`lading: could not ask the registry guard about tag drift: ${drift.unknown}\n`);
       if (!status.running) process.exitCode = 1;
     });
 }

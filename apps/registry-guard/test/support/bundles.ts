@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { buildBundle } from '@lading/build';
-import { pushDockerArchive, RegistryClient } from '@lading/oci';
+import { pushDockerArchive, RegistryClient, type RegistryCredentials } from '@lading/oci';
 import { connectDocker, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
 
 export const baseRepository = 'lading/busybox';
@@ -17,7 +17,8 @@ export interface TestBundle {
 }
 
 export interface BundleFactory {
-  build(frontDoor: string): Promise<TestBundle>;
+  /** Pushes as `credentials` (a principal of the front door): the base image's tag, the invocation image by digest. */
+  build(frontDoor: string, credentials?: RegistryCredentials): Promise<TestBundle>;
   /** Removes every Docker image the factory made. */
   cleanUp(): Promise<void>;
 }
@@ -47,8 +48,8 @@ export function bundleFactory(): BundleFactory {
   const baseImage = `lading-test-guard-busybox-${suffix}:${baseTag}`;
   const names: string[] = [];
   return {
-    async build(frontDoor) {
-      const registry = new RegistryClient({ registry: frontDoor });
+    async build(frontDoor, credentials) {
+      const registry = new RegistryClient({ registry: frontDoor, credentials });
       const pushed = await pushDockerArchive(registry, baseRepository, await saveImage(docker, await makeBusyboxBaseImage(docker, { tag: baseImage })));
       if (!(await registry.headManifest(baseRepository, baseTag))) {
         const body = await registry.getManifest(baseRepository, pushed.digest);
@@ -59,7 +60,7 @@ export function bundleFactory(): BundleFactory {
       const built = await buildBundle({
         files: [{ path: 'lading.yaml', mode: 0o644, content: Buffer.from(manifest(frontDoor, name)) }],
         docker,
-        registryFor: (host) => new RegistryClient({ registry: host }),
+        registryFor: (host) => new RegistryClient({ registry: host, credentials }),
         log: () => undefined,
       });
       return { bundle: built.bundle, tag: built.tag, repository: `bundles/${name}`, baseDigest: pushed.digest };

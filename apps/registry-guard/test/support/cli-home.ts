@@ -1,15 +1,24 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareStackHome, recordStack } from '@lading/stack';
+import { adminPrincipal } from '@lading/contracts';
+import { writeCredentialsFile, writeStackFile } from '@lading/stack';
 
 /**
  * A LADING_HOME whose stack file points the real `lading` command at the test's NATS server and
- * front door, as `lading up` records them. The test server has no auth, so the passwords are unused.
+ * front door, as `lading up` records them, acting as `user` with `password`.
  */
-export async function makeCliHome(natsUrl: string, frontDoor: string, upstreamUrl: string): Promise<string> {
+export async function makeCliHome(natsUrl: string, frontDoor: string, upstreamUrl: string, user = adminPrincipal, password = 'unused'): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'lading-guard-cli-'));
-  const prepared = await prepareStackHome(home);
-  await recordStack(home, prepared.passwords, { natsUrl, frontDoor, upstream: upstreamUrl });
+  const credentialsFile = join(home, `${user}.credentials.json`);
+  await writeCredentialsFile(credentialsFile, { principal: user, natsUrl, password, frontDoor });
+  await writeStackFile(home, {
+    natsUrl,
+    frontDoor,
+    upstream: upstreamUrl,
+    admin: { user: adminPrincipal, credentialsFile },
+    processes: {},
+    startedAt: new Date().toISOString(),
+  });
   return home;
 }

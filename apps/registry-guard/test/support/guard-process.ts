@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, startProcess, waitForPort, type RunningProcess } from '@lading/testkit';
+import { freePort, startProcess, waitForPort, type RegistryAccount, type RunningProcess } from '@lading/testkit';
 
 const mainFile = resolve(import.meta.dirname, '../../src/main.ts');
 
@@ -13,6 +13,8 @@ export interface GuardProcessOptions {
   publicHost?: string;
   /** Front-door port; default a free one. A replacement replica may take its predecessor's. */
   port?: number;
+  /** The guard's account at an upstream started with htpasswd; given to it as `lading up` does, by file. */
+  upstreamAccount?: RegistryAccount;
   env?: Record<string, string>;
 }
 
@@ -35,6 +37,13 @@ export async function startGuardProcess(options: GuardProcessOptions): Promise<G
   const stateDir = await mkdtemp(join(tmpdir(), 'lading-guard-state-'));
   const host = `127.0.0.1:${port}`;
   const publicHost = options.publicHost ?? host;
+  const upstreamEnv: Record<string, string> = {};
+  if (options.upstreamAccount) {
+    const passwordFile = join(stateDir, 'upstream.password');
+    await writeFile(passwordFile, `${options.upstreamAccount.password}\n`, { mode: 0o600 });
+    upstreamEnv.LADING_UPSTREAM_USER = options.upstreamAccount.username;
+    upstreamEnv.LADING_UPSTREAM_PASSWORD_FILE = passwordFile;
+  }
   const running = startProcess(process.execPath, [...(process.env.LADING_GUARD_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.LADING_GUARD_PROFILE] : []), '--import', 'tsx', mainFile], {
     ...process.env,
     LADING_NATS_URL: options.natsUrl,
@@ -44,6 +53,7 @@ export async function startGuardProcess(options: GuardProcessOptions): Promise<G
     LADING_HTTP_PORT: String(httpPort),
     LADING_STATE_DIR: stateDir,
     LADING_FORCE_PRINCIPALS: 'cli',
+    ...upstreamEnv,
     ...options.env,
   });
   const exited = new Promise<void>((resolveExit) => running.child.once('exit', () => resolveExit()));

@@ -10,10 +10,13 @@ export interface Metered {
 }
 
 const maxLine = 4096;
+const bareLf = 'a chunked body line ends in a bare LF; end every chunk-size line, chunk and trailer with CRLF';
 
 /**
  * Finds where a body ends without changing a byte of it: a chunked body is forwarded with its
- * framing intact, so only chunk-size lines and trailers are read.
+ * framing intact, so only chunk-size lines and trailers are read. Every framing line must end in
+ * CRLF: a bare LF is read one way by some servers and another way by others (a smuggling vector),
+ * and a relay that waited for a CRLF that never comes would hang, so it is refused at once.
  */
 export class BodyMeter {
   private remaining: number;
@@ -60,9 +63,11 @@ export class BodyMeter {
           this.remaining = 2;
         }
       } else if (this.state === 'data-end') {
-        const take = Math.min(this.remaining, chunk.length - at);
-        this.remaining -= take;
-        at += take;
+        // The two bytes after chunk data must be exactly CRLF.
+        const expected = this.remaining === 2 ? 13 : 10;
+        if (chunk[at] !== expected) throw new MalformedHeadError('a chunk is longer than its size or not followed by CRLF; end every chunk with CRLF');
+        this.remaining -= 1;
+        at += 1;
         if (this.remaining === 0) this.state = 'size';
       } else {
         const newline = chunk.indexOf(10, at);
@@ -71,7 +76,8 @@ export class BodyMeter {
         at = end;
         if (this.line.length > maxLine) throw new MalformedHeadError('chunk-size line or trailer too long');
         if (newline < 0) continue;
-        const line = this.line.replace(/\r?\n$/, '');
+        if (!this.line.endsWith('\r\n')) throw new MalformedHeadError(bareLf);
+        const line = this.line.slice(0, -2);
         this.line = '';
         if (this.state === 'size') {
           const size = /^([0-9a-fA-F]{1,12})(?:[ \t]*;.*)?$/.exec(line);

@@ -86,6 +86,15 @@ describe('body meter', () => {
     expect(meter({ kind: 'length', bytes: 5 }, 'helloPUT', 3)).toEqual({ body: 'hello', rest: 'PUT', done: true });
   });
 
+  it.each([
+    ['a chunk-size line', '5\nhello\r\n0\r\n\r\n'],
+    ['the end of chunk data', '5\r\nhello\n0\r\n\r\n'],
+    ['the last chunk', '5\r\nhello\r\n0\n\r\n'],
+    ['the final blank line', '5\r\nhello\r\n0\r\n\n'],
+  ])('refuses a bare LF ending %s', (_where, wire) => {
+    expect(() => meter({ kind: 'chunked' }, wire, 64)).toThrow(/CRLF/);
+  });
+
   it('refuses a malformed chunk size', () => {
     expect(() => meter({ kind: 'chunked' }, 'zz\r\nhello\r\n', 64)).toThrow(/chunk size/);
   });

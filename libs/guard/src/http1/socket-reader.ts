@@ -31,12 +31,13 @@ export class SocketReader {
 
   /**
    * The next head, or undefined when the peer closed cleanly before starting one. `plausible`
-   * may refuse a head early from its first bytes.
+   * may refuse a head early from its first bytes; `begun` is told when its first byte is here.
    */
-  readHead(limit: number, plausible: (bytes: Buffer) => boolean = () => true): Promise<Buffer | undefined> {
+  readHead(limit: number, plausible: (bytes: Buffer) => boolean = () => true, begun: () => void = () => undefined): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
       let collected = this.pending ?? Buffer.alloc(0);
       this.pending = undefined;
+      if (collected.length > 0) begun();
       const stop = () => {
         this.socket.off('data', onData);
         this.socket.pause();
@@ -63,6 +64,7 @@ export class SocketReader {
         return false;
       };
       const onData = (chunk: Buffer) => {
+        if (collected.length === 0 && chunk.length > 0) begun();
         collected = collected.length === 0 ? chunk : Buffer.concat([collected, chunk]);
         complete();
       };

@@ -15,9 +15,9 @@ export interface ClientRun {
 }
 
 /** Runs a real client and reports its exit code and output instead of throwing. */
-export async function runClient(command: string, args: string[]): Promise<ClientRun> {
+export async function runClient(command: string, args: string[], env: Record<string, string> = {}): Promise<ClientRun> {
   try {
-    const { stdout, stderr } = await run(command, args, { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(command, args, { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

@@ -2,6 +2,7 @@ import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry 
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { principalFromBasicAuth, startFrontDoor, TagLedger, type FrontDoorServer } from '../../src/index.js';
+import { openAccess } from './open-access.js';
 
 export const users = { 'release-manager': 'rm-secret', dev: 'dev-secret' };
 export const forcePrincipals = ['release-manager'];
@@ -29,6 +30,7 @@ export async function startReplica(nats: TestNatsServer, registry: TestRegistry,
     upstreamUrl: registry.url,
     ledger,
     principalFrom: principalFromBasicAuth(users, 'anonymous'),
+      access: openAccess,
     port: 0,
   });
   const host = `127.0.0.1:${frontDoor.port}`;

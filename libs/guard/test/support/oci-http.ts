@@ -41,16 +41,16 @@ export function basicAuth(user: string, password: string): string {
 }
 
 /** Monolithic blob upload (POST then PUT ?digest=), through whichever registry URL is given. */
-export async function pushBlob(baseUrl: string, repository: string, bytes: Buffer): Promise<string> {
+export async function pushBlob(baseUrl: string, repository: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<string> {
   const digest = sha256(bytes);
-  const started = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+  const started = await fetch(`${baseUrl}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers });
   if (started.status !== 202) throw new Error(`upload start answered ${started.status}: ${await started.text()}`);
   const location = new URL(started.headers.get('location') ?? '', baseUrl);
   location.searchParams.set('digest', digest);
   const finished = await fetch(location, {
     method: 'PUT',
     body: bytes,
-    headers: { 'content-type': 'application/octet-stream' },
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
   });
   if (finished.status !== 201) throw new Error(`upload finish answered ${finished.status}: ${await finished.text()}`);
   return digest;
@@ -62,13 +62,13 @@ export interface ImageBlobs {
 }
 
 /** One random config and layer, shared by manifests that differ only by annotation. */
-export async function pushImageBlobs(baseUrl: string, repository: string): Promise<ImageBlobs> {
+export async function pushImageBlobs(baseUrl: string, repository: string, headers: Record<string, string> = {}): Promise<ImageBlobs> {
   const layer = randomBytes(2048);
-  const layerDigest = await pushBlob(baseUrl, repository, layer);
+  const layerDigest = await pushBlob(baseUrl, repository, layer, headers);
   const config = Buffer.from(
     JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layerDigest] } }),
   );
-  const configDigest = await pushBlob(baseUrl, repository, config);
+  const configDigest = await pushBlob(baseUrl, repository, config, headers);
   return { config: { digest: configDigest, size: config.length }, layer: { digest: layerDigest, size: layer.length } };
 }
 
