@@ -5,6 +5,8 @@ import { connectDocker, ensureDockerAvailable, removeLeftoverContainers } from '
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { serveInstallationQueries } from './queries.js';
+import { claimRun, holdRun } from './run-claim.js';
+import { registerRunnerIdentity } from './runner-identity.js';
 import { consumeRunRequests } from './work-queue.js';
 
 await runService({
@@ -24,23 +26,39 @@ await runService({
     const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
+    const identity = await registerRunnerIdentity(nc, runnerId, logger);
     await consumeRunRequests(context, async (request) => {
+      const claim = await claimRun(nc, identity, request.runId);
+      if (claim === 'busy') return 'later';
+      if (claim === 'unknown') {
+        logger.warn('dropped a queued run the broker did not admit', { runId: request.runId });
+        return 'done';
+      }
+      if (claim === 'taken' && !(await records.getRun(request.runId))) {
+        logger.info('another runner has claimed this run', { runId: request.runId });
+        return 'done';
+      }
       counters.increment('runs_started');
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
-      const state = await executeRun(request, {
-        runnerId,
-        docker,
-        registry,
-        records,
-        requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
-        brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
-        storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
-        publishEvent: (event) => nc.publish(subjects.runs.events(event.runId), JSON.stringify(event)),
-        allowDockerSocket: (repository) => socketAllowed.has(repository),
-        log: (message, fields) => logger.info(message, fields),
-      });
+      const execute = () =>
+        executeRun(request, {
+          runnerId,
+          sign: identity.sign,
+          docker,
+          registry,
+          records,
+          requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
+          brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
+          storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
+          publishEvent: (event) => nc.publish(subjects.runs.events(event.runId), JSON.stringify(event)),
+          allowDockerSocket: (repository) => socketAllowed.has(repository),
+          log: (message, fields) => logger.info(message, fields),
+        });
+      // A run another runner claimed and left unfinished is only recorded as failed: this runner holds nothing of it.
+      const state = claim === 'claimed' ? await holdRun(nc, identity, request, logger, execute) : await execute();
       counters.increment(state.status === 'succeeded' ? 'runs_succeeded' : 'runs_failed');
       logger.info('run finished', { runId: request.runId, status: state.status, exitCode: state.exitCode });
+      return 'done';
     });
   },
 });

@@ -1,0 +1,82 @@
+import { jetstream } from '@nats-io/jetstream';
+import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/contracts';
+import { validateBundle } from '@lading/cnab';
+import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunCaller, type RunPathState } from '@lading/leases';
+import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
+import { ensureStream, headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
+import { injectTraceContext } from '@lading/telemetry';
+import { mapFailures } from './failures.js';
+
+/** The caller the identity model stamps on a people-facing request; none for a service user. */
+function callerOf(context: unknown): RunCaller | undefined {
+  return (context as { caller?: RunCaller }).caller;
+}
+
+/**
+ * The run path on the broker's side: admission of runs people ask for (the only way onto the
+ * work queue), runner registration, signed claims, heartbeats that keep an installation's lock,
+ * leases, and the end of a run.
+ */
+export async function serveRunPath(context: ServiceContext, state: RunPathState, registry: RegistryClient): Promise<void> {
+  const { nc, service, logger, counters } = context;
+  const js = jetstream(nc);
+  await ensureStream(nc, streams.runs, true);
+  const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
+
+  const readBundle = async (text: string) => {
+    const reference = parseReference(text);
+    if (reference.registry !== registry.registry) {
+      throw new LeaseRefusedError('invalid_request', `the bundle is in registry ${reference.registry}, but runs pull only through ${registry.registry}`);
+    }
+    return validateBundle((await pullBundle(registry, reference.repository, reference.digest ?? '')).bundle);
+  };
+
+  serve(
+    service,
+    endpoints.runsSubmit,
+    async (request, handlerContext) => {
+      const admission = await admitRun(request, callerOf(handlerContext), {
+        ...state,
+        readBundle,
+        enqueue: async (work) => {
+          const carrier = headerCarrier();
+          injectTraceContext(carrier);
+          await js.publish(subjects.runs.requested, JSON.stringify(work), { headers: carrier.headers, msgID: work.runId });
+        },
+      });
+      counters.increment('runs_admitted');
+      logger.info('run admitted', { runId: admission.runId, installation: admission.installation, namespace: admission.namespace, action: admission.action });
+      return { runId: admission.runId, bundleReference: admission.bundleReference };
+    },
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.runnersRegister,
+    async ({ runnerId, publicKey }) => {
+      await state.runnerKeys.register(runnerId, publicKey);
+      logger.info('runner registered its key', { runnerId });
+      return { runnerId };
+    },
+    logger,
+  );
+  serve(service, endpoints.runsClaim, async (statement) => (await claimRun(statement, state), { runId: statement.runId, claimed: true }), logger);
+  serve(service, endpoints.runsHeartbeat, async (statement) => ({ runId: statement.runId, held: await heartbeatRun(statement, state) }), logger);
+  serve(
+    service,
+    endpoints.runsFinish,
+    async (statement) => {
+      const deletedSecrets = await finishRun(statement, state);
+      logger.info('run ended', { runId: statement.runId, deletedSecrets });
+      return { runId: statement.runId, deletedSecrets };
+    },
+    logger,
+  );
+
+  const audit = async (entry: LeaseAuditEntry) => {
+    await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
+    counters.increment(entry.granted ? 'leases_granted' : 'leases_refused');
+  };
+  serve(service, endpoints.lease, async (request) => grantLease(request, { ...state, audit }), logger);
+}
