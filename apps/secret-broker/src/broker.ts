@@ -1,10 +1,9 @@
-import { jetstream } from '@nats-io/jetstream';
-import { buckets, endpoints, sealingContexts, streams } from '@lading/contracts';
+import { endpoints, sealingContexts, streams } from '@lading/contracts';
 import { openRunState } from '@lading/leases';
 import type { RegistryClient } from '@lading/oci';
 import { BuiltinStore, KeyRotation, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
 import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
-import { RunRecords, SetStore } from '@lading/store';
+import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
@@ -23,8 +22,7 @@ export interface BrokerParts {
 
 /** Registers every secret-broker endpoint on the service. */
 export async function startBroker(context: ServiceContext, parts: BrokerParts): Promise<void> {
-  const { nc, service, logger, counters } = context;
-  const js = jetstream(nc);
+  const { nc, service, logger } = context;
   await ensureStream(nc, streams.leaseAudit);
   const runState = await openRunState(nc, parts.store, parts.brokerKey);
   const { credentialSets, parameterSets } = runState;

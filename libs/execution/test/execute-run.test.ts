@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRequestSchema, type RunRequest, type RunState } from '@lading/contracts';
+import { runRequestSchema, type RunInput, type RunRequest, type RunState } from '@lading/contracts';
+import { grantLease } from '@lading/leases';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
@@ -105,11 +106,16 @@ describe('executeRun', () => {
   const events = new EventLog();
   const docker = connectDocker();
 
-  async function withSeed(request: RunRequest): Promise<RunRequest> {
-    const secretName = runScopedSecretName(request.runId, 'param', 'db-seed');
-    await broker.store.set(secretName, Buffer.from(seedCanary));
-    return { ...request, sensitiveParameterSecrets: { 'db-seed': secretName } };
+  /** As the runner does it: the broker admitted the run and this runner claimed it; the run is ended on the broker's side after. */
+  async function runAdmitted(request: RunRequest, input: Partial<RunInput> = {}, runDeps = deps): Promise<{ queued: RunRequest; state: RunState }> {
+    const queued = await broker.admit(request, input);
+    try {
+      return { queued, state: await executeRun(queued, runDeps) };
+    } finally {
+      await broker.finish(request.runId);
+    }
   }
+  const seed = { parameters: { 'db-seed': seedCanary } };
 
   function expectNoLeak(text: string, values = [canary, seedCanary, sensitiveOutput]): void {
     for (const value of values) for (const form of leakForms(value)) expect(text).not.toContain(form);
@@ -122,11 +128,10 @@ describe('executeRun', () => {
     registry = new RegistryClient({ registry: registryServer.host });
     await seedBaseImage(docker, registry, localBaseTag);
     published = await buildAndPublish(docker, registry, manifest(registryServer.host, bundleName));
-    broker = await startBrokerSide(nc);
+    broker = await startBrokerSide(nc, registry);
     await broker.store.set('exec-token', Buffer.from(canary));
     await broker.credentialSets.apply({ name: 'exec-creds', credentials: [{ name: 'api-token', source: { secret: 'exec-token' } }] });
     deps = {
-      runnerId: 'runner-test',
       docker,
       registry,
       records: broker.records,
@@ -148,10 +153,12 @@ describe('executeRun', () => {
 
   it('installs: succeeded, a valid claim and result, outputs recorded, only secret references in the claim', async () => {
     const since = Date.now();
-    installed = await withSeed(
+    const { queued, state } = await runAdmitted(
       runRequest({ installation: 'exec-app', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }], parameters: { greeting: 'howdy' } }),
+      seed,
     );
-    const state = await executeRun(installed, deps);
+    installed = queued;
+    expect(installed).toMatchObject({ parameters: { greeting: 'howdy' }, sensitiveParameters: ['db-seed'] });
     expect(state.status, state.message).toBe('succeeded');
     expect(state.exitCode).toBe(0);
 
@@ -162,7 +169,7 @@ describe('executeRun', () => {
     expect(result.claimId).toBe(claim.id);
     expect(result.status).toBe('succeeded');
     expect(claim.bundleReference).toBe(published.reference);
-    expect(claim.parameters).toEqual({ greeting: 'howdy', 'db-seed': `secret:${installed.sensitiveParameterSecrets['db-seed']}` });
+    expect(claim.parameters).toEqual({ greeting: 'howdy', 'db-seed': 'secret:(redacted)' });
     expectNoLeak(JSON.stringify(record));
 
     const outputs = await broker.records.outputsOf('', 'exec-app');
@@ -174,7 +181,7 @@ describe('executeRun', () => {
     const installation = (await broker.records.getInstallation('', 'exec-app'))?.value;
     expect(installation).toMatchObject({ status: 'installed', lastRunId: installed.runId, bundleReference: published.reference });
     expect(await containerEvents(docker, installed.runId, since)).toContain('create');
-    expect(broker.audit.find((entry) => entry.runId === installed.runId)).toMatchObject({ granted: true, names: ['api-token', 'db-seed'] });
+    expect(broker.audit.find((entry) => entry.runId === installed.runId)).toMatchObject({ granted: true, names: ['api-token', 'db-seed', 'greeting'] });
   });
 
   it('keeps a sensitive output in the secret store only: not in outputs, the result, the log or events', async () => {
@@ -208,7 +215,7 @@ describe('executeRun', () => {
 
   it('keeps values out of the container config and its files while it runs hardened', async () => {
     const request = runRequest({ installation: 'exec-app', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
-    const run = executeRun(request, deps);
+    const run = runAdmitted(request).then((outcome) => outcome.state);
     await events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY'));
     const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
     const container = docker.getContainer(listed.Id);
@@ -234,10 +241,8 @@ describe('executeRun', () => {
   it('runs a bundle whose image says USER root as 65532', async () => {
     const rooted = await buildAndPublishAsRoot(docker, registry, manifest(registryServer.host, rootBundleName));
     const invocation = validateBundle(rooted.bundle).invocationImages[0].image;
-    const request = await withSeed(
-      runRequest({ installation: 'exec-root', bundleReference: rooted.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] }),
-    );
-    const state = await executeRun(request, deps);
+    const request = runRequest({ installation: 'exec-root', bundleReference: rooted.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const { state } = await runAdmitted(request, seed);
     expect(state.status, state.message).toBe('succeeded');
     // Only now is the image on this host (pulled by digest): it really declares root.
     expect((await docker.getImage(invocation).inspect()).Config.User).toBe('0');
@@ -303,20 +308,45 @@ describe('executeRun', () => {
     expect(await broker.records.getInstallation('', 'exec-bad-input')).toBeUndefined();
   });
 
-  it('fails a run missing a required credential before any container, naming the credential', async () => {
+  it('refuses a run missing a required credential at admission, naming it; a run the broker did not admit gets no lease and no container', async () => {
     const since = Date.now();
-    const request = await withSeed(runRequest({ installation: 'exec-nocred', bundleReference: published.reference }));
+    const request = runRequest({ installation: 'exec-nocred', bundleReference: published.reference });
+    await expect(broker.admit(request, seed)).rejects.toThrow(/credential api-token is required for action install/);
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
-    expect(state.message).toContain('credential api-token is required');
+    expect(state.message).toMatch(/^the lease requested at \S+ was not granted: run \w+ was not admitted by the broker$/);
+    expect(state.leaseRequestedAt).toBeDefined();
     expectNoLeak(JSON.stringify(state));
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(validateClaimResult(state.result)).toMatchObject({ status: 'failed' });
   });
 
+  it('refuses, right before the container would start, a lease that has already expired', async () => {
+    const since = Date.now();
+    const expired = { ...broker.leaseDependencies, now: () => new Date(Date.now() - 60_000) };
+    const request = runRequest({ installation: 'exec-expired', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const { state } = await runAdmitted(request, seed, { ...deps, requestLease: (lease) => grantLease(lease, expired) });
+    expect(state.status).toBe('failed');
+    expect(state.message).toBe('the lease expired before the container could start; run the action again');
+    expect(broker.audit.find((entry) => entry.runId === request.runId)).toMatchObject({ granted: true });
+    expect(await containerEvents(docker, request.runId, since)).toEqual([]);
+  });
+
+  it('records that the lease was requested when the broker does not answer', async () => {
+    const since = Date.now();
+    const request = runRequest({ installation: 'exec-silent', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const silent = { ...deps, requestLease: () => Promise.reject(new Error('no answer from lading.broker.lease within 30 s')) };
+    const { state } = await runAdmitted(request, seed, silent);
+    expect(state.status).toBe('failed');
+    expect(state.message).toMatch(/^the lease requested at \S+ was not granted: no answer from lading.broker.lease within 30 s$/);
+    const record = (await broker.records.getRun(request.runId))?.value;
+    expect(record?.leaseRequestedAt).toBe(state.leaseRequestedAt);
+    expect(await containerEvents(docker, request.runId, since)).toEqual([]);
+  });
+
   it('records a failing action (exit 3) as failed and keeps the outputs it wrote before failing', async () => {
     const request = runRequest({ installation: 'exec-app', action: 'upgrade', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
-    const state = await executeRun(request, deps);
+    const { state } = await runAdmitted(request);
     expect(state.status).toBe('failed');
     expect(state.exitCode).toBe(3);
     expect(state.message).toBe('action upgrade exited with status 3');
@@ -349,9 +379,6 @@ describe('executeRun', () => {
       runnerId: 'runner-dead',
       credentialSets: request.credentialSets,
       parameterSets: [],
-      sensitiveParameterSecrets: {},
-      wantedCredentials: [{ name: 'api-token', required: true }],
-      wantedParameters: [],
       bundleReference: published.reference,
       claim: claim as unknown as Record<string, unknown>,
       updatedAt: new Date().toISOString(),

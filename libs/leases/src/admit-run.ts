@@ -24,17 +24,17 @@ async function readBundle(reference: string, deps: AdmissionDependencies): Promi
 export async function admitRun(request: RunSubmitRequest, caller: RunCaller | undefined, deps: AdmissionDependencies): Promise<RunAdmission> {
   const { runId, installation, namespace, action } = request;
   authorizeNamespace(caller, namespace);
-  const bundle = await readBundle(request.bundleReference, deps);
-  if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
-  const needs = bundleNeeds(bundle, action);
   const input = openRunInput(request.input, deps.brokerKey, runId);
-  const problem = commandLineProblem(needs, input.parameters);
-  if (problem) throw new LeaseRefusedError('invalid_request', problem);
-
   const credentials = await loadMappings(deps.credentialSets, 'credentials', request.credentialSets, namespace, installation);
   const parameters = await loadMappings(deps.parameterSets, 'parameters', request.parameterSets, namespace, installation);
   for (const [entry, found] of credentials) planSource('credentials', entry, found, input);
   for (const [entry, found] of parameters) planSource('parameters', entry, found, input);
+
+  const bundle = await readBundle(request.bundleReference, deps);
+  if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
+  const needs = bundleNeeds(bundle, action);
+  const problem = commandLineProblem(needs, input.parameters);
+  if (problem) throw new LeaseRefusedError('invalid_request', problem);
   for (const credential of needs.credentials) {
     if (credential.required && !credentials.has(credential.name)) {
       throw new LeaseRefusedError('unresolvable', `credential ${credential.name} is required for action ${action} but no credential set of the run maps it: pass one with --cred`);

@@ -10,6 +10,9 @@ const privateBuckets: Record<string, ServiceRole> = {
   [buckets.leases]: 'broker',
   [buckets.credentialSets]: 'broker',
   [buckets.parameterSets]: 'broker',
+  [buckets.admissions]: 'broker',
+  [buckets.runnerKeys]: 'broker',
+  [buckets.installationLocks]: 'broker',
 };
 
 /** Buckets everyone may read but only the owner may write. */
@@ -19,21 +22,29 @@ const ownedBuckets: Record<string, ServiceRole> = {
 
 /** Streams only the owner may create, change, purge or delete (audits and the work queue). */
 const ownedStreams: Record<string, ServiceRole> = {
-  [streams.runs.name]: 'runner',
+  // The broker alone admits runs onto the work queue; runners only consume it.
+  [streams.runs.name]: 'broker',
   [streams.leaseAudit.name]: 'broker',
   [streams.tagAudit.name]: 'guard',
 };
 
-/** Subjects only the runner may publish: redeeming a lease and storing sensitive outputs. */
-const runnerOnlySubjects = [subjects.broker.lease, subjects.broker.outputsStore];
+/** Subjects only the runner may publish: registering its key, claiming, holding and ending runs, leases, sensitive outputs. */
+const runnerOnlySubjects = [
+  subjects.broker.lease,
+  subjects.broker.outputsStore,
+  subjects.broker.runnersRegister,
+  subjects.broker.runsClaim,
+  subjects.broker.runsHeartbeat,
+  subjects.broker.runsFinish,
+];
 
 /** Extra subjects a role publishes beyond requests to services. */
 const extraPublish: Record<NatsRole, string[]> = {
   builder: [],
   guard: [...streams.tagAudit.subjects],
-  broker: [...streams.leaseAudit.subjects],
+  broker: [...streams.leaseAudit.subjects, subjects.runs.requested],
   runner: [subjects.runs.eventsAll],
-  cli: [subjects.runs.requested],
+  cli: [],
 };
 
 const extraSubscribe: Record<NatsRole, string[]> = {

@@ -59,21 +59,28 @@ describe('NATS permissions rendered for the stack', () => {
     expect(String(await sub.closed)).toMatch(/permission/i);
   });
 
-  it('carries a run request from the CLI to the runner and its events back', async () => {
-    const runner = await as('runner');
-    const jsm = await jetstreamManager(runner);
+  it('lets only the broker queue a run, and carries its events back to the CLI', async () => {
+    const broker = await as('broker');
+    const jsm = await jetstreamManager(broker);
     await jsm.streams.add({ name: streams.runs.name, subjects: [...streams.runs.subjects] });
-    const cli = await as('cli');
-    const ack = await jetstream(cli).publish(subjects.runs.requested, 'run please');
+    const ack = await jetstream(broker).publish(subjects.runs.requested, 'admitted run');
     expect(ack.stream).toBe(streams.runs.name);
-    await expect(jetstreamManager(cli, { timeout: 2_000 }).then((m) => m.streams.delete(streams.runs.name))).rejects.toThrow(
-      /permission/i,
-    );
+    const cli = await as('cli');
+    await expect(jetstream(cli, { timeout: 2_000 }).publish(subjects.runs.requested, 'run please')).rejects.toThrow(/permission|timeout|no responders/i);
+    const runner = await as('runner');
+    await expect(jetstreamManager(runner, { timeout: 2_000 }).then((m) => m.streams.delete(streams.runs.name))).rejects.toThrow(/permission/i);
+    expect((await jsm.streams.info(streams.runs.name)).state.messages).toBe(1);
 
     const events = cli.subscribe(subjects.runs.events('r1'), { max: 1 });
     await cli.flush();
     runner.publish(subjects.runs.events('r1'), 'running');
     for await (const event of events) expect(event.string()).toBe('running');
+  });
+
+  it.each(['builder', 'guard', 'broker', 'cli'] as const)('refuses runner registration and run claims from the %s user', async (role) => {
+    const nc = await as(role);
+    await expect(nc.request(subjects.broker.runnersRegister, '{}', { timeout: 5_000 })).rejects.toThrow(/permission/i);
+    await expect(nc.request(subjects.broker.runsClaim, '{}', { timeout: 5_000 })).rejects.toThrow(/permission/i);
   });
 
   it('does not let the CLI listen on the broker subjects', async () => {
