@@ -1,8 +1,9 @@
 /**
  * Lease-path benchmark: the real secret-broker process behind a nats-server with the product's
- * users and permissions. Each simulated runner does what the runner does for one run — writes the
- * run state ('starting') and asks for a lease with a fresh X25519 key — then opens the lease and
- * checks the value. A plain request/reply echo on the same server, from the same runner
+ * users and permissions, reading bundle.json from a real docker-registry. Each simulated runner
+ * does what the runner does for one run — the run is admitted (as `lading install` asks for it)
+ * and claimed with the runner's signature, unmeasured; then the runner asks for the lease with a
+ * fresh X25519 key, signed, opens it and checks the value (measured), and ends the run. A plain request/reply echo on the same server, from the same runner
  * connections, is measured alongside as the floor the lease path is compared against.
  *
  *   npx tsx tools/bench/leases.ts
@@ -14,19 +15,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  buckets,
-  endpoints,
-  leasePayloadSchema,
-  runStateSchema,
-  sealingContexts,
-  type RunState,
-} from '@lading/contracts';
-import { generateSealingKeyPair, open, seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { endpoints, leasePayloadSchema, sealingContexts, signedStatements } from '@lading/contracts';
+import { RegistryClient } from '@lading/oci';
+import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
+import { callEndpoint, connectToNats } from '@lading/service-kit';
 import { natsRoles, renderNatsAuthorization, serviceEnv, type NatsRole } from '@lading/stack';
-import { JsonBucket } from '@lading/store';
-import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
+import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { publishTestBundle } from '../../apps/secret-broker/test/published-bundle.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const leasesPerLevel = positiveInteger('LADING_BENCH_LEASES', 200);
@@ -38,6 +33,7 @@ const secretName = 'bench-api-token';
 const secretValue = `bench-value-${randomBytes(16).toString('hex')}`;
 const credentialSet = { name: 'bench-creds', namespace: '' };
 const credentialName = 'api-token';
+const bundleRepository = 'bundles/bench';
 
 function positiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -60,18 +56,20 @@ function percentile(sorted: number[], p: number): number {
 
 interface Infrastructure {
   nats: TestNatsServer;
+  registry: TestRegistry;
   broker: RunningProcess;
   dir: string;
   passwords: Record<NatsRole, string>;
 }
 
-async function startBrokerProcess(natsUrl: string, dir: string, password: string): Promise<RunningProcess> {
+async function startBrokerProcess(natsUrl: string, registry: string, dir: string, password: string): Promise<RunningProcess> {
   const passwordFile = join(dir, 'broker.password');
   await writeFile(passwordFile, password, { mode: 0o600 });
   const httpPort = await freePort();
   const env = {
     ...process.env,
     [serviceEnv.natsUrl]: natsUrl,
+    [serviceEnv.registry]: registry,
     [serviceEnv.natsUser]: 'broker',
     [serviceEnv.natsPasswordFile]: passwordFile,
     [serviceEnv.httpPort]: String(httpPort),
@@ -94,11 +92,13 @@ async function startInfrastructure(): Promise<Infrastructure> {
   const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
   const dir = await mkdtemp(join(tmpdir(), 'lading-bench-leases-'));
   const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  const registry = await startRegistry();
   try {
-    const broker = await startBrokerProcess(nats.url, dir, passwords.broker);
-    return { nats, broker, dir, passwords };
+    const broker = await startBrokerProcess(nats.url, registry.host, dir, passwords.broker);
+    return { nats, registry, broker, dir, passwords };
   } catch (error) {
     await nats.stop();
+    await registry.stop();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -107,6 +107,7 @@ async function startInfrastructure(): Promise<Infrastructure> {
 async function stopInfrastructure(infra: Infrastructure): Promise<void> {
   await infra.broker.stop();
   await infra.nats.stop();
+  await infra.registry.stop();
   await rm(infra.dir, { recursive: true, force: true });
 }
 
@@ -161,53 +162,53 @@ async function startEcho(natsUrl: string, password: string): Promise<{ subject: 
 interface Runner {
   id: string;
   nc: NatsConnection;
-  runs: JsonBucket<typeof runStateSchema>;
+  sign(statement: string): string;
+}
+
+interface Submitter {
+  nc: NatsConnection;
+  brokerPublicKey: string;
+  bundleReference: string;
 }
 
 async function connectRunner(natsUrl: string, password: string, index: number): Promise<Runner> {
   const id = `bench-runner-${index}-${randomBytes(4).toString('hex')}`;
   const nc = await connectToNats({ natsUrl, natsUser: 'runner', natsPassword: password, name: id });
-  return { id, nc, runs: new JsonBucket(await openBucket(nc, buckets.runs), runStateSchema, 'run') };
-}
-
-/** The run state the runner writes just before it asks for the lease (see executeRun). */
-function startingRun(runId: string, runnerId: string): RunState {
-  return {
-    runId,
-    installation: 'bench-app',
-    namespace: credentialSet.namespace,
-    action: 'install',
-    status: 'starting',
-    runnerId,
-    credentialSets: [credentialSet],
-    parameterSets: [],
-    sensitiveParameterSecrets: {},
-    wantedCredentials: [{ name: credentialName, required: true }],
-    wantedParameters: [],
-    bundleReference: `127.0.0.1:1/bench/app@sha256:${'0'.repeat(64)}`,
-    claim: {},
-    updatedAt: new Date().toISOString(),
-  };
+  const keys = generateSigningKeyPair();
+  await callEndpoint(nc, endpoints.runnersRegister, { runnerId: id, publicKey: keys.publicKey });
+  return { id, nc, sign: (statement) => signStatement(keys.privateKey, statement) };
 }
 
 interface LeaseTiming {
-  /** Writing the run state, as the runner does right before asking. */
+  /** Admission of the run and the runner's signed claim, as they happen before the lease. */
   putMs: number;
-  /** Key generation, the lease request and opening the sealed payload. */
+  /** Key generation, the signed lease request and opening the sealed payload. */
   leaseMs: number;
 }
 
-async function oneLease(runner: Runner): Promise<LeaseTiming> {
+async function oneLease(runner: Runner, submitter: Submitter): Promise<LeaseTiming> {
   const runId = randomBytes(12).toString('hex');
   const started = performance.now();
-  await runner.runs.put(runId, startingRun(runId, runner.id));
-  const written = performance.now();
+  // Each run its own installation, so runs of different runners never wait on one installation's lock.
+  const input = seal(Buffer.from(JSON.stringify({ parameters: {}, sources: {} })), submitter.brokerPublicKey, sealingContexts.runInput(runId));
+  await callEndpoint(submitter.nc, endpoints.runsSubmit, {
+    runId,
+    installation: `bench-${runId}`,
+    action: 'install',
+    bundleReference: submitter.bundleReference,
+    credentialSets: [credentialSet],
+    input,
+  });
+  await callEndpoint(runner.nc, endpoints.runsClaim, { runId, runnerId: runner.id, signature: runner.sign(signedStatements.claim(runId, runner.id)) });
+  const claimed = performance.now();
   const keys = generateSealingKeyPair();
-  const lease = await callEndpoint(runner.nc, endpoints.lease, { runId, runnerId: runner.id, publicKey: keys.publicKey });
+  const signature = runner.sign(signedStatements.lease(runId, runner.id, keys.publicKey));
+  const lease = await callEndpoint(runner.nc, endpoints.lease, { runId, runnerId: runner.id, publicKey: keys.publicKey, signature });
   const payload = leasePayloadSchema.parse(JSON.parse(open(lease.sealed, keys.privateKey, sealingContexts.lease(runId)).toString('utf8')));
   const done = performance.now();
   if (payload.credentials[credentialName] !== secretValue) throw new Error(`the lease of run ${runId} did not carry the stored value`);
-  return { putMs: written - started, leaseMs: done - written };
+  await callEndpoint(runner.nc, endpoints.runsFinish, { runId, runnerId: runner.id, signature: runner.sign(signedStatements.finish(runId, runner.id)) });
+  return { putMs: claimed - started, leaseMs: done - claimed };
 }
 
 async function oneEcho(runner: Runner, subject: string, body: Uint8Array): Promise<number> {
@@ -241,15 +242,17 @@ interface LevelResult {
   echoP99: number;
 }
 
-async function measureLevel(count: number, infra: Infrastructure, echoSubject: string): Promise<LevelResult> {
+async function measureLevel(count: number, infra: Infrastructure, echoSubject: string, submitter: Submitter): Promise<LevelResult> {
   const runners = await Promise.all(Array.from({ length: count }, (_, index) => connectRunner(infra.nats.url, infra.passwords.runner, index)));
   try {
     // Same-sized payload as a lease request, so the echo differs only by what the broker does.
-    const echoBody = new TextEncoder().encode(JSON.stringify({ runId: 'x'.repeat(24), runnerId: runners[0].id, publicKey: generateSealingKeyPair().publicKey }));
-    await concurrently(runners, warmupPerLevel(count), oneLease);
+    const echoBody = new TextEncoder().encode(
+      JSON.stringify({ runId: 'x'.repeat(24), runnerId: runners[0].id, publicKey: generateSealingKeyPair().publicKey, signature: 'x'.repeat(88) }),
+    );
+    await concurrently(runners, warmupPerLevel(count), (runner) => oneLease(runner, submitter));
     await concurrently(runners, warmupPerLevel(count), (runner) => oneEcho(runner, echoSubject, echoBody));
 
-    const leases = await concurrently(runners, leasesPerLevel, oneLease);
+    const leases = await concurrently(runners, leasesPerLevel, (runner) => oneLease(runner, submitter));
     const echoes = await concurrently(runners, leasesPerLevel, (runner) => oneEcho(runner, echoSubject, echoBody));
     const leaseMs = leases.results.map((timing) => timing.leaseMs).sort((a, b) => a - b);
     const putMs = leases.results.map((timing) => timing.putMs).sort((a, b) => a - b);
@@ -270,7 +273,7 @@ async function measureLevel(count: number, infra: Infrastructure, echoSubject: s
 }
 
 function printTable(results: LevelResult[]): void {
-  const header = ['runners', 'leases', 'lease p50 ms', 'lease p99 ms', 'leases/s', 'put p50 ms', 'echo p50 ms', 'echo p99 ms', 'p50 lease/echo'];
+  const header = ['runners', 'leases', 'lease p50 ms', 'lease p99 ms', 'leases/s', 'admit+claim p50 ms', 'echo p50 ms', 'echo p99 ms', 'p50 lease/echo'];
   const rows = results.map((result) => [
     String(result.runners),
     String(result.leases),
@@ -287,8 +290,8 @@ function printTable(results: LevelResult[]): void {
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log(
-    '\nlease = fresh X25519 key + lease request to the secret-broker + opening and checking the sealed value;\n' +
-      'leases/s counts whole runs (run-state put + lease) over the wall time of the level;\n' +
+    '\nlease = fresh X25519 key + signed lease request to the secret-broker + opening and checking the sealed value;\n' +
+      'leases/s counts whole runs (admission + signed claim + lease + end of run) over the wall time of the level;\n' +
       'echo = plain NATS request/reply of a lease-sized payload to a trivial responder process, same server, same runner connections.',
   );
 }
@@ -299,13 +302,21 @@ async function main(): Promise<void> {
   console.log(`lease benchmark: ${leasesPerLevel} leases per level, runners ${levels.join(', ')} (each its own NATS connection)`);
   const infra = await startInfrastructure();
   let echo: { subject: string; process: RunningProcess } | undefined;
+  const cli = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'cli', natsPassword: infra.passwords.cli, name: 'bench-submitter' });
   try {
     await storeSecretAndSet(infra.nats.url, infra.passwords.cli);
+    const bundle = { schemaVersion: '1.2.0', name: 'bench', version: '0.1.0', credentials: { [credentialName]: { env: 'API_TOKEN', required: true } } };
+    const submitter: Submitter = {
+      nc: cli,
+      brokerPublicKey: (await callEndpoint(cli, endpoints.brokerPublicKey, {})).publicKey,
+      bundleReference: await publishTestBundle(new RegistryClient({ registry: infra.registry.host }), bundleRepository, bundle),
+    };
     echo = await startEcho(infra.nats.url, infra.passwords.broker);
     const results: LevelResult[] = [];
-    for (const count of levels) results.push(await measureLevel(count, infra, echo.subject));
+    for (const count of levels) results.push(await measureLevel(count, infra, echo.subject, submitter));
     printTable(results);
   } finally {
+    await cli.close();
     await echo?.process.stop();
     await stopInfrastructure(infra);
   }
