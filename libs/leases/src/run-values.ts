@@ -82,16 +82,21 @@ export async function resolveRunValues(
   store: SecretStore,
 ): Promise<RunValues> {
   const { namespace, installation } = admission;
-  const credentialMappings = await loadMappings(sets.credentials, 'credentials', admission.credentialSets, namespace, installation);
-  const parameterMappings = await loadMappings(sets.parameters, 'parameters', admission.parameterSets, namespace, installation);
+  const [credentialMappings, parameterMappings] = await Promise.all([
+    loadMappings(sets.credentials, 'credentials', admission.credentialSets, namespace, installation),
+    loadMappings(sets.parameters, 'parameters', admission.parameterSets, namespace, installation),
+  ]);
   const values: RunValues = { credentials: {}, parameters: {} };
+  // Every value is read at once: the lease waits for the slowest read, not for their sum.
+  const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {
     const found = credentialMappings.get(wanted.name);
     if (!found) {
       if (!wanted.required) continue;
       throw new LeaseRefusedError('unresolvable', `credential ${wanted.name} is required for action ${admission.action} but no credential set of the run maps it: pass one with --cred`);
     }
-    values.credentials[wanted.name] = await valueOf(planSource('credentials', wanted.name, found, input), store, `${found.label} entry ${wanted.name}`);
+    const planned = planSource('credentials', wanted.name, found, input);
+    reads.push(valueOf(planned, store, `${found.label} entry ${wanted.name}`).then((value) => void (values.credentials[wanted.name] = value)));
   }
   for (const wanted of admission.wantedParameters) {
     const given = input.parameters[wanted.name];
@@ -101,7 +106,9 @@ export async function resolveRunValues(
     }
     const found = parameterMappings.get(wanted.name);
     if (!found) continue;
-    values.parameters[wanted.name] = await valueOf(planSource('parameters', wanted.name, found, input), store, `${found.label} entry ${wanted.name}`);
+    const planned = planSource('parameters', wanted.name, found, input);
+    reads.push(valueOf(planned, store, `${found.label} entry ${wanted.name}`).then((value) => void (values.parameters[wanted.name] = value)));
   }
+  await Promise.all(reads);
   return values;
 }

@@ -16,10 +16,24 @@ export function signStatement(privateKey: KeyObject, statement: string): string 
   return sign(null, Buffer.from(statement, 'utf8'), privateKey).toString('base64');
 }
 
+/** Parsed keys by their base64 form: a runner signs many statements with one key, parsed once. */
+const parsedKeys = new Map<string, KeyObject>();
+const maxParsedKeys = 1024;
+
+function parsedKey(publicKey: string): KeyObject {
+  let key = parsedKeys.get(publicKey);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+    if (parsedKeys.size >= maxParsedKeys) parsedKeys.delete(parsedKeys.keys().next().value as string);
+    parsedKeys.set(publicKey, key);
+  }
+  return key;
+}
+
 /** Whether `signature` is `publicKey`'s over `statement`; a malformed key or signature is simply false. */
 export function verifyStatement(publicKey: string, statement: string, signature: string): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+    const key = parsedKey(publicKey);
     if (key.asymmetricKeyType !== 'ed25519') return false;
     return verify(null, Buffer.from(statement, 'utf8'), key, Buffer.from(signature, 'base64'));
   } catch {
