@@ -1,11 +1,14 @@
 import { jetstream } from '@nats-io/jetstream';
 import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/contracts';
-import { validateBundle } from '@lading/cnab';
+import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunCaller, type RunPathState } from '@lading/leases';
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import { ensureStream, headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext } from '@lading/telemetry';
 import { mapFailures } from './failures.js';
+
+/** How many bundle.json documents (by digest) the broker keeps in memory. */
+const maxKnownBundles = 256;
 
 /** The caller the identity model stamps on a people-facing request; none for a service user. */
 function callerOf(context: unknown): RunCaller | undefined {
@@ -23,12 +26,19 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
   await ensureStream(nc, streams.runs, true);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
+  // A bundle is named by digest, so what was read once is what the registry would serve again.
+  const bundles = new Map<string, Bundle>();
   const readBundle = async (text: string) => {
+    const known = bundles.get(text);
+    if (known) return known;
     const reference = parseReference(text);
     if (reference.registry !== registry.registry) {
       throw new LeaseRefusedError('invalid_request', `the bundle is in registry ${reference.registry}, but runs pull only through ${registry.registry}`);
     }
-    return validateBundle((await pullBundle(registry, reference.repository, reference.digest ?? '')).bundle);
+    const bundle = validateBundle((await pullBundle(registry, reference.repository, reference.digest ?? '')).bundle);
+    if (bundles.size >= maxKnownBundles) bundles.delete(bundles.keys().next().value as string);
+    bundles.set(text, bundle);
+    return bundle;
   };
 
   serve(

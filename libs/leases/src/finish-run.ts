@@ -1,4 +1,5 @@
 import { signedStatements, type SignedRunStatement } from '@lading/contracts';
+import { runScopedSecretName } from '@lading/secrets';
 import { claimedBy } from './claim-run.js';
 import type { RunPathState } from './types.js';
 
@@ -17,12 +18,13 @@ export async function heartbeatRun(statement: SignedRunStatement, state: RunPath
 export async function finishRun(statement: SignedRunStatement, state: RunPathState): Promise<number> {
   const { runId, runnerId, signature } = statement;
   const admission = await claimedBy(runId, runnerId, signedStatements.finish(runId, runnerId), signature, state);
+  // Named from the admission, not by listing the store: a run's own names are all the broker may touch.
   let deleted = 0;
-  for (const name of await state.store.list()) {
-    if (name.startsWith(`run.${runId}.`) && !name.startsWith(`run.${runId}.output.`)) {
-      await state.store.delete(name);
-      deleted += 1;
-    }
+  for (const { name } of admission.wantedParameters) {
+    const secret = runScopedSecretName(runId, 'param', name);
+    if ((await state.store.get(secret)) === undefined) continue;
+    await state.store.delete(secret);
+    deleted += 1;
   }
   await state.admissions.delete(runId);
   await state.locks.release(admission.namespace, admission.installation, runId);

@@ -193,13 +193,13 @@ describe('run path', () => {
     const request = submitRequest(path, { installation: 'secret-app' });
     await admitRun(request, undefined, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
-    await path.state.store.set(`run.${request.runId}.param.legacy`, Buffer.from('x'));
+    await path.state.store.set(`run.${request.runId}.param.db-seed`, Buffer.from('x'));
     await path.state.store.set(`run.${request.runId}.output.token`, Buffer.from('y'));
     const deleted = await finishRun(runner.finish(request.runId), path.state);
     expect(deleted).toBe(1);
     const names = await path.state.store.list();
     expect(names).toContain(`run.${request.runId}.output.token`);
-    expect(names).not.toContain(`run.${request.runId}.param.legacy`);
+    expect(names).not.toContain(`run.${request.runId}.param.db-seed`);
     expect(await path.state.admissions.get(request.runId)).toBeUndefined();
   });
 
