@@ -1,7 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
 import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/contracts';
 import { validateBundle, type Bundle } from '@lading/cnab';
-import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunCaller, type RunPathState } from '@lading/leases';
+import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import { ensureStream, headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext } from '@lading/telemetry';
@@ -9,11 +9,6 @@ import { mapFailures } from './failures.js';
 
 /** How many bundle.json documents (by digest) the broker keeps in memory. */
 const maxKnownBundles = 256;
-
-/** The caller the identity model stamps on a people-facing request; none for a service user. */
-function callerOf(context: unknown): RunCaller | undefined {
-  return (context as { caller?: RunCaller }).caller;
-}
 
 /**
  * The run path on the broker's side: admission of runs people ask for (the only way onto the
@@ -45,7 +40,7 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
     service,
     endpoints.runsSubmit,
     async (request, handlerContext) => {
-      const admission = await admitRun(request, callerOf(handlerContext), {
+      const admission = await admitRun(request, handlerContext.caller, {
         ...state,
         readBundle,
         enqueue: async (work) => {

@@ -95,3 +95,12 @@ export {
   type RunAdmission,
   type SignedRunStatement,
 } from './messages/run-admission.js';
+export {
+  natsAccounts,
+  adminPrincipal,
+  everyNamespace,
+  principalNameSchema,
+  callerInfoHeader,
+  callerInfoSchema,
+  inboxPrefix,
+} from './identity.js';

@@ -1,10 +1,10 @@
 import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, type Bundle } from '@lading/cnab';
 import type { RunAdmission, RunSubmitRequest } from '@lading/contracts';
-import { authorizeNamespace } from './authorize-namespace.js';
+import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
 import { loadMappings, planSource } from './run-values.js';
-import type { AdmissionDependencies, RunCaller } from './types.js';
+import type { AdmissionDependencies } from './types.js';
 
 async function readBundle(reference: string, deps: AdmissionDependencies): Promise<Bundle> {
   try {
@@ -21,9 +21,10 @@ async function readBundle(reference: string, deps: AdmissionDependencies): Promi
  * anything is stored or queued. Then takes the installation's lock (a busy installation is
  * refused), records the admission and puts the run on the work queue.
  */
-export async function admitRun(request: RunSubmitRequest, caller: RunCaller | undefined, deps: AdmissionDependencies): Promise<RunAdmission> {
+export async function admitRun(request: RunSubmitRequest, caller: Caller | undefined, deps: AdmissionDependencies): Promise<RunAdmission> {
   const { runId, installation, namespace, action } = request;
-  authorizeNamespace(caller, namespace);
+  // A request with no caller came from a service user; the permission table decides which may reach this endpoint.
+  if (caller) assertNamespace(caller, namespace);
   const input = openRunInput(request.input, deps.brokerKey, runId);
   const credentials = await loadMappings(deps.credentialSets, 'credentials', request.credentialSets, namespace, installation);
   const parameters = await loadMappings(deps.parameterSets, 'parameters', request.parameterSets, namespace, installation);

@@ -38,12 +38,5 @@ export interface LeaseDependencies extends RunPathState {
   now?: () => Date;
 }
 
-/** Who asks, as the identity model reports it; no caller means a service user of the services account. */
-export interface RunCaller {
-  principal: string;
-  namespaces: string[];
-  admin: boolean;
-}
-
 export type { RunAdmission };
 export type LeaseRefusalCode = 'not_found' | 'forbidden' | 'conflict' | 'busy' | 'unresolvable' | 'invalid_request';

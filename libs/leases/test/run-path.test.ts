@@ -125,7 +125,11 @@ describe('run path', () => {
 
   it('refuses a caller using a namespace it has no right to', async () => {
     const request = submitRequest(path, { namespace: 'team-b', credentialSets: [] });
-    await expect(admitRun(request, { principal: 'alice', namespaces: ['team-a'], admin: false }, path.admission)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(admitRun(request, { principal: 'alice', namespaces: ['team-a'], admin: false }, path.admission)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'the principal alice may not use the namespace "team-b"',
+    });
+    expect(await path.state.admissions.get(request.runId)).toBeUndefined();
   });
 
   it('delivers path and command sources as the CLI resolved them: the broker reads no path and runs no command', async () => {
