@@ -138,6 +138,7 @@ describe('runner process', () => {
   let published: PublishedBundle;
   let follower: RunEventFollower;
   let installRunId: string;
+  let brokerPublicKey: string;
   const docker = connectDocker();
 
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -167,8 +168,32 @@ describe('runner process', () => {
     return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
   }
 
+  async function untilQueueEmpty(): Promise<void> {
+    const manager = await jetstreamManager(nc);
+    while ((await manager.streams.info(streams.runs.name)).state.messages > 0) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+
+  /** Puts a message on the work queue directly, as only the broker may in a deployed stack. */
   async function queue(message: RunRequest | Record<string, unknown>): Promise<void> {
     await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(message));
+  }
+
+  /**
+   * Asks the broker for the run, as `lading install` does; with `wait`, asks again while the
+   * installation is busy, as `--wait` does.
+   */
+  async function submit(run: RunRequest, wait = false): Promise<void> {
+    const input = seal(Buffer.from(JSON.stringify({ parameters: run.parameters, sources: {} })), brokerPublicKey, sealingContexts.runInput(run.runId));
+    const { runId, installation, namespace, action, bundleReference, credentialSets, parameterSets } = run;
+    for (;;) {
+      try {
+        await callEndpoint(nc, endpoints.runsSubmit, { runId, installation, namespace, action, bundleReference, credentialSets, parameterSets, input });
+        return;
+      } catch (error) {
+        if (!wait || (error as { code?: string }).code !== 'busy') throw error;
+        await new Promise((resolveRetry) => setTimeout(resolveRetry, 200));
+      }
+    }
   }
 
   beforeAll(async () => {
@@ -179,13 +204,18 @@ describe('runner process', () => {
     await seedBaseImage(docker, registry, localBaseTag);
     published = await buildAndPublish(docker, registry, manifest(registryServer.host));
 
-    broker = await startService(brokerMain, { LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'), LADING_STORE_KEY_FILE: join(stateDir, 'store.key') });
+    broker = await startService(brokerMain, {
+      LADING_REGISTRY: registryServer.host,
+      LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'),
+      LADING_STORE_KEY_FILE: join(stateDir, 'store.key'),
+    });
     runner = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
     nc = await connectToNats({ natsUrl: nats.url, name: 'runner-test' });
     follower = new RunEventFollower(nc.subscribe(subjects.runs.eventsAll));
 
     // As `lading secrets set` and `lading credentials apply` do.
     const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+    brokerPublicKey = publicKey;
     await callEndpoint(nc, endpoints.secretsSet, { name: 'runner-token', sealed: seal(Buffer.from(canary), publicKey, sealingContexts.secretValue('runner-token')) });
     await callEndpoint(nc, endpoints.credentialsApply, {
       document: { schemaVersion: '1.0.1', name: 'runner-creds', credentials: [{ name: 'api-token', source: { secret: 'runner-token' } }] },
@@ -207,7 +237,7 @@ describe('runner process', () => {
   it('executes a queued install and answers the installation queries', async () => {
     const install = request({ parameters: { greeting: 'howdy' } });
     installRunId = install.runId;
-    await queue(install);
+    await submit(install);
     const final = await follower.finished(install.runId);
     expect(final, runner.output()).toMatchObject({ status: 'succeeded', exitCode: 0 });
     const logEvents = follower.events.flatMap((event) => (event.runId === install.runId && event.type === 'log' ? [event.data] : []));
@@ -236,8 +266,8 @@ describe('runner process', () => {
     await queue({ runId: 'NOT A RUN', action: 'install' });
     const first = request({ installation: 'runner-first' });
     const second = request({ installation: 'runner-second' });
-    await queue(first);
-    await queue(second);
+    await submit(first);
+    await submit(second);
     const [firstFinal, secondFinal] = await Promise.all([follower.finished(first.runId), follower.finished(second.runId)]);
     expect(firstFinal, runner.output()).toMatchObject({ status: 'succeeded' });
     expect(secondFinal, runner.output()).toMatchObject({ status: 'succeeded' });
@@ -253,20 +283,21 @@ describe('runner process', () => {
       `${second.runId}:succeeded`,
     ]);
     expect(runner.output()).toContain('dropped a malformed run request');
-    // Terminated and acknowledged requests leave the work queue empty.
-    const info = await (await jetstreamManager(nc)).streams.info(streams.runs.name);
-    expect(info.state.messages).toBe(0);
+    // Terminated and acknowledged requests leave the work queue empty (a request is acknowledged
+    // once the broker has heard the run ended, just after its last event).
+    await untilQueueEmpty();
     expect(runner.child.exitCode).toBeNull();
   });
 
-  it('does not run a request again when it is queued a second time', async () => {
+  it('does not run a request again when it is queued a second time, and the broker refuses a second submission of it', async () => {
     const since = Date.now();
     const before = (await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs;
     const again = request({ runId: installRunId, parameters: { greeting: 'howdy' } });
     const marker = request({ installation: 'runner-marker' });
+    await expect(submit(again)).rejects.toMatchObject({ code: 'conflict' });
     await queue(again);
     // A request queued behind it finishing proves the repeated one was taken and dealt with.
-    await queue(marker);
+    await submit(marker);
     expect(await follower.finished(marker.runId)).toMatchObject({ status: 'succeeded' });
     expect(await containerEvents(docker, installRunId, since)).toEqual([]);
     expect((await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs).toEqual(before);
@@ -276,10 +307,10 @@ describe('runner process', () => {
     const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
-      await queue(held);
+      await submit(held);
       await follower.waitForLog(held.runId, 'READY');
       const next = request({ installation: 'runner-next' });
-      await queue(next);
+      await submit(next);
       // The held run cannot end before the test releases it, so the next one ran beside it.
       expect(await follower.finished(next.runId)).toMatchObject({ status: 'succeeded' });
       const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
@@ -294,9 +325,45 @@ describe('runner process', () => {
     expect(second.child.exitCode).toBe(0);
   });
 
+  it('runs 10 concurrent installs of one installation on two runners one at a time, losing no record', async () => {
+    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-contender' });
+    const since = Date.now();
+    try {
+      const installs = Array.from({ length: 10 }, () => request({ installation: 'runner-contended' }));
+      await expect(submit(installs[0])).resolves.toBeUndefined();
+      // Without waiting, a second run of the busy installation is refused with one sentence.
+      await expect(submit(request({ installation: 'runner-contended' }))).rejects.toMatchObject({
+        code: 'busy',
+        message: `installation runner-contended is busy with run ${installs[0].runId}: run the action again once it has finished, or pass --wait`,
+      });
+      await Promise.all(installs.slice(1).map((install) => submit(install, true)));
+      const finals = await Promise.all(installs.map((install) => follower.finished(install.runId)));
+      expect(finals.map((final) => final.type === 'status' && final.status)).toEqual(Array(10).fill('succeeded'));
+
+      // Docker's own event history: every container of the installation died before the next one started.
+      const now = Date.now();
+      const options = {
+        since: String(Math.floor(since / 1000)),
+        until: `${Math.floor(now / 1000)}.${String((now % 1000) * 1_000_000).padStart(9, '0')}`,
+        filters: JSON.stringify({ type: ['container'], event: ['start', 'die'], label: ['sh.lading.installation=runner-contended'] }),
+      };
+      const stream = (await docker.getEvents(options as unknown as Parameters<typeof docker.getEvents>[0])) as NodeJS.ReadableStream;
+      let text = '';
+      for await (const chunk of stream) text += chunk.toString();
+      const actions = text.split('\n').filter((line) => line.trim() !== '').map((line) => (JSON.parse(line) as { Action: string }).Action);
+      expect(actions).toEqual(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? 'start' : 'die')));
+
+      const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-contended', namespace: '' });
+      expect(runs.map((run) => run.runId).sort()).toEqual(installs.map((install) => install.runId).sort());
+      expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('on SIGTERM finishes the run it took, removes its container, then exits 0', async () => {
     const held = request({ action: 'hold' });
-    await queue(held);
+    await submit(held);
     await follower.waitForLog(held.runId, 'READY');
     const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
     expect(container).toBeDefined();
@@ -313,7 +380,7 @@ describe('runner process', () => {
     expect(runner.child.exitCode).toBe(0);
     expect(runner.output()).toContain('"stopped"');
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
-    // The request was acknowledged: nothing is left for another runner to redo.
+    // The request was acknowledged before the runner exited: nothing is left for another runner to redo.
     expect((await (await jetstreamManager(nc)).streams.info(streams.runs.name)).state.messages).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ export async function claimRun(statement: SignedRunStatement, state: RunPathStat
   const admitted = await state.admissions.get(runId);
   if (!admitted) throw new LeaseRefusedError('not_found', `run ${runId} was not admitted by the broker`);
   const { value: admission, revision } = admitted;
+  if (admission.endedAt) throw new LeaseRefusedError('conflict', `run ${runId} has already ended`);
   if (admission.claim) {
     if (admission.claim.runnerId === runnerId && admission.claim.publicKey === publicKey) return;
     throw new LeaseRefusedError('conflict', `run ${runId} is claimed by another runner`);
@@ -33,6 +34,7 @@ export async function claimedBy(runId: string, runnerId: string, statement: stri
   const admission = (await state.admissions.get(runId))?.value;
   if (!admission) throw new LeaseRefusedError('not_found', `run ${runId} was not admitted by the broker`);
   if (!admission.claim) throw new LeaseRefusedError('forbidden', `run ${runId} has not been claimed`);
+  if (admission.endedAt) throw new LeaseRefusedError('conflict', `run ${runId} has already ended`);
   if (admission.claim.runnerId !== runnerId) throw new LeaseRefusedError('forbidden', `run ${runId} is claimed by another runner`);
   if (!verifyStatement(admission.claim.publicKey, statement, signature)) {
     throw new LeaseRefusedError('forbidden', `the signature is not that of the runner key that claimed run ${runId}`);

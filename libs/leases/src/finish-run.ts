@@ -11,8 +11,8 @@ export async function heartbeatRun(statement: SignedRunStatement, state: RunPath
 }
 
 /**
- * Ends a run on the broker's side: its installation lock is released, its admission (with the
- * sealed input) removed, and its run-scoped secrets deleted — except sensitive outputs, which
+ * Ends a run on the broker's side: its installation lock is released, its admission marked ended
+ * and stripped of the sealed input, and its run-scoped secrets deleted — except sensitive outputs, which
  * `lading installations outputs show` still needs. Returns how many secrets were deleted.
  */
 export async function finishRun(statement: SignedRunStatement, state: RunPathState): Promise<number> {
@@ -26,7 +26,8 @@ export async function finishRun(statement: SignedRunStatement, state: RunPathSta
     await state.store.delete(secret);
     deleted += 1;
   }
-  await state.admissions.delete(runId);
+  const { input: _input, ...ended } = admission;
+  await state.admissions.put(runId, { ...ended, endedAt: new Date().toISOString() });
   await state.locks.release(admission.namespace, admission.installation, runId);
   return deleted;
 }

@@ -22,6 +22,7 @@ async function decide(request: LeaseRequest, deps: LeaseDependencies, found: (ad
   const { runId, runnerId, publicKey, signature } = request;
   const admission = await claimedBy(runId, runnerId, signedStatements.lease(runId, runnerId, publicKey), signature, deps);
   found(admission);
+  if (!admission.input) throw new LeaseRefusedError('conflict', `run ${runId} has already ended`);
   const input = openRunInput(admission.input, deps.brokerKey, runId);
   const values = await resolveRunValues(admission, input, { credentials: deps.credentialSets, parameters: deps.parameterSets }, deps.store);
   try {

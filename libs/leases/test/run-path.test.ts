@@ -204,7 +204,12 @@ describe('run path', () => {
     const names = await path.state.store.list();
     expect(names).toContain(`run.${request.runId}.output.token`);
     expect(names).not.toContain(`run.${request.runId}.param.db-seed`);
-    expect(await path.state.admissions.get(request.runId)).toBeUndefined();
+    const ended = (await path.state.admissions.get(request.runId))?.value;
+    expect(ended?.endedAt).toBeDefined();
+    expect(ended?.input).toBeUndefined();
+    // An ended run can be neither admitted again nor claimed again.
+    await expect(admitRun(request, undefined, path.admission)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(claimRun(runner.claim(request.runId), path.state)).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('gives an installation lock to exactly one of 20 concurrent takers, on two connections', async () => {

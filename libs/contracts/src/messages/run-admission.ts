@@ -53,8 +53,11 @@ export const runAdmissionSchema = z.object({
   wantedCredentials: z.array(z.object({ name: z.string(), required: z.boolean() })),
   /** The bundle's parameters that apply to the action. */
   wantedParameters: z.array(z.object({ name: z.string(), required: z.boolean(), hasDefault: z.boolean() })),
-  input: sealedBoxSchema,
+  /** The run's sealed input; removed when the run ends. */
+  input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
+  /** Set when the run ended: the record stays (without its input) so the run id cannot be admitted again. */
+  endedAt: z.string().optional(),
   /** Set once, by the first runner whose signed claim arrived (compare-and-set). */
   claim: z.object({ runnerId: z.string(), publicKey: z.string(), at: z.string() }).optional(),
 });
