@@ -27,7 +27,7 @@ await runService({
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
     const identity = await registerRunnerIdentity(nc, runnerId, logger);
-    await consumeRunRequests(context, async (request) => {
+    await consumeRunRequests(context, async (request, submitter) => {
       const claim = await claimRun(nc, identity, request.runId);
       if (claim === 'busy') return 'later';
       if (claim === 'unknown') {
@@ -50,7 +50,7 @@ await runService({
           requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
           brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
           storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
-          publishEvent: (event) => nc.publish(subjects.runs.events(event.runId), JSON.stringify(event)),
+          publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
           allowDockerSocket: (repository) => socketAllowed.has(repository),
           log: (message, fields) => logger.info(message, fields),
         });

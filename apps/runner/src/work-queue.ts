@@ -1,7 +1,7 @@
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { runRequestSchema, streams, type RunRequest } from '@lading/contracts';
-import { headerCarrier, type ServiceContext } from '@lading/service-kit';
+import { ensureStream, headerCarrier, type ServiceContext } from '@lading/service-kit';
 import { extractTraceContext, withSpan } from '@lading/telemetry';
 
 const consumerName = 'runners';
@@ -11,18 +11,8 @@ const busyRetryMs = 1_000;
 /** What the runner does with one request it took: run it, or hand it back for later. */
 export type Disposition = 'done' | 'later';
 
-/** The broker owns the work queue and creates it; a runner that starts first waits for it. */
-async function addConsumer(manager: JetStreamManager, context: ServiceContext): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await manager.streams.info(streams.runs.name);
-      break;
-    } catch (error) {
-      if (attempt >= 120) throw error;
-      if (attempt === 0) context.logger.warn('waiting for the secret-broker to create the run queue');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+/** The runner owns the work queue (the broker only publishes admitted runs into it). */
+async function addConsumer(manager: JetStreamManager): Promise<void> {
   await manager.consumers.add(streams.runs.name, {
     durable_name: consumerName,
     ack_policy: AckPolicy.Explicit,
@@ -38,10 +28,14 @@ async function addConsumer(manager: JetStreamManager, context: ServiceContext): 
  * acknowledged when its run has finished; while it runs the runner keeps telling JetStream it
  * is still working on it. A stopping runner finishes the run it has taken first.
  */
-export async function consumeRunRequests(context: ServiceContext, execute: (request: RunRequest) => Promise<Disposition>): Promise<void> {
+export async function consumeRunRequests(
+  context: ServiceContext,
+  execute: (request: RunRequest, submitter: string) => Promise<Disposition>,
+): Promise<void> {
   const { nc, logger } = context;
+  await ensureStream(nc, streams.runs, true);
   const manager = await jetstreamManager(nc);
-  await addConsumer(manager, context);
+  await addConsumer(manager);
   const consumer = await jetstream(nc).consumers.get(streams.runs.name, consumerName);
   const messages = await consumer.consume({ max_messages: 1 });
   let stopping = false;
@@ -78,7 +72,7 @@ export async function consumeRunRequests(context: ServiceContext, execute: (requ
     const heartbeat = setInterval(() => message.working(), 10_000);
     const parent = extractTraceContext(headerCarrier(message.headers));
     try {
-      const disposition = await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request), parent);
+      const disposition = await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request, request.submittedBy), parent);
       if (disposition === 'later') message.nak(busyRetryMs);
       else message.ack();
     } catch (error) {

@@ -16,6 +16,7 @@ import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';
 import {
@@ -139,10 +140,20 @@ describe('runner process', () => {
   let follower: RunEventFollower;
   let installRunId: string;
   let brokerPublicKey: string;
+  let home: PreparedHome & { dir: string };
+  /** The runner's own connection: what the runner may see of its queue and records. */
+  let runnerNc: NatsConnection;
+  /** A broker connection: only the broker may put a message on the work queue. */
+  let brokerNc: NatsConnection;
   const docker = connectDocker();
 
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
     return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
+  }
+
+  function serviceUser(role: 'broker' | 'runner'): Record<string, string> {
+    const paths = stackPaths(home.dir);
+    return { LADING_NATS_USER: role, LADING_NATS_PASSWORD_FILE: paths.passwordFile(role), LADING_PRINCIPALS_FILE: paths.principalsFile };
   }
 
   async function startService(main: string, extra: Record<string, string>): Promise<RunningProcess> {
@@ -169,13 +180,13 @@ describe('runner process', () => {
   }
 
   async function untilQueueEmpty(): Promise<void> {
-    const manager = await jetstreamManager(nc);
+    const manager = await jetstreamManager(runnerNc);
     while ((await manager.streams.info(streams.runs.name)).state.messages > 0) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
 
   /** Puts a message on the work queue directly, as only the broker may in a deployed stack. */
   async function queue(message: RunRequest | Record<string, unknown>): Promise<void> {
-    await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(message));
+    await jetstream(brokerNc).publish(subjects.runs.requested, JSON.stringify(message));
   }
 
   /**
@@ -198,19 +209,25 @@ describe('runner process', () => {
 
   beforeAll(async () => {
     await ensureDockerAvailable(docker);
-    [nats, registryServer] = await Promise.all([startNatsServer(), startRegistry()]);
     stateDir = await mkdtemp(join(tmpdir(), 'lading-runner-test-'));
+    home = { dir: join(stateDir, 'home'), ...(await prepareStackHome(join(stateDir, 'home'))) };
+    [nats, registryServer] = await Promise.all([startNatsServer(home.authorization), startRegistry()]);
+    await recordStack(home.dir, home.passwords, { natsUrl: nats.url, frontDoor: registryServer.host, upstream: registryServer.url });
     const registry = new RegistryClient({ registry: registryServer.host });
     await seedBaseImage(docker, registry, localBaseTag);
     published = await buildAndPublish(docker, registry, manifest(registryServer.host));
 
     broker = await startService(brokerMain, {
+      ...serviceUser('broker'),
       LADING_REGISTRY: registryServer.host,
       LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'),
       LADING_STORE_KEY_FILE: join(stateDir, 'store.key'),
     });
-    runner = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
-    nc = await connectToNats({ natsUrl: nats.url, name: 'runner-test' });
+    runner = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
+    // Requests come from the administrator, as the CLI sends them; queue and records are the runner's.
+    nc = await connectToNats({ natsUrl: nats.url, natsUser: 'admin', natsPassword: home.passwords.principals.admin, name: 'runner-test' });
+    runnerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'runner', natsPassword: home.passwords.services.runner, name: 'runner-test-records' });
+    brokerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'broker', natsPassword: home.passwords.services.broker, name: 'runner-test-queue' });
     follower = new RunEventFollower(nc.subscribe(subjects.runs.eventsAll));
 
     // As `lading secrets set` and `lading credentials apply` do.
@@ -225,6 +242,7 @@ describe('runner process', () => {
   afterAll(async () => {
     follower?.stop();
     await nc?.close();
+    await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
     await removeBundleImages(docker, bundleName);
@@ -316,7 +334,7 @@ describe('runner process', () => {
       const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
       await release(container.Id);
       expect(await follower.finished(held.runId)).toMatchObject({ status: 'succeeded' });
-      const runs = await openBucket(nc, buckets.runs);
+      const runs = await openBucket(runnerNc, buckets.runs);
       const runnerOf = async (runId: string) => ((await runs.get(runId))?.json() as { runnerId: string }).runnerId;
       expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(['runner-under-test', 'runner-second']));
     } finally {
@@ -380,7 +398,7 @@ describe('runner process', () => {
     expect(runner.child.exitCode).toBe(0);
     expect(runner.output()).toContain('"stopped"');
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
-    // The request was acknowledged before the runner exited: nothing is left for another runner to redo.
-    expect((await (await jetstreamManager(nc)).streams.info(streams.runs.name)).state.messages).toBe(0);
+    // The request was acknowledged: nothing is left for another runner to redo.
+    expect((await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name)).state.messages).toBe(0);
   });
 });

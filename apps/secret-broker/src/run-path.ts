@@ -3,7 +3,7 @@ import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/cont
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
-import { ensureStream, headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
+import { headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext } from '@lading/telemetry';
 import { mapFailures } from './failures.js';
 
@@ -18,7 +18,6 @@ const maxKnownBundles = 256;
 export async function serveRunPath(context: ServiceContext, state: RunPathState, registry: RegistryClient): Promise<void> {
   const { nc, service, logger, counters } = context;
   const js = jetstream(nc);
-  await ensureStream(nc, streams.runs, true);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
   // A bundle is named by digest, so what was read once is what the registry would serve again.

@@ -191,6 +191,7 @@ export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'insta
     parameters: {},
     sensitiveParameters: [],
     requestedAt: new Date().toISOString(),
+    submittedBy: 'admin',
     ...fields,
   };
 }

@@ -1,5 +1,5 @@
 import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, type Bundle } from '@lading/cnab';
-import type { RunAdmission, RunSubmitRequest } from '@lading/contracts';
+import { adminPrincipal, type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
@@ -84,6 +84,8 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
       parameters: Object.fromEntries(given.filter(([name]) => !isSensitiveParameter(bundle, name))),
       sensitiveParameters: given.filter(([name]) => isSensitiveParameter(bundle, name)).map(([name]) => name),
       requestedAt: admission.admittedAt,
+      // Its events go to the principal who asked for it alone.
+      submittedBy: caller?.principal ?? adminPrincipal,
     });
   } catch (error) {
     await deps.admissions.delete(runId);

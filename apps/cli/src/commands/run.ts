@@ -72,11 +72,11 @@ async function runAction(installation: string, action: string, options: RunOptio
   const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
   const label = `${action} ${installation}`;
 
-  const exitCode = await withSession(async ({ nc }) => {
+  const exitCode = await withSession(async ({ nc, credentials }) => {
     // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
     const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
     const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await brokerPublicKey(nc), sealingContexts.runInput(runId));
-    const events = nc.subscribe(subjects.runs.events(runId));
+    const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
     await withSpan('lading', label, { 'lading.run': runId }, () =>

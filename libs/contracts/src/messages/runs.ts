@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { principalNameSchema } from '../identity.js';
 import { digestReferenceSchema, namespaceSchema, resourceNameSchema } from './references.js';
 import { actionNameSchema, runIdSchema } from './run-admission.js';
 import { setKeySchema } from './value-sets.js';
@@ -18,6 +19,8 @@ export const runRequestSchema = z.object({
   /** Names of the sensitive parameters given on the command line; their values are in the lease only. */
   sensitiveParameters: z.array(z.string()).default([]),
   requestedAt: z.string(),
+  /** The principal who asked for the run: its events go to that principal alone. */
+  submittedBy: principalNameSchema,
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
