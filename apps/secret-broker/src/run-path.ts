@@ -3,7 +3,7 @@ import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/cont
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
-import { headerCarrier, serveEndpoint, type ServiceContext } from '@lading/service-kit';
+import { headerCarrier, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext } from '@lading/telemetry';
 import { mapFailures } from './failures.js';
 
@@ -45,7 +45,9 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
         enqueue: async (work) => {
           const carrier = headerCarrier();
           injectTraceContext(carrier);
-          await js.publish(subjects.runs.requested, JSON.stringify(work), { headers: carrier.headers, msgID: work.runId });
+          await js.publish(subjects.runs.requested, JSON.stringify(work), { headers: carrier.headers, msgID: work.runId }).catch(() => {
+            throw new ServiceFailure('upstream_failed', 'the run queue did not take the run: is a runner up? See `lading status`');
+          });
         },
       });
       counters.increment('runs_admitted');

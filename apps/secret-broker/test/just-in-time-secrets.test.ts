@@ -187,7 +187,7 @@ describe('secret-broker: just-in-time secrets that touch nothing', () => {
       const submit = await runCli(fixture.home, ['install', 'demo', '--reference', 'not a reference']);
       expect(submit.code).not.toBe(0);
       expect(submit.stderr.trim().split('\n')).toHaveLength(1);
-      const queue = await (await jetstreamManager(await fixture.connect('broker'))).streams.info(streams.runs.name);
+      const queue = await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name);
       expect(queue.state.messages).toBe(0);
     });
 

@@ -3,10 +3,10 @@ import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, endpoints, sealingContexts } from '@lading/contracts';
+import { buckets, endpoints, sealingContexts, streams } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { AtRestCipher, createKeyFile, generateSealingKeyPair, open, seal, type AtRestRecord } from '@lading/secrets';
-import { callEndpoint, openBucket } from '@lading/service-kit';
+import { callEndpoint, ensureStream, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { runCli } from '../../cli/test/cli-process.js';
 import { startBrokerFixture, type BrokerFixture, type ServiceProcess } from './broker-fixture.js';
@@ -89,6 +89,8 @@ describe('secret-broker: at-rest key rotation of the built-in store', () => {
     const { publicKey } = await callEndpoint(cli, endpoints.brokerPublicKey, {});
     brokerPublicKey = publicKey;
     runner = await registerTestRunner(runnerNc);
+    // The work queue admitted runs go to, created by its owner as a starting runner does.
+    await ensureStream(runnerNc, streams.runs, true);
     for (const [name, value] of Object.entries(canaries)) {
       await callEndpoint(cli, endpoints.secretsSet, { name, sealed: seal(Buffer.from(value), publicKey, sealingContexts.secretValue(name)) });
     }
