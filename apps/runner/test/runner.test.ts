@@ -322,7 +322,7 @@ describe('runner process', () => {
   });
 
   it('leaves the next request to an idle runner while it is busy', async () => {
-    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
       await submit(held);
@@ -344,7 +344,7 @@ describe('runner process', () => {
   });
 
   it('runs 10 concurrent installs of one installation on two runners one at a time, losing no record', async () => {
-    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-contender' });
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-contender' });
     const since = Date.now();
     try {
       const installs = Array.from({ length: 10 }, () => request({ installation: 'runner-contended' }));
