@@ -3,11 +3,9 @@
  * users and permissions, reading bundle.json from a real docker-registry. Each simulated runner
  * does what the runner does for one run — the run is admitted (as `lading install` asks for it)
  * and claimed with the runner's signature, unmeasured; then the runner asks for the lease with a
- * fresh X25519 key, signed, opens it and checks the value (measured), and ends the run. A plain request/reply echo on the same server, from the same runner
- * connections, is measured alongside as the floor the lease path is compared against.
- *
- *   npx tsx tools/bench/leases.ts
- *   LADING_BENCH_LEASES=400 LADING_BENCH_LEVELS=1,4,16,64 npx tsx tools/bench/leases.ts
+ * fresh X25519 key, signed, opens it and checks the value (measured), and ends the run. The
+ * broker's trivial public-key endpoint, from the same runner connections, is measured alongside
+ * as the floor the lease path is compared against.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, leasePayloadSchema, sealingContexts, signedStatements } from '@lading/contracts';
+import { endpoints, inboxPrefix, leasePayloadSchema, sealingContexts, signedStatements, streams } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
-import { callEndpoint, connectToNats } from '@lading/service-kit';
-import { natsRoles, renderNatsAuthorization, serviceEnv, type NatsRole } from '@lading/stack';
+import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit';
+import { prepareStackHome, serviceEnv } from '@lading/stack';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { publishTestBundle } from '../../apps/secret-broker/test/published-bundle.js';
 
@@ -59,7 +57,7 @@ interface Infrastructure {
   registry: TestRegistry;
   broker: RunningProcess;
   dir: string;
-  passwords: Record<NatsRole, string>;
+  passwords: { broker: string; runner: string; admin: string };
 }
 
 async function startBrokerProcess(natsUrl: string, registry: string, dir: string, password: string): Promise<RunningProcess> {
@@ -89,9 +87,10 @@ async function startBrokerProcess(natsUrl: string, registry: string, dir: string
 }
 
 async function startInfrastructure(): Promise<Infrastructure> {
-  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
   const dir = await mkdtemp(join(tmpdir(), 'lading-bench-leases-'));
-  const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  const prepared = await prepareStackHome(join(dir, 'home'));
+  const passwords = { broker: prepared.passwords.services.broker, runner: prepared.passwords.services.runner, admin: prepared.passwords.principals.admin };
+  const nats = await startNatsServer(prepared.authorization);
   const registry = await startRegistry();
   try {
     const broker = await startBrokerProcess(nats.url, registry.host, dir, passwords.broker);
@@ -113,7 +112,7 @@ async function stopInfrastructure(infra: Infrastructure): Promise<void> {
 
 /** As `lading secrets set` and `lading credentials apply` do it: the value sealed to the broker. */
 async function storeSecretAndSet(natsUrl: string, password: string): Promise<void> {
-  const nc = await connectToNats({ natsUrl, natsUser: 'cli', natsPassword: password, name: 'bench-cli' });
+  const nc = await connectToNats({ natsUrl, natsUser: 'admin', natsPassword: password, name: 'bench-cli' });
   try {
     const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
     const sealed = seal(Buffer.from(secretValue), publicKey, sealingContexts.secretValue(secretName));
@@ -128,35 +127,6 @@ async function storeSecretAndSet(natsUrl: string, password: string): Promise<voi
   } finally {
     await nc.close();
   }
-}
-
-/**
- * A trivial echo responder in its own process, as the broker is, so the baseline pays the same
- * process hops. It listens in the inbox namespace because that is the only place both the broker
- * and runner users may publish and subscribe without adding a product subject.
- */
-const echoScript = `
-import { connect } from '@nats-io/transport-node';
-const env = process.env;
-const nc = await connect({ servers: env.BENCH_NATS_URL, user: 'broker', pass: env.BENCH_NATS_PASSWORD });
-nc.subscribe(env.BENCH_ECHO_SUBJECT, { callback: (_error, message) => message.respond(message.data) });
-await nc.flush();
-process.stdout.write('ready\\n');
-process.once('SIGTERM', () => nc.close().then(() => process.exit(0)));
-`;
-
-async function startEcho(natsUrl: string, password: string): Promise<{ subject: string; process: RunningProcess }> {
-  const subject = `_INBOX.bench-echo.${randomBytes(8).toString('hex')}`;
-  const env = { ...process.env, BENCH_NATS_URL: natsUrl, BENCH_NATS_PASSWORD: password, BENCH_ECHO_SUBJECT: subject };
-  const echo = startProcess(process.execPath, ['--input-type=module', '-e', echoScript], env);
-  const ready = await new Promise<boolean>((resolveReady) => {
-    echo.child.stdout?.on('data', () => {
-      if (echo.output().includes('ready')) resolveReady(true);
-    });
-    echo.child.once('exit', () => resolveReady(false));
-  });
-  if (!ready) throw new Error(`the echo responder did not start: ${echo.output()}`);
-  return { subject, process: echo };
 }
 
 interface Runner {
@@ -292,7 +262,7 @@ function printTable(results: LevelResult[]): void {
   console.log(
     '\nlease = fresh X25519 key + signed lease request to the secret-broker + opening and checking the sealed value;\n' +
       'leases/s counts whole runs (admission + signed claim + lease + end of run) over the wall time of the level;\n' +
-      'echo = plain NATS request/reply of a lease-sized payload to a trivial responder process, same server, same runner connections.',
+      'echo = request/reply of the broker\'s trivial public-key endpoint, same broker process, same server, same runner connections.',
   );
 }
 
@@ -301,23 +271,24 @@ async function main(): Promise<void> {
   process.chdir(repoRoot);
   console.log(`lease benchmark: ${leasesPerLevel} leases per level, runners ${levels.join(', ')} (each its own NATS connection)`);
   const infra = await startInfrastructure();
-  let echo: { subject: string; process: RunningProcess } | undefined;
-  const cli = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'cli', natsPassword: infra.passwords.cli, name: 'bench-submitter' });
+  const cli = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'admin', natsPassword: infra.passwords.admin, name: 'bench-submitter' });
+  const queueOwner = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'runner', natsPassword: infra.passwords.runner, name: 'bench-queue-owner' });
   try {
-    await storeSecretAndSet(infra.nats.url, infra.passwords.cli);
+    // The work queue admitted runs go to, created by its owner as a starting runner does (nothing consumes it here).
+    await ensureStream(queueOwner, streams.runs, true);
+    await storeSecretAndSet(infra.nats.url, infra.passwords.admin);
     const bundle = { schemaVersion: '1.2.0', name: 'bench', version: '0.1.0', credentials: { [credentialName]: { env: 'API_TOKEN', required: true } } };
     const submitter: Submitter = {
       nc: cli,
       brokerPublicKey: (await callEndpoint(cli, endpoints.brokerPublicKey, {})).publicKey,
       bundleReference: await publishTestBundle(new RegistryClient({ registry: infra.registry.host }), bundleRepository, bundle),
     };
-    echo = await startEcho(infra.nats.url, infra.passwords.broker);
     const results: LevelResult[] = [];
-    for (const count of levels) results.push(await measureLevel(count, infra, echo.subject, submitter));
+    for (const count of levels) results.push(await measureLevel(count, infra, endpoints.brokerPublicKey.subject, submitter));
     printTable(results);
   } finally {
     await cli.close();
-    await echo?.process.stop();
+    await queueOwner.close();
     await stopInfrastructure(infra);
   }
 }
