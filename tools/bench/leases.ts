@@ -1,12 +1,11 @@
 /**
  * Lease-path benchmark: the real secret-broker process behind a nats-server with the product's
- * users and permissions. Each simulated runner does what the runner does for one run — writes the
- * run state ('starting') and asks for a lease with a fresh X25519 key — then opens the lease and
- * checks the value. A plain request/reply echo on the same server, from the same runner
- * connections, is measured alongside as the floor the lease path is compared against.
- *
- *   npx tsx tools/bench/leases.ts
- *   LADING_BENCH_LEASES=400 LADING_BENCH_LEVELS=1,4,16,64 npx tsx tools/bench/leases.ts
+ * users and permissions, reading bundle.json from a real docker-registry. Each simulated runner
+ * does what the runner does for one run — the run is admitted (as `lading install` asks for it)
+ * and claimed with the runner's signature, unmeasured; then the runner asks for the lease with a
+ * fresh X25519 key, signed, opens it and checks the value (measured), and ends the run. The
+ * broker's trivial public-key endpoint, from the same runner connections, is measured alongside
+ * as the floor the lease path is compared against.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,19 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-  buckets,
-  endpoints,
-  leasePayloadSchema,
-  runStateSchema,
-  sealingContexts,
-  type RunState,
-} from '@lading/contracts';
-import { generateSealingKeyPair, open, seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
-import { natsRoles, renderNatsAuthorization, serviceEnv, type NatsRole } from '@lading/stack';
-import { JsonBucket } from '@lading/store';
-import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
+import { endpoints, inboxPrefix, leasePayloadSchema, sealingContexts, signedStatements, streams } from '@lading/contracts';
+import { RegistryClient } from '@lading/oci';
+import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
+import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit';
+import { prepareStackHome, serviceEnv } from '@lading/stack';
+import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { publishTestBundle } from '../../apps/secret-broker/test/published-bundle.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const leasesPerLevel = positiveInteger('LADING_BENCH_LEASES', 200);
@@ -38,6 +31,7 @@ const secretName = 'bench-api-token';
 const secretValue = `bench-value-${randomBytes(16).toString('hex')}`;
 const credentialSet = { name: 'bench-creds', namespace: '' };
 const credentialName = 'api-token';
+const bundleRepository = 'bundles/bench';
 
 function positiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -60,18 +54,20 @@ function percentile(sorted: number[], p: number): number {
 
 interface Infrastructure {
   nats: TestNatsServer;
+  registry: TestRegistry;
   broker: RunningProcess;
   dir: string;
-  passwords: Record<NatsRole, string>;
+  passwords: { broker: string; runner: string; admin: string };
 }
 
-async function startBrokerProcess(natsUrl: string, dir: string, password: string): Promise<RunningProcess> {
+async function startBrokerProcess(natsUrl: string, registry: string, dir: string, password: string): Promise<RunningProcess> {
   const passwordFile = join(dir, 'broker.password');
   await writeFile(passwordFile, password, { mode: 0o600 });
   const httpPort = await freePort();
   const env = {
     ...process.env,
     [serviceEnv.natsUrl]: natsUrl,
+    [serviceEnv.registry]: registry,
     [serviceEnv.natsUser]: 'broker',
     [serviceEnv.natsPasswordFile]: passwordFile,
     [serviceEnv.httpPort]: String(httpPort),
@@ -91,14 +87,17 @@ async function startBrokerProcess(natsUrl: string, dir: string, password: string
 }
 
 async function startInfrastructure(): Promise<Infrastructure> {
-  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
   const dir = await mkdtemp(join(tmpdir(), 'lading-bench-leases-'));
-  const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  const prepared = await prepareStackHome(join(dir, 'home'));
+  const passwords = { broker: prepared.passwords.services.broker, runner: prepared.passwords.services.runner, admin: prepared.passwords.principals.admin };
+  const nats = await startNatsServer(prepared.authorization);
+  const registry = await startRegistry();
   try {
-    const broker = await startBrokerProcess(nats.url, dir, passwords.broker);
-    return { nats, broker, dir, passwords };
+    const broker = await startBrokerProcess(nats.url, registry.host, dir, passwords.broker);
+    return { nats, registry, broker, dir, passwords };
   } catch (error) {
     await nats.stop();
+    await registry.stop();
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -107,12 +106,13 @@ async function startInfrastructure(): Promise<Infrastructure> {
 async function stopInfrastructure(infra: Infrastructure): Promise<void> {
   await infra.broker.stop();
   await infra.nats.stop();
+  await infra.registry.stop();
   await rm(infra.dir, { recursive: true, force: true });
 }
 
 /** As `lading secrets set` and `lading credentials apply` do it: the value sealed to the broker. */
 async function storeSecretAndSet(natsUrl: string, password: string): Promise<void> {
-  const nc = await connectToNats({ natsUrl, natsUser: 'cli', natsPassword: password, name: 'bench-cli' });
+  const nc = await connectToNats({ natsUrl, natsUser: 'admin', natsPassword: password, name: 'bench-cli' });
   try {
     const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
     const sealed = seal(Buffer.from(secretValue), publicKey, sealingContexts.secretValue(secretName));
@@ -129,85 +129,56 @@ async function storeSecretAndSet(natsUrl: string, password: string): Promise<voi
   }
 }
 
-/**
- * A trivial echo responder in its own process, as the broker is, so the baseline pays the same
- * process hops. It listens in the inbox namespace because that is the only place both the broker
- * and runner users may publish and subscribe without adding a product subject.
- */
-const echoScript = `
-import { connect } from '@nats-io/transport-node';
-const env = process.env;
-const nc = await connect({ servers: env.BENCH_NATS_URL, user: 'broker', pass: env.BENCH_NATS_PASSWORD });
-nc.subscribe(env.BENCH_ECHO_SUBJECT, { callback: (_error, message) => message.respond(message.data) });
-await nc.flush();
-process.stdout.write('ready\\n');
-process.once('SIGTERM', () => nc.close().then(() => process.exit(0)));
-`;
-
-async function startEcho(natsUrl: string, password: string): Promise<{ subject: string; process: RunningProcess }> {
-  const subject = `_INBOX.bench-echo.${randomBytes(8).toString('hex')}`;
-  const env = { ...process.env, BENCH_NATS_URL: natsUrl, BENCH_NATS_PASSWORD: password, BENCH_ECHO_SUBJECT: subject };
-  const echo = startProcess(process.execPath, ['--input-type=module', '-e', echoScript], env);
-  const ready = await new Promise<boolean>((resolveReady) => {
-    echo.child.stdout?.on('data', () => {
-      if (echo.output().includes('ready')) resolveReady(true);
-    });
-    echo.child.once('exit', () => resolveReady(false));
-  });
-  if (!ready) throw new Error(`the echo responder did not start: ${echo.output()}`);
-  return { subject, process: echo };
-}
-
 interface Runner {
   id: string;
   nc: NatsConnection;
-  runs: JsonBucket<typeof runStateSchema>;
+  sign(statement: string): string;
+}
+
+interface Submitter {
+  nc: NatsConnection;
+  brokerPublicKey: string;
+  bundleReference: string;
 }
 
 async function connectRunner(natsUrl: string, password: string, index: number): Promise<Runner> {
   const id = `bench-runner-${index}-${randomBytes(4).toString('hex')}`;
   const nc = await connectToNats({ natsUrl, natsUser: 'runner', natsPassword: password, name: id });
-  return { id, nc, runs: new JsonBucket(await openBucket(nc, buckets.runs), runStateSchema, 'run') };
-}
-
-/** The run state the runner writes just before it asks for the lease (see executeRun). */
-function startingRun(runId: string, runnerId: string): RunState {
-  return {
-    runId,
-    installation: 'bench-app',
-    namespace: credentialSet.namespace,
-    action: 'install',
-    status: 'starting',
-    runnerId,
-    credentialSets: [credentialSet],
-    parameterSets: [],
-    sensitiveParameterSecrets: {},
-    wantedCredentials: [{ name: credentialName, required: true }],
-    wantedParameters: [],
-    bundleReference: `127.0.0.1:1/bench/app@sha256:${'0'.repeat(64)}`,
-    claim: {},
-    updatedAt: new Date().toISOString(),
-  };
+  const keys = generateSigningKeyPair();
+  await callEndpoint(nc, endpoints.runnersRegister, { runnerId: id, publicKey: keys.publicKey });
+  return { id, nc, sign: (statement) => signStatement(keys.privateKey, statement) };
 }
 
 interface LeaseTiming {
-  /** Writing the run state, as the runner does right before asking. */
+  /** Admission of the run and the runner's signed claim, as they happen before the lease. */
   putMs: number;
-  /** Key generation, the lease request and opening the sealed payload. */
+  /** Key generation, the signed lease request and opening the sealed payload. */
   leaseMs: number;
 }
 
-async function oneLease(runner: Runner): Promise<LeaseTiming> {
+async function oneLease(runner: Runner, submitter: Submitter): Promise<LeaseTiming> {
   const runId = randomBytes(12).toString('hex');
   const started = performance.now();
-  await runner.runs.put(runId, startingRun(runId, runner.id));
-  const written = performance.now();
+  // Each run its own installation, so runs of different runners never wait on one installation's lock.
+  const input = seal(Buffer.from(JSON.stringify({ parameters: {}, sources: {} })), submitter.brokerPublicKey, sealingContexts.runInput(runId));
+  await callEndpoint(submitter.nc, endpoints.runsSubmit, {
+    runId,
+    installation: `bench-${runId}`,
+    action: 'install',
+    bundleReference: submitter.bundleReference,
+    credentialSets: [credentialSet],
+    input,
+  });
+  await callEndpoint(runner.nc, endpoints.runsClaim, { runId, runnerId: runner.id, signature: runner.sign(signedStatements.claim(runId, runner.id)) });
+  const claimed = performance.now();
   const keys = generateSealingKeyPair();
-  const lease = await callEndpoint(runner.nc, endpoints.lease, { runId, runnerId: runner.id, publicKey: keys.publicKey });
+  const signature = runner.sign(signedStatements.lease(runId, runner.id, keys.publicKey));
+  const lease = await callEndpoint(runner.nc, endpoints.lease, { runId, runnerId: runner.id, publicKey: keys.publicKey, signature });
   const payload = leasePayloadSchema.parse(JSON.parse(open(lease.sealed, keys.privateKey, sealingContexts.lease(runId)).toString('utf8')));
   const done = performance.now();
   if (payload.credentials[credentialName] !== secretValue) throw new Error(`the lease of run ${runId} did not carry the stored value`);
-  return { putMs: written - started, leaseMs: done - written };
+  await callEndpoint(runner.nc, endpoints.runsFinish, { runId, runnerId: runner.id, signature: runner.sign(signedStatements.finish(runId, runner.id)) });
+  return { putMs: claimed - started, leaseMs: done - claimed };
 }
 
 async function oneEcho(runner: Runner, subject: string, body: Uint8Array): Promise<number> {
@@ -241,15 +212,17 @@ interface LevelResult {
   echoP99: number;
 }
 
-async function measureLevel(count: number, infra: Infrastructure, echoSubject: string): Promise<LevelResult> {
+async function measureLevel(count: number, infra: Infrastructure, echoSubject: string, submitter: Submitter): Promise<LevelResult> {
   const runners = await Promise.all(Array.from({ length: count }, (_, index) => connectRunner(infra.nats.url, infra.passwords.runner, index)));
   try {
     // Same-sized payload as a lease request, so the echo differs only by what the broker does.
-    const echoBody = new TextEncoder().encode(JSON.stringify({ runId: 'x'.repeat(24), runnerId: runners[0].id, publicKey: generateSealingKeyPair().publicKey }));
-    await concurrently(runners, warmupPerLevel(count), oneLease);
+    const echoBody = new TextEncoder().encode(
+      JSON.stringify({ runId: 'x'.repeat(24), runnerId: runners[0].id, publicKey: generateSealingKeyPair().publicKey, signature: 'x'.repeat(88) }),
+    );
+    await concurrently(runners, warmupPerLevel(count), (runner) => oneLease(runner, submitter));
     await concurrently(runners, warmupPerLevel(count), (runner) => oneEcho(runner, echoSubject, echoBody));
 
-    const leases = await concurrently(runners, leasesPerLevel, oneLease);
+    const leases = await concurrently(runners, leasesPerLevel, (runner) => oneLease(runner, submitter));
     const echoes = await concurrently(runners, leasesPerLevel, (runner) => oneEcho(runner, echoSubject, echoBody));
     const leaseMs = leases.results.map((timing) => timing.leaseMs).sort((a, b) => a - b);
     const putMs = leases.results.map((timing) => timing.putMs).sort((a, b) => a - b);
@@ -270,7 +243,7 @@ async function measureLevel(count: number, infra: Infrastructure, echoSubject: s
 }
 
 function printTable(results: LevelResult[]): void {
-  const header = ['runners', 'leases', 'lease p50 ms', 'lease p99 ms', 'leases/s', 'put p50 ms', 'echo p50 ms', 'echo p99 ms', 'p50 lease/echo'];
+  const header = ['runners', 'leases', 'lease p50 ms', 'lease p99 ms', 'leases/s', 'admit+claim p50 ms', 'echo p50 ms', 'echo p99 ms', 'p50 lease/echo'];
   const rows = results.map((result) => [
     String(result.runners),
     String(result.leases),
@@ -287,9 +260,9 @@ function printTable(results: LevelResult[]): void {
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log(
-    '\nlease = fresh X25519 key + lease request to the secret-broker + opening and checking the sealed value;\n' +
-      'leases/s counts whole runs (run-state put + lease) over the wall time of the level;\n' +
-      'echo = plain NATS request/reply of a lease-sized payload to a trivial responder process, same server, same runner connections.',
+    '\nlease = fresh X25519 key + signed lease request to the secret-broker + opening and checking the sealed value;\n' +
+      'leases/s counts whole runs (admission + signed claim + lease + end of run) over the wall time of the level;\n' +
+      'echo = request/reply of the broker\'s trivial public-key endpoint, same broker process, same server, same runner connections.',
   );
 }
 
@@ -298,15 +271,24 @@ async function main(): Promise<void> {
   process.chdir(repoRoot);
   console.log(`lease benchmark: ${leasesPerLevel} leases per level, runners ${levels.join(', ')} (each its own NATS connection)`);
   const infra = await startInfrastructure();
-  let echo: { subject: string; process: RunningProcess } | undefined;
+  const cli = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'admin', natsPassword: infra.passwords.admin, name: 'bench-submitter' });
+  const queueOwner = await connectToNats({ natsUrl: infra.nats.url, natsUser: 'runner', natsPassword: infra.passwords.runner, name: 'bench-queue-owner' });
   try {
-    await storeSecretAndSet(infra.nats.url, infra.passwords.cli);
-    echo = await startEcho(infra.nats.url, infra.passwords.broker);
+    // The work queue admitted runs go to, created by its owner as a starting runner does (nothing consumes it here).
+    await ensureStream(queueOwner, streams.runs, true);
+    await storeSecretAndSet(infra.nats.url, infra.passwords.admin);
+    const bundle = { schemaVersion: '1.2.0', name: 'bench', version: '0.1.0', credentials: { [credentialName]: { env: 'API_TOKEN', required: true } } };
+    const submitter: Submitter = {
+      nc: cli,
+      brokerPublicKey: (await callEndpoint(cli, endpoints.brokerPublicKey, {})).publicKey,
+      bundleReference: await publishTestBundle(new RegistryClient({ registry: infra.registry.host }), bundleRepository, bundle),
+    };
     const results: LevelResult[] = [];
-    for (const count of levels) results.push(await measureLevel(count, infra, echo.subject));
+    for (const count of levels) results.push(await measureLevel(count, infra, endpoints.brokerPublicKey.subject, submitter));
     printTable(results);
   } finally {
-    await echo?.process.stop();
+    await cli.close();
+    await queueOwner.close();
     await stopInfrastructure(infra);
   }
 }

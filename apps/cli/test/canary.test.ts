@@ -72,8 +72,10 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
   let registry: string;
   const started = new Date();
   const outputs: CliResult[] = [];
+  // The env source is resolved by the lading command, in the environment of whoever runs it.
+  const personEnv = () => ({ CANARY_ENV_VALUE: canaries.env });
   const cli = async (...args: string[]) => {
-    const result = await runCli(home, args);
+    const result = await runCli(home, args, undefined, personEnv());
     outputs.push(result);
     return result;
   };
@@ -92,10 +94,7 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
       await writeFile(join(work, 'vault-token'), 'lading-broker-token', { mode: 0o600 });
       Object.assign(storeChoice, { LADING_SECRET_STORE: 'vault', LADING_VAULT_ADDR: vault.url, LADING_VAULT_TOKEN_FILE: join(work, 'vault-token') });
     }
-    const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]], undefined, {
-      CANARY_ENV_VALUE: canaries.env,
-      ...storeChoice,
-    });
+    const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]], undefined, storeChoice);
     expect(up.code, up.stderr).toBe(0);
     registry = `127.0.0.1:${ports[1]}`;
 
@@ -157,7 +156,7 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
   });
 
   it('runs a bundle that is killed mid-run', async () => {
-    const install = startCli(home, installArgs('canary-killed', 'hang'));
+    const install = startCli(home, installArgs('canary-killed', 'hang'), undefined, personEnv());
     await install.waitForOutput((stdout) => stdout.includes('READY'));
     const runId = /run ([a-z0-9]+) queued/.exec(install.stderr())?.[1];
     execFileSync('docker', ['kill', execFileSync('docker', ['ps', '-q', '--filter', `label=sh.lading.run=${runId}`]).toString().trim()]);

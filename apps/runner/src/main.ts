@@ -6,6 +6,8 @@ import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { serveInstallationQueries } from './queries.js';
 import { prepareRunner } from './prepare-runner.js';
+import { claimRun, holdRun } from './run-claim.js';
+import { registerRunnerIdentity } from './runner-registration.js';
 import { consumeRunRequests } from './work-queue.js';
 
 await runService({
@@ -23,24 +25,41 @@ await runService({
     const registry = new RegistryClient({ registry: settings.registry });
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
+    const identity = await registerRunnerIdentity(nc, settings.runnerId, logger);
+    const allowDockerSocket = dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant }));
     await consumeRunRequests(context, async (request, submitter) => {
+      const claim = await claimRun(nc, identity, request.runId);
+      if (claim === 'busy') return 'later';
+      if (claim === 'unknown') {
+        logger.warn('dropped a queued run the broker did not admit', { runId: request.runId });
+        return 'done';
+      }
+      if (claim === 'taken' && !(await records.getRun(request.runId))) {
+        logger.info('another runner has claimed this run', { runId: request.runId });
+        return 'done';
+      }
       counters.increment('runs_started');
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
-      const state = await executeRun(request, {
-        runnerId: settings.runnerId,
-        docker,
-        registry,
-        records,
-        requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
-        brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
-        storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
-        publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
-        container: settings.container,
-        allowDockerSocket: dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant })),
-        log: (message, fields) => logger.info(message, fields),
-      });
+      const execute = () =>
+        executeRun(request, {
+          runnerId: settings.runnerId,
+          sign: identity.sign,
+          docker,
+          registry,
+          records,
+          requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
+          brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
+          storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
+          publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
+          container: settings.container,
+          allowDockerSocket,
+          log: (message, fields) => logger.info(message, fields),
+        });
+      // A run another runner claimed and left unfinished is only recorded as failed: this runner holds nothing of it.
+      const state = claim === 'claimed' ? await holdRun(nc, identity, request, logger, execute) : await execute();
       counters.increment(state.status === 'succeeded' ? 'runs_succeeded' : 'runs_failed');
       logger.info('run finished', { runId: request.runId, status: state.status, exitCode: state.exitCode });
+      return 'done';
     });
   },
 });

@@ -1,10 +1,26 @@
-import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { runRequestSchema, streams, type RunRequest } from '@lading/contracts';
 import { ensureStream, headerCarrier, type ServiceContext } from '@lading/service-kit';
 import { extractTraceContext, withSpan } from '@lading/telemetry';
 
 const consumerName = 'runners';
+/** How long a run whose installation is busy waits before it is offered to a runner again. */
+const busyRetryMs = 1_000;
+
+/** What the runner does with one request it took: run it, or hand it back for later. */
+export type Disposition = 'done' | 'later';
+
+/** The runner owns the work queue (the broker only publishes admitted runs into it). */
+async function addConsumer(manager: JetStreamManager): Promise<void> {
+  await manager.consumers.add(streams.runs.name, {
+    durable_name: consumerName,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(60_000),
+    // A busy installation hands its run back many times before it can start.
+    max_deliver: -1,
+  });
+}
 
 /**
  * Takes run requests from the JetStream work queue, one at a time per runner process; every
@@ -14,17 +30,12 @@ const consumerName = 'runners';
  */
 export async function consumeRunRequests(
   context: ServiceContext,
-  execute: (request: RunRequest, submitter: string) => Promise<void>,
+  execute: (request: RunRequest, submitter: string) => Promise<Disposition>,
 ): Promise<void> {
   const { nc, logger } = context;
   await ensureStream(nc, streams.runs, true);
   const manager = await jetstreamManager(nc);
-  await manager.consumers.add(streams.runs.name, {
-    durable_name: consumerName,
-    ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(60_000),
-    max_deliver: 3,
-  });
+  await addConsumer(manager);
   const consumer = await jetstream(nc).consumers.get(streams.runs.name, consumerName);
   const messages = await consumer.consume({ max_messages: 1 });
   let stopping = false;
@@ -61,8 +72,9 @@ export async function consumeRunRequests(
     const heartbeat = setInterval(() => message.working(), 10_000);
     const parent = extractTraceContext(headerCarrier(message.headers));
     try {
-      await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request, request.submittedBy), parent);
-      message.ack();
+      const disposition = await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request, request.submittedBy), parent);
+      if (disposition === 'later') message.nak(busyRetryMs);
+      else message.ack();
     } catch (error) {
       logger.error('run could not be recorded', { runId: request.runId, error: (error as Error).message });
       message.nak();

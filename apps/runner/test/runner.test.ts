@@ -10,10 +10,10 @@ import { finished } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { bundleLabels, connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
 import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
@@ -22,7 +22,6 @@ import { leakForms } from '../../cli/test/search-files.js';
 import {
   buildAndPublish,
   containerEvents,
-  removeLabelledContainers,
   removeBaseImage,
   removeBundleImages,
   runRequest,
@@ -139,13 +138,14 @@ describe('runner process', () => {
   let nc: NatsConnection;
   let published: PublishedBundle;
   let follower: RunEventFollower;
+  let installRunId: string;
+  let brokerPublicKey: string;
   let home: PreparedHome & { dir: string };
   /** The runner's own connection: what the runner may see of its queue and records. */
   let runnerNc: NatsConnection;
-  let installing: Promise<{ install: RunRequest; final: RunEvent | undefined }> | undefined;
+  /** A broker connection: only the broker may put a message on the work queue. */
+  let brokerNc: NatsConnection;
   const docker = connectDocker();
-  // Unique per suite: the containers a failing test leaves behind are found by these labels.
-  const runnerIds = [`runner-under-test-${suffix}`, `runner-second-${suffix}`];
 
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
     return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
@@ -175,40 +175,36 @@ describe('runner process', () => {
     await finished((await exec.start({})).resume());
   }
 
-  /** The first install, which the redelivery test repeats: run once, by whichever test needs it first. */
-  function installed(): Promise<{ install: RunRequest; final: RunEvent | undefined }> {
-    installing ??= (async () => {
-      const install = request({ parameters: { greeting: 'howdy' } });
-      await queue(install);
-      return { install, final: await follower.finished(install.runId) };
-    })();
-    return installing;
-  }
-
-  /**
-   * Requests left in the work queue. A run's acknowledgement travels after its last event, so
-   * this waits (a bounded number of looks) for JetStream to have taken it before answering.
-   */
-  async function queuedRequests(): Promise<number> {
-    const jsm = await jetstreamManager(runnerNc);
-    let left = (await jsm.streams.info(streams.runs.name)).state.messages;
-    for (let look = 0; left > 0 && look < 100; look++) {
-      await new Promise((resolveLook) => setTimeout(resolveLook, 50));
-      left = (await jsm.streams.info(streams.runs.name)).state.messages;
-    }
-    return left;
-  }
-
-  function startRunner(runnerId: string): Promise<RunningProcess> {
-    return startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: runnerId });
-  }
-
   function request(fields: Partial<RunRequest> = {}): RunRequest {
     return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
   }
 
+  async function untilQueueEmpty(): Promise<void> {
+    const manager = await jetstreamManager(runnerNc);
+    while ((await manager.streams.info(streams.runs.name)).state.messages > 0) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+
+  /** Puts a message on the work queue directly, as only the broker may in a deployed stack. */
   async function queue(message: RunRequest | Record<string, unknown>): Promise<void> {
-    await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(message));
+    await jetstream(brokerNc).publish(subjects.runs.requested, JSON.stringify(message));
+  }
+
+  /**
+   * Asks the broker for the run, as `lading install` does; with `wait`, asks again while the
+   * installation is busy, as `--wait` does.
+   */
+  async function submit(run: RunRequest, wait = false): Promise<void> {
+    const input = seal(Buffer.from(JSON.stringify({ parameters: run.parameters, sources: {} })), brokerPublicKey, sealingContexts.runInput(run.runId));
+    const { runId, installation, namespace, action, bundleReference, credentialSets, parameterSets } = run;
+    for (;;) {
+      try {
+        await callEndpoint(nc, endpoints.runsSubmit, { runId, installation, namespace, action, bundleReference, credentialSets, parameterSets, input });
+        return;
+      } catch (error) {
+        if (!wait || (error as { code?: string }).code !== 'busy') throw error;
+        await new Promise((resolveRetry) => setTimeout(resolveRetry, 200));
+      }
+    }
   }
 
   beforeAll(async () => {
@@ -223,17 +219,20 @@ describe('runner process', () => {
 
     broker = await startService(brokerMain, {
       ...serviceUser('broker'),
+      LADING_REGISTRY: registryServer.host,
       LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'),
       LADING_STORE_KEY_FILE: join(stateDir, 'store.key'),
     });
-    runner = await startRunner(runnerIds[0]);
+    runner = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
     // Requests come from the administrator, as the CLI sends them; queue and records are the runner's.
     nc = await connectToNats({ natsUrl: nats.url, natsUser: 'admin', natsPassword: home.passwords.principals.admin, name: 'runner-test' });
     runnerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'runner', natsPassword: home.passwords.services.runner, name: 'runner-test-records' });
+    brokerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'broker', natsPassword: home.passwords.services.broker, name: 'runner-test-queue' });
     follower = new RunEventFollower(nc.subscribe(subjects.runs.eventsAll));
 
     // As `lading secrets set` and `lading credentials apply` do.
     const { publicKey } = await callEndpoint(nc, endpoints.brokerPublicKey, {});
+    brokerPublicKey = publicKey;
     await callEndpoint(nc, endpoints.secretsSet, { name: 'runner-token', sealed: seal(Buffer.from(canary), publicKey, sealingContexts.secretValue('runner-token')) });
     await callEndpoint(nc, endpoints.credentialsApply, {
       document: { schemaVersion: '1.0.1', name: 'runner-creds', credentials: [{ name: 'api-token', source: { secret: 'runner-token' } }] },
@@ -246,7 +245,6 @@ describe('runner process', () => {
     await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
-    for (const runnerId of runnerIds) await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nats?.stop();
@@ -255,14 +253,16 @@ describe('runner process', () => {
   });
 
   it('executes a queued install and answers the installation queries', async () => {
-    const { install, final } = await installed();
+    const install = request({ parameters: { greeting: 'howdy' } });
+    installRunId = install.runId;
+    await submit(install);
+    const final = await follower.finished(install.runId);
     expect(final, runner.output()).toMatchObject({ status: 'succeeded', exitCode: 0 });
     const logEvents = follower.events.flatMap((event) => (event.runId === install.runId && event.type === 'log' ? [event.data] : []));
     expect(logEvents.join('')).toContain('token=*******');
 
     const { items } = await callEndpoint(nc, endpoints.installationsList, { namespace: '' });
-    // Other tests may have installed beside it, in any order.
-    expect(items.map((item) => item.name)).toContain('runner-app');
+    expect(items.map((item) => item.name)).toEqual(['runner-app']);
     const { installation } = await callEndpoint(nc, endpoints.installationsShow, { name: 'runner-app', namespace: '' });
     expect(installation).toMatchObject({ status: 'installed', lastRunId: install.runId, bundleReference: published.reference, bundleName });
     const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' });
@@ -284,8 +284,8 @@ describe('runner process', () => {
     await queue({ runId: 'NOT A RUN', action: 'install' });
     const first = request({ installation: 'runner-first' });
     const second = request({ installation: 'runner-second' });
-    await queue(first);
-    await queue(second);
+    await submit(first);
+    await submit(second);
     const [firstFinal, secondFinal] = await Promise.all([follower.finished(first.runId), follower.finished(second.runId)]);
     expect(firstFinal, runner.output()).toMatchObject({ status: 'succeeded' });
     expect(secondFinal, runner.output()).toMatchObject({ status: 'succeeded' });
@@ -301,33 +301,34 @@ describe('runner process', () => {
       `${second.runId}:succeeded`,
     ]);
     expect(runner.output()).toContain('dropped a malformed run request');
-    // Terminated and acknowledged requests leave the work queue empty.
-    expect(await queuedRequests()).toBe(0);
+    // Terminated and acknowledged requests leave the work queue empty (a request is acknowledged
+    // once the broker has heard the run ended, just after its last event).
+    await untilQueueEmpty();
     expect(runner.child.exitCode).toBeNull();
   });
 
-  it('does not run a request again when it is queued a second time', async () => {
-    const { install } = await installed();
+  it('does not run a request again when it is queued a second time, and the broker refuses a second submission of it', async () => {
     const since = Date.now();
     const before = (await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs;
-    const again = request({ runId: install.runId, parameters: { greeting: 'howdy' } });
+    const again = request({ runId: installRunId, parameters: { greeting: 'howdy' } });
     const marker = request({ installation: 'runner-marker' });
+    await expect(submit(again)).rejects.toMatchObject({ code: 'conflict' });
     await queue(again);
     // A request queued behind it finishing proves the repeated one was taken and dealt with.
-    await queue(marker);
+    await submit(marker);
     expect(await follower.finished(marker.runId)).toMatchObject({ status: 'succeeded' });
-    expect(await containerEvents(docker, install.runId, since)).toEqual([]);
+    expect(await containerEvents(docker, installRunId, since)).toEqual([]);
     expect((await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs).toEqual(before);
   });
 
   it('leaves the next request to an idle runner while it is busy', async () => {
-    const second = await startRunner(runnerIds[1]);
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
-      await queue(held);
+      await submit(held);
       await follower.waitForLog(held.runId, 'READY');
       const next = request({ installation: 'runner-next' });
-      await queue(next);
+      await submit(next);
       // The held run cannot end before the test releases it, so the next one ran beside it.
       expect(await follower.finished(next.runId)).toMatchObject({ status: 'succeeded' });
       const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
@@ -335,39 +336,69 @@ describe('runner process', () => {
       expect(await follower.finished(held.runId)).toMatchObject({ status: 'succeeded' });
       const runs = await openBucket(runnerNc, buckets.runs);
       const runnerOf = async (runId: string) => ((await runs.get(runId))?.json() as { runnerId: string }).runnerId;
-      expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(runnerIds));
+      expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(['runner-under-test', 'runner-second']));
     } finally {
       await second.stop();
     }
     expect(second.child.exitCode).toBe(0);
   });
 
+  it('runs 10 concurrent installs of one installation on two runners one at a time, losing no record', async () => {
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-contender' });
+    const since = Date.now();
+    try {
+      const installs = Array.from({ length: 10 }, () => request({ installation: 'runner-contended' }));
+      await expect(submit(installs[0])).resolves.toBeUndefined();
+      // Without waiting, a second run of the busy installation is refused with one sentence.
+      await expect(submit(request({ installation: 'runner-contended' }))).rejects.toMatchObject({
+        code: 'busy',
+        message: `installation runner-contended is busy with run ${installs[0].runId}: run the action again once it has finished, or pass --wait`,
+      });
+      await Promise.all(installs.slice(1).map((install) => submit(install, true)));
+      const finals = await Promise.all(installs.map((install) => follower.finished(install.runId)));
+      expect(finals.map((final) => final.type === 'status' && final.status)).toEqual(Array(10).fill('succeeded'));
+
+      // Docker's own event history: every container of the installation died before the next one started.
+      const now = Date.now();
+      const options = {
+        since: String(Math.floor(since / 1000)),
+        until: `${Math.floor(now / 1000)}.${String((now % 1000) * 1_000_000).padStart(9, '0')}`,
+        filters: JSON.stringify({ type: ['container'], event: ['start', 'die'], label: ['sh.lading.installation=runner-contended'] }),
+      };
+      const stream = (await docker.getEvents(options as unknown as Parameters<typeof docker.getEvents>[0])) as NodeJS.ReadableStream;
+      let text = '';
+      for await (const chunk of stream) text += chunk.toString();
+      const actions = text.split('\n').filter((line) => line.trim() !== '').map((line) => (JSON.parse(line) as { Action: string }).Action);
+      expect(actions).toEqual(Array.from({ length: 20 }, (_, index) => (index % 2 === 0 ? 'start' : 'die')));
+
+      const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-contended', namespace: '' });
+      expect(runs.map((run) => run.runId).sort()).toEqual(installs.map((install) => install.runId).sort());
+      expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('on SIGTERM finishes the run it took, removes its container, then exits 0', async () => {
-    const stopping = runner;
-    // Whatever happens here, the tests after this one (in any order) find a runner taking requests.
-    onTestFinished(async () => {
-      await stopping.stop();
-      runner = await startRunner(runnerIds[0]);
-    });
-    const held = request({ installation: 'runner-stopping', action: 'hold' });
-    await queue(held);
+    const held = request({ action: 'hold' });
+    await submit(held);
     await follower.waitForLog(held.runId, 'READY');
     const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
     expect(container).toBeDefined();
 
-    const exited = new Promise<'exited'>((resolveExit) => stopping.child.once('exit', () => resolveExit('exited')));
-    stopping.child.kill('SIGTERM');
-    await untilOutput(stopping, '"stopping"');
+    const exited = new Promise<'exited'>((resolveExit) => runner.child.once('exit', () => resolveExit('exited')));
+    runner.child.kill('SIGTERM');
+    await untilOutput(runner, '"stopping"');
     await release(container.Id);
 
     const first = await Promise.race([follower.finished(held.runId), exited]);
-    expect(first, stopping.output()).toMatchObject({ status: 'succeeded' });
+    expect(first, runner.output()).toMatchObject({ status: 'succeeded' });
     await exited;
-    expect(stopping.child.signalCode, stopping.output()).toBeNull();
-    expect(stopping.child.exitCode).toBe(0);
-    expect(stopping.output()).toContain('"stopped"');
+    expect(runner.child.signalCode, runner.output()).toBeNull();
+    expect(runner.child.exitCode).toBe(0);
+    expect(runner.output()).toContain('"stopped"');
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
     // The request was acknowledged: nothing is left for another runner to redo.
-    expect(await queuedRequests()).toBe(0);
+    expect((await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name)).state.messages).toBe(0);
   });
 });

@@ -1,31 +1,32 @@
-import { jetstream } from '@nats-io/jetstream';
-import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry } from '@lading/contracts';
-import { grantLease } from '@lading/leases';
+import { endpoints, sealingContexts, streams } from '@lading/contracts';
+import { openRunState } from '@lading/leases';
+import type { RegistryClient } from '@lading/oci';
 import { BuiltinStore, KeyRotation, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
 import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
-import { RunRecords, SetStore } from '@lading/store';
+import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
 import { readLeaseAudit } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
+import { serveRunPath } from './run-path.js';
 
 export interface BrokerParts {
   brokerKey: KeyObject;
   store: SecretStore;
   /** The built-in store's at-rest key file, which `secretsRotateKey` replaces. */
   storeKeyFile: string;
+  /** The registry front door bundle.json is read through when a run is admitted. */
+  registry: RegistryClient;
 }
 
 /** Registers every secret-broker endpoint on the service. */
 export async function startBroker(context: ServiceContext, parts: BrokerParts): Promise<void> {
-  const { nc, service, logger, counters } = context;
-  const js = jetstream(nc);
+  const { nc, service, logger } = context;
   await ensureStream(nc, streams.leaseAudit);
-  const credentialSets = new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials');
-  const parameterSets = new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters');
+  const runState = await openRunState(nc, parts.store, parts.brokerKey);
+  const { credentialSets, parameterSets } = runState;
   const runs = await RunRecords.open((name) => openBucket(nc, name));
-  const redemptions = await openBucket(nc, buckets.leases, { ttl: 24 * 60 * 60 * 1000 });
   const publicKey = sealingPublicKey(parts.brokerKey);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
@@ -92,17 +93,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     );
   }
 
-  const audit = async (entry: LeaseAuditEntry) => {
-    await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
-    counters.increment(entry.granted ? 'leases_granted' : 'leases_refused');
-  };
-  serve(
-    service,
-    endpoints.lease,
-    async (request) =>
-      grantLease(request, { runs, credentialSets, parameterSets, store: parts.store, redemptions, env: process.env, audit }),
-    logger,
-  );
+  await serveRunPath(context, runState, parts.registry);
 
   serve(
     service,

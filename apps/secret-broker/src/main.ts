@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RegistryClient } from '@lading/oci';
 import { previousStoreCiphers } from '@lading/secrets';
 import { runService } from '@lading/service-kit';
 import { startBroker } from './broker.js';
@@ -15,6 +16,7 @@ await runService({
     const storeKeyFile = env.LADING_STORE_KEY_FILE ?? join(context.config.stateDir, 'store.key');
     const cipher = await loadOrCreateStoreCipher(storeKeyFile);
     const store = await openSecretStore(context.nc, cipher, env, await previousStoreCiphers(storeKeyFile));
-    await startBroker(context, { brokerKey, store, storeKeyFile });
+    const registry = new RegistryClient({ registry: env.LADING_REGISTRY ?? '127.0.0.1:5000' });
+    await startBroker(context, { brokerKey, store, storeKeyFile, registry });
   },
 });

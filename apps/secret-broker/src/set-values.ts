@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { sealedBoxSchema, sealingContexts } from '@lading/contracts';
-import { open, type SecretStore } from '@lading/secrets';
+import { open, setValueSecretName, type SecretStore } from '@lading/secrets';
 import { ServiceFailure } from '@lading/service-kit';
 
 type Kind = 'credentials' | 'parameters';
@@ -8,11 +8,6 @@ type Kind = 'credentials' | 'parameters';
 interface Entry {
   name: string;
   source: Record<string, unknown>;
-}
-
-/** Where a set's literal value lives in the store; records name it, never the value. */
-export function setValueSecretName(kind: Kind, namespace: string, set: string, entry: string): string {
-  return `set.${kind}.${namespace || '_'}.${set}.${entry}`;
 }
 
 /**

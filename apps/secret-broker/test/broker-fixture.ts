@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectToNats } from '@lading/service-kit';
 import { prepareStackHome, recordStack, stackPaths, type NatsRole } from '@lading/stack';
-import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
+import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 
 const appsDir = resolve(import.meta.dirname, '../..');
 
@@ -25,6 +25,8 @@ export interface BrokerFixture {
   readonly home: string;
   readonly brokerKeyFile: string;
   readonly storeKeyFile: string;
+  /** The registry the broker reads bundle.json from, when the fixture was asked for one. */
+  readonly registry?: TestRegistry;
   connect(role: NatsRole): Promise<NatsConnection>;
   startBroker(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   startRunner(): Promise<ServiceProcess>;
@@ -32,7 +34,8 @@ export interface BrokerFixture {
   close(): Promise<void>;
 }
 
-export async function startBrokerFixture(): Promise<BrokerFixture> {
+export async function startBrokerFixture(options: { registry?: boolean } = {}): Promise<BrokerFixture> {
+  const registry = options.registry ? await startRegistry() : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'lading-broker-test-'));
   const home = join(dir, 'home');
   const paths = stackPaths(home);
@@ -57,6 +60,7 @@ export async function startBrokerFixture(): Promise<BrokerFixture> {
       LADING_STATE_DIR: paths.stateDir(role),
       LADING_SPANS_FILE: spansFile,
       LADING_PRINCIPALS_FILE: paths.principalsFile,
+      ...(registry ? { LADING_REGISTRY: registry.host } : {}),
       ...extraEnv,
     });
     const exited = new Promise<never>((_, reject) =>
@@ -75,6 +79,7 @@ export async function startBrokerFixture(): Promise<BrokerFixture> {
     home,
     brokerKeyFile: paths.brokerKey,
     storeKeyFile: paths.storeKey,
+    registry,
     async connect(role) {
       const nc = await connectToNats({ natsUrl: nats.url, natsUser: role, natsPassword: passwordOf(role), name: `test-${role}` });
       connections.push(nc);
@@ -87,6 +92,7 @@ export async function startBrokerFixture(): Promise<BrokerFixture> {
       for (const nc of connections) await nc.close().catch(() => undefined);
       for (const service of processes) await service.stop();
       await nats.stop();
+      await registry?.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, endpoints, leasePayloadSchema, sealingContexts } from '@lading/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { buckets, endpoints, sealingContexts, streams } from '@lading/contracts';
 import { startingRunState } from '@lading/testkit';
 import { generateSealingKeyPair, open, seal } from '@lading/secrets';
 import { callEndpoint, openBucket } from '@lading/service-kit';
@@ -10,6 +11,7 @@ import { RunRecords } from '@lading/store';
 import { runCli } from '../../cli/test/cli-process.js';
 import { filesContaining, leakForms } from '../../cli/test/search-files.js';
 import { startBrokerFixture, type BrokerFixture, type ServiceProcess } from './broker-fixture.js';
+import { registerTestRunner, submitRun } from './run-submission.js';
 
 const secretCanary = `canary-secret-${randomBytes(12).toString('hex')}`;
 const outputCanary = `canary-output-${randomBytes(12).toString('hex')}`;
@@ -133,8 +135,7 @@ describe('secret-broker: just-in-time secrets that touch nothing', { shuffle: fa
   });
 
   describe('leases', () => {
-    const granted = runId();
-    const refused = runId();
+    const forged = runId();
     const fromCli = runId();
 
     beforeAll(async () => {
@@ -147,56 +148,63 @@ describe('secret-broker: just-in-time secrets that touch nothing', { shuffle: fa
         bundleVersion: '0.1.0',
         status: 'installed',
         lastAction: 'install',
-        lastRunId: granted,
+        lastRunId: forged,
         created: now,
         modified: now,
       });
     });
 
-    it("refuses the cli user's lease request at the NATS server, before the broker sees it", async () => {
+    it("refuses the cli user's lease request and every runner-only run subject at the NATS server, before the broker sees it", async () => {
       await records.runs.put(fromCli, startingRunState(fromCli));
-      const attempt = callEndpoint(cli, endpoints.lease, { runId: fromCli, runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey });
+      const signature = Buffer.alloc(64).toString('base64');
+      const attempt = callEndpoint(cli, endpoints.lease, { runId: fromCli, runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey, signature });
       await expect(attempt).rejects.toThrow(serverRefusal(endpoints.lease.subject));
+      await expect(callEndpoint(cli, endpoints.runnersRegister, { runnerId: 'runner-1', publicKey: 'AAAA' })).rejects.toThrow(serverRefusal(endpoints.runnersRegister.subject));
+      const statement = { runId: fromCli, runnerId: 'runner-1', signature };
+      await expect(callEndpoint(cli, endpoints.runsClaim, statement)).rejects.toThrow(serverRefusal(endpoints.runsClaim.subject));
+      await expect(callEndpoint(cli, endpoints.runsHeartbeat, statement)).rejects.toThrow(serverRefusal(endpoints.runsHeartbeat.subject));
+      await expect(callEndpoint(cli, endpoints.runsFinish, statement)).rejects.toThrow(serverRefusal(endpoints.runsFinish.subject));
       expect((await callEndpoint(cli, endpoints.leaseAudit, { runIds: [fromCli] })).entries).toEqual([]);
     });
 
-    it('leases a claimed run to its runner once, sealed to the runner key', async () => {
-      await records.runs.put(granted, startingRunState(granted));
-      const keys = generateSealingKeyPair();
-      const reply = await callEndpoint(runnerNc, endpoints.lease, { runId: granted, runnerId: 'runner-1', publicKey: keys.publicKey });
-      expect(JSON.stringify(reply)).not.toContain(secretCanary);
-      const payload = leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(granted)).toString()));
-      expect(payload.credentials).toEqual({ 'api-token': secretCanary });
-
-      const replay = callEndpoint(runnerNc, endpoints.lease, { runId: granted, runnerId: 'runner-1', publicKey: keys.publicKey });
-      await expect(replay).rejects.toMatchObject({ code: 'conflict' });
+    it('gives a forged run record and a runner credential nothing: the broker decides from its own admissions', async () => {
+      await records.runs.put(forged, startingRunState(forged, { runnerId: 'runner-forger' }));
+      const forger = await registerTestRunner(runnerNc, 'runner-forger');
+      await expect(forger.claim(forged)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(forger.lease(forged)).rejects.toMatchObject({ code: 'not_found', message: `run ${forged} was not admitted by the broker` });
     });
 
-    it('refuses a runner that did not claim the run', async () => {
-      await records.runs.put(refused, startingRunState(refused, { runnerId: 'runner-2' }));
-      const attempt = callEndpoint(runnerNc, endpoints.lease, { runId: refused, runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey });
-      await expect(attempt).rejects.toMatchObject({ code: 'forbidden' });
+    it('refuses a run with an unknown set or a namespace-crossing secret in one sentence, queuing nothing', async () => {
+      const bundleReference = `127.0.0.1:1/bundles/demo@sha256:${'0'.repeat(64)}`;
+      await expect(submitRun(cli, brokerPublicKey, { installation: 'demo', bundleReference, credentialSets: [{ name: 'nope', namespace: '' }] })).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'credential set "nope" does not exist: apply it with `lading credentials apply`',
+      });
+      await callEndpoint(cli, endpoints.credentialsApply, { document: { name: 'crossing', credentials: [{ name: 'api-token', source: { secret: 'team-b/token' } }] } });
+      await expect(submitRun(cli, brokerPublicKey, { installation: 'demo', bundleReference, credentialSets: [{ name: 'crossing', namespace: '' }] })).rejects.toMatchObject({
+        code: 'forbidden',
+        message: 'credential set "crossing" entry api-token names a secret outside namespace ""',
+      });
+      const submit = await runCli(fixture.home, ['install', 'demo', '--reference', 'not a reference']);
+      expect(submit.code).not.toBe(0);
+      expect(submit.stderr.trim().split('\n')).toHaveLength(1);
+      const queue = await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name);
+      expect(queue.state.messages).toBe(0);
     });
 
     it('shows each run with its lease decision in `lading installations runs`, names only', async () => {
-      const { entries } = await callEndpoint(cli, endpoints.leaseAudit, { runIds: [granted, refused] });
-      expect(entries.map((entry) => [entry.runId, entry.granted, entry.installation])).toEqual([
-        [granted, true, 'demo'],
-        [granted, false, 'demo'],
-        [refused, false, 'demo'],
-      ]);
+      const { entries } = await callEndpoint(cli, endpoints.leaseAudit, { runIds: [forged, fromCli] });
+      expect(entries.map((entry) => [entry.runId, entry.granted])).toEqual([[forged, false]]);
 
       const table = await runCli(fixture.home, ['installations', 'runs', 'demo']);
       expect(table.code).toBe(0);
       const line = (id: string) => table.stdout.split('\n').find((text) => text.startsWith(id)) ?? '';
-      expect(line(granted)).toMatch(/granted \(api-token\); 1 later request refused$/);
-      expect(line(refused)).toMatch(/refused \(run \w+ is claimed by another runner\)$/);
+      expect(line(forged)).toMatch(/refused \(run \w+ was not admitted by the broker\)$/);
       expect(line(fromCli)).toMatch(/none requested$/);
 
       const json = await runCli(fixture.home, ['installations', 'runs', 'demo', '--output', 'json']);
       const runs = JSON.parse(json.stdout) as Array<{ runId: string; lease: { granted: boolean; names: string[]; summary: string } }>;
-      expect(runs.find((run) => run.runId === granted)?.lease).toMatchObject({ granted: true, names: ['api-token'] });
-      expect(runs.find((run) => run.runId === refused)?.lease).toMatchObject({ granted: false, summary: expect.stringMatching(/^refused \(/) });
+      expect(runs.find((run) => run.runId === forged)?.lease).toMatchObject({ granted: false, summary: expect.stringMatching(/^refused \(/) });
       expect(table.stdout + json.stdout).not.toContain(secretCanary);
     });
   });
@@ -269,6 +277,7 @@ describe('secret-broker: just-in-time secrets that touch nothing', { shuffle: fa
     for (const form of forms) expect(log).not.toContain(form);
     const spans = await readFile(broker.spansFile, 'utf8');
     expect(spans).toContain('lading.broker.lease');
+    expect(spans).toContain('lading.broker.runs.submit');
     for (const form of forms) expect(spans).not.toContain(form);
     // The searched store really holds the broker's records: the ciphertext bucket is there.
     expect(await filesContaining(fixture.nats.storeDir, ['demo-token'])).not.toEqual([]);

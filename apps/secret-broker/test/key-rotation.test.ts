@@ -3,13 +3,15 @@ import { link, readdir, readFile, rename, stat, writeFile } from 'node:fs/promis
 import { basename, dirname, join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buckets, endpoints, leasePayloadSchema, sealingContexts } from '@lading/contracts';
-import { startingRunState } from '@lading/testkit';
+import { buckets, endpoints, sealingContexts, streams } from '@lading/contracts';
+import { RegistryClient } from '@lading/oci';
 import { AtRestCipher, createKeyFile, generateSealingKeyPair, open, seal, type AtRestRecord } from '@lading/secrets';
-import { callEndpoint, openBucket } from '@lading/service-kit';
+import { callEndpoint, ensureStream, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { runCli } from '../../cli/test/cli-process.js';
 import { startBrokerFixture, type BrokerFixture, type ServiceProcess } from './broker-fixture.js';
+import { publishTestBundle, tokenBundle } from './published-bundle.js';
+import { registerTestRunner, submitRun } from './run-submission.js';
 
 const canaries: Record<string, string> = {
   alpha: `canary-alpha-${randomBytes(12).toString('hex')}`,
@@ -28,6 +30,9 @@ describe('secret-broker: at-rest key rotation of the built-in store', { shuffle:
   let runnerNc: NatsConnection;
   let records: RunRecords;
   let rawSecrets: Awaited<ReturnType<typeof openBucket>>;
+  let bundleReference: string;
+  let brokerPublicKey: string;
+  let runner: Awaited<ReturnType<typeof registerTestRunner>>;
 
   /** Every record of the store bucket exactly as NATS keeps it. */
   async function rawRecords(): Promise<Map<string, AtRestRecord>> {
@@ -49,17 +54,15 @@ describe('secret-broker: at-rest key rotation of the built-in store', { shuffle:
     return open(reply.sealed, keys.privateKey, sealingContexts.outputShow('demo', 'token')).toString();
   }
 
-  /** Leases a fresh run whose credential comes from secret `alpha`: the broker must decrypt it. */
+  /** Admits, claims and leases a fresh run whose credential comes from secret `alpha`: the broker must decrypt it. */
   async function leasedAlpha(): Promise<string> {
-    const runId = randomBytes(10).toString('hex');
-    const state = startingRunState(runId, {
-      credentialSets: [{ name: 'alpha-creds', namespace: '' }],
-      wantedCredentials: [{ name: 'token', required: true }],
-    });
-    await records.runs.put(runId, state);
-    const keys = generateSealingKeyPair();
-    const reply = await callEndpoint(runnerNc, endpoints.lease, { runId, runnerId: 'runner-1', publicKey: keys.publicKey });
-    return leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(runId)).toString())).credentials.token;
+    const runId = await submitRun(cli, brokerPublicKey, { installation: 'alpha-app', bundleReference, credentialSets: [{ name: 'alpha-creds', namespace: '' }] });
+    await runner.claim(runId);
+    try {
+      return (await runner.lease(runId)).credentials.token;
+    } finally {
+      await runner.finish(runId);
+    }
   }
 
   async function expectAllUnder(cipher: AtRestCipher): Promise<void> {
@@ -72,8 +75,9 @@ describe('secret-broker: at-rest key rotation of the built-in store', { shuffle:
   }
 
   beforeAll(async () => {
-    fixture = await startBrokerFixture();
+    fixture = await startBrokerFixture({ registry: true });
     broker = await fixture.startBroker();
+    bundleReference = await publishTestBundle(new RegistryClient({ registry: fixture.registry?.host ?? '' }), 'bundles/alpha', tokenBundle('alpha'));
     cli = await fixture.connect('admin');
     runnerNc = await fixture.connect('runner');
     rawSecrets = await openBucket(await fixture.connect('broker'), buckets.secrets);
@@ -84,6 +88,10 @@ describe('secret-broker: at-rest key rotation of the built-in store', { shuffle:
       logs: await openBucket(runnerNc, buckets.logs),
     });
     const { publicKey } = await callEndpoint(cli, endpoints.brokerPublicKey, {});
+    brokerPublicKey = publicKey;
+    runner = await registerTestRunner(runnerNc);
+    // The work queue admitted runs go to, created by its owner as a starting runner does.
+    await ensureStream(runnerNc, streams.runs, true);
     for (const [name, value] of Object.entries(canaries)) {
       await callEndpoint(cli, endpoints.secretsSet, { name, sealed: seal(Buffer.from(value), publicKey, sealingContexts.secretValue(name)) });
     }

@@ -51,3 +51,4 @@ export {
 export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
 export { bundleSchemaVersion } from './versions.js';
+export { bundleNeeds, declaresAction, commandLineProblem, parameterTypeProblem, type BundleNeeds } from './bundle-needs.js';

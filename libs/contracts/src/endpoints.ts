@@ -40,6 +40,16 @@ import {
   outputShowRequestSchema,
   secretsRotateKeyReplySchema,
 } from './messages/broker-operations.js';
+import {
+  runClaimReplySchema,
+  runFinishReplySchema,
+  runHeartbeatReplySchema,
+  runnerRegisterReplySchema,
+  runnerRegisterRequestSchema,
+  runSubmitReplySchema,
+  runSubmitRequestSchema,
+  signedRunStatementSchema,
+} from './messages/run-admission.js';
 
 const empty = z.object({}).default({});
 
@@ -68,6 +78,11 @@ export const endpoints = {
   secretsRotateKey: endpoint(subjects.broker.secretsRotateKey, empty, secretsRotateKeyReplySchema),
   outputsShow: endpoint(subjects.broker.outputsShow, outputShowRequestSchema, outputShowReplySchema),
   leaseAudit: endpoint(subjects.broker.leaseAudit, leaseAuditRequestSchema, leaseAuditReplySchema),
+  runsSubmit: endpoint(subjects.broker.runsSubmit, runSubmitRequestSchema, runSubmitReplySchema),
+  runnersRegister: endpoint(subjects.broker.runnersRegister, runnerRegisterRequestSchema, runnerRegisterReplySchema),
+  runsClaim: endpoint(subjects.broker.runsClaim, signedRunStatementSchema, runClaimReplySchema),
+  runsHeartbeat: endpoint(subjects.broker.runsHeartbeat, signedRunStatementSchema, runHeartbeatReplySchema),
+  runsFinish: endpoint(subjects.broker.runsFinish, signedRunStatementSchema, runFinishReplySchema),
 
   installationsList: endpoint(subjects.runner.installationsList, installationListRequestSchema, installationListReplySchema),
   installationsShow: endpoint(subjects.runner.installationsShow, installationKeySchema, installationShowReplySchema),

@@ -5,6 +5,8 @@ export const errorCodes = [
   'invalid_request',
   'not_found',
   'conflict',
+  /** The installation is running another action: try again once it has finished (`--wait`). */
+  'busy',
   'forbidden',
   'unresolvable',
   'build_failed',

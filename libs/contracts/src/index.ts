@@ -81,6 +81,21 @@ export {
   type LeaseAuditReply,
 } from './messages/broker-operations.js';
 export { sealingContexts } from './sealing-contexts.js';
+export { signedStatements } from './signed-statements.js';
+export {
+  runIdSchema,
+  runnerIdSchema,
+  runInputSchema,
+  runSourceKey,
+  runSubmitRequestSchema,
+  runAdmissionSchema,
+  signedRunStatementSchema,
+  installationLockSchema,
+  type RunInput,
+  type RunSubmitRequest,
+  type RunAdmission,
+  type SignedRunStatement,
+} from './messages/run-admission.js';
 export {
   natsAccounts,
   adminPrincipal,

@@ -5,6 +5,8 @@
 export const sealingContexts = {
   secretValue: (name: string) => `lading/secret/${name}`,
   lease: (runId: string) => `lading/lease/${runId}`,
+  /** A run's `--param` values and caller-resolved sources, sealed by the CLI to the broker. */
+  runInput: (runId: string) => `lading/run-input/${runId}`,
   output: (runId: string, output: string) => `lading/output/${runId}/${output}`,
   /** A sensitive output handed to the CLI that asked for it (sealed to the CLI's one-call key). */
   outputShow: (installation: string, output: string) => `lading/output-show/${installation}/${output}`,

@@ -2,7 +2,7 @@ import { subjects } from './subjects.js';
 
 /** JetStream streams, KV buckets and object stores, each owned by one service. */
 export const streams = {
-  /** Work queue of run requests (owner: runner). */
+  /** Work queue of admitted runs (owner: secret-broker, which alone enqueues; runners consume). */
   runs: { name: 'LADING_RUNS', subjects: [subjects.runs.requested] },
   /** Audit of every lease the broker grants or refuses (owner: secret-broker). No values. */
   leaseAudit: { name: 'LADING_LEASE_AUDIT', subjects: ['lading.audit.leases'] },
@@ -27,6 +27,12 @@ export const buckets = {
   secrets: 'lading_secrets',
   /** One key per redeemed lease, created once: a replay finds it taken (owner: secret-broker). */
   leases: 'lading_leases',
+  /** Admitted runs and their claims; a lease is decided from these alone (owner: secret-broker). */
+  admissions: 'lading_run_admissions',
+  /** Each runner's registered Ed25519 public key (owner: secret-broker). */
+  runnerKeys: 'lading_runner_keys',
+  /** One key per busy installation, renewed by its runner's heartbeat, gone when that stops (owner: secret-broker). */
+  installationLocks: 'lading_installation_locks',
 } as const;
 
 export const objectStores = {

@@ -29,6 +29,14 @@ export const subjects = {
     secretsRotateKey: 'lading.broker.secrets.rotatekey',
     outputsShow: 'lading.broker.outputs.show',
     leaseAudit: 'lading.broker.leases.audit',
+    /** People ask for a run here; the broker admits it and queues it. */
+    runsSubmit: 'lading.broker.runs.submit',
+    /** Runner-only: a starting runner registers its Ed25519 public key. */
+    runnersRegister: 'lading.broker.runners.register',
+    /** Runner-only, signed: claim a queued run, keep its installation lock, end it. */
+    runsClaim: 'lading.broker.runs.claim',
+    runsHeartbeat: 'lading.broker.runs.heartbeat',
+    runsFinish: 'lading.broker.runs.finish',
   },
   runner: {
     installationsList: 'lading.runner.installations.list',
@@ -38,7 +46,7 @@ export const subjects = {
     installationsLogs: 'lading.runner.installations.logs',
   },
   runs: {
-    /** JetStream work-queue subject: one run request, taken by exactly one runner. */
+    /** JetStream work-queue subject: one admitted run, queued by the broker, taken by exactly one runner. */
     requested: 'lading.runs.requested',
     /**
      * Live events of one run (status and redacted log lines), under the principal who asked for

@@ -1,6 +1,6 @@
 import { SECRETS_DIR } from '@lading/manifest';
 import type { LeasePayload } from '@lading/contracts';
-import type { BundleNeeds } from './bundle-needs.js';
+import { commandLineProblem, parameterTypeProblem, type BundleNeeds } from '@lading/cnab';
 import { RunRefusedError } from './types.js';
 
 export interface DeliveryPlan {
@@ -11,13 +11,8 @@ export interface DeliveryPlan {
 }
 
 function checkType(name: string, type: string | undefined, value: string): void {
-  const fits =
-    type === undefined ||
-    type === 'string' ||
-    (type === 'integer' && /^-?\d+$/.test(value)) ||
-    (type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value))) ||
-    (type === 'boolean' && (value === 'true' || value === 'false'));
-  if (!fits) throw new RunRefusedError(`parameter ${name} must be of type ${type}`);
+  const problem = parameterTypeProblem(name, type, value);
+  if (problem) throw new RunRefusedError(problem);
 }
 
 /**
@@ -25,11 +20,8 @@ function checkType(name: string, type: string | undefined, value: string): void 
  * type. Runs before the lease, so a run that cannot start never has its secret values resolved.
  */
 export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string, string>): void {
-  const types = new Map(needs.parameters.map((parameter) => [parameter.name, parameter.type]));
-  for (const [name, value] of Object.entries(commandLine)) {
-    if (!types.has(name)) throw new RunRefusedError(`the bundle has no parameter ${name} for this action`);
-    checkType(name, types.get(name), value);
-  }
+  const problem = commandLineProblem(needs, commandLine);
+  if (problem) throw new RunRefusedError(problem);
 }
 
 /**

@@ -1,18 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  leasePayloadSchema,
-  sealingContexts,
-  type RunEvent,
-  type RunRequest,
-  type RunState,
-  type RunStatus,
-} from '@lading/contracts';
-import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
+import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
+import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { parseReference, pullBundle } from '@lading/oci';
 import { bundleLabels, createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
-import { generateSealingKeyPair, open } from '@lading/secrets';
-import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
+import { obtainLease, refuseExpiredLease } from './lease-step.js';
 import { LogPipeline } from './log-pipeline.js';
 import { recordFinish } from './record-finish.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
@@ -33,8 +25,8 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
 }
 
 /**
- * Executes one run request end to end: records the claim, obtains the run's values through a
- * sealed single-use lease, runs the invocation image hardened, masks its output, keeps
+ * Executes one run request end to end: records the claim, pulls the invocation image, obtains
+ * the run's values through a sealed single-use lease, runs the invocation image hardened, masks its output, keeps
  * sensitive outputs in the secret store, and records the result. Never throws for a failed
  * run: the failure is recorded and returned.
  */
@@ -53,9 +45,6 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     runnerId: deps.runnerId,
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
-    sensitiveParameterSecrets: request.sensitiveParameterSecrets,
-    wantedCredentials: [],
-    wantedParameters: [],
     bundleReference: request.bundleReference,
     claim: {},
     updatedAt: new Date().toISOString(),
@@ -83,24 +72,19 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       action: request.action,
       bundle,
       bundleReference: request.bundleReference,
-      parameters: request.parameters,
-      secretReferences: request.sensitiveParameterSecrets,
+      // Sensitive values given on the command line reach the bundle through the lease only; the claim records them redacted.
+      parameters: { ...request.parameters, ...Object.fromEntries(request.sensitiveParameters.map((name) => [name, ''])) },
     });
-    await save({
-      status: 'starting',
-      claim: claim as unknown as Record<string, unknown>,
-      wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
-      wantedParameters: needs.parameters.map(({ name }) => name).filter((name) => !(name in request.parameters)),
-    });
+    await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
 
-    const keys = generateSealingKeyPair();
-    const lease = await deps.requestLease({ runId: request.runId, runnerId: deps.runnerId, publicKey: keys.publicKey });
-    const payload = leasePayloadSchema.parse(JSON.parse(open(lease.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString('utf8')));
-    if (Date.parse(payload.expiresAt) < Date.now()) throw new RunRefusedError('the lease expired before the container could start; run the action again');
-    const plan = planDelivery(needs, request.parameters, payload);
-
+    // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
     const image = bundle.invocationImages[0].image;
     await pullImageByDigest(deps.docker, image);
+    await save({ leaseRequestedAt: new Date().toISOString() });
+    const payload = await obtainLease(request, deps).catch((error: unknown) => {
+      throw new RunRefusedError(`the lease requested at ${state.leaseRequestedAt} was not granted: ${error instanceof Error ? error.message : 'no answer'}`);
+    });
+    const plan = planDelivery(needs, request.parameters, payload);
     await save({ status: 'running' });
 
     const nonce = randomBytes(16).toString('hex');
@@ -110,6 +94,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     };
     const stdout = new LogPipeline(plan.secretValues, append('stdout'), createOutputFrameParser(nonce, (name, value) => outputs.set(name, value)));
     const stderr = new LogPipeline(plan.secretValues, append('stderr'));
+    refuseExpiredLease(payload);
     const result = await runBundleContainer(deps.docker, {
       ...deps.container,
       image,

@@ -1,6 +1,6 @@
 export { executeRun } from './execute-run.js';
 export { sealOutput } from './seal-output.js';
-export { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
+export { bundleNeeds, declaresAction, type BundleNeeds } from '@lading/cnab';
 export { checkCommandLine, planDelivery, type DeliveryPlan } from './delivery-plan.js';
 export { LogPipeline } from './log-pipeline.js';
 export { RunRefusedError, type ExecutionDependencies } from './types.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunState } from '@lading/contracts';
 import type { Bundle, ClaimResultOutput } from '@lading/cnab';
-import type { BundleNeeds } from './bundle-needs.js';
+import type { BundleNeeds } from '@lading/cnab';
 import { sealOutput } from './seal-output.js';
 import type { ExecutionDependencies } from './types.js';
 

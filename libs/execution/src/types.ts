@@ -11,6 +11,8 @@ export interface ExecutionDependencies {
   /** The registry front door bundles are pulled through. */
   registry: RegistryClient;
   records: RunRecords;
+  /** Signs a statement with the Ed25519 key this runner registered with the broker when it started. */
+  sign(statement: string): string;
   requestLease(request: LeaseRequest): Promise<LeaseReply>;
   brokerPublicKey(): Promise<string>;
   storeSensitiveOutput(request: { runId: string; installation: string; output: string; sealed: SealedBox }): Promise<{ secretName: string }>;

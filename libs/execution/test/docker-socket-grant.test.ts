@@ -16,7 +16,7 @@ import { buildAndPublish, EventLog, removeBaseImage, removeBundleImages, runRequ
 const suffix = randomBytes(4).toString('hex');
 const bundleName = `lading-test-socket-${suffix}`;
 const localBaseTag = `lading-test-socket-busybox:${suffix}`;
-const owner: ContainerOwner = { runnerId: 'runner-socket-test', stackId: `lading-test-stack-${suffix}` };
+const owner: ContainerOwner = { runnerId: 'runner-test', stackId: `lading-test-stack-${suffix}` };
 
 /** Same name, same repository; the version (so the tag and the content) is what differs. */
 function manifest(registry: string, version: string): string {
@@ -61,17 +61,16 @@ describe('Docker socket grants', () => {
     expect(parseReference(lookalike.reference).repository).toBe(parseReference(allowed.reference).repository);
     expect(lookalike.reference).not.toBe(allowed.reference);
 
-    const broker = await startBrokerSide(nc);
+    const broker = await startBrokerSide(nc, registry);
     const audit: PrivilegeGrant[] = [];
     const events = new EventLog();
     const deps: ExecutionDependencies = {
-      runnerId: owner.runnerId,
       docker,
       registry,
       records: broker.records,
       ...broker.parts,
       publishEvent: events.publish,
-      container: { owner },
+      container: { owner: { ...owner, runnerId: broker.parts.runnerId } },
       allowDockerSocket: dockerSocketGrants(new Set([parseReference(allowed.reference).digest!]), (grant) => audit.push(grant)),
       log: () => undefined,
     };

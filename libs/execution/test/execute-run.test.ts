@@ -7,10 +7,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRequestSchema, type RunRequest, type RunState } from '@lading/contracts';
+import { runRequestSchema, type RunInput, type RunRequest, type RunState } from '@lading/contracts';
+import { grantLease } from '@lading/leases';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
-import { bundleLabels, connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
@@ -29,7 +30,6 @@ import {
   startBrokerSide,
   type BrokerSide,
   type PublishedBundle,
-  removeLabelledContainers,
 } from './fixtures.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -102,25 +102,20 @@ describe('executeRun', () => {
   let broker: BrokerSide;
   let published: PublishedBundle;
   let deps: ExecutionDependencies;
-  /** The install every test may look at, run once before them all so that no test depends on another. */
   let installed: RunRequest;
-  let installedState: RunState;
-  let installedSince: number;
   const events = new EventLog();
   const docker = connectDocker();
-  // Every container of this suite carries this runner label, so that cleanup finds them all.
-  const runnerId = `runner-test-${suffix}`;
 
-  async function withSeed(request: RunRequest): Promise<RunRequest> {
-    const secretName = runScopedSecretName(request.runId, 'param', 'db-seed');
-    await broker.store.set(secretName, Buffer.from(seedCanary));
-    return { ...request, sensitiveParameterSecrets: { 'db-seed': secretName } };
+  /** As the runner does it: the broker admitted the run and this runner claimed it; the run is ended on the broker's side after. */
+  async function runAdmitted(request: RunRequest, input: Partial<RunInput> = {}, runDeps = deps): Promise<{ queued: RunRequest; state: RunState }> {
+    const queued = await broker.admit(request, input);
+    try {
+      return { queued, state: await executeRun(queued, runDeps) };
+    } finally {
+      await broker.finish(request.runId);
+    }
   }
-
-  /** A request that has everything the install needs (credential, sensitive parameter), so only what a test changes can refuse it. */
-  function completeRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'installation' | 'bundleReference'>): Promise<RunRequest> {
-    return withSeed(runRequest({ credentialSets: [{ name: 'exec-creds', namespace: '' }], ...fields }));
-  }
+  const seed = { parameters: { 'db-seed': seedCanary } };
 
   function expectNoLeak(text: string, values = [canary, seedCanary, sensitiveOutput]): void {
     for (const value of values) for (const form of leakForms(value)) expect(text).not.toContain(form);
@@ -133,28 +128,22 @@ describe('executeRun', () => {
     registry = new RegistryClient({ registry: registryServer.host });
     await seedBaseImage(docker, registry, localBaseTag);
     published = await buildAndPublish(docker, registry, manifest(registryServer.host, bundleName));
-    broker = await startBrokerSide(nc);
+    broker = await startBrokerSide(nc, registry);
     await broker.store.set('exec-token', Buffer.from(canary));
     await broker.credentialSets.apply({ name: 'exec-creds', credentials: [{ name: 'api-token', source: { secret: 'exec-token' } }] });
     deps = {
-      runnerId,
       docker,
       registry,
       records: broker.records,
       ...broker.parts,
       publishEvent: events.publish,
-      container: { owner: { runnerId: 'runner-test', stackId: `lading-test-stack-${randomBytes(4).toString('hex')}` } },
+      container: { owner: { runnerId: broker.parts.runnerId, stackId: `lading-test-exec-${suffix}` } },
       allowDockerSocket: () => false,
       log: () => undefined,
     };
-    installedSince = Date.now();
-    installed = await completeRequest({ installation: 'exec-app', bundleReference: published.reference, parameters: { greeting: 'howdy' } });
-    installedState = await executeRun(installed, deps);
   });
 
   afterAll(async () => {
-    // A test that failed half-way (a held run, an assertion before a run ended) leaves no container behind.
-    await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     await removeBundleImages(docker, rootBundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
@@ -164,7 +153,13 @@ describe('executeRun', () => {
   });
 
   it('installs: succeeded, a valid claim and result, outputs recorded, only secret references in the claim', async () => {
-    const state = installedState;
+    const since = Date.now();
+    const { queued, state } = await runAdmitted(
+      runRequest({ installation: 'exec-app', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }], parameters: { greeting: 'howdy' } }),
+      seed,
+    );
+    installed = queued;
+    expect(installed).toMatchObject({ parameters: { greeting: 'howdy' }, sensitiveParameters: ['db-seed'] });
     expect(state.status, state.message).toBe('succeeded');
     expect(state.exitCode).toBe(0);
 
@@ -175,7 +170,7 @@ describe('executeRun', () => {
     expect(result.claimId).toBe(claim.id);
     expect(result.status).toBe('succeeded');
     expect(claim.bundleReference).toBe(published.reference);
-    expect(claim.parameters).toEqual({ greeting: 'howdy', 'db-seed': `secret:${installed.sensitiveParameterSecrets['db-seed']}` });
+    expect(claim.parameters).toEqual({ greeting: 'howdy', 'db-seed': 'secret:(redacted)' });
     expectNoLeak(JSON.stringify(record));
 
     const outputs = await broker.records.outputsOf('', 'exec-app');
@@ -186,8 +181,8 @@ describe('executeRun', () => {
 
     const installation = (await broker.records.getInstallation('', 'exec-app'))?.value;
     expect(installation).toMatchObject({ status: 'installed', lastRunId: installed.runId, bundleReference: published.reference });
-    expect(await containerEvents(docker, installed.runId, installedSince)).toContain('create');
-    expect(broker.audit.find((entry) => entry.runId === installed.runId)).toMatchObject({ granted: true, names: ['api-token', 'db-seed'] });
+    expect(await containerEvents(docker, installed.runId, since)).toContain('create');
+    expect(broker.audit.find((entry) => entry.runId === installed.runId)).toMatchObject({ granted: true, names: ['api-token', 'db-seed', 'greeting'] });
   });
 
   it('keeps a sensitive output in the secret store only: not in outputs, the result, the log or events', async () => {
@@ -220,35 +215,25 @@ describe('executeRun', () => {
   });
 
   it('keeps values out of the container config and its files while it runs hardened', async () => {
-    const request = runRequest({ installation: 'exec-hold', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
-    const run = executeRun(request, deps);
-    try {
-      const ended = run.then((state) => {
-        throw new Error(`the held run ended before it was ready: ${state.message}`);
-      });
-      await Promise.race([events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY')), ended]);
-      const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
-      const container = docker.getContainer(listed.Id);
-      const details = await container.inspect();
-      expect(details.Config.User).toBe('65532:65532');
-      expect(details.HostConfig).toMatchObject({ Privileged: false, CapDrop: ['ALL'], ReadonlyRootfs: true });
-      expect(details.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
-      expect(details.Config.Env?.some((entry) => entry.startsWith('API_TOKEN'))).toBe(false);
-      expectNoLeak(JSON.stringify(details), [canary]);
-      const forms = leakForms(canary);
-      const upperDir = (details.GraphDriver.Data as Record<string, string> | null)?.UpperDir;
-      if (upperDir) expect(await filesContaining(upperDir, forms)).toEqual([]);
-      expect(await filesContaining(`/var/lib/docker/containers/${details.Id}`, forms)).toEqual([]);
+    const request = runRequest({ installation: 'exec-app', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const run = runAdmitted(request).then((outcome) => outcome.state);
+    await events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY'));
+    const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
+    const container = docker.getContainer(listed.Id);
+    const details = await container.inspect();
+    expect(details.Config.User).toBe('65532:65532');
+    expect(details.HostConfig).toMatchObject({ Privileged: false, CapDrop: ['ALL'], ReadonlyRootfs: true });
+    expect(details.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+    expect(details.Config.Env?.some((entry) => entry.startsWith('API_TOKEN'))).toBe(false);
+    expectNoLeak(JSON.stringify(details), [canary]);
+    const forms = leakForms(canary);
+    const upperDir = (details.GraphDriver.Data as Record<string, string> | null)?.UpperDir;
+    if (upperDir) expect(await filesContaining(upperDir, forms)).toEqual([]);
+    expect(await filesContaining(`/var/lib/docker/containers/${details.Id}`, forms)).toEqual([]);
 
-      const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
-      const stream = await exec.start({});
-      await finished(stream.resume());
-    } catch (error) {
-      // The held container would wait forever: remove it, so that the run ends (failed) before the suite stops NATS.
-      await removeLabelledContainers(docker, bundleLabels.run, request.runId);
-      await run;
-      throw error;
-    }
+    const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    await finished(stream.resume());
     const state = await run;
     expect(state.status, state.message).toBe('succeeded');
     expect(await broker.records.logOf(request.runId)).toContain('released');
@@ -257,8 +242,8 @@ describe('executeRun', () => {
   it('runs a bundle whose image says USER root as 65532', async () => {
     const rooted = await buildAndPublishAsRoot(docker, registry, manifest(registryServer.host, rootBundleName));
     const invocation = validateBundle(rooted.bundle).invocationImages[0].image;
-    const request = await completeRequest({ installation: 'exec-root', bundleReference: rooted.reference });
-    const state = await executeRun(request, deps);
+    const request = runRequest({ installation: 'exec-root', bundleReference: rooted.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const { state } = await runAdmitted(request, seed);
     expect(state.status, state.message).toBe('succeeded');
     // Only now is the image on this host (pulled by digest): it really declares root.
     expect((await docker.getImage(invocation).inspect()).Config.User).toBe('0');
@@ -270,16 +255,11 @@ describe('executeRun', () => {
   it('refuses a tag-only bundle reference without creating a container', async () => {
     const since = Date.now();
     const tagged = published.tag;
-    // The same request by digest succeeds (the install before the tests): the tag alone is what is refused.
-    const request = await completeRequest({ installation: 'exec-tag', bundleReference: tagged });
-    expect(runRequestSchema.safeParse(request).success).toBe(false);
-    expect(runRequestSchema.safeParse({ ...request, bundleReference: published.reference }).success).toBe(true);
+    expect(runRequestSchema.safeParse({ ...runRequest({ installation: 'exec-tag', bundleReference: tagged }) }).success).toBe(false);
+    const request = runRequest({ installation: 'exec-tag', bundleReference: tagged, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
     expect(state.message).toBe(`${tagged} is not a reference by digest: runs use digests only`);
-    // Refused before anything else was looked at: no claim, no wanted values, no lease, no container.
-    expect(state.claim).toEqual({});
-    expect(state.wantedCredentials).toEqual([]);
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
     expect((await broker.records.getRun(request.runId))?.value.status).toBe('failed');
@@ -291,14 +271,10 @@ describe('executeRun', () => {
     const taggedImage = `${registryServer.host}/bundles/${bundleName}:v0.1.0`;
     bundle.invocationImages[0].image = taggedImage;
     const reference = await publishBundle(registry, bundle as unknown as Record<string, unknown>, `${registryServer.host}/bundles/${bundleName}:tagged-image`, published.invocationDigest);
-    // Everything else is as in the install that succeeded: only the invocation image's tag can refuse this run.
-    const request = await completeRequest({ installation: 'exec-tagged-image', bundleReference: reference });
+    const request = runRequest({ installation: 'exec-tagged-image', bundleReference: reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
-    expect(state.message).toBe(
-      `Image reference ${taggedImage} has no digest; only repo@sha256:<digest> references are run: build or publish the bundle so that it pins its images by digest.`,
-    );
-    expect(state.claim).toEqual({});
+    expect(state.message).toContain(`Image reference ${taggedImage} has no digest`);
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
   });
@@ -333,28 +309,53 @@ describe('executeRun', () => {
     expect(await broker.records.getInstallation('', 'exec-bad-input')).toBeUndefined();
   });
 
-  it('fails a run missing a required credential before any container, naming the credential', async () => {
+  it('refuses a run missing a required credential at admission, naming it; a run the broker did not admit gets no lease and no container', async () => {
     const since = Date.now();
-    const request = await withSeed(runRequest({ installation: 'exec-nocred', bundleReference: published.reference }));
+    const request = runRequest({ installation: 'exec-nocred', bundleReference: published.reference });
+    await expect(broker.admit(request, seed)).rejects.toThrow(/credential api-token is required for action install/);
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
-    expect(state.message).toContain('credential api-token is required');
+    expect(state.message).toMatch(/^the lease requested at \S+ was not granted: run \w+ was not admitted by the broker$/);
+    expect(state.leaseRequestedAt).toBeDefined();
     expectNoLeak(JSON.stringify(state));
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(validateClaimResult(state.result)).toMatchObject({ status: 'failed' });
   });
 
+  it('refuses, right before the container would start, a lease that has already expired', async () => {
+    const since = Date.now();
+    const expired = { ...broker.leaseDependencies, now: () => new Date(Date.now() - 60_000) };
+    const request = runRequest({ installation: 'exec-expired', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const { state } = await runAdmitted(request, seed, { ...deps, requestLease: (lease) => grantLease(lease, expired) });
+    expect(state.status).toBe('failed');
+    expect(state.message).toBe('the lease expired before the container could start; run the action again');
+    expect(broker.audit.find((entry) => entry.runId === request.runId)).toMatchObject({ granted: true });
+    expect(await containerEvents(docker, request.runId, since)).toEqual([]);
+  });
+
+  it('records that the lease was requested when the broker does not answer', async () => {
+    const since = Date.now();
+    const request = runRequest({ installation: 'exec-silent', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const silent = { ...deps, requestLease: () => Promise.reject(new Error('no answer from lading.broker.lease within 30 s')) };
+    const { state } = await runAdmitted(request, seed, silent);
+    expect(state.status).toBe('failed');
+    expect(state.message).toMatch(/^the lease requested at \S+ was not granted: no answer from lading.broker.lease within 30 s$/);
+    const record = (await broker.records.getRun(request.runId))?.value;
+    expect(record?.leaseRequestedAt).toBe(state.leaseRequestedAt);
+    expect(await containerEvents(docker, request.runId, since)).toEqual([]);
+  });
+
   it('records a failing action (exit 3) as failed and keeps the outputs it wrote before failing', async () => {
-    const request = runRequest({ installation: 'exec-upgrade', action: 'upgrade', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
-    const state = await executeRun(request, deps);
+    const request = runRequest({ installation: 'exec-app', action: 'upgrade', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const { state } = await runAdmitted(request);
     expect(state.status).toBe('failed');
     expect(state.exitCode).toBe(3);
     expect(state.message).toBe('action upgrade exited with status 3');
     expect(validateClaimResult(state.result)).toMatchObject({ status: 'failed' });
-    const output = (await broker.records.outputsOf('', 'exec-upgrade')).find((entry) => entry.name === 'greeting-out');
+    const output = (await broker.records.outputsOf('', 'exec-app')).find((entry) => entry.name === 'greeting-out');
     expect(output).toMatchObject({ value: 'partial\n', runId: request.runId, sensitive: false });
     expect(await broker.records.logOf(request.runId)).toContain('failing');
-    expect((await broker.records.getInstallation('', 'exec-upgrade'))?.value).toMatchObject({ status: 'failed', lastRunId: request.runId });
+    expect((await broker.records.getInstallation('', 'exec-app'))?.value).toMatchObject({ status: 'failed', lastRunId: request.runId });
   });
 
   it('does nothing for a redelivered request of a finished run', async () => {
@@ -379,9 +380,6 @@ describe('executeRun', () => {
       runnerId: 'runner-dead',
       credentialSets: request.credentialSets,
       parameterSets: [],
-      sensitiveParameterSecrets: {},
-      wantedCredentials: [{ name: 'api-token', required: true }],
-      wantedParameters: [],
       bundleReference: published.reference,
       claim: claim as unknown as Record<string, unknown>,
       updatedAt: new Date().toISOString(),

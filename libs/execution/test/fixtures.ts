@@ -5,14 +5,25 @@
  */
 import type Docker from 'dockerode';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { buckets, sealingContexts, type LeaseAuditEntry, type RunEvent, type RunRequest } from '@lading/contracts';
+import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunEvent, type RunInput, type RunRequest } from '@lading/contracts';
 import { buildBundle } from '@lading/build';
 import { validateBundle } from '@lading/cnab';
-import { grantLease, type LeaseDependencies } from '@lading/leases';
+import { admitRun, claimRun, finishRun, grantLease, openRunState, type LeaseDependencies } from '@lading/leases';
 import { parseManifest, renderDockerfile, renderRunScript, toBundleJson } from '@lading/manifest';
-import { parseReference, prepareBundleIndex, pushDockerArchive, RegistryClient } from '@lading/oci';
+import { parseReference, prepareBundleIndex, pullBundle, pushDockerArchive, RegistryClient } from '@lading/oci';
 import { assembleBuildContext, buildImage, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
-import { AtRestCipher, BuiltinStore, generateSealingKeyPair, open, runScopedSecretName, sealingPublicKey } from '@lading/secrets';
+import {
+  AtRestCipher,
+  BuiltinStore,
+  generateSealingKeyPair,
+  generateSigningKeyPair,
+  open,
+  runScopedSecretName,
+  seal,
+  sealingPublicKey,
+  signStatement,
+  type SecretStore,
+} from '@lading/secrets';
 import { openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
 import { randomBytes } from 'node:crypto';
@@ -87,59 +98,89 @@ export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryCl
   return { reference, bundle, tag, invocationDigest: pushed.digest };
 }
 
-/** The broker's half of a run, in-process: sets, the built-in store, leases and sealed outputs. */
+/** The broker's half of a run, in-process: sets, the built-in store, admissions, leases and sealed outputs. */
 export interface BrokerSide {
   records: RunRecords;
-  store: BuiltinStore;
+  store: SecretStore;
   credentialSets: SetStore;
   parameterSets: SetStore;
   audit: LeaseAuditEntry[];
   leaseDependencies: LeaseDependencies;
-  /** Answers the runner's requests the way apps/secret-broker does. */
-  parts: Pick<ExecutionDependencies, 'requestLease' | 'brokerPublicKey' | 'storeSensitiveOutput'>;
+  /** Answers the runner's requests the way apps/secret-broker does, for the runner `runnerId`. */
+  parts: Pick<ExecutionDependencies, 'runnerId' | 'sign' | 'requestLease' | 'brokerPublicKey' | 'storeSensitiveOutput'>;
+  /**
+   * Admits a run as `lading install` asks for it (command-line parameters sealed to the broker)
+   * and claims it for `parts.runnerId`; returns the work item the broker queued.
+   */
+  admit(request: RunRequest, input?: Partial<RunInput>): Promise<RunRequest>;
+  /** Ends a run on the broker's side, as the runner does after it. */
+  finish(runId: string): Promise<void>;
 }
 
-export async function startBrokerSide(nc: NatsConnection): Promise<BrokerSide> {
-  const records = new RunRecords({
-    installations: await openBucket(nc, buckets.installations),
-    runs: await openBucket(nc, buckets.runs),
-    outputs: await openBucket(nc, buckets.outputs),
-    logs: await openBucket(nc, buckets.logs),
-  });
+export async function startBrokerSide(nc: NatsConnection, registry: RegistryClient): Promise<BrokerSide> {
+  const records = await RunRecords.open((name) => openBucket(nc, name));
   const store = await BuiltinStore.open(nc, new AtRestCipher(randomBytes(32)));
-  const credentialSets = new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials');
-  const parameterSets = new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters');
-  const audit: LeaseAuditEntry[] = [];
-  const leaseDependencies: LeaseDependencies = {
-    runs: records,
-    credentialSets,
-    parameterSets,
-    store,
-    redemptions: await openBucket(nc, buckets.leases),
-    env: {},
-    audit: async (entry) => void audit.push(entry),
-  };
   const brokerKey = generateSealingKeyPair();
+  const state = await openRunState(nc, store, brokerKey.privateKey);
+  const audit: LeaseAuditEntry[] = [];
+  const leaseDependencies: LeaseDependencies = { ...state, audit: async (entry) => void audit.push(entry) };
+  const runnerId = 'runner-test';
+  const signing = generateSigningKeyPair();
+  await state.runnerKeys.register(runnerId, signing.publicKey);
+  const sign = (statement: string) => signStatement(signing.privateKey, statement);
+  const publicKey = sealingPublicKey(brokerKey.privateKey);
   return {
     records,
     store,
-    credentialSets,
-    parameterSets,
+    credentialSets: state.credentialSets,
+    parameterSets: state.parameterSets,
     audit,
     leaseDependencies,
     parts: {
+      runnerId,
+      sign,
       requestLease: (request) => grantLease(request, leaseDependencies),
-      brokerPublicKey: async () => sealingPublicKey(brokerKey.privateKey),
+      brokerPublicKey: async () => publicKey,
       storeSensitiveOutput: async ({ runId, output, sealed }) => {
         const secretName = runScopedSecretName(runId, 'output', output);
         await store.set(secretName, open(sealed, brokerKey.privateKey, sealingContexts.output(runId, output)));
         return { secretName };
       },
     },
+    async admit(request, input = {}) {
+      const queued: RunRequest[] = [];
+      const runInput = { parameters: { ...request.parameters, ...input.parameters }, sources: input.sources ?? {} };
+      await admitRun(
+        {
+          runId: request.runId,
+          installation: request.installation,
+          namespace: request.namespace,
+          action: request.action,
+          bundleReference: request.bundleReference,
+          credentialSets: request.credentialSets,
+          parameterSets: request.parameterSets,
+          input: seal(Buffer.from(JSON.stringify(runInput)), publicKey, sealingContexts.runInput(request.runId)),
+        },
+        undefined,
+        {
+          ...state,
+          readBundle: async (reference) => {
+            const parsed = parseReference(reference);
+            return validateBundle((await pullBundle(registry, parsed.repository, parsed.digest ?? '')).bundle);
+          },
+          enqueue: async (work) => void queued.push(work),
+        },
+      );
+      await claimRun({ runId: request.runId, runnerId, signature: sign(signedStatements.claim(request.runId, runnerId)) }, state);
+      return queued[0];
+    },
+    async finish(runId) {
+      await finishRun({ runId, runnerId, signature: sign(signedStatements.finish(runId, runnerId)) }, state);
+    },
   };
 }
 
-/** A run request as the CLI would queue it. */
+/** A run request as the broker would queue it. */
 export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'installation' | 'bundleReference'>): RunRequest {
   return {
     runId: randomBytes(12).toString('hex'),
@@ -148,7 +189,7 @@ export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'insta
     credentialSets: [],
     parameterSets: [],
     parameters: {},
-    sensitiveParameterSecrets: {},
+    sensitiveParameters: [],
     requestedAt: new Date().toISOString(),
     submittedBy: 'admin',
     ...fields,

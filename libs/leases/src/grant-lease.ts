@@ -1,55 +1,57 @@
 import { randomBytes } from 'node:crypto';
-import { sealingContexts, type LeasePayload, type LeaseReply, type LeaseRequest, type RunState } from '@lading/contracts';
-import { seal, SourceError } from '@lading/secrets';
+import { sealingContexts, signedStatements, type LeasePayload, type LeaseReply, type LeaseRequest, type RunAdmission } from '@lading/contracts';
+import { seal } from '@lading/secrets';
+import { claimedBy } from './claim-run.js';
 import { LeaseRefusedError } from './lease-refused.js';
-import { resolveRunValues } from './resolve-run-values.js';
+import { openRunInput } from './open-run-input.js';
+import { resolveRunValues } from './run-values.js';
 import type { LeaseDependencies } from './types.js';
 
 export const maxLeaseTtlMs = 30_000;
 
-/** Decides whether `request` gets its run's values, and if so seals them to the runner's key. */
-async function decide(request: LeaseRequest, run: RunState | undefined, deps: LeaseDependencies): Promise<{ reply: LeaseReply; names: string[] }> {
-  if (!run) throw new LeaseRefusedError('not_found', `run ${request.runId} does not exist`);
-  if (run.status !== 'starting') throw new LeaseRefusedError('forbidden', `run ${request.runId} is ${run.status}, not starting: leases are given only at container start`);
-  if (run.runnerId !== request.runnerId) throw new LeaseRefusedError('forbidden', `run ${request.runId} is claimed by another runner`);
+/** A lease's lifetime: what was asked for (or the broker's default), never more than 30 seconds. */
+export function leaseLifetimeMs(requested: number | undefined, fallback: number | undefined): number {
+  return Math.min(requested ?? fallback ?? maxLeaseTtlMs, maxLeaseTtlMs);
+}
 
-  let values;
+/**
+ * Decides from broker-owned state only: the run as admitted, claimed by this runner with the key
+ * that signed this request. Then the values are resolved and sealed to the request's one-time key.
+ */
+async function decide(request: LeaseRequest, deps: LeaseDependencies, found: (admission: RunAdmission) => void) {
+  const { runId, runnerId, publicKey, signature } = request;
+  const admission = await claimedBy(runId, runnerId, signedStatements.lease(runId, runnerId, publicKey), signature, deps);
+  found(admission);
+  if (!admission.input) throw new LeaseRefusedError('conflict', `run ${runId} has already ended`);
+  const input = openRunInput(admission.input, deps.brokerKey, runId);
+  const values = await resolveRunValues(admission, input, { credentials: deps.credentialSets, parameters: deps.parameterSets }, deps.store);
   try {
-    values = await resolveRunValues(run, { credentials: deps.credentialSets, parameters: deps.parameterSets }, deps.store, deps.env);
-  } catch (error) {
-    if (error instanceof SourceError) throw new LeaseRefusedError('unresolvable', error.message);
-    throw error;
-  }
-
-  try {
-    await deps.redemptions.create(`run.${request.runId}`, new Date().toISOString());
+    await deps.redemptions.create(`run.${runId}`, new Date().toISOString());
   } catch {
-    throw new LeaseRefusedError('conflict', `the lease of run ${request.runId} was already issued: a lease is valid once`);
+    throw new LeaseRefusedError('conflict', `the lease of run ${runId} was already issued: a lease is valid once`);
   }
-
   const now = (deps.now ?? (() => new Date()))();
-  const expiresAt = new Date(now.getTime() + Math.min(deps.ttlMs ?? maxLeaseTtlMs, maxLeaseTtlMs)).toISOString();
-  const payload: LeasePayload = { runId: request.runId, expiresAt, ...values };
-  const sealed = seal(Buffer.from(JSON.stringify(payload)), request.publicKey, sealingContexts.lease(request.runId));
+  const expiresAt = new Date(now.getTime() + leaseLifetimeMs(request.ttlMs, deps.ttlMs)).toISOString();
+  const payload: LeasePayload = { runId, expiresAt, ...values };
+  const sealed = seal(Buffer.from(JSON.stringify(payload)), publicKey, sealingContexts.lease(runId));
   const names = [...Object.keys(values.credentials), ...Object.keys(values.parameters)];
   return { reply: { leaseId: randomBytes(12).toString('hex'), expiresAt, sealed }, names };
 }
 
 /**
  * Grants or refuses a lease, auditing the decision either way (names only, never values). The
- * entry names the run's installation when the run exists, so an installation's history can show it.
+ * entry names the run's installation when the run was admitted, so an installation's history can show it.
  */
 export async function grantLease(request: LeaseRequest, deps: LeaseDependencies): Promise<LeaseReply> {
   const at = new Date().toISOString();
-  let run: RunState | undefined;
+  let installation: string | undefined;
   try {
-    run = (await deps.runs.getRun(request.runId))?.value;
-    const { reply, names } = await decide(request, run, deps);
-    await deps.audit({ at, runId: request.runId, runnerId: request.runnerId, installation: run?.installation, granted: true, names });
+    const { reply, names } = await decide(request, deps, (admission) => (installation = admission.installation));
+    await deps.audit({ at, runId: request.runId, runnerId: request.runnerId, installation, granted: true, names });
     return reply;
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'refused';
-    await deps.audit({ at, runId: request.runId, runnerId: request.runnerId, installation: run?.installation, granted: false, names: [], reason });
+    await deps.audit({ at, runId: request.runId, runnerId: request.runnerId, installation, granted: false, names: [], reason });
     throw error;
   }
 }

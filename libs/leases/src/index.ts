@@ -1,4 +1,10 @@
-export { grantLease, maxLeaseTtlMs } from './grant-lease.js';
-export { resolveRunValues, type RunValues } from './resolve-run-values.js';
+export { grantLease, leaseLifetimeMs, maxLeaseTtlMs } from './grant-lease.js';
+export { admitRun } from './admit-run.js';
+export { claimRun } from './claim-run.js';
+export { finishRun, heartbeatRun } from './finish-run.js';
+export { InstallationLocks, heartbeatIntervalMs, lockTtlMs } from './installation-lock.js';
+export { RunnerKeys } from './runner-keys.js';
+export { openRunState } from './open-run-state.js';
+export { resolveRunValues, type RunValues } from './run-values.js';
 export { LeaseRefusedError } from './lease-refused.js';
-export type { LeaseDependencies, LeaseRefusalCode } from './types.js';
+export type { AdmissionDependencies, LeaseDependencies, LeaseRefusalCode, RunPathState } from './types.js';

@@ -1,6 +1,6 @@
 import type { LeaseRefusalCode } from './types.js';
 
-/** Why a lease was not granted; the message names runs, sets and entries, never values. */
+/** Why a run, claim or lease was refused; the message names runs, sets and entries, never values. */
 export class LeaseRefusedError extends Error {
   constructor(
     readonly code: LeaseRefusalCode,

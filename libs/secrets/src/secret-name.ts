@@ -31,3 +31,27 @@ export function runScopedSecretName(runId: string, kind: 'param' | 'output', nam
   assertSecretName(scoped);
   return scoped;
 }
+
+type SetKind = 'credentials' | 'parameters';
+
+/** Where a set's literal value lives in the store; records name it, never the value. */
+export function setValueSecretName(kind: SetKind, namespace: string, set: string, entry: string): string {
+  return `set.${kind}.${namespace || '_'}.${set}.${entry}`;
+}
+
+/** Prefixes of names only the broker derives (set values, run-scoped values): no set may name them. */
+const derivedPrefixes = ['set.', 'run.'];
+
+/**
+ * The store name a `secret:` source of a set reads. Names are confined to the set's namespace:
+ * in namespace `team-a`, `secret: token` reads `team-a/token`; in the default namespace a name
+ * with "/" (another namespace's) is refused. A name the broker derives is accepted only when
+ * it is this very entry's own moved value. Returns undefined for a name the set may not read.
+ */
+export function secretSourceName(ref: string, set: { kind: SetKind; namespace: string; name: string; entry: string }): string | undefined {
+  if (derivedPrefixes.some((prefix) => ref.startsWith(prefix))) {
+    return ref === setValueSecretName(set.kind, set.namespace, set.name, set.entry) ? ref : undefined;
+  }
+  if (set.namespace) return `${set.namespace}/${ref}`;
+  return ref.includes('/') ? undefined : ref;
+}

@@ -48,15 +48,18 @@ export const endpointCallers: { readonly [Name in keyof typeof endpoints]: reado
   installationsRuns: ['people'],
   installationsOutputs: ['people'],
   installationsLogs: ['people'],
+  runsSubmit: ['people'],
+  runnersRegister: ['runner'],
+  runsClaim: ['runner'],
+  runsHeartbeat: ['runner'],
+  runsFinish: ['runner'],
 };
 
 /**
- * Subjects people publish that are not endpoints yet: the run work queue (a JetStream publish
- * through the import) and the build-context object store. They go once run admission and
- * context upload are endpoints of their own.
+ * Subjects people publish that are not endpoints yet: the build-context object store. They go
+ * once context upload is an endpoint of its own.
  */
 const interimPeopleSubjects: readonly string[] = [
-  subjects.runs.requested,
   '$JS.API.INFO',
   `$O.${objectStores.buildContexts}.>`,
   ...['INFO', 'CREATE', 'MSG.GET', 'PURGE'].map((verb) => `$JS.API.STREAM.${verb}.OBJ_${objectStores.buildContexts}`),
@@ -81,6 +84,9 @@ export const streamOwners: Readonly<Record<string, ServiceRole>> = {
   [`KV_${buckets.parameterSets}`]: 'broker',
   [`KV_${buckets.secrets}`]: 'broker',
   [`KV_${buckets.leases}`]: 'broker',
+  [`KV_${buckets.admissions}`]: 'broker',
+  [`KV_${buckets.runnerKeys}`]: 'broker',
+  [`KV_${buckets.installationLocks}`]: 'broker',
   [`OBJ_${objectStores.buildContexts}`]: 'builder',
 };
 
@@ -120,7 +126,8 @@ function readStreams(role: ServiceRole): string[] {
 const streamPublish: Readonly<Record<ServiceRole, readonly string[]>> = {
   builder: [],
   guard: [...streams.tagAudit.subjects],
-  broker: [...streams.leaseAudit.subjects],
+  // The broker alone puts admitted runs on the runners' work queue.
+  broker: [...streams.leaseAudit.subjects, subjects.runs.requested],
   runner: [subjects.runs.eventsAll],
 };
 

@@ -78,6 +78,8 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
     case 'broker':
       return {
         ...common,
+        // The broker reads bundle.json by digest through the front door when it admits a run.
+        [serviceEnv.registry]: frontDoor,
         [serviceEnv.brokerKeyFile]: paths.brokerKey,
         [serviceEnv.storeKeyFile]: paths.storeKey,
         ...secretStoreChoice(process.env),

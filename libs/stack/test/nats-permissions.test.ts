@@ -79,7 +79,7 @@ const people = [
   'build', 'publish', 'brokerPublicKey', 'credentialsApply', 'credentialsList', 'credentialsShow', 'credentialsDelete',
   'parametersApply', 'parametersList', 'parametersShow', 'parametersDelete', 'secretsSet', 'secretsList',
   'secretsDelete', 'outputsShow', 'leaseAudit', 'installationsList', 'installationsShow', 'installationsRuns',
-  'installationsOutputs', 'installationsLogs',
+  'installationsOutputs', 'installationsLogs', 'runsSubmit',
 ];
 const mayCall: Record<Who, readonly string[]> = {
   admin: [...people, 'tagAudit', 'tagDrift', 'secretsRotateKey'],
@@ -87,7 +87,7 @@ const mayCall: Record<Who, readonly string[]> = {
   builder: [],
   guard: [],
   broker: [],
-  runner: ['lease', 'brokerPublicKey', 'outputsStore'],
+  runner: ['lease', 'brokerPublicKey', 'outputsStore', 'runnersRegister', 'runsClaim', 'runsHeartbeat', 'runsFinish'],
 };
 
 /**
@@ -231,8 +231,8 @@ describe('who may do what on the bus (every principal × every stream, endpoint 
   it.each(everyone)('%s: publishes no run event and no work item it should not', async (who) => {
     const nc = connections.get(who)!;
     expect(await requestAnswer(nc, subjects.runs.events('alice', 'r1'))).toBe(who === 'runner' ? 'allowed' : 'refused');
-    // People queue runs through the import today; no service does.
-    expect(await requestAnswer(nc, subjects.runs.requested)).toBe(who === 'admin' || who === 'alice' ? 'allowed' : 'refused');
+    // Only the broker queues a run, once it has admitted it; people ask the broker.
+    expect(await requestAnswer(nc, subjects.runs.requested)).toBe(who === 'broker' ? 'allowed' : 'refused');
     expect(await requestAnswer(nc, 'lading.audit.tags')).toBe(who === 'guard' ? 'allowed' : 'refused');
     expect(await requestAnswer(nc, 'lading.audit.leases')).toBe(who === 'broker' ? 'allowed' : 'refused');
   });

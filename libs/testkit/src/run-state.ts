@@ -1,9 +1,9 @@
 import type { RunState } from '@lading/contracts';
 
 /**
- * A run as the runner records it just before asking for its lease: claimed by `runner-1`,
- * `starting`, drawing `api-token` from the credential set `demo-creds`. Tests of the lease path
- * change what they need through `overrides`.
+ * A run record as a runner writes it just before asking for its lease: taken by `runner-1`,
+ * `starting`, naming the credential set `demo-creds`. The broker decides leases from its own
+ * admissions, never from this record: tests use it as what a forger could write.
  */
 export function startingRunState(runId: string, overrides: Partial<RunState> = {}): RunState {
   const now = new Date().toISOString();
@@ -16,9 +16,6 @@ export function startingRunState(runId: string, overrides: Partial<RunState> = {
     runnerId: 'runner-1',
     credentialSets: [{ name: 'demo-creds', namespace: '' }],
     parameterSets: [],
-    sensitiveParameterSecrets: {},
-    wantedCredentials: [{ name: 'api-token', required: true }],
-    wantedParameters: [],
     bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
     claim: { created: now },
     updatedAt: now,

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { jetstream } from '@nats-io/jetstream';
-import { runEventSchema, runRequestSchema, subjects, type RunEvent, type SetKey } from '@lading/contracts';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
+import { seal } from '@lading/secrets';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit';
+import { withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
-import { resolveBundle } from '../bundle-source.js';
-import { runScopedSecretName } from '@lading/secrets';
-import { headerCarrier } from '@lading/service-kit';
-import { brokerPublicKey, storeSecret } from '../broker-sealing.js';
-import { injectTraceContext, withSpan } from '@lading/telemetry';
+import { brokerPublicKey } from '../broker-sealing.js';
+import { pinBundle } from '../pin-bundle.js';
+import { resolveLocalSources } from '../resolve-local-sources.js';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';
 
@@ -19,7 +20,11 @@ interface RunOptions {
   paramSet: string[];
   namespace: string;
   action?: string;
+  wait?: boolean;
 }
+
+/** How often `--wait` asks again while the installation is busy with another run. */
+const waitRetryMs = 1_000;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -38,65 +43,53 @@ function parseParams(pairs: string[]): Record<string, string> {
   return parameters;
 }
 
-function isSensitive(bundle: Record<string, unknown>, name: string): boolean {
-  const parameter = (bundle.parameters as Record<string, { definition?: string }> | undefined)?.[name];
-  const definition = parameter?.definition ? (bundle.definitions as Record<string, { writeOnly?: boolean }>)[parameter.definition] : undefined;
-  return definition?.writeOnly === true;
+/**
+ * Submits the run to the broker; with `wait`, asks again while the installation is busy with
+ * another run (saying so once) instead of giving up with the broker's answer.
+ */
+async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<void> {
+  let told = false;
+  for (;;) {
+    try {
+      await callEndpoint(nc, endpoints.runsSubmit, request);
+      return;
+    } catch (error) {
+      if (!wait || !(error instanceof RemoteFailure) || error.code !== 'busy') throw error;
+      if (!told) process.stderr.write(`${label}: waiting, ${error.message.split(':')[0]}\n`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, waitRetryMs));
+    }
+  }
 }
 
-/** Puts a run on the work queue, follows its events, and exits with the action's status. */
+/** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
   if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
-  const reference = options.reference ?? (await readBuiltBundle(options.dir as string)).tag;
-  const resolved = await resolveBundle(reference);
+  const bundleReference = await pinBundle(options.reference ?? (await readBuiltBundle(options.dir as string)).tag);
   const runId = randomBytes(12).toString('hex');
-  const given = parseParams(options.param);
+  const parameters = parseParams(options.param);
+  const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
+  const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
+  const label = `${action} ${installation}`;
 
   const exitCode = await withSession(async ({ nc, credentials }) => {
-    const parameters: Record<string, string> = {};
-    const sensitiveParameterSecrets: Record<string, string> = {};
-    let publicKey: string | undefined;
-    for (const [name, value] of Object.entries(given)) {
-      if (!isSensitive(resolved.bundle, name)) {
-        parameters[name] = value;
-        continue;
-      }
-      // A sensitive value given on the command line goes into the store, sealed; the run names it only.
-      const secretName = runScopedSecretName(runId, 'param', name);
-      publicKey ??= await brokerPublicKey(nc);
-      await storeSecret(nc, publicKey, secretName, Buffer.from(value));
-      sensitiveParameterSecrets[name] = secretName;
-    }
-    const request = runRequestSchema.parse({
-      runId,
-      installation,
-      namespace: options.namespace,
-      action,
-      bundleReference: resolved.reference,
-      credentialSets: options.cred.map((text) => setKey(text, options.namespace)),
-      parameterSets: options.paramSet.map((text) => setKey(text, options.namespace)),
-      parameters,
-      sensitiveParameterSecrets,
-      requestedAt: new Date().toISOString(),
-      submittedBy: credentials.principal,
-    });
-
+    // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
+    const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
+    const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await brokerPublicKey(nc), sealingContexts.runInput(runId));
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
-    // The run's trace starts here and continues in the runner and the broker through headers.
-    await withSpan('lading', `${action} ${installation}`, { 'lading.run': runId }, async () => {
-      const carrier = headerCarrier();
-      injectTraceContext(carrier);
-      await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(request), { headers: carrier.headers });
-    });
-    process.stderr.write(`${action} ${installation}: run ${runId} queued (${resolved.reference})\n`);
+    // The run's trace starts here and continues in the broker and the runner through headers.
+    await withSpan('lading', label, { 'lading.run': runId }, () =>
+      submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
+    );
+    process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
       if (event.type === 'log') {
         (event.stream === 'stdout' ? process.stdout : process.stderr).write(event.data);
         continue;
       }
-      process.stderr.write(`${action} ${installation}: ${event.status}${event.message ? ` (${event.message})` : ''}\n`);
+      process.stderr.write(`${label}: ${event.status}${event.message ? ` (${event.message})` : ''}\n`);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
@@ -107,12 +100,13 @@ async function runAction(installation: string, action: string, options: RunOptio
 
 function addRunOptions(command: Command): Command {
   return command
-    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; resolved to a digest before the run)')
+    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD)')
     .option('-d, --dir <dir>', 'a bundle directory built and published with `lading build` / `lading publish`')
     .option('-c, --cred <set>', 'credential set ([namespace/]name); repeatable, later sets win', collect, [])
-    .option('-p, --param <name=value>', 'parameter value; repeatable. Sensitive ones are moved into the secret store', collect, [])
+    .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
-    .option('-n, --namespace <namespace>', 'namespace of the installation', '');
+    .option('-n, --namespace <namespace>', 'namespace of the installation', '')
+    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing');
 }
 
 /** `lading install | upgrade | uninstall | invoke`. */

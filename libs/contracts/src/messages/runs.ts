@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import { principalNameSchema } from '../identity.js';
 import { digestReferenceSchema, namespaceSchema, resourceNameSchema } from './references.js';
+import { actionNameSchema, runIdSchema } from './run-admission.js';
 import { setKeySchema } from './value-sets.js';
 
-/** Put on the run work queue by the CLI; taken by exactly one runner. */
+/** Put on the run work queue by the broker once it has admitted the run; taken by exactly one runner. */
 export const runRequestSchema = z.object({
-  runId: z.string().regex(/^[a-z0-9]{16,64}$/),
+  runId: runIdSchema,
   installation: resourceNameSchema,
   namespace: namespaceSchema,
-  action: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/),
+  action: actionNameSchema,
   /** The bundle by digest only: a tag-only reference is refused here and again by the runner. */
   bundleReference: digestReferenceSchema,
   credentialSets: z.array(setKeySchema).default([]),
   parameterSets: z.array(setKeySchema).default([]),
-  /** Non-sensitive parameter values given on the command line. */
+  /** Non-sensitive parameter values given on the command line (sensitive ones travel only in the lease). */
   parameters: z.record(z.string(), z.string()).default({}),
-  /** Sensitive parameters given on the command line, moved into the store: name → secret name. */
-  sensitiveParameterSecrets: z.record(z.string(), z.string()).default({}),
+  /** Names of the sensitive parameters given on the command line; their values are in the lease only. */
+  sensitiveParameters: z.array(z.string()).default([]),
   requestedAt: z.string(),
   /** The principal who asked for the run: its events go to that principal alone. */
   submittedBy: principalNameSchema,
@@ -33,17 +34,13 @@ export const runStateSchema = z.object({
   namespace: z.string(),
   action: z.string(),
   status: z.enum(runStatuses),
-  /** The runner that claimed the run; the only one the broker will lease its values to. */
+  /** The runner that took the run (informational: the broker decides leases from its own admission record). */
   runnerId: z.string().optional(),
-  /** The sets the run may draw values from; the broker refuses any other. */
   credentialSets: z.array(setKeySchema),
   parameterSets: z.array(setKeySchema),
-  sensitiveParameterSecrets: z.record(z.string(), z.string()).default({}),
-  /** The bundle's credentials that apply to this action; the broker resolves exactly these. */
-  wantedCredentials: z.array(z.object({ name: z.string(), required: z.boolean() })).default([]),
-  /** The bundle's parameters that apply to this action, resolved from the run's parameter sets. */
-  wantedParameters: z.array(z.string()).default([]),
   bundleReference: z.string(),
+  /** When the runner asked the broker for the run's lease, so a lease that timed out says it was asked for. */
+  leaseRequestedAt: z.string().optional(),
   claim: z.record(z.string(), z.unknown()),
   result: z.record(z.string(), z.unknown()).optional(),
   exitCode: z.number().optional(),

@@ -18,10 +18,14 @@ export const secretDeleteRequestSchema = z.object({ name: secretNameSchema });
 
 /** A runner asks for the values of one run it has claimed. */
 export const leaseRequestSchema = z.object({
-  runId: z.string().min(1),
-  runnerId: z.string().min(1),
+  runId: z.string().min(1).max(64),
+  runnerId: z.string().min(1).max(128),
   /** The runner's ephemeral X25519 public key for this one run (raw 32 bytes, base64). */
-  publicKey: z.string(),
+  publicKey: z.string().max(100),
+  /** Ed25519 signature of `signedStatements.lease(runId, runnerId, publicKey)` with the runner's registered key. */
+  signature: z.string().min(1).max(200),
+  /** Lease lifetime asked for; the broker caps it at 30 seconds. */
+  ttlMs: z.number().int().positive().optional(),
 });
 export type LeaseRequest = z.infer<typeof leaseRequestSchema>;
 

@@ -1,5 +1,5 @@
-import type { Bundle } from '@lading/cnab';
-import { isSensitiveParameter } from '@lading/cnab';
+import { isSensitiveParameter } from './claims.js';
+import type { Bundle } from './types.js';
 
 function appliesTo(applyTo: string[] | undefined, action: string): boolean {
   return !applyTo || applyTo.length === 0 || applyTo.includes(action);
@@ -42,4 +42,30 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
 /** Whether the bundle declares the action at all (built-in or custom). */
 export function declaresAction(bundle: Bundle, action: string): boolean {
   return ['install', 'upgrade', 'uninstall'].includes(action) || Object.hasOwn(bundle.actions ?? {}, action);
+}
+
+function fitsType(type: string | undefined, value: string): boolean {
+  return (
+    type === undefined ||
+    type === 'string' ||
+    (type === 'integer' && /^-?\d+$/.test(value)) ||
+    (type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value))) ||
+    (type === 'boolean' && (value === 'true' || value === 'false'))
+  );
+}
+
+/** Why a parameter value does not fit its declared type, or undefined when it does. */
+export function parameterTypeProblem(name: string, type: string | undefined, value: string): string | undefined {
+  return fitsType(type, value) ? undefined : `parameter ${name} must be of type ${type}`;
+}
+
+/** Why command-line parameters do not fit the action (unknown name, wrong type), or undefined. */
+export function commandLineProblem(needs: BundleNeeds, commandLine: Record<string, string>): string | undefined {
+  const types = new Map(needs.parameters.map((parameter) => [parameter.name, parameter.type]));
+  for (const [name, value] of Object.entries(commandLine)) {
+    if (!types.has(name)) return `the bundle has no parameter ${name} for this action`;
+    const problem = parameterTypeProblem(name, types.get(name), value);
+    if (problem) return problem;
+  }
+  return undefined;
 }

@@ -1,0 +1,32 @@
+import type { NatsConnection } from '@nats-io/nats-core';
+import { endpoints, runSourceKey, type SetKey } from '@lading/contracts';
+import { resolveValue, SourceError } from '@lading/secrets';
+import { callEndpoint } from '@lading/service-kit';
+import { UserError } from './user-error.js';
+
+const localKinds = ['env', 'path', 'command'];
+
+/**
+ * Resolves, on this machine and at this moment, the `env`, `path` and `command` entries of the
+ * sets a run names — as Porter does — so the broker never reads a path, runs a command or hands
+ * over its own environment. The values go to the broker sealed for this one run, never stored.
+ */
+export async function resolveLocalSources(nc: NatsConnection, kind: 'credentials' | 'parameters', sets: SetKey[]): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  const show = kind === 'credentials' ? endpoints.credentialsShow : endpoints.parametersShow;
+  for (const set of sets) {
+    const { document } = await callEndpoint(nc, show, set);
+    const entries = (document[kind] ?? []) as Array<{ name: string; source: Record<string, unknown> }>;
+    for (const entry of entries) {
+      if (!localKinds.some((local) => local in (entry.source ?? {}))) continue;
+      const label = `${kind === 'credentials' ? 'credential' : 'parameter'} set "${set.namespace ? `${set.namespace}/` : ''}${set.name}"`;
+      try {
+        values[runSourceKey(kind, set, entry.name)] = (await resolveValue(entry.source, { setLabel: label, entryName: entry.name, env: process.env })).toString('utf8');
+      } catch (error) {
+        if (error instanceof SourceError) throw new UserError(error.message);
+        throw error;
+      }
+    }
+  }
+  return values;
+}

@@ -1,0 +1,88 @@
+import { jetstream } from '@nats-io/jetstream';
+import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/contracts';
+import { validateBundle, type Bundle } from '@lading/cnab';
+import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
+import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
+import { headerCarrier, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { injectTraceContext } from '@lading/telemetry';
+import { mapFailures } from './failures.js';
+
+/** How many bundle.json documents (by digest) the broker keeps in memory. */
+const maxKnownBundles = 256;
+
+/**
+ * The run path on the broker's side: admission of runs people ask for (the only way onto the
+ * work queue), runner registration, signed claims, heartbeats that keep an installation's lock,
+ * leases, and the end of a run.
+ */
+export async function serveRunPath(context: ServiceContext, state: RunPathState, registry: RegistryClient): Promise<void> {
+  const { nc, service, logger, counters } = context;
+  const js = jetstream(nc);
+  const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
+
+  // A bundle is named by digest, so what was read once is what the registry would serve again.
+  const bundles = new Map<string, Bundle>();
+  const readBundle = async (text: string) => {
+    const known = bundles.get(text);
+    if (known) return known;
+    const reference = parseReference(text);
+    if (reference.registry !== registry.registry) {
+      throw new LeaseRefusedError('invalid_request', `the bundle is in registry ${reference.registry}, but runs pull only through ${registry.registry}`);
+    }
+    const bundle = validateBundle((await pullBundle(registry, reference.repository, reference.digest ?? '')).bundle);
+    if (bundles.size >= maxKnownBundles) bundles.delete(bundles.keys().next().value as string);
+    bundles.set(text, bundle);
+    return bundle;
+  };
+
+  serve(
+    service,
+    endpoints.runsSubmit,
+    async (request, handlerContext) => {
+      const admission = await admitRun(request, handlerContext.caller, {
+        ...state,
+        readBundle,
+        enqueue: async (work) => {
+          const carrier = headerCarrier();
+          injectTraceContext(carrier);
+          await js.publish(subjects.runs.requested, JSON.stringify(work), { headers: carrier.headers, msgID: work.runId }).catch(() => {
+            throw new ServiceFailure('upstream_failed', 'the run queue did not take the run: is a runner up? See `lading status`');
+          });
+        },
+      });
+      counters.increment('runs_admitted');
+      logger.info('run admitted', { runId: admission.runId, installation: admission.installation, namespace: admission.namespace, action: admission.action });
+      return { runId: admission.runId, bundleReference: admission.bundleReference };
+    },
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.runnersRegister,
+    async ({ runnerId, publicKey }) => {
+      await state.runnerKeys.register(runnerId, publicKey);
+      logger.info('runner registered its key', { runnerId });
+      return { runnerId };
+    },
+    logger,
+  );
+  serve(service, endpoints.runsClaim, async (statement) => (await claimRun(statement, state), { runId: statement.runId, claimed: true }), logger);
+  serve(service, endpoints.runsHeartbeat, async (statement) => ({ runId: statement.runId, held: await heartbeatRun(statement, state) }), logger);
+  serve(
+    service,
+    endpoints.runsFinish,
+    async (statement) => {
+      const deletedSecrets = await finishRun(statement, state);
+      logger.info('run ended', { runId: statement.runId, deletedSecrets });
+      return { runId: statement.runId, deletedSecrets };
+    },
+    logger,
+  );
+
+  const audit = async (entry: LeaseAuditEntry) => {
+    await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
+    counters.increment(entry.granted ? 'leases_granted' : 'leases_refused');
+  };
+  serve(service, endpoints.lease, async (request) => grantLease(request, { ...state, audit }), logger);
+}

@@ -1,0 +1,96 @@
+import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, type Bundle } from '@lading/cnab';
+import { adminPrincipal, type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
+import { assertNamespace, type Caller } from '@lading/service-kit';
+import { LeaseRefusedError } from './lease-refused.js';
+import { openRunInput } from './open-run-input.js';
+import { loadMappings, planSource } from './run-values.js';
+import type { AdmissionDependencies } from './types.js';
+
+async function readBundle(reference: string, deps: AdmissionDependencies): Promise<Bundle> {
+  try {
+    return await deps.readBundle(reference);
+  } catch (error) {
+    throw new LeaseRefusedError('not_found', `cannot read bundle ${reference}: ${error instanceof Error ? error.message : 'the registry refused'}`);
+  }
+}
+
+/**
+ * Admits a run: checks the caller may use the namespace, that the bundle (read by digest) has
+ * the action, that every set exists in the namespace with known source kinds, that every
+ * caller-resolved source was sent, and that every required value has a source — all before
+ * anything is stored or queued. Then takes the installation's lock (a busy installation is
+ * refused), records the admission and puts the run on the work queue.
+ */
+export async function admitRun(request: RunSubmitRequest, caller: Caller | undefined, deps: AdmissionDependencies): Promise<RunAdmission> {
+  const { runId, installation, namespace, action } = request;
+  // A request with no caller came from a service user; the permission table decides which may reach this endpoint.
+  if (caller) assertNamespace(caller, namespace);
+  const input = openRunInput(request.input, deps.brokerKey, runId);
+  const credentials = await loadMappings(deps.credentialSets, 'credentials', request.credentialSets, namespace, installation);
+  const parameters = await loadMappings(deps.parameterSets, 'parameters', request.parameterSets, namespace, installation);
+  for (const [entry, found] of credentials) planSource('credentials', entry, found, input);
+  for (const [entry, found] of parameters) planSource('parameters', entry, found, input);
+
+  const bundle = await readBundle(request.bundleReference, deps);
+  if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
+  const needs = bundleNeeds(bundle, action);
+  const problem = commandLineProblem(needs, input.parameters);
+  if (problem) throw new LeaseRefusedError('invalid_request', problem);
+  for (const credential of needs.credentials) {
+    if (credential.required && !credentials.has(credential.name)) {
+      throw new LeaseRefusedError('unresolvable', `credential ${credential.name} is required for action ${action} but no credential set of the run maps it: pass one with --cred`);
+    }
+  }
+  for (const parameter of needs.parameters) {
+    const sourced = parameter.name in input.parameters || parameters.has(parameter.name) || parameter.default !== undefined;
+    if (parameter.required && !sourced) {
+      throw new LeaseRefusedError('unresolvable', `parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
+    }
+  }
+
+  const lock = await deps.locks.acquire(namespace, installation, runId);
+  if (!lock.held) {
+    throw new LeaseRefusedError('busy', `installation ${installation} is busy with run ${lock.heldBy}: run the action again once it has finished, or pass --wait`);
+  }
+  const admission: RunAdmission = {
+    runId,
+    installation,
+    namespace,
+    action,
+    bundleReference: request.bundleReference,
+    credentialSets: request.credentialSets,
+    parameterSets: request.parameterSets,
+    wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
+    wantedParameters: needs.parameters.map(({ name, required, default: fallback }) => ({ name, required, hasDefault: fallback !== undefined })),
+    input: request.input,
+    admittedAt: new Date().toISOString(),
+  };
+  try {
+    await deps.admissions.create(runId, admission);
+  } catch {
+    await deps.locks.release(namespace, installation, runId);
+    throw new LeaseRefusedError('conflict', `run ${runId} was already submitted: every run needs a new id`);
+  }
+  const given = Object.entries(input.parameters);
+  try {
+    await deps.enqueue({
+      runId,
+      installation,
+      namespace,
+      action,
+      bundleReference: request.bundleReference,
+      credentialSets: request.credentialSets,
+      parameterSets: request.parameterSets,
+      parameters: Object.fromEntries(given.filter(([name]) => !isSensitiveParameter(bundle, name))),
+      sensitiveParameters: given.filter(([name]) => isSensitiveParameter(bundle, name)).map(([name]) => name),
+      requestedAt: admission.admittedAt,
+      // Its events go to the principal who asked for it alone.
+      submittedBy: caller?.principal ?? adminPrincipal,
+    });
+  } catch (error) {
+    await deps.admissions.delete(runId);
+    await deps.locks.release(namespace, installation, runId);
+    throw error;
+  }
+  return admission;
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunInput, type RunRequest, type RunSubmitRequest, type SignedRunStatement } from '@lading/contracts';
+import { validateBundle, type Bundle } from '@lading/cnab';
+import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets';
+import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/index.js';
+
+const digest = `sha256:${'1'.repeat(64)}`;
+export const bundleReference = `127.0.0.1:5000/bundles/demo@sha256:${'2'.repeat(64)}`;
+
+/** A bundle.json as the builder writes it: a required credential, a defaulted and a required sensitive parameter. */
+export const demoBundle: Bundle = validateBundle({
+  schemaVersion: '1.2.0',
+  name: 'demo',
+  version: '0.1.0',
+  invocationImages: [{ imageType: 'docker', image: `127.0.0.1:5000/bundles/demo@${digest}`, contentDigest: digest }],
+  credentials: { 'api-token': { env: 'API_TOKEN', required: true } },
+  parameters: {
+    greeting: { definition: 'greeting', destination: { env: 'GREETING' } },
+    'db-seed': { definition: 'seed', required: true, destination: { env: 'DB_SEED' } },
+  },
+  definitions: { greeting: { type: 'string', default: 'hello' }, seed: { type: 'string', writeOnly: true } },
+});
+
+export interface RunPath {
+  state: RunPathState;
+  brokerPublicKey: string;
+  queued: RunRequest[];
+  audit: LeaseAuditEntry[];
+  admission: AdmissionDependencies;
+  lease: LeaseDependencies;
+}
+
+/** The broker's run-path state on a real nats-server; bundle.json is handed in as the front door would return it. */
+export async function openRunPath(nc: NatsConnection, options: { lockTtlMs?: number } = {}): Promise<RunPath> {
+  const brokerKey = generateSealingKeyPair().privateKey;
+  const store = await BuiltinStore.open(nc, new AtRestCipher(randomBytes(32)));
+  const state = await openRunState(nc, store, brokerKey, options);
+  const queued: RunRequest[] = [];
+  const audit: LeaseAuditEntry[] = [];
+  return {
+    state,
+    brokerPublicKey: sealingPublicKey(brokerKey),
+    queued,
+    audit,
+    admission: { ...state, readBundle: async () => demoBundle, enqueue: async (request) => void queued.push(request) },
+    lease: { ...state, audit: async (entry) => void audit.push(entry) },
+  };
+}
+
+/** A run request as `lading install` sends it, its input sealed to the broker for this run. */
+export function submitRequest(path: RunPath, fields: Partial<RunSubmitRequest> = {}, input: Partial<RunInput> = {}): RunSubmitRequest {
+  const runId = fields.runId ?? randomBytes(12).toString('hex');
+  const sealedInput = seal(
+    Buffer.from(JSON.stringify({ parameters: { 'db-seed': 'seed-value' }, sources: {}, ...input })),
+    path.brokerPublicKey,
+    sealingContexts.runInput(runId),
+  );
+  return {
+    runId,
+    installation: 'demo',
+    namespace: '',
+    action: 'install',
+    bundleReference,
+    credentialSets: [{ name: 'demo-creds', namespace: '' }],
+    parameterSets: [],
+    input: sealedInput,
+    ...fields,
+  };
+}
+
+/** A runner as the run path knows it: an id and the Ed25519 key it registered. */
+export interface TestRunner {
+  runnerId: string;
+  keys: SigningKeyPair;
+  claim(runId: string): SignedRunStatement;
+  finish(runId: string): SignedRunStatement;
+  lease(runId: string, publicKey: string, ttlMs?: number): { runId: string; runnerId: string; publicKey: string; signature: string; ttlMs?: number };
+}
+
+export async function registerRunner(path: RunPath, runnerId = `runner-${randomBytes(3).toString('hex')}`): Promise<TestRunner> {
+  const keys = generateSigningKeyPair();
+  await path.state.runnerKeys.register(runnerId, keys.publicKey);
+  return {
+    runnerId,
+    keys,
+    claim: (runId) => ({ runId, runnerId, signature: signStatement(keys.privateKey, signedStatements.claim(runId, runnerId)) }),
+    finish: (runId) => ({ runId, runnerId, signature: signStatement(keys.privateKey, signedStatements.finish(runId, runnerId)) }),
+    lease: (runId, publicKey, ttlMs) => ({ runId, runnerId, publicKey, ttlMs, signature: signStatement(keys.privateKey, signedStatements.lease(runId, runnerId, publicKey)) }),
+  };
+}
