@@ -8,7 +8,7 @@ import {
   type RunStatus,
 } from '@lading/contracts';
 import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
-import { parseReference, pullBundle } from '@lading/oci';
+import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
 import { createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
@@ -29,6 +29,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const bundle = validateBundle(pulled.bundle);
   const image = bundle.invocationImages[0]?.image ?? '';
   parseDigestReference(image);
+  indexedInvocationImage(pulled, deps.registry.registry);
   return { bundle, repository: reference.repository };
 }
 

@@ -3,4 +3,5 @@ export { waitForPort } from './wait-for.js';
 export { startProcess, type RunningProcess } from './child-process.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { startRegistry, type TestRegistry } from './registry.js';
+export { startConnectionCounter, type ConnectionCounter } from './connection-counter.js';
 export { startingRunState } from './run-state.js';
