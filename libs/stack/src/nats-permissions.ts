@@ -1,4 +1,4 @@
-import { buckets, streams, subjects, type ServiceRole } from '@lading/contracts';
+import { buckets, objectStores, streams, subjects, type ServiceRole } from '@lading/contracts';
 import type { NatsPermissions, NatsRole } from './types.js';
 
 export const natsRoles = ['builder', 'guard', 'broker', 'runner', 'cli'] as const satisfies readonly NatsRole[];
@@ -10,6 +10,11 @@ const privateBuckets: Record<string, ServiceRole> = {
   [buckets.leases]: 'broker',
   [buckets.credentialSets]: 'broker',
   [buckets.parameterSets]: 'broker',
+};
+
+/** Object stores only the owner may read or write: build contexts, stored by the builder once their digest is verified. */
+const privateObjectStores: Record<string, ServiceRole> = {
+  [objectStores.buildContexts]: 'builder',
 };
 
 /** Buckets everyone may read but only the owner may write. */
@@ -63,9 +68,17 @@ function streamName(bucket: string): string {
 
 /** Every way to read or write a bucket through the JetStream API. */
 function bucketAccessSubjects(bucket: string): string[] {
-  const stream = streamName(bucket);
+  return [`$KV.${bucket}.>`, ...streamAccessSubjects(streamName(bucket))];
+}
+
+/** Every way to read or write an object store: its subjects and its stream. */
+function objectStoreAccessSubjects(store: string): string[] {
+  return [`$O.${store}.>`, ...streamAccessSubjects(`OBJ_${store}`)];
+}
+
+/** Every JetStream API call that reads, changes or consumes a stream. */
+function streamAccessSubjects(stream: string): string[] {
   return [
-    `$KV.${bucket}.>`,
     `$JS.API.STREAM.*.${stream}`,
     `$JS.API.STREAM.*.*.${stream}`,
     `$JS.API.STREAM.MSG.*.${stream}`,
@@ -106,13 +119,18 @@ export function natsPermissions(role: NatsRole): NatsPermissions {
       deny: [
         ...(role === 'runner' ? [] : runnerOnlySubjects),
         ...notOwnedBy(privateBuckets, role, bucketAccessSubjects),
+        ...notOwnedBy(privateObjectStores, role, objectStoreAccessSubjects),
         ...notOwnedBy(ownedBuckets, role, bucketWriteSubjects),
         ...notOwnedBy(ownedStreams, role, streamAdminSubjects),
       ],
     },
     subscribe: {
       allow: [...sharedSubscribe, ...ownNamespace, ...extraSubscribe[role]],
-      deny: [...othersNamespaces, ...notOwnedBy(privateBuckets, role, (bucket) => [`$KV.${bucket}.>`])],
+      deny: [
+        ...othersNamespaces,
+        ...notOwnedBy(privateBuckets, role, (bucket) => [`$KV.${bucket}.>`]),
+        ...notOwnedBy(privateObjectStores, role, (store) => [`$O.${store}.>`]),
+      ],
     },
   };
 }
