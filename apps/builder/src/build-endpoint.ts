@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { buildContextLimits, endpoints } from '@lading/contracts';
 import { buildBundle, BuildRefusedError } from '@lading/build';
-import { RegistryClient } from '@lading/oci';
+import { AllowedRegistries, OciError } from '@lading/oci';
 import { RuntimeError, unpackBundleContext } from '@lading/runtime';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { BuildContextStore } from './context-store.js';
@@ -16,11 +16,9 @@ const refusalCodes = { invalid: 'invalid_request', unresolvable: 'unresolvable',
 export async function serveBuild(context: ServiceContext, docker: Docker): Promise<void> {
   const store = await BuildContextStore.open(context.nc);
   const uploads = new ContextUploads(store);
-  const clients = new Map<string, RegistryClient>();
-  const registryFor = (host: string) => {
-    if (!clients.has(host)) clients.set(host, new RegistryClient({ registry: host }));
-    return clients.get(host) as RegistryClient;
-  };
+  // The only registries a lading.yaml may make the builder contact (LADING_REGISTRY is the front door).
+  const registries = AllowedRegistries.fromList(process.env.LADING_REGISTRY ?? '127.0.0.1:5000', process.env.LADING_ALLOWED_REGISTRIES);
+  const registryFor = (host: string, what: string) => registries.clientFor(host, what);
 
   serveEndpoint(context.service, endpoints.contextUpload, (request, { caller }) => uploads.receive(request, caller?.principal ?? ''), context.logger);
 
@@ -39,6 +37,8 @@ export async function serveBuild(context: ServiceContext, docker: Docker): Promi
         if (error instanceof ServiceFailure) throw error;
         if (error instanceof BuildRefusedError) throw new ServiceFailure(refusalCodes[error.kind], error.message);
         if (error instanceof RuntimeError) throw new ServiceFailure('invalid_request', error.message);
+        // Registry failures name the registry and the cause already; never an "internal error".
+        if (error instanceof OciError) throw new ServiceFailure('upstream_failed', error.message);
         throw error;
       }
     },

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm } from '@nats-io/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,16 +14,15 @@ import { buildContextLimits, endpoints, serviceNames, type ErrorCode } from '@la
 import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, packBundleContext } from '@lading/runtime';
 import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
-import { freePort, startNatsServer, startProcess, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { uploadBuildContext } from '../../cli/src/upload-context.js';
-import { exitOf, waitForLog } from './builder-process.js';
+import { exitOf, startBuilder } from './builder-process.js';
 import { craftArchive, type Entry } from './craft-archive.js';
 import { imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
 const bundleName = `lading-test-builder-${suffix}`;
 const localBaseTag = `lading-test-busybox:${suffix}`;
-const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 function manifest(registry: string): string {
   return `schemaVersion: 1.0.0
@@ -82,10 +80,7 @@ describe('builder service', () => {
     httpPort = await freePort();
     stateDir = await mkdtemp(join(tmpdir(), 'lading-test-builder-state-'));
     work = await mkdtemp(join(tmpdir(), 'lading-test-builder-work-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir };
-    for (const name of ['LADING_NATS_USER', 'LADING_NATS_PASSWORD_FILE', 'LADING_SPANS_FILE']) delete env[name];
-    builder = startProcess(process.execPath, ['--import', 'tsx', mainFile], env);
-    await waitForLog(builder, 'ready');
+    builder = await startBuilder({ LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, LADING_REGISTRY: registry.host });
 
     nc = await connectToNats({ natsUrl: nats.url, name: 'lading-test-builder-client' });
   });

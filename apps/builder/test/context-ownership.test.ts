@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, objectStores } from '@lading/contracts';
@@ -16,9 +15,9 @@ import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { callEndpoint, connectToNats, openObjectStore, RemoteFailure } from '@lading/service-kit';
 import { natsRoles, renderNatsAuthorization, type NatsRole } from '@lading/stack';
-import { freePort, startNatsServer, startProcess, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { uploadBuildContext } from '../../cli/src/upload-context.js';
-import { waitForLog } from './builder-process.js';
+import { startBuilder } from './builder-process.js';
 import { craftArchive } from './craft-archive.js';
 import { imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
 
@@ -26,7 +25,6 @@ const suffix = randomBytes(6).toString('hex');
 const victimName = `lading-test-victim-${suffix}`;
 const trojanName = `lading-test-trojan-${suffix}`;
 const localBaseTag = `lading-test-owner-busybox:${suffix}`;
-const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 async function contextOf(registry: string, name: string): Promise<Buffer> {
   const manifest = `schemaVersion: 1.0.0
@@ -57,17 +55,14 @@ describe('build context ownership', () => {
     baseImageId = (await seedBaseImage(docker, new RegistryClient({ registry: registry.host }), localBaseTag, 'lading/busybox', 'stable')).imageId;
     dir = await mkdtemp(join(tmpdir(), 'lading-test-owner-'));
     await writeFile(join(dir, 'builder.password'), passwords.builder, { mode: 0o600 });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    builder = await startBuilder({
       LADING_NATS_URL: nats.url,
       LADING_NATS_USER: 'builder',
       LADING_NATS_PASSWORD_FILE: join(dir, 'builder.password'),
       LADING_HTTP_PORT: String(await freePort()),
       LADING_STATE_DIR: dir,
-    };
-    delete env.LADING_SPANS_FILE;
-    builder = startProcess(process.execPath, ['--import', 'tsx', mainFile], env);
-    await waitForLog(builder, 'ready');
+      LADING_REGISTRY: registry.host,
+    });
     const cli = (name: string) => connectToNats({ natsUrl: nats.url, name, natsUser: 'cli', natsPassword: passwords.cli });
     [victim, attacker] = await Promise.all([cli('victim'), cli('attacker')]);
   });

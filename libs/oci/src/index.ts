@@ -1,5 +1,6 @@
 export { OciError, type OciErrorDetails } from './errors.js';
-export { parseReference, formatReference, isDigest, isRepository, isTag } from './reference.js';
+export { parseReference, formatReference, isDigest, isRegistryHost, isRepository, isTag } from './reference.js';
+export { AllowedRegistries } from './allowed-registries.js';
 export { RegistryClient } from './registry-client.js';
 export { sha256Digest } from './digest.js';
 export { canonicalJson } from './canonical-json.js';

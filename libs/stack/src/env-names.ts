@@ -16,6 +16,8 @@ export const serviceEnv = {
   forcePrincipals: 'LADING_FORCE_PRINCIPALS',
   /** builder and runner: the front door, as host:port. */
   registry: 'LADING_REGISTRY',
+  /** builder and registry-guard: registries besides the front door they may contact (comma-separated host:port). */
+  allowedRegistries: 'LADING_ALLOWED_REGISTRIES',
   runnerId: 'LADING_RUNNER_ID',
   brokerKeyFile: 'LADING_BROKER_KEY_FILE',
   storeKeyFile: 'LADING_STORE_KEY_FILE',

@@ -57,9 +57,10 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.upstreamRegistry]: `http://127.0.0.1:${ports.upstream}`,
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
+        ...allowedRegistriesChoice(process.env),
       };
     case 'builder':
-      return { ...common, [serviceEnv.registry]: frontDoor };
+      return { ...common, [serviceEnv.registry]: frontDoor, ...allowedRegistriesChoice(process.env) };
     case 'runner':
       return { ...common, [serviceEnv.registry]: frontDoor, [serviceEnv.runnerId]: runnerId };
     case 'broker':
@@ -80,6 +81,12 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
   return Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => /^LADING_(SECRET_STORE|VAULT_[A-Z_]+)$/.test(entry[0]) && entry[1] !== undefined),
   );
+}
+
+/** The operator's other registries (`LADING_ALLOWED_REGISTRIES` in the environment of `lading up`), for the builder and the guard. */
+function allowedRegistriesChoice(env: NodeJS.ProcessEnv): Record<string, string> {
+  const value = env[serviceEnv.allowedRegistries];
+  return value ? { [serviceEnv.allowedRegistries]: value } : {};
 }
 
 /** The environment of a child: this process's, without LADING_* leftovers, plus the service's own. */
