@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '@lading/testkit';
 
 export interface TrapRegistry {
   readonly host: string;
@@ -9,7 +10,7 @@ export interface TrapRegistry {
  * An allowed "registry" that tries to send its client elsewhere: every request is answered with a
  * redirect to `elsewhere`, or with a Bearer challenge whose token realm is on `elsewhere`.
  */
-export function startTrapRegistry(kind: 'redirect' | 'realm', elsewhere: string): Promise<TrapRegistry> {
+export async function startTrapRegistry(kind: 'redirect' | 'realm', elsewhere: string): Promise<TrapRegistry> {
   const server: Server = createServer((request, response) => {
     if (kind === 'redirect') {
       response.writeHead(307, { location: `http://${elsewhere}${request.url ?? '/'}` }).end();
@@ -18,12 +19,6 @@ export function startTrapRegistry(kind: 'redirect' | 'realm', elsewhere: string)
       response.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
     }
   });
-  return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ host: `127.0.0.1:${port}`, stop: () => new Promise<void>((done) => server.close(() => done())) });
-    });
-  });
+  const host = await listenOnLoopback(server);
+  return { host, stop: () => new Promise<void>((done) => server.close(() => done())) };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BundlePublisher, principalFromBasicAuth, startFrontDoor, TagLedger } from '@lading/guard';
-import { RegistryClient } from '@lading/oci';
+import { AllowedRegistries, RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { servePublish } from './publish-endpoint.js';
 import { serveTagAudit } from './tag-audit-endpoint.js';
@@ -42,7 +42,9 @@ await runService({
     // The scheme decides, not the host: an http:// upstream on another machine is still plain HTTP.
     const upstream = new RegistryClient({ registry: upstreamOrigin.host, insecure: upstreamOrigin.protocol === 'http:' });
 
-    servePublish(context, new BundlePublisher(ledger, upstream, publicHost), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
+    // Registries besides the front door that referenced images may be copied from at publish.
+    const sources = AllowedRegistries.fromList(publicHost, env.LADING_ALLOWED_REGISTRIES);
+    servePublish(context, new BundlePublisher(ledger, upstream, publicHost, sources), env.LADING_NATS_PUBLISH_PRINCIPAL ?? 'cli');
     serveTagAudit(context, ledger);
 
     const frontDoor = await startFrontDoor({

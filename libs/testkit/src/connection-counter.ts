@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-listener.js';
 
 export interface ConnectionCounter {
   /** host:port of the listener, to name in a bundle or lading.yaml. */
@@ -9,7 +10,7 @@ export interface ConnectionCounter {
 }
 
 /** A loopback TCP listener that only counts who connects (and closes each connection at once). */
-export function startConnectionCounter(): Promise<ConnectionCounter> {
+export async function startConnectionCounter(): Promise<ConnectionCounter> {
   let count = 0;
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -18,20 +19,14 @@ export function startConnectionCounter(): Promise<ConnectionCounter> {
     socket.on('close', () => sockets.delete(socket));
     socket.destroy();
   });
-  return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({
-        host: `127.0.0.1:${port}`,
-        connections: () => count,
-        stop: () =>
-          new Promise<void>((done) => {
-            for (const socket of sockets) socket.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  const host = await listenOnLoopback(server);
+  return {
+    host,
+    connections: () => count,
+    stop: () =>
+      new Promise<void>((done) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => done());
+      }),
+  };
 }
