@@ -1,11 +1,11 @@
 /**
- * Who may touch a build context, on a nats-server with the stack's real users and permissions:
- * only the builder reads or writes the context store. Another CLI holder racing the victim's
- * upload under the victim's digest, and watching the store for it, gets nowhere: the trojan is
- * never stored and the victim's build builds the victim's directory.
+ * Who may touch a build context, on a nats-server with the stack's real accounts, users and
+ * permissions: only the builder reads or writes the context store. Another principal racing the
+ * victim's upload under the victim's digest, and watching the store for it, gets nowhere: the
+ * trojan is never stored and the victim's build builds the victim's directory.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -14,7 +14,7 @@ import { endpoints, objectStores } from '@lading/contracts';
 import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { callEndpoint, connectToNats, openObjectStore, RemoteFailure } from '@lading/service-kit';
-import { natsRoles, renderNatsAuthorization, type NatsRole } from '@lading/stack';
+import { addPrincipal, prepareStackHome, readPrincipalPasswords, renderNatsAuthorization, stackPaths } from '@lading/stack';
 import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { uploadBuildContext } from '../../cli/src/upload-context.js';
 import { startBuilder } from './builder-process.js';
@@ -46,25 +46,30 @@ describe('build context ownership', () => {
   let victim: NatsConnection;
   let attacker: NatsConnection;
   let baseImageId = '';
-  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
 
   beforeAll(async () => {
-    [nats, registry] = await Promise.all([startNatsServer(renderNatsAuthorization(passwords)), startRegistry()]);
+    dir = await mkdtemp(join(tmpdir(), 'lading-test-owner-'));
+    const paths = stackPaths(dir);
+    const prepared = await prepareStackHome(dir);
+    for (const [name, namespace] of [['victim', 'victims'], ['attacker', 'attackers']]) {
+      await addPrincipal(dir, name, [namespace], { natsUrl: 'nats://127.0.0.1:1', frontDoor: '127.0.0.1:1' });
+    }
+    const principals = await readPrincipalPasswords(paths);
+    [nats, registry] = await Promise.all([startNatsServer(renderNatsAuthorization({ services: prepared.passwords.services, principals })), startRegistry()]);
     const docker = connectDocker();
     await ensureDockerAvailable(docker);
     baseImageId = (await seedBaseImage(docker, new RegistryClient({ registry: registry.host }), localBaseTag, 'lading/busybox', 'stable')).imageId;
-    dir = await mkdtemp(join(tmpdir(), 'lading-test-owner-'));
-    await writeFile(join(dir, 'builder.password'), passwords.builder, { mode: 0o600 });
     builder = await startBuilder({
       LADING_NATS_URL: nats.url,
       LADING_NATS_USER: 'builder',
-      LADING_NATS_PASSWORD_FILE: join(dir, 'builder.password'),
+      LADING_NATS_PASSWORD_FILE: paths.passwordFile('builder'),
       LADING_HTTP_PORT: String(await freePort()),
-      LADING_STATE_DIR: dir,
+      LADING_STATE_DIR: paths.stateDir('builder'),
       LADING_REGISTRY: registry.host,
+      LADING_PRINCIPALS_FILE: paths.principalsFile,
     });
-    const cli = (name: string) => connectToNats({ natsUrl: nats.url, name, natsUser: 'cli', natsPassword: passwords.cli });
-    [victim, attacker] = await Promise.all([cli('victim'), cli('attacker')]);
+    const person = (name: string) => connectToNats({ natsUrl: nats.url, name, natsUser: name, natsPassword: principals[name] });
+    [victim, attacker] = await Promise.all([person('victim'), person('attacker')]);
   });
 
   afterAll(async () => {
@@ -76,14 +81,14 @@ describe('build context ownership', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses the CLI user the context store: no opening, writing or watching it', async () => {
+  it('refuses another principal the context store: no opening, writing or watching it', async () => {
     await expect(openObjectStore(attacker, objectStores.buildContexts)).rejects.toThrow(/permission/i);
     const watcher = attacker.subscribe(`$O.${objectStores.buildContexts}.>`);
     const closed = watcher.closed;
     expect(String(await closed)).toMatch(/permission/i);
   });
 
-  it('builds the victim’s directory while another CLI holder races trojans under the victim’s digest', async () => {
+  it('builds the victim’s directory while another principal races trojans under the victim’s digest', async () => {
     const honest = await contextOf(registry.host, victimName);
     const trojan = await contextOf(registry.host, trojanName);
     const digest = sha256Digest(honest);
