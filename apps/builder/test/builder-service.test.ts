@@ -41,12 +41,19 @@ install:
 describe('builder service', () => {
   let nats: TestNatsServer;
   let registry: TestRegistry;
-  let builder: RunningProcess;
   let nc: NatsConnection;
   let httpPort: number;
   let stateDir: string;
   let work: string;
   let baseImageId = '';
+  /** Every builder process this suite started, stopped in afterAll whatever a test did to it. */
+  const started: RunningProcess[] = [];
+
+  async function startSuiteBuilder(port: number, ownStateDir: string): Promise<RunningProcess> {
+    const running = await startBuilder({ LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(port), LADING_STATE_DIR: ownStateDir, LADING_REGISTRY: registry.host });
+    started.push(running);
+    return running;
+  }
 
   const upload = (archive: Buffer) => uploadBuildContext(nc, archive);
   const build = (context: string) => callEndpoint(nc, endpoints.build, { context }, { timeoutMs: 120_000 });
@@ -80,14 +87,14 @@ describe('builder service', () => {
     httpPort = await freePort();
     stateDir = await mkdtemp(join(tmpdir(), 'lading-test-builder-state-'));
     work = await mkdtemp(join(tmpdir(), 'lading-test-builder-work-'));
-    builder = await startBuilder({ LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, LADING_REGISTRY: registry.host });
+    await startSuiteBuilder(httpPort, stateDir);
 
     nc = await connectToNats({ natsUrl: nats.url, name: 'lading-test-builder-client' });
   });
 
   afterAll(async () => {
     await nc?.close();
-    await builder?.stop();
+    for (const running of started) await running.stop();
     removeImages(imagesLabelled(`sh.lading.bundle=${bundleName}`));
     if (baseImageId) removeImages([baseImageId]);
     await Promise.all([nats?.stop(), registry?.stop()]);
@@ -190,9 +197,15 @@ describe('builder service', () => {
   });
 
   it('stops with exit code 0 on SIGTERM', async () => {
-    const exit = exitOf(builder);
-    builder.child.kill('SIGTERM');
+    // A builder of its own: the one the other tests use keeps serving, whatever the order.
+    const port = await freePort();
+    const stopping = await startSuiteBuilder(port, await mkdtemp(join(work, 'state-')));
+    // The service logs "ready" just before it installs its SIGTERM handler, in the same tick: one
+    // answer from its health port proves that tick is over.
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const exit = exitOf(stopping);
+    stopping.child.kill('SIGTERM');
     expect(await exit).toEqual({ code: 0, signal: null });
-    expect(builder.output()).toContain('"message":"stopped"');
+    expect(stopping.output()).toContain('"message":"stopped"');
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@lading/contracts';
 import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
-import { createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { bundleLabels, createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
@@ -19,7 +19,7 @@ import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
 const terminal: RunStatus[] = ['succeeded', 'failed'];
 
-async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; repository: string }> {
+async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; digest: string }> {
   const reference = parseReference(request.bundleReference);
   if (!reference.digest) throw new RunRefusedError(`${request.bundleReference} is not a reference by digest: runs use digests only`);
   if (reference.registry !== deps.registry.registry) {
@@ -30,7 +30,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const image = bundle.invocationImages[0]?.image ?? '';
   parseDigestReference(image);
   indexedInvocationImage(pulled, deps.registry.registry);
-  return { bundle, repository: reference.repository };
+  return { bundle, digest: reference.digest };
 }
 
 /**
@@ -69,11 +69,12 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
 
   let log = '';
   let bundle: Bundle | undefined;
+  let bundleDigest = '';
   let needs: BundleNeeds | undefined;
   const outputs = new Map<string, Buffer>();
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
-    ({ bundle } = await loadBundle(request, deps));
+    ({ bundle, digest: bundleDigest } = await loadBundle(request, deps));
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
     checkCommandLine(needs, request.parameters);
@@ -110,13 +111,13 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     };
     const stdout = new LogPipeline(plan.secretValues, append('stdout'), createOutputFrameParser(nonce, (name, value) => outputs.set(name, value)));
     const stderr = new LogPipeline(plan.secretValues, append('stderr'));
-    const repository = parseDigestReference(image).repository;
     const result = await runBundleContainer(deps.docker, {
+      ...deps.container,
       image,
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
-      labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation, 'sh.lading.runner': deps.runnerId },
-      allowDockerSocket: deps.allowDockerSocket(repository),
+      labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
+      allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
       onStdout: (chunk) => stdout.write(chunk),
       onStderr: (chunk) => stderr.write(chunk),
     });

@@ -83,6 +83,7 @@ install:
       records: broker.records,
       ...broker.parts,
       publishEvent: () => undefined,
+      container: { owner: { runnerId: 'runner-indexed-test', stackId: `lading-test-stack-${suffix}` } },
       allowDockerSocket: () => false,
       log: () => undefined,
     };
