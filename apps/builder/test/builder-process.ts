@@ -1,4 +1,5 @@
-import type { RunningProcess } from '@lading/testkit';
+import { fileURLToPath } from 'node:url';
+import { startProcess, type RunningProcess } from '@lading/testkit';
 
 export interface ProcessExit {
   code: number | null;
@@ -31,4 +32,17 @@ export function waitForLog(process: RunningProcess, message: string): Promise<vo
     process.child.once('exit', exited);
     check();
   });
+}
+
+const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+/**
+ * Starts the builder as the stack does: its own process, configured only by the LADING_* variables
+ * given (none inherited from the test's environment), and resolves once it is ready.
+ */
+export async function startBuilder(settings: Record<string, string>): Promise<RunningProcess> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LADING_')));
+  const builder = startProcess(process.execPath, ['--import', 'tsx', mainFile], { ...inherited, ...settings });
+  await waitForLog(builder, 'ready');
+  return builder;
 }

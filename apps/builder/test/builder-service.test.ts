@@ -1,31 +1,28 @@
 /**
  * The builder as it runs in the stack: its own process on a real nats-server, called the way
- * `lading build` calls it (archive in the object store, then the build endpoint). Hostile
+ * `lading build` calls it (archive uploaded under its digest, then the build endpoint). Hostile
  * archives are refused with one clear error and build nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { ObjectStore } from '@nats-io/obj';
 import { Svcm } from '@nats-io/services';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints, objectStores, serviceNames, type ErrorCode } from '@lading/contracts';
-import { RegistryClient } from '@lading/oci';
+import { buildContextLimits, endpoints, serviceNames, type ErrorCode } from '@lading/contracts';
+import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, packBundleContext } from '@lading/runtime';
-import { callEndpoint, connectToNats, openObjectStore, RemoteFailure } from '@lading/service-kit';
-import { freePort, startNatsServer, startProcess, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { buildContextLimits } from '../src/build-endpoint.js';
-import { exitOf, waitForLog } from './builder-process.js';
+import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
+import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { uploadBuildContext } from '../../cli/src/upload-context.js';
+import { exitOf, startBuilder } from './builder-process.js';
+import { craftArchive, type Entry } from './craft-archive.js';
 import { imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
 const bundleName = `lading-test-builder-${suffix}`;
 const localBaseTag = `lading-test-busybox:${suffix}`;
-const mainFile = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 function manifest(registry: string): string {
   return `schemaVersion: 1.0.0
@@ -41,29 +38,10 @@ install:
 `;
 }
 
-interface Entry {
-  header: Partial<tar.Header> & { name: string };
-  content?: Buffer;
-}
-
-/** A tar archive written entry by entry, so tests can put in what `lading build` never would. */
-async function craftArchive(entries: readonly Entry[]): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const { header, content } of entries) {
-    if (content === undefined) pack.entry(header);
-    else pack.entry(header, content);
-  }
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 describe('builder service', () => {
   let nats: TestNatsServer;
   let registry: TestRegistry;
   let nc: NatsConnection;
-  let contexts: ObjectStore;
   let httpPort: number;
   let stateDir: string;
   let work: string;
@@ -71,24 +49,21 @@ describe('builder service', () => {
   /** Every builder process this suite started, stopped in afterAll whatever a test did to it. */
   const started: RunningProcess[] = [];
 
-  async function startBuilder(port: number, ownStateDir: string): Promise<RunningProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(port), LADING_STATE_DIR: ownStateDir };
-    for (const name of ['LADING_NATS_USER', 'LADING_NATS_PASSWORD_FILE', 'LADING_SPANS_FILE']) delete env[name];
-    const running = startProcess(process.execPath, ['--import', 'tsx', mainFile], env);
+  async function startSuiteBuilder(port: number, ownStateDir: string): Promise<RunningProcess> {
+    const running = await startBuilder({ LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(port), LADING_STATE_DIR: ownStateDir, LADING_REGISTRY: registry.host });
     started.push(running);
-    await waitForLog(running, 'ready');
     return running;
   }
 
-  async function upload(archive: Buffer): Promise<string> {
-    const name = `context-${randomBytes(12).toString('hex')}`;
-    await contexts.putBlob({ name }, archive);
-    return name;
-  }
+  const upload = (archive: Buffer) => uploadBuildContext(nc, archive);
+  const build = (context: string) => callEndpoint(nc, endpoints.build, { context }, { timeoutMs: 120_000 });
+  const failureOf = (attempt: Promise<unknown>) =>
+    attempt.then(
+      () => undefined,
+      (caught: unknown) => caught as RemoteFailure,
+    );
 
-  const build = (contextObject: string) => callEndpoint(nc, endpoints.build, { contextObject }, { timeoutMs: 120_000 });
-
-  /** Calls build with an archive that must be refused; checks the code, that nothing was built and the upload is gone. */
+  /** Calls build with an archive that must be refused; checks the code and that nothing was built. */
   async function refused(archive: Buffer, code: ErrorCode): Promise<string> {
     const before = imagesLabelled(`sh.lading.bundle=${bundleName}`);
     const name = await upload(archive);
@@ -100,7 +75,6 @@ describe('builder service', () => {
     expect((error as RemoteFailure).code).toBe(code);
     expect((error as RemoteFailure).message.split('\n')).toHaveLength(1);
     expect(imagesLabelled(`sh.lading.bundle=${bundleName}`)).toEqual(before);
-    expect(await contexts.getBlob(name)).toBeNull();
     return (error as RemoteFailure).message;
   }
 
@@ -113,10 +87,9 @@ describe('builder service', () => {
     httpPort = await freePort();
     stateDir = await mkdtemp(join(tmpdir(), 'lading-test-builder-state-'));
     work = await mkdtemp(join(tmpdir(), 'lading-test-builder-work-'));
-    await startBuilder(httpPort, stateDir);
+    await startSuiteBuilder(httpPort, stateDir);
 
     nc = await connectToNats({ natsUrl: nats.url, name: 'lading-test-builder-client' });
-    contexts = await openObjectStore(nc, objectStores.buildContexts, 60 * 60 * 1000);
   });
 
   afterAll(async () => {
@@ -142,20 +115,21 @@ describe('builder service', () => {
     }
   });
 
-  it('builds a bundle directory uploaded the way `lading build` does, then deletes the upload', async () => {
+  it('builds a bundle directory uploaded the way `lading build` does, named by its digest', async () => {
     const dir = join(work, 'bundle');
     await mkdir(dir);
     await writeFile(join(dir, 'lading.yaml'), manifest(registry.host));
     await writeFile(join(dir, 'notes.txt'), 'travels with the bundle\n');
-    const name = await upload(await packBundleContext(dir, { maxBytes: buildContextLimits.maxBytes }));
+    const archive = await packBundleContext(dir, { maxBytes: buildContextLimits.maxBytes });
+    const digest = await upload(archive);
+    expect(digest).toBe(sha256Digest(archive));
 
-    const built = await build(name);
+    const built = await build(digest);
     expect(built.tag).toBe(`${registry.host}/bundles/${bundleName}:v0.1.0`);
     const [invocation] = built.bundle.invocationImages as { image: string; contentDigest: string }[];
     expect(invocation.image).toMatch(new RegExp(`^${registry.host}/bundles/${bundleName}@sha256:[a-f0-9]{64}$`));
     expect(invocation.contentDigest).toBe(invocation.image.split('@')[1]);
     expect(built.log.some((line) => line.includes('pushed by digest'))).toBe(true);
-    expect(await contexts.getBlob(name)).toBeNull();
     expect(imagesLabelled(`sh.lading.bundle=${bundleName}`).length).toBeGreaterThan(0);
   });
 
@@ -182,17 +156,50 @@ describe('builder service', () => {
     expect(await refused(archive, 'invalid_request')).toMatch(/^Bundle archive is larger than the 67108864-byte limit/);
   });
 
-  it('answers not_found for a context that is not in the object store', async () => {
-    const error = await build('context-never-uploaded').catch((caught: unknown) => caught);
+  it('answers not_found for a context that was never uploaded', async () => {
+    const digest = sha256Digest(randomBytes(32));
+    const error = await failureOf(build(digest));
     expect(error).toBeInstanceOf(RemoteFailure);
-    expect((error as RemoteFailure).code).toBe('not_found');
-    expect((error as RemoteFailure).message).toBe('build context context-never-uploaded is not in the object store: upload it again');
+    expect(error?.code).toBe('not_found');
+    expect(error?.message).toBe(`build context ${digest} is not stored in the builder: upload it again with \`lading build\``);
+  });
+
+  const chunk = (digest: string, data: Buffer, fields: { size?: number; offset?: number; upload?: string } = {}) =>
+    callEndpoint(nc, endpoints.contextUpload, { digest, size: fields.size ?? data.length, offset: fields.offset ?? 0, upload: fields.upload, data: data.toString('base64') });
+
+  it('stores a context once: a second upload of the same digest is answered at once, with no session', async () => {
+    const archive = await craftArchive([lading(), { header: { name: 'once.txt', mode: 0o644 }, content: randomBytes(64) }]);
+    const digest = await upload(archive);
+    expect(await chunk(digest, archive)).toEqual({ upload: '', received: archive.length, stored: true });
+  });
+
+  it('stores nothing under a digest its bytes do not have, so a trojan cannot take a name', async () => {
+    const honest = await craftArchive([lading(), { header: { name: 'honest.txt', mode: 0o644 }, content: randomBytes(64) }]);
+    const trojan = await craftArchive([lading(), { header: { name: 'trojan.txt', mode: 0o644 }, content: randomBytes(64) }]);
+    const digest = sha256Digest(honest);
+    const error = await failureOf(chunk(digest, trojan));
+    expect(error?.code).toBe('invalid_request');
+    expect(error?.message).toBe(`the uploaded build context is ${sha256Digest(trojan)}, not ${digest} as announced, so nothing was stored`);
+    expect((await failureOf(build(digest)))?.code).toBe('not_found');
+    // The honest upload still goes through: the refused one left nothing behind under the name.
+    expect(await upload(honest)).toBe(digest);
+  });
+
+  it('refuses a chunk out of order and drops the session', async () => {
+    const archive = randomBytes(buildContextLimits.chunkBytes + 10);
+    const digest = sha256Digest(archive);
+    const first = await chunk(digest, archive.subarray(0, buildContextLimits.chunkBytes), { size: archive.length });
+    expect(first.stored).toBe(false);
+    const skipped = await failureOf(chunk(digest, archive.subarray(5, 100), { size: archive.length, offset: 5, upload: first.upload }));
+    expect(skipped?.message).toBe(`build context chunk at offset 5 arrived where offset ${buildContextLimits.chunkBytes} was due: run \`lading build\` again`);
+    const resumed = await failureOf(chunk(digest, archive.subarray(buildContextLimits.chunkBytes), { size: archive.length, offset: buildContextLimits.chunkBytes, upload: first.upload }));
+    expect(resumed?.code).toBe('not_found');
   });
 
   it('stops with exit code 0 on SIGTERM', async () => {
     // A builder of its own: the one the other tests use keeps serving, whatever the order.
     const port = await freePort();
-    const stopping = await startBuilder(port, await mkdtemp(join(work, 'state-')));
+    const stopping = await startSuiteBuilder(port, await mkdtemp(join(work, 'state-')));
     // The service logs "ready" just before it installs its SIGTERM handler, in the same tick: one
     // answer from its health port proves that tick is over.
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);

@@ -1,6 +1,6 @@
 import { adminPrincipal } from '@lading/contracts';
 import { BundlePublisher, RegistryTokens, startFrontDoor, TagLedger } from '@lading/guard';
-import { RegistryClient } from '@lading/oci';
+import { AllowedRegistries, RegistryClient } from '@lading/oci';
 import { runService } from '@lading/service-kit';
 import { positiveWholeNumber } from './env-settings.js';
 import { servePublish } from './publish-endpoint.js';
@@ -34,7 +34,9 @@ await runService({
       credentials: upstreamAuth,
     });
 
-    servePublish(context, new BundlePublisher(ledger, upstream, publicHost));
+    // Registries besides the front door that referenced images may be copied from at publish.
+    const sources = AllowedRegistries.fromList(publicHost, env.LADING_ALLOWED_REGISTRIES);
+    servePublish(context, new BundlePublisher(ledger, upstream, publicHost, sources));
     serveTagAudit(context, ledger);
     serveTagDrift(context, ledger, upstream);
 

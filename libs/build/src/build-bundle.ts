@@ -9,7 +9,7 @@ import {
   renderRunScript,
   toBundleJson,
 } from '@lading/manifest';
-import { parseReference, pushDockerArchive } from '@lading/oci';
+import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
 import { resolveDigest, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
@@ -30,6 +30,8 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
     throw error;
   }
   const tag = bundleTag(manifest);
+  const target = parseReference(tag);
+  const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
   const baseImage = await resolveDigest(manifest.baseImage, 'baseImage', input.registryFor);
@@ -56,8 +58,13 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   }
   input.log(`invocation image built (${imageId.slice(0, 19)})`);
 
-  const target = parseReference(tag);
-  const pushed = await pushDockerArchive(input.registryFor(target.registry), target.repository, await saveImage(input.docker, imageId));
+  let pushed;
+  try {
+    pushed = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, imageId));
+  } catch (error) {
+    if (!(error instanceof OciError)) throw error;
+    throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'failed');
+  }
   const invocationReference = `${target.registry}/${target.repository}@${pushed.digest}`;
   input.log(`invocation image pushed by digest: ${invocationReference} (no tag written)`);
 
@@ -69,4 +76,14 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
     }),
   );
   return { bundle: bundle as unknown as Record<string, unknown>, tag };
+}
+
+/** The client for the registry the bundle is pushed to, asked for before anything is built. */
+function registryOf(input: BuildInput, host: string, what: string) {
+  try {
+    return input.registryFor(host, what);
+  } catch (error) {
+    if (error instanceof OciError) throw new BuildRefusedError(error.message, 'unresolvable');
+    throw error;
+  }
 }

@@ -14,14 +14,20 @@ export interface PinnedImage {
  * Fails closed: an unknown tag, a digest the registry does not hold or an unreachable
  * registry stops the build.
  */
-export async function resolveDigest(text: string, what: string, registryFor: (host: string) => RegistryClient): Promise<PinnedImage> {
+export async function resolveDigest(text: string, what: string, registryFor: (host: string, what: string) => RegistryClient): Promise<PinnedImage> {
   let reference;
   try {
     reference = parseReference(text);
   } catch (error) {
     throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid');
   }
-  const client = registryFor(reference.registry);
+  let client;
+  try {
+    client = registryFor(reference.registry, `${what} "${text}"`);
+  } catch (error) {
+    if (error instanceof OciError) throw new BuildRefusedError(error.message, 'unresolvable');
+    throw error;
+  }
   const wanted = reference.digest ?? reference.tag ?? 'latest';
   let head;
   try {

@@ -6,8 +6,11 @@ export interface BuildInput {
   /** The bundle directory's files, lading.yaml among them. */
   files: readonly BundleFile[];
   docker: Docker;
-  /** A client for a registry host (the builder talks to each host a reference names). */
-  registryFor(host: string): RegistryClient;
+  /**
+   * A client for the registry host a reference names, or an OciError if the builder may not
+   * contact it; `what` names the field asking (`baseImage "…"`) for that refusal.
+   */
+  registryFor(host: string, what: string): RegistryClient;
   /** Progress, one line per step, for the user. */
   log(line: string): void;
 }

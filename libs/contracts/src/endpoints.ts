@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint.js';
 import { subjects } from './subjects.js';
-import { buildReplySchema, buildRequestSchema } from './messages/build.js';
+import { buildReplySchema, buildRequestSchema, contextUploadReplySchema, contextUploadRequestSchema } from './messages/build.js';
 import { publishReplySchema, publishRequestSchema } from './messages/publish.js';
 import { tagAuditReplySchema, tagAuditRequestSchema } from './messages/tag-audit.js';
 import { tagDriftReplySchema } from './messages/tag-drift.js';
@@ -56,6 +56,7 @@ const empty = z.object({}).default({});
 /** Every request/reply endpoint of every service. */
 export const endpoints = {
   build: endpoint(subjects.builder.build, buildRequestSchema, buildReplySchema),
+  contextUpload: endpoint(subjects.builder.contextUpload, contextUploadRequestSchema, contextUploadReplySchema),
   publish: endpoint(subjects.guard.publish, publishRequestSchema, publishReplySchema),
   tagAudit: endpoint(subjects.guard.tagAudit, tagAuditRequestSchema, tagAuditReplySchema),
   /** Every tag the upstream serves differently from the ledger, found by asking the upstream now. */

@@ -11,7 +11,17 @@ export {
   secretNameSchema,
   namespaceSchema,
 } from './messages/references.js';
-export { buildRequestSchema, buildReplySchema, type BuildRequest, type BuildReply } from './messages/build.js';
+export {
+  buildContextLimits,
+  buildRequestSchema,
+  buildReplySchema,
+  contextUploadRequestSchema,
+  contextUploadReplySchema,
+  type BuildRequest,
+  type BuildReply,
+  type ContextUploadRequest,
+  type ContextUploadReply,
+} from './messages/build.js';
 export {
   publishRequestSchema,
   publishReplySchema,

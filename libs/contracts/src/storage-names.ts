@@ -36,6 +36,9 @@ export const buckets = {
 } as const;
 
 export const objectStores = {
-  /** Build contexts uploaded by the CLI for the builder; short-lived. */
+  /**
+   * Build contexts, each named by the sha256 of its archive and written once by the builder after
+   * verifying that digest; only the builder reads or writes it. Short-lived.
+   */
   buildContexts: 'lading_build_contexts',
 } as const;

@@ -5,6 +5,8 @@
 export const subjects = {
   builder: {
     build: 'lading.builder.build',
+    /** One chunk of a build context, named by its digest; only the builder stores contexts. */
+    contextUpload: 'lading.builder.contexts.upload',
   },
   guard: {
     publish: 'lading.guard.publish',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, type Bundle, type BundleNeeds } from '@lading/cnab';
-import { parseReference, pullBundle } from '@lading/oci';
+import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
 import { bundleLabels, createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
@@ -21,6 +21,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const bundle = validateBundle(pulled.bundle);
   const image = bundle.invocationImages[0]?.image ?? '';
   parseDigestReference(image);
+  indexedInvocationImage(pulled, deps.registry.registry);
   return { bundle, digest: reference.digest };
 }
 

@@ -1,5 +1,5 @@
 import { CnabValidationError, validateBundle } from '@lading/cnab';
-import { parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
+import { AllowedRegistries, OciError, parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
 import { ImageRelocator } from './image-relocator.js';
 import { repositoryRefusal } from './registry-access.js';
 import type { TagLedger } from './tag-ledger.js';
@@ -39,9 +39,9 @@ export interface PublishedBundle {
 }
 
 /**
- * Publishes bundle.json as CNAB-in-OCI: the invocation image and every referenced image of this
- * registry are brought into the bundle's repository by digest (so the bundle carries its
- * artifacts), the index is stored by digest, and the tag is written through the ledger — the
+ * Publishes bundle.json as CNAB-in-OCI: the invocation image and every referenced image — from
+ * this registry or any other the operator allows — are brought into the bundle's repository by
+ * digest (so the bundle carries its artifacts, and runs never reach another registry), the index is stored by digest, and the tag is written through the ledger — the
  * same race-free rule the HTTP front door obeys. Ledger refusals (TagConflictError,
  * ForceNotAllowedError) and registry failures (OciError) pass through to the caller.
  */
@@ -53,6 +53,8 @@ export class BundlePublisher {
     private readonly upstream: RegistryClient,
     /** host:port users know the front door by; bundle references name it. */
     private readonly publicHost: string,
+    /** Registries referenced images may be copied from; the front door (read through the upstream) alone by default. */
+    private readonly sources: AllowedRegistries = new AllowedRegistries(publicHost),
   ) {
     this.relocator = new ImageRelocator(upstream);
   }
@@ -78,13 +80,7 @@ export class BundlePublisher {
       throw new PublishRefusedError(`the invocation image must be a digest reference in ${this.publicHost}`);
     }
     const invocationHead = await this.relocator.bring(invocation.repository, invocation.digest, repository);
-    for (const [name, image] of Object.entries(bundle.images ?? {})) {
-      const referenced = parseReference(image.image);
-      if (!referenced.digest) throw new PublishRefusedError(`images.${name} is not pinned by digest: rebuild the bundle`);
-      if (referenced.registry === this.publicHost && referenced.repository !== repository) {
-        await this.relocator.bring(referenced.repository, referenced.digest, repository);
-      }
-    }
+    for (const [name, image] of Object.entries(bundle.images ?? {})) await this.bringReferenced(`images.${name}`, image.image, repository);
     const index = await retryTransient(() =>
       prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead),
     );
@@ -109,5 +105,22 @@ export class BundlePublisher {
       outcome: written.outcome,
       previousDigest: written.previousDigest,
     };
+  }
+
+  /**
+   * Copies one referenced image into the bundle's repository by digest, or refuses the publish
+   * naming it: an image that cannot travel with the bundle is never left behind silently.
+   */
+  private async bringReferenced(what: string, image: string, repository: string): Promise<void> {
+    const referenced = parseReference(image);
+    if (!referenced.digest) throw new PublishRefusedError(`${what} is not pinned by digest: rebuild the bundle`);
+    try {
+      const from = referenced.registry === this.publicHost ? this.upstream : this.sources.clientFor(referenced.registry, `${what} ${image}`);
+      await this.relocator.bring(referenced.repository, referenced.digest, repository, from);
+    } catch (error) {
+      if (!(error instanceof OciError)) throw error;
+      if (error.code === 'REGISTRY_NOT_ALLOWED') throw new PublishRefusedError(`${error.message.replace(/\.$/, '')}, so it cannot be copied into the bundle's repository`);
+      throw new OciError(`${what} ${image} could not be copied into ${this.publicHost}/${repository}: ${error.message}`, error, { cause: error });
+    }
   }
 }

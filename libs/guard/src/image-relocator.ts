@@ -11,25 +11,26 @@ export class ImageRelocator {
 
   constructor(private readonly upstream: RegistryClient) {}
 
-  bring(fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
+  /** `from` is the registry the image is in: the upstream itself when omitted. */
+  bring(fromRepo: string, digest: string, toRepo: string, from: RegistryClient = this.upstream): Promise<ManifestHead> {
     const key = `${toRepo}@${digest}`;
     const running = this.inFlight.get(key);
     if (running) return running;
-    const started = retryTransient(() => this.bringOnce(fromRepo, digest, toRepo)).finally(() => this.inFlight.delete(key));
+    const started = retryTransient(() => this.bringOnce(from, fromRepo, digest, toRepo)).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, started);
     return started;
   }
 
-  private async bringOnce(fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
+  private async bringOnce(from: RegistryClient, fromRepo: string, digest: string, toRepo: string): Promise<ManifestHead> {
     const present = await this.upstream.headManifest(toRepo, digest);
     if (present) return present;
-    if (fromRepo === toRepo) {
+    if (from === this.upstream && fromRepo === toRepo) {
       throw new OciError(`${this.upstream.registry}/${toRepo}@${digest} does not exist; build and push the bundle again`, {
         registry: this.upstream.registry,
         repository: toRepo,
         code: 'MANIFEST_UNKNOWN',
       });
     }
-    return copyImage(this.upstream, { fromRepo, digest }, toRepo);
+    return copyImage(this.upstream, { from, fromRepo, digest }, toRepo);
   }
 }

@@ -1,5 +1,6 @@
 export { OciError, type OciErrorDetails } from './errors.js';
-export { parseReference, formatReference, isDigest, isRepository, isTag } from './reference.js';
+export { parseReference, formatReference, isDigest, isRegistryHost, isRepository, isTag } from './reference.js';
+export { AllowedRegistries } from './allowed-registries.js';
 export { RegistryClient } from './registry-client.js';
 export { sha256Digest } from './digest.js';
 export { canonicalJson } from './canonical-json.js';
@@ -8,6 +9,7 @@ export { parseManifestDocument } from './manifest-document.js';
 export { pushDockerArchive } from './docker-archive.js';
 export { copyImage, copyBlob, type ImageSource } from './copy-image.js';
 export { prepareBundleIndex, pullBundle } from './cnab-bundle.js';
+export { indexedInvocationImage } from './invocation-image.js';
 export { exportOciLayout, importOciLayout } from './oci-layout.js';
 export type {
   ImageReference,

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { referencedImageDigests } from './bundle-images.js';
 import { sha256Digest } from './digest.js';
 import { OciError } from './errors.js';
 import { MediaTypes } from './media-types.js';
@@ -24,18 +25,23 @@ function blobPath(dir: string, digest: string): string {
 
 /**
  * Writes a manifest (image or index, recursively) and all its blobs from the registry into an OCI image
- * layout directory, adding it to the layout's index.json. Blobs are streamed and verified.
+ * layout directory, adding it to the layout's index.json. Blobs are streamed and verified. A CNAB
+ * bundle carries the images its bundle.json references too (from the same repository, where
+ * publishing put them), each one more entry of index.json, so an import brings them back.
  */
 export async function exportOciLayout(client: RegistryClient, repository: string, digest: string, dir: string): Promise<Descriptor> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   await writeFile(join(dir, 'oci-layout'), JSON.stringify(layoutMarker));
   const root = await exportManifest(client, repository, digest, dir);
+  const carried: Descriptor[] = [];
+  for (const image of await referencedImageDigests(client, repository, digest)) carried.push(await exportManifest(client, repository, image, dir));
+  const written = [root, ...carried];
   const indexFile = join(dir, 'index.json');
   const existing = await readFile(indexFile, 'utf8')
     .then((text) => JSON.parse(text) as ManifestDocument)
     .catch(() => undefined);
-  const manifests = (existing?.manifests ?? []).filter((entry) => entry.digest !== root.digest);
-  await writeFile(indexFile, JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [...manifests, root] }));
+  const manifests = (existing?.manifests ?? []).filter((entry) => !written.some((added) => added.digest === entry.digest));
+  await writeFile(indexFile, JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [...manifests, ...written] }));
   return root;
 }
 

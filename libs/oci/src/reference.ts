@@ -28,7 +28,7 @@ export function isTag(value: string): boolean {
 }
 
 /** Registry hosts need a dot, a port or the name localhost, so `demo/hello` is never mistaken for one. */
-function looksLikeHost(value: string): boolean {
+export function isRegistryHost(value: string): boolean {
   return hostPattern.test(value) && (value.includes('.') || value.includes(':') || value === 'localhost');
 }
 
@@ -42,7 +42,7 @@ export function parseReference(text: string): ImageReference {
   const slash = namePart.indexOf('/');
   if (slash < 0) throw invalid(text, 'it has no registry host');
   const registry = namePart.slice(0, slash);
-  if (!looksLikeHost(registry)) throw invalid(text, `"${registry}" is not a registry host`);
+  if (!isRegistryHost(registry)) throw invalid(text, `"${registry}" is not a registry host`);
   let repository = namePart.slice(slash + 1);
   let tag: string | undefined;
   const colon = repository.lastIndexOf(':');

@@ -22,6 +22,8 @@ export class RegistryAuth {
   constructor(
     private readonly registry: string,
     private readonly credentials: RegistryCredentials | undefined,
+    /** Hosts a token realm may be on (besides the registry); any host when not given. */
+    private readonly allowedHosts: readonly string[] | undefined,
   ) {}
 
   /** The Authorization header to send for a request needing `scope`, if one is known already. */
@@ -63,13 +65,19 @@ export class RegistryAuth {
     } catch {
       throw new OciError(`Registry ${this.registry} named an invalid token realm "${realm}".`, details);
     }
+    if (this.allowedHosts && url.host !== this.registry && !this.allowedHosts.includes(url.host)) {
+      throw new OciError(
+        `Registry ${this.registry} named token realm ${url.origin}, a host this service may not contact; the operator allows ${[this.registry, ...this.allowedHosts].join(', ')}.`,
+        details,
+      );
+    }
     if (service) url.searchParams.set('service', service);
     for (const scope of scopes) url.searchParams.append('scope', scope);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.credentials) headers.authorization = this.basicHeader(this.credentials);
     let response: Response;
     try {
-      response = await fetch(url, { headers });
+      response = await fetch(url, { headers, redirect: 'manual' });
     } catch (error) {
       throw new OciError(`Could not reach the token service ${url.origin} of registry ${this.registry}: ${describeFetchFailure(error)}.`, details, {
         cause: error,

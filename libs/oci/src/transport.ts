@@ -23,6 +23,8 @@ interface RegistryErrorBody {
 }
 
 const loopbackHost = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+/** Redirects within the registry's own origin followed in a row before giving up. */
+const maxRedirects = 5;
 
 /** One registry's HTTP endpoint: base URL, authentication and uniform error reporting. */
 export class RegistryTransport {
@@ -34,7 +36,7 @@ export class RegistryTransport {
     this.registry = options.registry;
     const insecure = options.insecure ?? loopbackHost.test(options.registry);
     this.baseUrl = `${insecure ? 'http' : 'https'}://${options.registry}`;
-    this.auth = new RegistryAuth(options.registry, options.credentials);
+    this.auth = new RegistryAuth(options.registry, options.credentials, options.allowedHosts);
   }
 
   async send(request: RegistryRequest): Promise<Response> {
@@ -64,23 +66,47 @@ export class RegistryTransport {
     });
   }
 
+  /**
+   * One request, following redirects only within the registry's own origin: a registry (or
+   * whoever answers for it) cannot send this process to another host or port.
+   */
   private async attempt(request: RegistryRequest): Promise<Response> {
+    let url = this.resolve(request.url);
+    for (let redirects = 0; ; redirects += 1) {
+      const response = await this.attemptAt(request, url);
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+      if (location === null) return response;
+      await response.body?.cancel();
+      const next = new URL(location, url);
+      if (next.origin !== new URL(this.baseUrl).origin) {
+        throw this.error(request, `the registry redirected to ${next.host}, and Lading follows no redirect to another host`, response.status, 'REDIRECT_REFUSED');
+      }
+      const replayable = request.body === undefined || Buffer.isBuffer(request.body);
+      if (!replayable || redirects >= maxRedirects) {
+        throw this.error(request, `the registry redirected ${redirects + 1} times`, response.status, 'REDIRECT_REFUSED');
+      }
+      url = next.toString();
+    }
+  }
+
+  private async attemptAt(request: RegistryRequest, url: string): Promise<Response> {
     // Registries answer HEAD/GET fresh; no-cache also keeps any intermediary from replaying a stale tag.
     const headers: Record<string, string> = { 'cache-control': 'no-cache', ...request.headers };
     const authorization = this.auth.headerFor(request.scope);
     if (authorization) headers.authorization = authorization;
-    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
+    // Redirects come back to `attempt`, which decides; fetch itself never follows one.
+    const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'manual' };
     if (request.body !== undefined) {
       init.body = request.body;
       if (!Buffer.isBuffer(request.body)) {
         init.duplex = 'half';
-        // With redirects allowed, fetch clones the request and so tees the stream: the unread branch
-        // would keep every byte of the upload in memory.
+        // A stream cannot be re-sent, and with any other mode fetch tees it to be able to: the unread
+        // branch would keep every byte of the upload in memory.
         init.redirect = 'error';
       }
     }
     try {
-      return await fetch(this.resolve(request.url), init);
+      return await fetch(url, init);
     } catch (error) {
       if (error instanceof OciError) throw error;
       // A stream body that failed (e.g. a digest check) surfaces as the fetch rejection's cause.

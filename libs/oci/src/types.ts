@@ -30,6 +30,12 @@ export interface RegistryClientOptions {
   /** Talk plain http. Defaults to true for loopback hosts and false for every other host. */
   readonly insecure?: boolean;
   readonly credentials?: RegistryCredentials;
+  /**
+   * When given, the only hosts (host[:port]) besides the registry itself that this client contacts
+   * — a Bearer token realm on any other host is refused. Services set it from the operator's
+   * allowed registries; redirects to another host are never followed either way.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** What a HEAD on a manifest tells without downloading it. */

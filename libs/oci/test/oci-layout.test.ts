@@ -89,3 +89,45 @@ describe('OCI image layout (air gap)', () => {
     expect(await target.headManifest('mirror/altered', invocation.digest)).toBeUndefined();
   });
 });
+
+describe('OCI image layout of a bundle with referenced images', () => {
+  let from: TestRegistry;
+  let to: TestRegistry;
+  let layout: string;
+
+  beforeAll(async () => {
+    [from, to] = await Promise.all([startRegistry(), startRegistry()]);
+    layout = await mkdtemp(join(tmpdir(), 'lading-test-layout-images-'));
+  });
+
+  afterAll(async () => {
+    await Promise.all([from?.stop(), to?.stop()]);
+    if (layout) await rm(layout, { recursive: true, force: true });
+  });
+
+  it('carries every image bundle.json references, and import brings them into the target repository', async () => {
+    const source = new RegistryClient({ registry: from.host });
+    const invocation = await pushTinyImage(source, 'bundles/app', 'invocation');
+    const tool = await pushTinyImage(source, 'bundles/app', 'referenced tool');
+    const bundle = {
+      schemaVersion: 'v1.2.0',
+      name: 'app',
+      version: '1.0.0',
+      invocationImages: [{ imageType: 'docker', image: `${from.host}/bundles/app@${invocation.digest}`, contentDigest: invocation.digest }],
+      images: { tool: { imageType: 'docker', image: `${from.host}/tools/kubectl@${tool.digest}`, contentDigest: tool.digest } },
+    };
+    const index = await prepareBundleIndex(source, 'bundles/app', bundle, invocation);
+    await source.putManifest('bundles/app', index.digest, index.mediaType, index.body);
+
+    const root = await exportOciLayout(source, 'bundles/app', index.digest, layout);
+    const listed = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    expect(listed.manifests.map((entry) => entry.digest)).toEqual([index.digest, tool.digest]);
+    await from.stop();
+
+    const target = new RegistryClient({ registry: to.host });
+    const imported = await importOciLayout(layout, target, 'mirror/app');
+    expect(imported.map((entry) => entry.digest)).toEqual([root.digest, tool.digest]);
+    expect((await target.headManifest('mirror/app', tool.digest))?.digest).toBe(tool.digest);
+    expect((await target.getBlobBuffer('mirror/app', sha256Digest(tool.layer))).equals(tool.layer)).toBe(true);
+  });
+});

@@ -24,6 +24,8 @@ export const serviceEnv = {
   /** builder: its login at the front door, and the file (mode 0600) with its password. */
   registryUser: 'LADING_REGISTRY_USER',
   registryPasswordFile: 'LADING_REGISTRY_PASSWORD_FILE',
+  /** builder and registry-guard: registries besides the front door they may contact (comma-separated host:port). */
+  allowedRegistries: 'LADING_ALLOWED_REGISTRIES',
   runnerId: 'LADING_RUNNER_ID',
   brokerKeyFile: 'LADING_BROKER_KEY_FILE',
   storeKeyFile: 'LADING_STORE_KEY_FILE',

@@ -23,6 +23,7 @@ export type EndpointCaller = 'people' | 'admin' | ServiceRole;
  */
 export const endpointCallers: { readonly [Name in keyof typeof endpoints]: readonly EndpointCaller[] } = {
   build: ['people'],
+  contextUpload: ['people'],
   publish: ['people'],
   tagAudit: ['admin'],
   tagDrift: ['admin'],
@@ -54,20 +55,6 @@ export const endpointCallers: { readonly [Name in keyof typeof endpoints]: reado
   runsHeartbeat: ['runner'],
   runsFinish: ['runner'],
 };
-
-/**
- * Subjects people publish that are not endpoints yet: the build-context object store. They go
- * once context upload is an endpoint of its own.
- */
-const interimPeopleSubjects: readonly string[] = [
-  '$JS.API.INFO',
-  `$O.${objectStores.buildContexts}.>`,
-  ...['INFO', 'CREATE', 'MSG.GET', 'PURGE'].map((verb) => `$JS.API.STREAM.${verb}.OBJ_${objectStores.buildContexts}`),
-  `$JS.API.DIRECT.GET.OBJ_${objectStores.buildContexts}.>`,
-  `$JS.API.DIRECT.GET.OBJ_${objectStores.buildContexts}`,
-  `$JS.API.CONSUMER.CREATE.OBJ_${objectStores.buildContexts}.>`,
-  `$JS.API.CONSUMER.CREATE.OBJ_${objectStores.buildContexts}`,
-];
 
 /** The JetStream streams each service owns: KV buckets and object stores are streams too. */
 export const streamOwners: Readonly<Record<string, ServiceRole>> = {
@@ -172,9 +159,9 @@ export function peopleEndpointSubjects(): string[] {
   return [...new Set([...endpointsCalledBy('people'), ...endpointsCalledBy('admin')])];
 }
 
-/** The subjects the services account exports to people: endpoints and the interim ones. */
+/** The subjects the services account exports to people: the endpoints people may call, nothing else. */
 export function peopleImportSubjects(): string[] {
-  return [...peopleEndpointSubjects(), ...interimPeopleSubjects];
+  return peopleEndpointSubjects();
 }
 
 /** The service owning an endpoint subject: the one whose name is its second token. */
@@ -231,7 +218,7 @@ export function principalPermissions(principal: string): NatsPermissions {
   const admin = principal === adminPrincipal;
   return {
     publish: {
-      allow: [...endpointsCalledBy('people'), ...(admin ? endpointsCalledBy('admin') : []), ...interimPeopleSubjects],
+      allow: [...endpointsCalledBy('people'), ...(admin ? endpointsCalledBy('admin') : [])],
     },
     subscribe: {
       allow: [`${inboxPrefix(principal)}.>`, admin ? subjects.runs.eventsAll : subjects.runs.eventsOf(principal)],

@@ -64,6 +64,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
         [serviceEnv.contentPushersFile]: paths.contentPushersFile,
+        ...allowedRegistriesChoice(process.env),
       };
     case 'builder':
       return {
@@ -71,6 +72,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.registry]: frontDoor,
         [serviceEnv.registryUser]: builderRegistryUser,
         [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
+        ...allowedRegistriesChoice(process.env),
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
@@ -95,6 +97,12 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
   return Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => /^LADING_(SECRET_STORE|VAULT_[A-Z_]+)$/.test(entry[0]) && entry[1] !== undefined),
   );
+}
+
+/** The operator's other registries (`LADING_ALLOWED_REGISTRIES` in the environment of `lading up`), for the builder and the guard. */
+function allowedRegistriesChoice(env: NodeJS.ProcessEnv): Record<string, string> {
+  const value = env[serviceEnv.allowedRegistries];
+  return value ? { [serviceEnv.allowedRegistries]: value } : {};
 }
 
 /** The environment of a child: this process's, without LADING_* leftovers, plus the service's own. */

@@ -76,7 +76,7 @@ const nobodysVerbs = (stream: string) => [
 
 /** Which endpoints each principal may call: people's, the administrator's, the runner's. */
 const people = [
-  'build', 'publish', 'brokerPublicKey', 'credentialsApply', 'credentialsList', 'credentialsShow', 'credentialsDelete',
+  'build', 'contextUpload', 'publish', 'brokerPublicKey', 'credentialsApply', 'credentialsList', 'credentialsShow', 'credentialsDelete',
   'parametersApply', 'parametersList', 'parametersShow', 'parametersDelete', 'secretsSet', 'secretsList',
   'secretsDelete', 'outputsShow', 'leaseAudit', 'installationsList', 'installationsShow', 'installationsRuns',
   'installationsOutputs', 'installationsLogs', 'runsSubmit',
@@ -89,18 +89,6 @@ const mayCall: Record<Who, readonly string[]> = {
   broker: [],
   runner: ['lease', 'brokerPublicKey', 'outputsStore', 'runnersRegister', 'runsClaim', 'runsHeartbeat', 'runsFinish'],
 };
-
-/**
- * The build-context store is written by the CLI itself today, through the people account's
- * imports; these cells move to the builder alone once contexts are uploaded through its endpoint.
- */
-const interimPeopleCells = new Set([
-  '$JS.API.STREAM.INFO.OBJ_lading_build_contexts',
-  '$JS.API.STREAM.MSG.GET.OBJ_lading_build_contexts',
-  '$JS.API.STREAM.PURGE.OBJ_lading_build_contexts',
-  '$JS.API.DIRECT.GET.OBJ_lading_build_contexts',
-  '$JS.API.CONSUMER.CREATE.OBJ_lading_build_contexts',
-]);
 
 type Answer = 'allowed' | 'refused';
 
@@ -162,11 +150,10 @@ describe('who may do what on the bus (every principal × every stream, endpoint 
     const nc = connections.get(who)!;
     const got: Record<string, Answer> = {};
     const expected: Record<string, Answer> = {};
-    const person = who === 'admin' || who === 'alice';
     for (const [stream, owner] of Object.entries(owners)) {
       for (const subject of ownerVerbs(stream)) {
         const reads = (readers[stream] ?? []).includes(who) && isReadVerb(subject, stream);
-        expected[subject] = who === owner || reads || (person && interimPeopleCells.has(subject)) ? 'allowed' : 'refused';
+        expected[subject] = who === owner || reads ? 'allowed' : 'refused';
       }
       for (const subject of nobodysVerbs(stream)) expected[subject] = 'refused';
     }
@@ -195,8 +182,8 @@ describe('who may do what on the bus (every principal × every stream, endpoint 
       expect(await requestAnswer(nc, `$KV.${bucket}.probe`, 'forged'), `${who} → ${bucket}`).toBe(who === owner ? 'allowed' : 'refused');
     }
     for (const subject of ['$O.lading_build_contexts.C.x', '$O.lading_build_contexts.M.x']) {
-      // The build-context store is written by the CLI today, through the administrator's import.
-      const expected = who === 'builder' || who === 'admin' || who === 'alice' ? 'allowed' : 'refused';
+      // Build contexts reach the builder through its contextUpload endpoint: only it writes the store.
+      const expected = who === 'builder' ? 'allowed' : 'refused';
       expect(await requestAnswer(nc, subject, 'x'), `${who} → ${subject}`).toBe(expected);
     }
   });

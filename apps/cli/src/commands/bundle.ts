@@ -1,20 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { endpoints, objectStores } from '@lading/contracts';
+import { buildContextLimits, endpoints } from '@lading/contracts';
 import { scaffoldFiles } from '@lading/manifest';
 import { packBundleContext } from '@lading/runtime';
-import { callEndpoint, openObjectStore } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
 import { baseImageRepository, baseImageTag, defaultPorts, readStackFile } from '@lading/stack';
+import { uploadBuildContext } from '../upload-context.js';
 import { UserError } from '../user-error.js';
-
-/** The largest bundle directory `lading build` uploads. */
-const maxContextBytes = 64 * 1024 * 1024;
 
 export function registerBundleCommands(program: Command): void {
   program
@@ -40,13 +37,10 @@ export function registerBundleCommands(program: Command): void {
     .option('--dir <dir>', 'bundle directory', '.')
     .description('Build the bundle: pin every image to a digest, build the invocation image (non-root) and push it by digest')
     .action(async (options: { dir: string }) => {
-      const archive = await packBundleContext(resolve(options.dir), { maxBytes: maxContextBytes });
-      const built = await withSession(async ({ nc }) => {
-        const contexts = await openObjectStore(nc, objectStores.buildContexts, 60 * 60 * 1000);
-        const name = `context-${randomBytes(12).toString('hex')}`;
-        await contexts.putBlob({ name }, archive);
-        return callEndpoint(nc, endpoints.build, { contextObject: name }, { timeoutMs: 600_000 });
-      });
+      const archive = await packBundleContext(resolve(options.dir), { maxBytes: buildContextLimits.maxBytes });
+      const built = await withSession(async ({ nc }) =>
+        callEndpoint(nc, endpoints.build, { context: await uploadBuildContext(nc, archive) }, { timeoutMs: 600_000 }),
+      );
       for (const line of built.log) process.stdout.write(`  ${line}\n`);
       const path = await writeBuiltBundle(options.dir, built);
       process.stdout.write(`built ${built.tag} → ${path}\n`);
