@@ -80,3 +80,12 @@ export {
   type LeaseAuditReply,
 } from './messages/broker-operations.js';
 export { sealingContexts } from './sealing-contexts.js';
+export {
+  natsAccounts,
+  adminPrincipal,
+  everyNamespace,
+  principalNameSchema,
+  callerInfoHeader,
+  callerInfoSchema,
+  inboxPrefix,
+} from './identity.js';

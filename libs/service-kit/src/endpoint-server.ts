@@ -6,11 +6,19 @@ import { extractTraceContext, withSpan } from '@lading/telemetry';
 import { ServiceFailure } from './failure.js';
 import { headerCarrier } from './headers.js';
 import type { Logger } from './types.js';
+import { callerOf, processPrincipalDirectory, type Caller, type PrincipalDirectory } from './principals/index.js';
 
 export type EndpointHandler<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny> = (
   request: z.output<Req>,
-  context: { subject: string; headers?: MsgHdrs },
+  context: EndpointContext,
 ) => Promise<z.input<Rep>>;
+
+export interface EndpointContext {
+  subject: string;
+  headers?: MsgHdrs;
+  /** The principal the request was made for, vouched for by nats-server; none for a service user. */
+  caller?: Caller;
+}
 
 function describeZodIssues(error: z.ZodError): string {
   return error.issues
@@ -29,6 +37,7 @@ export function serveEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny
   endpoint: Endpoint<Req, Rep>,
   handler: EndpointHandler<Req, Rep>,
   logger: Logger,
+  directory: PrincipalDirectory = processPrincipalDirectory(),
 ): void {
   const name = endpoint.subject.split('.').slice(1).join('-');
   service.addEndpoint(name, {
@@ -63,7 +72,8 @@ export function serveEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny
           return;
         }
         try {
-          const value = endpoint.reply.parse(await handler(parsed.data, { subject: message.subject, headers: message.headers }));
+          const caller = callerOf(message.headers, directory);
+          const value = endpoint.reply.parse(await handler(parsed.data, { subject: message.subject, headers: message.headers, caller }));
           message.respond(JSON.stringify({ ok: true, value }));
         } catch (failure) {
           if (failure instanceof ServiceFailure) {

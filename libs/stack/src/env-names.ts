@@ -19,6 +19,8 @@ export const serviceEnv = {
   runnerId: 'LADING_RUNNER_ID',
   brokerKeyFile: 'LADING_BROKER_KEY_FILE',
   storeKeyFile: 'LADING_STORE_KEY_FILE',
+  /** all: the principals file (who may act, in which namespaces); read again when it changes. */
+  principalsFile: 'LADING_PRINCIPALS_FILE',
 } as const;
 
 /** Where the stack lives when neither an option nor this variable says otherwise: ~/.lading. */
