@@ -6,7 +6,10 @@ import { RunRefusedError } from './types.js';
 export interface DeliveryPlan {
   env: Record<string, string>;
   files: Record<string, string>;
-  /** Every value that must be masked in logs: credentials and sensitive parameters. */
+  /**
+   * Every value that must be masked in logs and outputs: every value the run was leased, whether
+   * the bundle declares it sensitive or not, and the defaults of sensitive parameters.
+   */
   secretValues: string[];
 }
 
@@ -50,7 +53,6 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
       continue;
     }
     deliver(credential.name, value, credential);
-    plan.secretValues.push(value);
   }
 
   for (const parameter of needs.parameters) {
@@ -64,5 +66,6 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
     deliver(parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
   }
+  plan.secretValues.push(...Object.values(lease.credentials), ...Object.values(lease.parameters));
   return plan;
 }

@@ -9,11 +9,12 @@ import {
 } from '@lading/contracts';
 import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
 import { parseReference, pullBundle } from '@lading/oci';
-import { createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
-import { LogPipeline } from './log-pipeline.js';
+import { RunOutput, type StoredLog } from './run-output.js';
+import { maxStoredLogBytes } from '@lading/store';
 import { recordFinish } from './record-finish.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
@@ -66,10 +67,10 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     if (changes.status) publish({ type: 'status', runId: state.runId, status: state.status, exitCode: state.exitCode, message: state.message });
   };
 
-  let log = '';
+  let log: StoredLog = { log: '', truncated: false };
+  let output: RunOutput | undefined;
   let bundle: Bundle | undefined;
   let needs: BundleNeeds | undefined;
-  const outputs = new Map<string, Buffer>();
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
     ({ bundle } = await loadBundle(request, deps));
@@ -103,12 +104,14 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     await save({ status: 'running' });
 
     const nonce = randomBytes(16).toString('hex');
-    const append = (stream: 'stdout' | 'stderr') => (data: string) => {
-      log += data;
-      publish({ type: 'log', runId: request.runId, stream, data });
-    };
-    const stdout = new LogPipeline(plan.secretValues, append('stdout'), createOutputFrameParser(nonce, (name, value) => outputs.set(name, value)));
-    const stderr = new LogPipeline(plan.secretValues, append('stderr'));
+    const runOutput = new RunOutput({
+      nonce,
+      secretValues: plan.secretValues,
+      sensitiveOutputs: new Set(needs.outputs.filter((declared) => declared.sensitive).map(({ name }) => name)),
+      logLimit: maxStoredLogBytes,
+      deliver: (stream, data) => publish({ type: 'log', runId: request.runId, stream, data }),
+    });
+    output = runOutput;
     const repository = parseDigestReference(image).repository;
     const result = await runBundleContainer(deps.docker, {
       image,
@@ -116,20 +119,21 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
       labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation, 'sh.lading.runner': deps.runnerId },
       allowDockerSocket: deps.allowDockerSocket(repository),
-      onStdout: (chunk) => stdout.write(chunk),
-      onStderr: (chunk) => stderr.write(chunk),
+      onStdout: (chunk) => runOutput.stdout(chunk),
+      onStderr: (chunk) => runOutput.stderr(chunk),
     });
-    await Promise.all([stdout.close(), stderr.close()]);
+    log = runOutput.end();
     plan.secretValues.length = 0;
 
     const status = result.exitCode === 0 ? 'succeeded' : 'failed';
     const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
-    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs, log, deps, succeeded: status === 'succeeded' });
+    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === 'succeeded' });
     const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
     await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
   } catch (error) {
     const message = error instanceof Error ? error.message : 'the run failed';
     deps.log('run failed', { runId: request.runId, reason: message });
+    log = output?.end() ?? log;
     if (state.claim.id) await recordFinish({ state, bundle, needs, outputs: new Map(), log, deps, succeeded: false }).catch(() => undefined);
     const claimResult = state.claim.id ? createClaimResult({ claimId: String(state.claim.id), status: 'failed', message }) : undefined;
     await save({ status: 'failed', message, result: claimResult as unknown as Record<string, unknown> | undefined });

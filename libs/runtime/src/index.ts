@@ -13,7 +13,7 @@ export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
 export { runBundleContainer } from './run-container.js';
 export { removeLeftoverContainers } from './leftover-containers.js';
 export { encodeStdinPayload } from './stdin-payload.js';
-export { createOutputFrameParser } from './output-frames.js';
+export { createOutputFrameParser, OutputFrameScanner } from './output-frames.js';
 export type {
   ConnectDockerOptions,
   DockerStreamMessage,

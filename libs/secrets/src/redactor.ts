@@ -144,11 +144,16 @@ export function createRedactor(values: readonly (Buffer | string)[], mask: strin
   });
 }
 
+/** One-shot form of the redactor for bytes already in memory. */
+export function redactBytes(bytes: Buffer, values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): Buffer {
+  const redactor = new StreamRedactor<undefined>(values, mask);
+  const parts = [...redactor.write(bytes, undefined), ...redactor.end()];
+  return Buffer.concat(parts.map((part) => part.bytes));
+}
+
 /** One-shot form of the redactor for strings already in memory. */
 export function redactText(text: string, values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): string {
-  const redactor = new StreamRedactor<undefined>(values, mask);
-  const parts = [...redactor.write(Buffer.from(text, 'utf8'), undefined), ...redactor.end()];
-  return Buffer.concat(parts.map((part) => part.bytes)).toString('utf8');
+  return redactBytes(Buffer.from(text, 'utf8'), values, mask).toString('utf8');
 }
 
 type Piece = { from: number; to: number; mask?: Buffer };
