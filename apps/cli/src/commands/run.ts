@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { jetstream } from '@nats-io/jetstream';
 import { runEventSchema, runRequestSchema, subjects, type RunEvent, type SetKey } from '@lading/contracts';
 import { readBuiltBundle } from '../bundle-dir.js';
+import { BundleOutputPrinter } from '../bundle-output-printer.js';
+import { oneLine } from '../terminal-text.js';
 import { resolveBundle } from '../bundle-source.js';
 import { runScopedSecretName } from '@lading/secrets';
 import { headerCarrier } from '@lading/service-kit';
@@ -89,13 +91,15 @@ async function runAction(installation: string, action: string, options: RunOptio
       await jetstream(nc).publish(subjects.runs.requested, JSON.stringify(request), { headers: carrier.headers });
     });
     process.stderr.write(`${action} ${installation}: run ${runId} queued (${resolved.reference})\n`);
+    const bundleOutput = new BundleOutputPrinter();
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
       if (event.type === 'log') {
-        (event.stream === 'stdout' ? process.stdout : process.stderr).write(event.data);
+        bundleOutput.print(event);
         continue;
       }
-      process.stderr.write(`${action} ${installation}: ${event.status}${event.message ? ` (${event.message})` : ''}\n`);
+      bundleOutput.endOpenLines();
+      process.stderr.write(`${action} ${installation}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
