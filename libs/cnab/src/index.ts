@@ -51,3 +51,5 @@ export {
 export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
 export { bundleSchemaVersion } from './versions.js';
+export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
+export { parameterValueProblem } from './parameter-values.js';

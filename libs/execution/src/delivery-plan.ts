@@ -1,3 +1,4 @@
+import { parameterValueProblem, valueSizeProblem } from '@lading/cnab';
 import { SECRETS_DIR } from '@lading/manifest';
 import type { LeasePayload } from '@lading/contracts';
 import type { BundleNeeds } from './bundle-needs.js';
@@ -14,13 +15,8 @@ export interface DeliveryPlan {
 }
 
 function checkType(name: string, type: string | undefined, value: string): void {
-  const fits =
-    type === undefined ||
-    type === 'string' ||
-    (type === 'integer' && /^-?\d+$/.test(value)) ||
-    (type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value))) ||
-    (type === 'boolean' && (value === 'true' || value === 'false'));
-  if (!fits) throw new RunRefusedError(`parameter ${name} must be of type ${type}`);
+  const problem = parameterValueProblem(name, type, value);
+  if (problem) throw new RunRefusedError(problem);
 }
 
 /**
@@ -41,7 +37,9 @@ export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string,
  */
 export function planDelivery(needs: BundleNeeds, commandLine: Record<string, string>, lease: LeasePayload): DeliveryPlan {
   const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [] };
-  const deliver = (name: string, value: string, target: { env?: string; path?: string }) => {
+  const deliver = (what: string, name: string, value: string, target: { env?: string; path?: string }) => {
+    const tooLarge = valueSizeProblem(`${what} ${name}`, value, target.env !== undefined);
+    if (tooLarge) throw new RunRefusedError(tooLarge);
     if (target.env) plan.env[target.env] = value;
     if (target.path) plan.files[`${SECRETS_DIR}/${name}`] = value;
   };
@@ -52,7 +50,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
       if (credential.required) throw new RunRefusedError(`credential ${credential.name} is required but was not resolved: pass a credential set with --cred`);
       continue;
     }
-    deliver(credential.name, value, credential);
+    deliver('credential', credential.name, value, credential);
   }
 
   for (const parameter of needs.parameters) {
@@ -63,7 +61,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
       continue;
     }
     checkType(parameter.name, parameter.type, value);
-    deliver(parameter.name, value, parameter);
+    deliver('parameter', parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
   }
   plan.secretValues.push(...Object.values(lease.credentials), ...Object.values(lease.parameters));

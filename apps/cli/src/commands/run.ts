@@ -4,6 +4,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { runEventSchema, runRequestSchema, subjects, type RunEvent, type SetKey } from '@lading/contracts';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
+import { checkCommandLineParameters } from '../check-parameters.js';
 import { oneLine } from '../terminal-text.js';
 import { resolveBundle } from '../bundle-source.js';
 import { runScopedSecretName } from '@lading/secrets';
@@ -53,6 +54,7 @@ async function runAction(installation: string, action: string, options: RunOptio
   const resolved = await resolveBundle(reference);
   const runId = randomBytes(12).toString('hex');
   const given = parseParams(options.param);
+  checkCommandLineParameters(resolved.bundle, given);
 
   const exitCode = await withSession(async ({ nc }) => {
     const parameters: Record<string, string> = {};
