@@ -162,7 +162,6 @@ class Matcher {
   #needles: Buffer[] = [];
   readonly #known = new Set<string>();
   readonly #mask: Buffer;
-  #holdBack = 0;
 
   constructor(mask: string) {
     this.#mask = Buffer.from(mask, 'utf8');
@@ -182,12 +181,11 @@ class Matcher {
     }
     // Longest first, so at one position the longest needle wins.
     this.#needles.sort((a, b) => b.length - a.length);
-    this.#holdBack = Math.max(0, (this.#needles[0]?.length ?? 0) - 1);
   }
 
   /**
-   * Masks what can be decided now. Unless `final`, a match can only be ruled out for positions
-   * at least holdBack bytes before the end; bytes from there on stay pending (not `consumed`).
+   * Masks what can be decided now. Unless `final`, a tail that could begin a value stays
+   * pending (not `consumed`) until more bytes decide it.
    */
   redact(input: Buffer, final: boolean): { pieces: Piece[]; consumed: number } {
     const limit = final ? input.length : input.length - this.#undecidedTail(input);
@@ -207,13 +205,26 @@ class Matcher {
     return { pieces, consumed: position };
   }
 
-  /** Length of the longest end of `input` that is the beginning of some needle. */
+  /**
+   * Length of the longest end of `input` that is the beginning of some needle. Only positions
+   * holding a needle's first byte are compared, so a long value (a certificate) costs a scan of
+   * the tail, not a comparison at every length.
+   */
   #undecidedTail(input: Buffer): number {
-    for (let length = Math.min(this.#holdBack, input.length); length > 0; length--) {
-      const tail = input.subarray(input.length - length);
-      if (this.#needles.some((needle) => needle.length > length && needle.subarray(0, length).equals(tail))) return length;
+    let longest = 0;
+    for (const needle of this.#needles) {
+      const window = Math.min(needle.length - 1, input.length);
+      for (let at = input.length - window; at < input.length - longest; at += 1) {
+        at = input.indexOf(needle[0], at);
+        if (at < 0 || at >= input.length - longest) break;
+        const length = input.length - at;
+        if (input.subarray(at).equals(needle.subarray(0, length))) {
+          longest = length;
+          break;
+        }
+      }
     }
-    return 0;
+    return longest;
   }
 
   #earliestMatch(input: Buffer, from: number, limit: number): { at: number; length: number } | undefined {

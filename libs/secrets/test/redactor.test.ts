@@ -141,3 +141,15 @@ describe('the forms the run script produces', () => {
     expect(redactText(`x${Buffer.from(printed.slice(1, -1)).toString('base64')}`, [value])).toBe('x*******');
   });
 });
+
+describe('a value as large as a value may be', () => {
+  it('masks a 1 MiB value streamed in 64 KiB chunks, and passes the text around it', () => {
+    const value = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => 97 + ((i * 7919) % 26)));
+    const text = Buffer.concat([Buffer.from('before '), value, Buffer.from(' after\n')]);
+    const redactor = new StreamRedactor<string>([value]);
+    const out: Buffer[] = [];
+    for (let at = 0; at < text.length; at += 64 * 1024) for (const part of redactor.write(text.subarray(at, at + 64 * 1024), 'stdout')) out.push(part.bytes);
+    for (const part of redactor.end()) out.push(part.bytes);
+    expect(Buffer.concat(out).toString()).toBe('before ******* after\n');
+  });
+});
