@@ -11,10 +11,10 @@ import { createClaim, createClaimResult, validateBundle, type Bundle } from '@la
 import { parseReference, pullBundle } from '@lading/oci';
 import { encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
+import { maxStoredLogBytes } from '@lading/store';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { RunOutput, type StoredLog } from './run-output.js';
-import { maxStoredLogBytes } from '@lading/store';
 import { recordFinish } from './record-finish.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
 

@@ -221,3 +221,13 @@ export async function removeBundleImages(docker: Docker, bundleName: string): Pr
   const images = await docker.listImages({ all: true, filters: JSON.stringify({ label: [`sh.lading.bundle=${bundleName}`] }) });
   for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
 }
+
+/** The lines every test bundle's lading.yaml starts with: its name, the registry and the stack's base image. */
+export function manifestHeader(registry: string, name: string): string {
+  return `schemaVersion: 1.0.0
+name: ${name}
+version: 0.1.0
+registry: ${registry}/bundles
+baseImage: ${registry}/lading/busybox:stable
+`;
+}

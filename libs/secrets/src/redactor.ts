@@ -77,12 +77,13 @@ export class StreamRedactor<L = undefined> {
 
   #release(final: boolean): LabelledBytes<L>[] {
     const { pieces, consumed } = this.#matcher.redact(this.#pending, final);
-    const out: LabelledBytes<L>[] = [];
+    // Consecutive pieces of one stream are joined once at the end, not piece by piece.
+    const runs: Array<{ label: L; parts: Buffer[] }> = [];
     const emit = (label: L, bytes: Buffer) => {
       if (bytes.length === 0) return;
-      const last = out.at(-1);
-      if (last && last.label === label) last.bytes = Buffer.concat([last.bytes, bytes]);
-      else out.push({ label, bytes });
+      const last = runs.at(-1);
+      if (last && last.label === label) last.parts.push(bytes);
+      else runs.push({ label, parts: [bytes] });
     };
     for (const piece of pieces) {
       if (piece.mask) {
@@ -97,6 +98,7 @@ export class StreamRedactor<L = undefined> {
         at = stop;
       }
     }
+    const out = runs.map(({ label, parts }) => ({ label, bytes: Buffer.concat(parts) }));
     this.#drop(consumed);
     return out;
   }
@@ -190,9 +192,12 @@ class Matcher {
   redact(input: Buffer, final: boolean): { pieces: Piece[]; consumed: number } {
     const limit = final ? input.length : input.length - this.#undecidedTail(input);
     const pieces: Piece[] = [];
+    // Where each needle next occurs: searched again only once the scan has passed it, so output
+    // with a value on every line costs one pass per needle, not one per match.
+    const next = this.#needles.map(() => -2);
     let position = 0;
     while (position < limit) {
-      const match = this.#earliestMatch(input, position, limit);
+      const match = this.#earliestMatch(input, position, limit, next);
       if (!match) {
         pieces.push({ from: position, to: limit });
         position = limit;
@@ -227,13 +232,14 @@ class Matcher {
     return longest;
   }
 
-  #earliestMatch(input: Buffer, from: number, limit: number): { at: number; length: number } | undefined {
+  #earliestMatch(input: Buffer, from: number, limit: number, next: number[]): { at: number; length: number } | undefined {
     let best: { at: number; length: number } | undefined;
-    for (const needle of this.#needles) {
-      const at = input.indexOf(needle, from);
+    this.#needles.forEach((needle, index) => {
+      if (next[index] !== -1 && next[index] < from) next[index] = input.indexOf(needle, from);
+      const at = next[index];
       // Needles are sorted longest first, so a tie keeps the longer one already found.
       if (at >= 0 && at < limit && (!best || at < best.at)) best = { at, length: needle.length };
-    }
+    });
     return best;
   }
 }
