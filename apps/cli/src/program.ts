@@ -6,6 +6,8 @@ import { registerRunCommands } from './commands/run.js';
 import { registerSetCommands } from './commands/value-sets.js';
 import { registerSecretCommands } from './commands/secrets.js';
 import { registerStackCommands } from './commands/stack.js';
+import { registerPrincipalCommands } from './commands/principals.js';
+import { useCredentialsFile } from './session.js';
 
 export function buildProgram(): Command {
   const program = new Command('lading')
@@ -14,8 +16,10 @@ export function buildProgram(): Command {
         'secrets just in time, digests instead of tags, nothing runs as root, no tag overwritten without --force.',
     )
     .version('0.1.0')
+    .option('--credentials <file>', 'act as the principal of this credentials file (default: LADING_CREDENTIALS, else the administrator)')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (command) => useCredentialsFile(command.opts<{ credentials?: string }>().credentials));
   registerStackCommands(program);
   registerBundleCommands(program);
   registerRunCommands(program);
@@ -24,5 +28,6 @@ export function buildProgram(): Command {
   registerSetCommands(program, 'parameters');
   registerSecretCommands(program);
   registerAuditCommands(program);
+  registerPrincipalCommands(program);
   return program;
 }

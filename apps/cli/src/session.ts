@@ -1,8 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { defaultHome, readStackFile, type StackFile } from '@lading/stack';
+import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack';
 import { connectToNats } from '@lading/service-kit';
 import { initTelemetry } from '@lading/telemetry';
-import { readFileSync } from 'node:fs';
 import { UserError } from './user-error.js';
 
 export function ladingHome(): string {
@@ -10,35 +9,50 @@ export function ladingHome(): string {
 }
 
 export interface Session {
-  stack: StackFile;
+  /** Who this session acts as, and where the stack is. */
+  credentials: CredentialsFile;
   nc: NatsConnection;
   close(): Promise<void>;
 }
 
 let telemetryStarted = false;
+let credentialsOption: string | undefined;
 
-/** Connects to the running stack as the CLI's own NATS user, as recorded by `lading up`. */
-export async function openSession(): Promise<Session> {
+/** `lading --credentials FILE`: act as the principal that file names (else `LADING_CREDENTIALS`). */
+export function useCredentialsFile(file: string | undefined): void {
+  credentialsOption = file;
+}
+
+/**
+ * The credentials of this command: the file given with `--credentials` or `LADING_CREDENTIALS`,
+ * else the administrator's, as the running stack in LADING_HOME records them.
+ */
+export async function sessionCredentials(): Promise<CredentialsFile> {
+  const file = credentialsOption ?? process.env[credentialsEnv];
+  if (file) return readCredentialsFile(file).catch((error: Error) => Promise.reject(new UserError(error.message)));
   const home = ladingHome();
   const stack = await readStackFile(home).catch(() => undefined);
-  if (!stack) throw new UserError(`no Lading stack is running (nothing in ${home}): start one with \`lading up\``);
+  if (!stack) throw new UserError(`no Lading stack is running (nothing in ${home}): start one with \`lading up\`, or give --credentials`);
+  return readCredentialsFile(stack.admin.credentialsFile).catch((error: Error) => Promise.reject(new UserError(error.message)));
+}
+
+/** Connects to the stack as this command's principal. */
+export async function openSession(): Promise<Session> {
+  const credentials = await sessionCredentials();
   if (!telemetryStarted) {
     initTelemetry({ serviceName: 'lading-cli', spansFile: process.env.LADING_SPANS_FILE });
     telemetryStarted = true;
   }
-  const password = readFileSync(stack.cli.passwordFile, 'utf8').trim();
   const nc = await connectToNats({
-    natsUrl: stack.natsUrl,
-    natsUser: stack.cli.user,
-    natsPassword: password,
+    natsUrl: credentials.natsUrl,
+    natsUser: credentials.principal,
+    natsPassword: credentials.password,
     name: 'lading-cli',
     maxReconnectAttempts: 5,
-  }).catch(
-    (error: Error) => {
-      throw new UserError(error.message);
-    },
-  );
-  return { stack, nc, close: () => nc.close() };
+  }).catch((error: Error) => {
+    throw new UserError(error.message);
+  });
+  return { credentials, nc, close: () => nc.close() };
 }
 
 /** Opens a session, runs `work`, and always closes the connection. */

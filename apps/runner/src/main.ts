@@ -24,7 +24,7 @@ await runService({
     const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
-    await consumeRunRequests(context, async (request) => {
+    await consumeRunRequests(context, async (request, submitter) => {
       counters.increment('runs_started');
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
       const state = await executeRun(request, {
@@ -35,7 +35,7 @@ await runService({
         requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
         brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
         storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
-        publishEvent: (event) => nc.publish(subjects.runs.events(event.runId), JSON.stringify(event)),
+        publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
         allowDockerSocket: (repository) => socketAllowed.has(repository),
         log: (message, fields) => logger.info(message, fields),
       });

@@ -12,7 +12,10 @@ const consumerName = 'runners';
  * acknowledged when its run has finished; while it runs the runner keeps telling JetStream it
  * is still working on it. A stopping runner finishes the run it has taken first.
  */
-export async function consumeRunRequests(context: ServiceContext, execute: (request: RunRequest) => Promise<void>): Promise<void> {
+export async function consumeRunRequests(
+  context: ServiceContext,
+  execute: (request: RunRequest, submitter: string) => Promise<void>,
+): Promise<void> {
   const { nc, logger } = context;
   await ensureStream(nc, streams.runs, true);
   const manager = await jetstreamManager(nc);
@@ -58,7 +61,7 @@ export async function consumeRunRequests(context: ServiceContext, execute: (requ
     const heartbeat = setInterval(() => message.working(), 10_000);
     const parent = extractTraceContext(headerCarrier(message.headers));
     try {
-      await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request), parent);
+      await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request, request.submittedBy), parent);
       message.ack();
     } catch (error) {
       logger.error('run could not be recorded', { runId: request.runId, error: (error as Error).message });

@@ -16,6 +16,7 @@ import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';
 import {
@@ -138,10 +139,18 @@ describe('runner process', () => {
   let published: PublishedBundle;
   let follower: RunEventFollower;
   let installRunId: string;
+  let home: PreparedHome & { dir: string };
+  /** The runner's own connection: what the runner may see of its queue and records. */
+  let runnerNc: NatsConnection;
   const docker = connectDocker();
 
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
     return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
+  }
+
+  function serviceUser(role: 'broker' | 'runner'): Record<string, string> {
+    const paths = stackPaths(home.dir);
+    return { LADING_NATS_USER: role, LADING_NATS_PASSWORD_FILE: paths.passwordFile(role), LADING_PRINCIPALS_FILE: paths.principalsFile };
   }
 
   async function startService(main: string, extra: Record<string, string>): Promise<RunningProcess> {
@@ -173,15 +182,23 @@ describe('runner process', () => {
 
   beforeAll(async () => {
     await ensureDockerAvailable(docker);
-    [nats, registryServer] = await Promise.all([startNatsServer(), startRegistry()]);
     stateDir = await mkdtemp(join(tmpdir(), 'lading-runner-test-'));
+    home = { dir: join(stateDir, 'home'), ...(await prepareStackHome(join(stateDir, 'home'))) };
+    [nats, registryServer] = await Promise.all([startNatsServer(home.authorization), startRegistry()]);
+    await recordStack(home.dir, home.passwords, { natsUrl: nats.url, frontDoor: registryServer.host, upstream: registryServer.url });
     const registry = new RegistryClient({ registry: registryServer.host });
     await seedBaseImage(docker, registry, localBaseTag);
     published = await buildAndPublish(docker, registry, manifest(registryServer.host));
 
-    broker = await startService(brokerMain, { LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'), LADING_STORE_KEY_FILE: join(stateDir, 'store.key') });
-    runner = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
-    nc = await connectToNats({ natsUrl: nats.url, name: 'runner-test' });
+    broker = await startService(brokerMain, {
+      ...serviceUser('broker'),
+      LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'),
+      LADING_STORE_KEY_FILE: join(stateDir, 'store.key'),
+    });
+    runner = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
+    // Requests come from the administrator, as the CLI sends them; queue and records are the runner's.
+    nc = await connectToNats({ natsUrl: nats.url, natsUser: 'admin', natsPassword: home.passwords.principals.admin, name: 'runner-test' });
+    runnerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'runner', natsPassword: home.passwords.services.runner, name: 'runner-test-records' });
     follower = new RunEventFollower(nc.subscribe(subjects.runs.eventsAll));
 
     // As `lading secrets set` and `lading credentials apply` do.
@@ -195,6 +212,7 @@ describe('runner process', () => {
   afterAll(async () => {
     follower?.stop();
     await nc?.close();
+    await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
     await removeBundleImages(docker, bundleName);
@@ -254,7 +272,7 @@ describe('runner process', () => {
     ]);
     expect(runner.output()).toContain('dropped a malformed run request');
     // Terminated and acknowledged requests leave the work queue empty.
-    const info = await (await jetstreamManager(nc)).streams.info(streams.runs.name);
+    const info = await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name);
     expect(info.state.messages).toBe(0);
     expect(runner.child.exitCode).toBeNull();
   });
@@ -273,7 +291,7 @@ describe('runner process', () => {
   });
 
   it('leaves the next request to an idle runner while it is busy', async () => {
-    const second = await startService(runnerMain, { LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
+    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
       await queue(held);
@@ -285,7 +303,7 @@ describe('runner process', () => {
       const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
       await release(container.Id);
       expect(await follower.finished(held.runId)).toMatchObject({ status: 'succeeded' });
-      const runs = await openBucket(nc, buckets.runs);
+      const runs = await openBucket(runnerNc, buckets.runs);
       const runnerOf = async (runId: string) => ((await runs.get(runId))?.json() as { runnerId: string }).runnerId;
       expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(['runner-under-test', 'runner-second']));
     } finally {
@@ -314,6 +332,6 @@ describe('runner process', () => {
     expect(runner.output()).toContain('"stopped"');
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
     // The request was acknowledged: nothing is left for another runner to redo.
-    expect((await (await jetstreamManager(nc)).streams.info(streams.runs.name)).state.messages).toBe(0);
+    expect((await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name)).state.messages).toBe(0);
   });
 });

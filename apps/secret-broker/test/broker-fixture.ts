@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectToNats } from '@lading/service-kit';
-import { natsRoles, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack';
+import { prepareStackHome, recordStack, stackPaths, type NatsRole } from '@lading/stack';
 import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
 
 const appsDir = resolve(import.meta.dirname, '../..');
@@ -34,23 +33,13 @@ export interface BrokerFixture {
 }
 
 export async function startBrokerFixture(): Promise<BrokerFixture> {
-  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomBytes(18).toString('hex')])) as Record<NatsRole, string>;
-  const nats = await startNatsServer(renderNatsAuthorization(passwords));
   const dir = await mkdtemp(join(tmpdir(), 'lading-broker-test-'));
   const home = join(dir, 'home');
   const paths = stackPaths(home);
-  await mkdir(paths.secretsDir, { recursive: true, mode: 0o700 });
-  for (const role of natsRoles) await writeFile(paths.passwordFile(role), passwords[role], { mode: 0o600 });
-  const stack = {
-    natsUrl: nats.url,
-    frontDoor: '127.0.0.1:1',
-    upstream: 'http://127.0.0.1:1',
-    cli: { user: 'cli', passwordFile: paths.passwordFile('cli') },
-    processes: {},
-    startedAt: new Date().toISOString(),
-  };
-  await writeFile(paths.stackFile, JSON.stringify(stack), { mode: 0o600 });
-  await chmod(home, 0o700);
+  const prepared = await prepareStackHome(home);
+  const nats = await startNatsServer(prepared.authorization);
+  await recordStack(home, prepared.passwords, { natsUrl: nats.url, frontDoor: '127.0.0.1:1', upstream: 'http://127.0.0.1:1' });
+  const passwordOf = (role: NatsRole) => (role === 'admin' ? prepared.passwords.principals.admin : prepared.passwords.services[role]);
 
   const connections: NatsConnection[] = [];
   const processes: ServiceProcess[] = [];
@@ -67,6 +56,7 @@ export async function startBrokerFixture(): Promise<BrokerFixture> {
       LADING_HTTP_PORT: String(httpPort),
       LADING_STATE_DIR: paths.stateDir(role),
       LADING_SPANS_FILE: spansFile,
+      LADING_PRINCIPALS_FILE: paths.principalsFile,
       ...extraEnv,
     });
     const exited = new Promise<never>((_, reject) =>
@@ -86,7 +76,7 @@ export async function startBrokerFixture(): Promise<BrokerFixture> {
     brokerKeyFile: paths.brokerKey,
     storeKeyFile: paths.storeKey,
     async connect(role) {
-      const nc = await connectToNats({ natsUrl: nats.url, natsUser: role, natsPassword: passwords[role], name: `test-${role}` });
+      const nc = await connectToNats({ natsUrl: nats.url, natsUser: role, natsPassword: passwordOf(role), name: `test-${role}` });
       connections.push(nc);
       return nc;
     },

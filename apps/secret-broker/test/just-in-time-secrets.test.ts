@@ -40,7 +40,7 @@ describe('secret-broker: just-in-time secrets that touch nothing', () => {
     fixture = await startBrokerFixture();
     broker = await fixture.startBroker();
     runner = await fixture.startRunner();
-    cli = await fixture.connect('cli');
+    cli = await fixture.connect('admin');
     runnerNc = await fixture.connect('runner');
     records = new RunRecords({
       installations: await openBucket(runnerNc, buckets.installations),

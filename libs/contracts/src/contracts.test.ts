@@ -18,6 +18,7 @@ describe('contracts', () => {
       action: 'install',
       bundleReference: '127.0.0.1:5000/demo:v0.1.0',
       requestedAt: new Date().toISOString(),
+      submittedBy: 'admin',
     });
     expect(attempt.success).toBe(false);
   });
@@ -29,11 +30,13 @@ describe('contracts', () => {
       action: 'install',
       bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
       requestedAt: new Date().toISOString(),
+      submittedBy: 'admin',
     });
     expect(attempt.success).toBe(true);
   });
 
-  it('scopes run events per run', () => {
-    expect(subjects.runs.events('abc')).toBe('lading.runs.events.abc');
+  it('scopes run events per principal and run', () => {
+    expect(subjects.runs.events('alice', 'abc')).toBe('lading.runs.events.alice.abc');
+    expect(subjects.runs.events('alice', 'abc').startsWith(subjects.runs.eventsOf('alice').slice(0, -1))).toBe(true);
   });
 });

@@ -39,8 +39,12 @@ export const subjects = {
   runs: {
     /** JetStream work-queue subject: one run request, taken by exactly one runner. */
     requested: 'lading.runs.requested',
-    /** Live events of one run (status and redacted log lines), for the CLI to follow. */
-    events: (runId: string) => `lading.runs.events.${runId}`,
+    /**
+     * Live events of one run (status and redacted log lines), under the principal who asked for
+     * it: each principal may listen to its own runs only.
+     */
+    events: (principal: string, runId: string) => `lading.runs.events.${principal}.${runId}`,
+    eventsOf: (principal: string) => `lading.runs.events.${principal}.>`,
     eventsAll: 'lading.runs.events.>',
   },
 } as const;

@@ -150,6 +150,7 @@ export function runRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'insta
     parameters: {},
     sensitiveParameterSecrets: {},
     requestedAt: new Date().toISOString(),
+    submittedBy: 'admin',
     ...fields,
   };
 }

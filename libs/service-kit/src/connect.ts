@@ -1,5 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { inboxPrefix } from '@lading/contracts';
 
 export interface NatsAccess {
   natsUrl: string;
@@ -18,6 +19,8 @@ export async function connectToNats(access: NatsAccess): Promise<NatsConnection>
       user: access.natsUser,
       pass: access.natsPassword,
       name: access.name,
+      // Each user may listen only below its own inbox prefix, so nobody reads another's replies.
+      inboxPrefix: access.natsUser ? inboxPrefix(access.natsUser) : undefined,
       maxReconnectAttempts: access.maxReconnectAttempts ?? -1,
     });
   } catch (error) {

@@ -27,12 +27,16 @@ export async function ensureStream(nc: NatsConnection, spec: StreamSpec, workQue
     storage: StorageType.File,
     retention: workQueue ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
   };
+  let existing;
   try {
-    await manager.streams.info(spec.name);
-    await manager.streams.update(spec.name, { subjects: config.subjects });
+    existing = await manager.streams.info(spec.name);
   } catch {
     await manager.streams.add(config);
+    return manager;
   }
+  // Only a changed definition is updated: no service may update a stream in normal operation.
+  const same = existing.config.subjects?.length === config.subjects.length && config.subjects.every((subject) => existing.config.subjects?.includes(subject));
+  if (!same) await manager.streams.update(spec.name, { subjects: config.subjects });
   return manager;
 }
 

@@ -23,5 +23,8 @@ export const serviceEnv = {
   principalsFile: 'LADING_PRINCIPALS_FILE',
 } as const;
 
+/** The CLI: a principal's credentials file to act as (as `--credentials` does). */
+export const credentialsEnv = 'LADING_CREDENTIALS';
+
 /** Where the stack lives when neither an option nor this variable says otherwise: ~/.lading. */
 export const homeEnv = 'LADING_HOME';

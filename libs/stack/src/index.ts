@@ -1,6 +1,29 @@
-export { serviceEnv, homeEnv } from './env-names.js';
-export { natsPermissions, natsRoles, requestNamespace } from './nats-permissions.js';
-export { natsUsers, renderNatsAuthorization, renderNatsConfig } from './nats-config.js';
+export { serviceEnv, homeEnv, credentialsEnv } from './env-names.js';
+export {
+  endpointCallers,
+  streamOwners,
+  streamReaders,
+  readerApiSubjects,
+  serviceRoles,
+  servicePermissions,
+  principalPermissions,
+  peopleEndpointSubjects,
+  peopleImportSubjects,
+  ownerApiSubjects,
+  endpointOwner,
+  type EndpointCaller,
+} from './nats-permissions.js';
+export { serviceUsers, principalUsers, renderNatsAuthorization, renderNatsConfig } from './nats-config.js';
+export {
+  addPrincipal,
+  removePrincipal,
+  listPrincipals,
+  ensureAdministrator,
+  readPrincipalPasswords,
+  type PrincipalSummary,
+} from './principals.js';
+export { applyPrincipals } from './apply-principals.js';
+export { credentialsFileSchema, readCredentialsFile, writeCredentialsFile, type CredentialsFile } from './credentials-file.js';
 export { defaultHome, defaultPorts, stackPaths, type StackPaths } from './layout.js';
 export { PortInUseError } from './ports.js';
 export { stackServices, infrastructureNames, type StackService } from './services.js';
@@ -16,6 +39,7 @@ export { stopStack } from './stop-stack.js';
 export { stackStatus } from './stack-status.js';
 export type {
   NatsRole,
+  NatsPasswords,
   NatsPermissions,
   NatsUser,
   NatsConfigOptions,
@@ -28,3 +52,4 @@ export type {
   StopStackResult,
 } from './types.js';
 export { seedBaseImage, baseImageRepository, baseImageTag } from './base-image.js';
+export { prepareStackHome, recordStack, type PreparedHome } from './stack-home.js';

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceRole } from '@lading/contracts';
 import { homeEnv } from './env-names.js';
-import type { NatsRole, StackPorts } from './types.js';
+import type { StackPorts } from './types.js';
 
 export const defaultPorts: StackPorts = { nats: 4222, upstream: 5001, guard: 5000 };
 
@@ -17,7 +17,15 @@ export function stackPaths(home: string) {
     home,
     stackFile: join(home, 'stack.json'),
     secretsDir: join(home, 'secrets'),
-    passwordFile: (role: NatsRole) => join(home, 'secrets', `nats-${role}.password`),
+    passwordFile: (role: ServiceRole) => join(home, 'secrets', `nats-${role}.password`),
+    /** Every principal's NATS password (0600), so the server configuration can be written again. */
+    principalPasswords: join(home, 'secrets', 'principals.json'),
+    /** Who may act and where, with password verifiers: read by the services. */
+    principalsFile: join(home, 'principals.json'),
+    principalsDir: join(home, 'principals'),
+    credentialsFile: (principal: string) => join(home, 'principals', `${principal}.credentials.json`),
+    /** The NATS accounts and users, included by nats.conf so principals can change on a reload. */
+    natsAccounts: join(home, 'nats', 'accounts.conf'),
     natsDir: join(home, 'nats'),
     natsConfig: join(home, 'nats', 'nats.conf'),
     natsStore: join(home, 'nats', 'jetstream'),

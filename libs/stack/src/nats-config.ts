@@ -1,34 +1,73 @@
-import { natsPermissions, natsRoles } from './nats-permissions.js';
-import type { NatsConfigOptions, NatsRole, NatsUser } from './types.js';
+import { adminPrincipal, natsAccounts, subjects } from '@lading/contracts';
+import { peopleImportSubjects, principalPermissions, servicePermissions, serviceRoles } from './nats-permissions.js';
+import type { NatsConfigOptions, NatsPasswords, NatsUser } from './types.js';
 
-/** One user per role, each with its own password and subject permissions. */
-export function natsUsers(passwords: Record<NatsRole, string>): NatsUser[] {
-  return natsRoles.map((role) => {
-    const password = passwords[role];
+/** The services account's users: one per role, each with its own password and allow-list. */
+export function serviceUsers(passwords: NatsPasswords): NatsUser[] {
+  return serviceRoles.map((role) => {
+    const password = passwords.services[role];
     if (!password) throw new Error(`no NATS password was given for the ${role} user`);
-    return { user: role, password, permissions: natsPermissions(role) };
+    return { user: role, password, permissions: servicePermissions(role) };
   });
 }
 
-/**
- * The `authorization` block alone, for servers configured elsewhere (tests append it to theirs).
- * Values are JSON strings: nats-server reads JSON, and quoting keeps `$JS...` from being taken
- * for a variable reference.
- */
-export function renderNatsAuthorization(passwords: Record<NatsRole, string>): string {
-  const users = natsUsers(passwords).map((user) => `    ${JSON.stringify(user)}`);
-  return ['authorization {', '  users: [', users.join(',\n'), '  ]', '}'].join('\n');
+/** The people account's users: one per principal, the administrator always among them. */
+export function principalUsers(passwords: NatsPasswords): NatsUser[] {
+  if (!passwords.principals[adminPrincipal]) throw new Error(`no NATS password was given for the ${adminPrincipal} principal`);
+  return Object.entries(passwords.principals).map(([principal, password]) => ({
+    user: principal,
+    password,
+    permissions: principalPermissions(principal),
+  }));
 }
 
-/** A complete nats-server configuration: loopback only, JetStream on disk, one user per role. */
-export function renderNatsConfig(options: NatsConfigOptions): string {
+/**
+ * The `accounts` block: services in one account (JetStream on), people in another that imports
+ * only the endpoints people may call, with request info shared so each service learns the
+ * caller, and the run events stream. Values are JSON: nats-server reads JSON, and quoting keeps
+ * `$JS...` from being taken for a variable reference.
+ */
+export function renderNatsAuthorization(passwords: NatsPasswords): string {
+  const exported = peopleImportSubjects();
+  const services = {
+    jetstream: 'enabled',
+    users: serviceUsers(passwords),
+    exports: [...exported.map((subject) => ({ service: subject })), { stream: subjects.runs.eventsAll }],
+  };
+  const people = {
+    users: principalUsers(passwords),
+    imports: [
+      ...exported.map((subject) => ({ service: { account: natsAccounts.services, subject }, share: true })),
+      { stream: { account: natsAccounts.services, subject: subjects.runs.eventsAll } },
+    ],
+  };
+  return [
+    'accounts {',
+    `  ${natsAccounts.services}: ${JSON.stringify(services)}`,
+    `  ${natsAccounts.people}: ${JSON.stringify(people)}`,
+    '}',
+  ].join('\n');
+}
+
+function serverLines(options: Omit<NatsConfigOptions, 'passwords'>): string[] {
   return [
     `listen: ${JSON.stringify(`127.0.0.1:${options.port}`)}`,
     ...(options.monitorPort === undefined ? [] : [`http: ${JSON.stringify(`127.0.0.1:${options.monitorPort}`)}`]),
     `jetstream { store_dir: ${JSON.stringify(options.storeDir)} }`,
     // Build contexts and bundles travel as messages; the default 1 MB is too small.
     'max_payload: 8MB',
-    renderNatsAuthorization(options.passwords),
-    '',
-  ].join('\n');
+  ];
+}
+
+/** A complete nats-server configuration: loopback only, JetStream on disk, the two accounts. */
+export function renderNatsConfig(options: NatsConfigOptions): string {
+  return [...serverLines(options), renderNatsAuthorization(options.passwords), ''].join('\n');
+}
+
+/**
+ * The same, with the accounts in a file of their own (named relative to nats.conf, as
+ * nats-server resolves includes) so that a reload can change principals.
+ */
+export function renderNatsServerConfig(options: Omit<NatsConfigOptions, 'passwords'> & { accountsFile: string }): string {
+  return [...serverLines(options), `include ${JSON.stringify(options.accountsFile)}`, ''].join('\n');
 }

@@ -1,34 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { ServiceRole } from '@lading/contracts';
 import type { StackPaths } from './layout.js';
-import { renderNatsConfig } from './nats-config.js';
-import { natsRoles } from './nats-permissions.js';
+import { renderNatsAuthorization, renderNatsServerConfig } from './nats-config.js';
+import { serviceRoles } from './nats-permissions.js';
+import { ensureAdministrator } from './principals.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
-import type { NatsRole, StackPorts } from './types.js';
+import type { NatsPasswords, StackPorts } from './types.js';
 
 function randomSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Fresh random passwords, one file of mode 0600 per NATS user. */
-export async function writePasswords(paths: StackPaths): Promise<Record<NatsRole, string>> {
+/**
+ * Fresh random passwords for the services, one file of mode 0600 each, and the principals'
+ * passwords, kept from earlier stacks so their credentials files stay valid.
+ */
+export async function writePasswords(paths: StackPaths): Promise<NatsPasswords> {
   await ensurePrivateDir(paths.secretsDir);
-  const passwords = Object.fromEntries(natsRoles.map((role) => [role, randomSecret()])) as Record<NatsRole, string>;
-  for (const role of natsRoles) await writePrivateFile(paths.passwordFile(role), `${passwords[role]}\n`);
-  return passwords;
+  const services = Object.fromEntries(serviceRoles.map((role) => [role, randomSecret()])) as NatsPasswords['services'];
+  for (const role of serviceRoles) await writePrivateFile(paths.passwordFile(role), `${services[role]}\n`);
+  return { services, principals: await ensureAdministrator(paths) };
 }
 
+/** nats.conf, and the accounts file it includes (written again when principals change). */
 export async function writeNatsConfig(
   paths: StackPaths,
   ports: StackPorts,
   monitorPort: number,
-  passwords: Record<NatsRole, string>,
+  passwords: NatsPasswords,
 ): Promise<void> {
   await ensurePrivateDir(paths.natsDir);
   await mkdir(paths.natsStore, { recursive: true, mode: 0o700 });
-  const config = renderNatsConfig({ port: ports.nats, storeDir: paths.natsStore, passwords, monitorPort });
+  await writeNatsAccounts(paths, passwords);
+  const config = renderNatsServerConfig({ port: ports.nats, storeDir: paths.natsStore, monitorPort, accountsFile: basename(paths.natsAccounts) });
   await writePrivateFile(paths.natsConfig, config);
+}
+
+export async function writeNatsAccounts(paths: StackPaths, passwords: NatsPasswords): Promise<void> {
+  await writePrivateFile(paths.natsAccounts, `${renderNatsAuthorization(passwords)}\n`);
 }
 
 export function renderRegistryConfig(port: number, dataDir: string, secret: string): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ServiceRole } from '@lading/contracts';
+import { adminPrincipal, type ServiceRole } from '@lading/contracts';
 import { serviceEnv } from './env-names.js';
 import type { StackPaths } from './layout.js';
 import type { StackPorts } from './types.js';
@@ -25,7 +25,7 @@ export const infrastructureNames = { nats: 'nats-server', upstream: 'upstream-re
 
 export const runnerId = 'runner-1';
 /** Principals the guard lets force a tag overwrite. */
-export const forcePrincipals = 'cli';
+export const forcePrincipals = adminPrincipal;
 
 export function defaultServiceScript(repoRoot: string, service: StackService): string {
   return join(repoRoot, 'apps', service.app, 'src', 'main.ts');
@@ -49,6 +49,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
     [serviceEnv.httpPort]: String(context.httpPort),
     [serviceEnv.stateDir]: paths.stateDir(role),
     [serviceEnv.spansFile]: paths.spansFile(role),
+    [serviceEnv.principalsFile]: paths.principalsFile,
   };
   switch (role) {
     case 'guard':

@@ -18,7 +18,8 @@ export const stackFileSchema = z.object({
   frontDoor: z.string(),
   /** The upstream registry URL, on loopback. */
   upstream: z.string(),
-  cli: z.object({ user: z.literal('cli'), passwordFile: z.string() }),
+  /** The administrator's connection: its NATS user and credentials file, for tools that drive the stack. */
+  admin: z.object({ user: z.literal('admin'), credentialsFile: z.string() }),
   processes: z.record(z.string(), stackProcessSchema),
   startedAt: z.string(),
 });

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { recordStack } from './stack-home.js';
 import { resolve } from 'node:path';
 import { defaultHome, defaultPorts, stackPaths, type StackPaths } from './layout.js';
 import { prepareDirectories, writeNatsConfig, writePasswords, writeRegistryConfig } from './prepare-home.js';
@@ -13,7 +14,7 @@ import {
   serviceEnvironment,
   stackServices,
 } from './services.js';
-import { readStackFile, removeStackFile, writeStackFile, type StackFile, type StackProcess } from './stack-file.js';
+import { readStackFile, removeStackFile, type StackFile, type StackProcess } from './stack-file.js';
 import { stackStatus } from './stack-status.js';
 import type { StackPorts, StartStackOptions, StartStackResult } from './types.js';
 
@@ -168,14 +169,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
     }
     for (const [item, exitReason] of services) await waitReady(item, exitReason, attempts, paths);
 
-    await writeStackFile(home, {
-      natsUrl,
-      frontDoor: `127.0.0.1:${ports.guard}`,
-      upstream,
-      cli: { user: 'cli', passwordFile: paths.passwordFile('cli') },
-      processes: records,
-      startedAt: new Date().toISOString(),
-    });
+    await recordStack(home, passwords, { natsUrl, frontDoor: `127.0.0.1:${ports.guard}`, upstream, processes: records });
   } catch (error) {
     await terminate(started.reverse());
     throw error;

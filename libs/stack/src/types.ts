@@ -1,28 +1,36 @@
 import type { ServiceRole } from '@lading/contracts';
 
-/** Every NATS user of the embedded stack: one per service, and one for the CLI. */
-export type NatsRole = ServiceRole | 'cli';
+/** The NATS users `lading up` creates: one per service, and the administrator principal. */
+export type NatsRole = ServiceRole | 'admin';
 
+/** Subjects a user may use, listed positively: nothing is allowed that is not named. */
 export interface SubjectRules {
   allow: string[];
-  deny: string[];
 }
 
 export interface NatsPermissions {
   publish: SubjectRules;
   subscribe: SubjectRules;
+  /** Lets a service answer the requests it receives without publishing into anyone's inbox. */
+  allow_responses?: boolean;
 }
 
 export interface NatsUser {
-  user: NatsRole;
+  user: string;
   password: string;
   permissions: NatsPermissions;
+}
+
+/** The passwords of the NATS users: each service, and each principal (the administrator among them). */
+export interface NatsPasswords {
+  services: Record<ServiceRole, string>;
+  principals: Record<string, string>;
 }
 
 export interface NatsConfigOptions {
   port: number;
   storeDir: string;
-  passwords: Record<NatsRole, string>;
+  passwords: NatsPasswords;
   /** nats-server's monitoring port (serves /healthz); omitted when not wanted. */
   monitorPort?: number;
 }

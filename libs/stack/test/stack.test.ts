@@ -118,7 +118,8 @@ describe('a stack started, inspected and stopped', () => {
       LADING_SPANS_FILE: join(home, 'logs', 'spans-guard.jsonl'),
       LADING_UPSTREAM_REGISTRY: `http://127.0.0.1:${ports.upstream}`,
       LADING_GUARD_PORT: String(ports.guard),
-      LADING_FORCE_PRINCIPALS: 'cli',
+      LADING_FORCE_PRINCIPALS: 'admin',
+      LADING_PRINCIPALS_FILE: paths.principalsFile,
     });
     expect(envOf('builder')).toMatchObject({ LADING_NATS_USER: 'builder', LADING_REGISTRY: `127.0.0.1:${ports.guard}` });
     expect(envOf('runner')).toMatchObject({
@@ -141,28 +142,31 @@ describe('a stack started, inspected and stopped', () => {
     expect(mode(paths.secretsDir)).toBe(0o700);
     expect(mode(paths.keysDir)).toBe(0o700);
     expect(mode(paths.natsConfig)).toBe(0o600);
-    for (const role of ['builder', 'guard', 'broker', 'runner', 'cli'] as const) {
+    for (const role of ['builder', 'guard', 'broker', 'runner'] as const) {
       expect(mode(paths.passwordFile(role)), role).toBe(0o600);
     }
+    expect(mode(paths.principalPasswords)).toBe(0o600);
+    expect(mode(paths.credentialsFile('admin'))).toBe(0o600);
+    expect(mode(paths.natsAccounts)).toBe(0o600);
     const stack = await readStackFile(home);
     expect(stack).toMatchObject({
       natsUrl: `nats://127.0.0.1:${ports.nats}`,
       frontDoor: `127.0.0.1:${ports.guard}`,
       upstream: `http://127.0.0.1:${ports.upstream}`,
-      cli: { user: 'cli', passwordFile: paths.passwordFile('cli') },
+      admin: { user: 'admin', credentialsFile: paths.credentialsFile('admin') },
     });
   });
 
-  it('lets the CLI user in with its password file, but not to the lease subject', async () => {
+  it('lets the administrator in with its credentials file, but not to the lease subject', async () => {
     const stack = await readStackFile(home);
-    const password = readFileSync(stack!.cli.passwordFile, 'utf8').trim();
-    const cli = await connect({ servers: stack!.natsUrl, user: stack!.cli.user, pass: password });
+    const credentials = JSON.parse(readFileSync(stack!.admin.credentialsFile, 'utf8'));
+    const cli = await connect({ servers: stack!.natsUrl, user: stack!.admin.user, pass: credentials.password, inboxPrefix: '_INBOX_admin' });
     try {
       await expect(cli.request(subjects.broker.lease, 'please', { timeout: 5_000 })).rejects.toThrow(/permission/i);
     } finally {
       await cli.close();
     }
-    await expect(connect({ servers: stack!.natsUrl, user: 'cli', pass: 'wrong' })).rejects.toThrow(/authoriz/i);
+    await expect(connect({ servers: stack!.natsUrl, user: 'admin', pass: 'wrong' })).rejects.toThrow(/authoriz/i);
   });
 
   it('finds the running stack instead of starting a second one', async () => {
@@ -256,7 +260,7 @@ describe('a stack left behind', () => {
       natsUrl: 'nats://127.0.0.1:1',
       frontDoor: '127.0.0.1:1',
       upstream: 'http://127.0.0.1:1',
-      cli: { user: 'cli', passwordFile: join(home, 'x') },
+      admin: { user: 'admin', credentialsFile: join(home, 'x') },
       processes: { 'nats-server': { pid: dead, log: join(home, 'x.log') } },
       startedAt: new Date(0).toISOString(),
     };

@@ -56,7 +56,7 @@ async function runAction(installation: string, action: string, options: RunOptio
   const given = parseParams(options.param);
   checkCommandLineParameters(resolved.bundle, given);
 
-  const exitCode = await withSession(async ({ nc }) => {
+  const exitCode = await withSession(async ({ nc, credentials }) => {
     const parameters: Record<string, string> = {};
     const sensitiveParameterSecrets: Record<string, string> = {};
     let publicKey: string | undefined;
@@ -82,9 +82,10 @@ async function runAction(installation: string, action: string, options: RunOptio
       parameters,
       sensitiveParameterSecrets,
       requestedAt: new Date().toISOString(),
+      submittedBy: credentials.principal,
     });
 
-    const events = nc.subscribe(subjects.runs.events(runId));
+    const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the runner and the broker through headers.
     await withSpan('lading', `${action} ${installation}`, { 'lading.run': runId }, async () => {

@@ -1,24 +1,15 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stackFileSchema, stackPaths } from '@lading/stack';
+import { prepareStackHome, recordStack } from '@lading/stack';
 
 /**
  * A LADING_HOME whose stack file points the real `lading` command at the test's NATS server and
- * front door, as `lading up` records them. The test server has no auth, so the password is unused.
+ * front door, as `lading up` records them. The test server has no auth, so the passwords are unused.
  */
 export async function makeCliHome(natsUrl: string, frontDoor: string, upstreamUrl: string): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'lading-guard-cli-'));
-  const passwordFile = join(home, 'cli.password');
-  await writeFile(passwordFile, 'unused\n', { mode: 0o600 });
-  const stack = stackFileSchema.parse({
-    natsUrl,
-    frontDoor,
-    upstream: upstreamUrl,
-    cli: { user: 'cli', passwordFile },
-    processes: {},
-    startedAt: new Date().toISOString(),
-  });
-  await writeFile(stackPaths(home).stackFile, JSON.stringify(stack), { mode: 0o600 });
+  const prepared = await prepareStackHome(home);
+  await recordStack(home, prepared.passwords, { natsUrl, frontDoor, upstream: upstreamUrl });
   return home;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { principalNameSchema } from '../identity.js';
 import { digestReferenceSchema, namespaceSchema, resourceNameSchema } from './references.js';
 import { setKeySchema } from './value-sets.js';
 
@@ -17,6 +18,8 @@ export const runRequestSchema = z.object({
   /** Sensitive parameters given on the command line, moved into the store: name → secret name. */
   sensitiveParameterSecrets: z.record(z.string(), z.string()).default({}),
   requestedAt: z.string(),
+  /** The principal who asked for the run: its events go to that principal alone. */
+  submittedBy: principalNameSchema,
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
