@@ -76,7 +76,7 @@ describe('a run that prints 1 GiB', () => {
           streamed += Buffer.byteLength(event.data);
           leaked ||= event.data.includes(canary);
         }
-        nc.publish(subjects.runs.events(event.runId), JSON.stringify(event));
+        nc.publish(subjects.runs.events('admin', event.runId), JSON.stringify(event));
       },
       allowDockerSocket: () => false,
       log: () => undefined,
