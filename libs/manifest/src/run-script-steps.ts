@@ -56,8 +56,8 @@ function maskLine(output: StepOutput): string {
 /**
  * The lines of one exec step. A step that captures a sensitive output keeps its output in
  * /tmp until it ends; the run script then announces the captured values in mask frames and
- * only then replays the output (stdout, then stderr), so the runner masks the values even
- * where the step printed them. Every step ends by announcing the sensitive outputs already in
+ * only then replays the output (stdout, then stderr, both on stdout), so the runner masks the
+ * values even where the step printed them. Every step ends by announcing the sensitive outputs already in
  * the outputs directory, however they got there.
  */
 export function stepLines(step: ExecStep, index: number, manifest: Manifest, sensitiveOutputs: string[]): string[] {
@@ -73,8 +73,8 @@ export function stepLines(step: ExecStep, index: number, manifest: Manifest, sen
       `  ${command} >"$lading_tmp/stdout" 2>"$lading_tmp/stderr" || lading_step_status=$?`,
       ...reads.after,
       ...sensitive.map(maskLine),
-      '  cat "$lading_tmp/stdout"',
-      '  cat "$lading_tmp/stderr" >&2',
+      // Both on stdout: Docker keeps the order of one stream only, and the mask frames are on stdout.
+      '  cat "$lading_tmp/stdout" "$lading_tmp/stderr"',
       '  [ "$lading_step_status" -eq 0 ] || return "$lading_step_status"',
     );
   } else {
