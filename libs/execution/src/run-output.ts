@@ -26,9 +26,7 @@ export interface RunOutputOptions {
 
 /**
  * A container's output on its way to the user and the stored log: output frames taken out of
- * stdout, then stdout and stderr masked as the one stream they interleave into (a value printed
- * half on each is caught), each byte still delivered on its own stream, and only the log's
- * tail kept. Masking happens before anything leaves the runner, so no event, stored log or
+ * stdout, then each stream masked, and only the log's tail kept. Masking happens before anything leaves the runner, so no event, stored log or
  * terminal ever sees a value, even one split across chunks or streams.
  *
  * A sensitive output's value is masked from the moment the runner learns it: the run script
@@ -37,7 +35,11 @@ export interface RunOutputOptions {
  */
 export class RunOutput {
   readonly outputs = new Map<string, Buffer>();
-  readonly #redactor: StreamRedactor<OutputStream>;
+  /**
+   * One redactor per stream: Docker keeps the order within a stream but not between them, so a
+   * chunk of one stream arriving late must not release a value held back on the other.
+   */
+  readonly #redactors: Record<OutputStream, StreamRedactor<OutputStream>>;
   readonly #frames: OutputFrameScanner;
   readonly #tail: LogTail;
   readonly #decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
@@ -45,7 +47,8 @@ export class RunOutput {
   #ended = false;
 
   constructor(options: RunOutputOptions) {
-    this.#redactor = new StreamRedactor<OutputStream>(options.secretValues);
+    this.#redactors = { stdout: new StreamRedactor<OutputStream>(options.secretValues), stderr: new StreamRedactor<OutputStream>(options.secretValues) };
+    const learn = (value: Buffer) => Object.values(this.#redactors).forEach((redactor) => redactor.learn([value]));
     this.#tail = new LogTail(options.logLimit);
     this.#deliver = options.deliver;
     this.#frames = new OutputFrameScanner(
@@ -54,26 +57,27 @@ export class RunOutput {
         // An output must not carry a leased value out of the run: such a value is kept masked.
         const kept = redactBytes(value, options.secretValues);
         this.outputs.set(name, kept);
-        if (options.sensitiveOutputs.has(name)) this.#redactor.learn([kept]);
+        if (options.sensitiveOutputs.has(name)) learn(kept);
       },
-      { onMask: (value) => this.#redactor.learn([value]) },
+      { onMask: learn },
     );
   }
 
   stdout(chunk: Buffer): void {
-    for (const bytes of this.#frames.scan(chunk)) this.#pass(this.#redactor.write(bytes, 'stdout'));
+    for (const bytes of this.#frames.scan(chunk)) this.#pass(this.#redactors.stdout.write(bytes, 'stdout'));
   }
 
   stderr(chunk: Buffer): void {
-    this.#pass(this.#redactor.write(chunk, 'stderr'));
+    this.#pass(this.#redactors.stderr.write(chunk, 'stderr'));
   }
 
   /** Flushes what is held back; returns the log to store. */
   end(): StoredLog {
     if (this.#ended) return this.#tail.text();
     this.#ended = true;
-    for (const bytes of this.#frames.end()) this.#pass(this.#redactor.write(bytes, 'stdout'));
-    this.#pass(this.#redactor.end());
+    for (const bytes of this.#frames.end()) this.#pass(this.#redactors.stdout.write(bytes, 'stdout'));
+    this.#pass(this.#redactors.stdout.end());
+    this.#pass(this.#redactors.stderr.end());
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.#decoders[stream].end();
       if (rest) this.#deliver(stream, rest);
