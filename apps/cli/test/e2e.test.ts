@@ -53,7 +53,8 @@ install:
 `;
 }
 
-describe('lading end to end on the embedded stack', () => {
+// A user's journey in steps (create, build, publish, install, inspect, search): the steps keep their order.
+describe('lading end to end on the embedded stack', { shuffle: false }, () => {
   let home: string;
   let work: string;
   let registry: string;

@@ -19,7 +19,8 @@ import { makeCliHome } from './support/cli-home.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
 import { storageSnapshot } from './support/storage-snapshot.js';
 
-describe('registry-guard publish endpoint (real process, NATS, docker-registry)', () => {
+// One tag's life in steps (created, unchanged, refused, forced, audited): the steps keep their order when the rest is shuffled.
+describe('registry-guard publish endpoint (real process, NATS, docker-registry)', { shuffle: false }, () => {
   let nats: TestNatsServer;
   let registry: TestRegistry;
   let guard: GuardProcess;

@@ -1,10 +1,11 @@
 import { endpoints, subjects } from '@lading/contracts';
 import { executeRun } from '@lading/execution';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable, removeLeftoverContainers } from '@lading/runtime';
+import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { serveInstallationQueries } from './queries.js';
+import { prepareRunner } from './prepare-runner.js';
 import { consumeRunRequests } from './work-queue.js';
 
 await runService({
@@ -13,22 +14,20 @@ await runService({
   description: 'Runs bundle actions in hardened containers and keeps installations, runs, outputs and logs',
   async start(context) {
     const { nc, logger, counters } = context;
-    const env = process.env;
     const docker = connectDocker();
-    await ensureDockerAvailable(docker);
-    const runnerId = env.LADING_RUNNER_ID ?? 'runner-1';
-    // A container left by this runner's previous life (killed mid-run) still holds that run's values.
-    const leftovers = await removeLeftoverContainers(docker, { 'sh.lading.runner': runnerId });
-    if (leftovers.length > 0) logger.warn('removed containers left by an earlier run of this runner', { count: leftovers.length });
-    const registry = new RegistryClient({ registry: env.LADING_REGISTRY ?? '127.0.0.1:5000' });
-    const socketAllowed = new Set((env.LADING_DOCKER_SOCKET_BUNDLES ?? '').split(',').filter(Boolean));
+    const settings = await prepareRunner(process.env, logger, {
+      ensureDocker: () => ensureDockerAvailable(docker),
+      isolateRunNetworks: ensureRunNetworkIsolation,
+      removeLeftovers: (owner) => removeLeftovers(docker, owner),
+    });
+    const registry = new RegistryClient({ registry: settings.registry });
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
     await consumeRunRequests(context, async (request, submitter) => {
       counters.increment('runs_started');
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
       const state = await executeRun(request, {
-        runnerId,
+        runnerId: settings.runnerId,
         docker,
         registry,
         records,
@@ -36,7 +35,8 @@ await runService({
         brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
         storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
         publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
-        allowDockerSocket: (repository) => socketAllowed.has(repository),
+        container: settings.container,
+        allowDockerSocket: dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant })),
         log: (message, fields) => logger.info(message, fields),
       });
       counters.increment(state.status === 'succeeded' ? 'runs_succeeded' : 'runs_failed');

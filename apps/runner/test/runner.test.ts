@@ -10,10 +10,10 @@ import { finished } from 'node:stream/promises';
 import { join, resolve } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { bundleLabels, connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
 import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
@@ -22,6 +22,7 @@ import { leakForms } from '../../cli/test/search-files.js';
 import {
   buildAndPublish,
   containerEvents,
+  removeLabelledContainers,
   removeBaseImage,
   removeBundleImages,
   runRequest,
@@ -138,11 +139,13 @@ describe('runner process', () => {
   let nc: NatsConnection;
   let published: PublishedBundle;
   let follower: RunEventFollower;
-  let installRunId: string;
   let home: PreparedHome & { dir: string };
   /** The runner's own connection: what the runner may see of its queue and records. */
   let runnerNc: NatsConnection;
+  let installing: Promise<{ install: RunRequest; final: RunEvent | undefined }> | undefined;
   const docker = connectDocker();
+  // Unique per suite: the containers a failing test leaves behind are found by these labels.
+  const runnerIds = [`runner-under-test-${suffix}`, `runner-second-${suffix}`];
 
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
     return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
@@ -172,6 +175,34 @@ describe('runner process', () => {
     await finished((await exec.start({})).resume());
   }
 
+  /** The first install, which the redelivery test repeats: run once, by whichever test needs it first. */
+  function installed(): Promise<{ install: RunRequest; final: RunEvent | undefined }> {
+    installing ??= (async () => {
+      const install = request({ parameters: { greeting: 'howdy' } });
+      await queue(install);
+      return { install, final: await follower.finished(install.runId) };
+    })();
+    return installing;
+  }
+
+  /**
+   * Requests left in the work queue. A run's acknowledgement travels after its last event, so
+   * this waits (a bounded number of looks) for JetStream to have taken it before answering.
+   */
+  async function queuedRequests(): Promise<number> {
+    const jsm = await jetstreamManager(runnerNc);
+    let left = (await jsm.streams.info(streams.runs.name)).state.messages;
+    for (let look = 0; left > 0 && look < 100; look++) {
+      await new Promise((resolveLook) => setTimeout(resolveLook, 50));
+      left = (await jsm.streams.info(streams.runs.name)).state.messages;
+    }
+    return left;
+  }
+
+  function startRunner(runnerId: string): Promise<RunningProcess> {
+    return startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: runnerId });
+  }
+
   function request(fields: Partial<RunRequest> = {}): RunRequest {
     return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
   }
@@ -195,7 +226,7 @@ describe('runner process', () => {
       LADING_BROKER_KEY_FILE: join(stateDir, 'broker.key'),
       LADING_STORE_KEY_FILE: join(stateDir, 'store.key'),
     });
-    runner = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-under-test' });
+    runner = await startRunner(runnerIds[0]);
     // Requests come from the administrator, as the CLI sends them; queue and records are the runner's.
     nc = await connectToNats({ natsUrl: nats.url, natsUser: 'admin', natsPassword: home.passwords.principals.admin, name: 'runner-test' });
     runnerNc = await connectToNats({ natsUrl: nats.url, natsUser: 'runner', natsPassword: home.passwords.services.runner, name: 'runner-test-records' });
@@ -215,6 +246,7 @@ describe('runner process', () => {
     await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
+    for (const runnerId of runnerIds) await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nats?.stop();
@@ -223,16 +255,14 @@ describe('runner process', () => {
   });
 
   it('executes a queued install and answers the installation queries', async () => {
-    const install = request({ parameters: { greeting: 'howdy' } });
-    installRunId = install.runId;
-    await queue(install);
-    const final = await follower.finished(install.runId);
+    const { install, final } = await installed();
     expect(final, runner.output()).toMatchObject({ status: 'succeeded', exitCode: 0 });
     const logEvents = follower.events.flatMap((event) => (event.runId === install.runId && event.type === 'log' ? [event.data] : []));
     expect(logEvents.join('')).toContain('token=*******');
 
     const { items } = await callEndpoint(nc, endpoints.installationsList, { namespace: '' });
-    expect(items.map((item) => item.name)).toEqual(['runner-app']);
+    // Other tests may have installed beside it, in any order.
+    expect(items.map((item) => item.name)).toContain('runner-app');
     const { installation } = await callEndpoint(nc, endpoints.installationsShow, { name: 'runner-app', namespace: '' });
     expect(installation).toMatchObject({ status: 'installed', lastRunId: install.runId, bundleReference: published.reference, bundleName });
     const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' });
@@ -272,26 +302,26 @@ describe('runner process', () => {
     ]);
     expect(runner.output()).toContain('dropped a malformed run request');
     // Terminated and acknowledged requests leave the work queue empty.
-    const info = await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name);
-    expect(info.state.messages).toBe(0);
+    expect(await queuedRequests()).toBe(0);
     expect(runner.child.exitCode).toBeNull();
   });
 
   it('does not run a request again when it is queued a second time', async () => {
+    const { install } = await installed();
     const since = Date.now();
     const before = (await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs;
-    const again = request({ runId: installRunId, parameters: { greeting: 'howdy' } });
+    const again = request({ runId: install.runId, parameters: { greeting: 'howdy' } });
     const marker = request({ installation: 'runner-marker' });
     await queue(again);
     // A request queued behind it finishing proves the repeated one was taken and dealt with.
     await queue(marker);
     expect(await follower.finished(marker.runId)).toMatchObject({ status: 'succeeded' });
-    expect(await containerEvents(docker, installRunId, since)).toEqual([]);
+    expect(await containerEvents(docker, install.runId, since)).toEqual([]);
     expect((await callEndpoint(nc, endpoints.installationsRuns, { name: 'runner-app', namespace: '' })).runs).toEqual(before);
   });
 
   it('leaves the next request to an idle runner while it is busy', async () => {
-    const second = await startService(runnerMain, { ...serviceUser('runner'), LADING_REGISTRY: registryServer.host, LADING_RUNNER_ID: 'runner-second' });
+    const second = await startRunner(runnerIds[1]);
     try {
       const held = request({ installation: 'runner-held', action: 'hold' });
       await queue(held);
@@ -305,7 +335,7 @@ describe('runner process', () => {
       expect(await follower.finished(held.runId)).toMatchObject({ status: 'succeeded' });
       const runs = await openBucket(runnerNc, buckets.runs);
       const runnerOf = async (runId: string) => ((await runs.get(runId))?.json() as { runnerId: string }).runnerId;
-      expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(['runner-under-test', 'runner-second']));
+      expect(new Set([await runnerOf(held.runId), await runnerOf(next.runId)])).toEqual(new Set(runnerIds));
     } finally {
       await second.stop();
     }
@@ -313,25 +343,31 @@ describe('runner process', () => {
   });
 
   it('on SIGTERM finishes the run it took, removes its container, then exits 0', async () => {
-    const held = request({ action: 'hold' });
+    const stopping = runner;
+    // Whatever happens here, the tests after this one (in any order) find a runner taking requests.
+    onTestFinished(async () => {
+      await stopping.stop();
+      runner = await startRunner(runnerIds[0]);
+    });
+    const held = request({ installation: 'runner-stopping', action: 'hold' });
     await queue(held);
     await follower.waitForLog(held.runId, 'READY');
     const [container] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) });
     expect(container).toBeDefined();
 
-    const exited = new Promise<'exited'>((resolveExit) => runner.child.once('exit', () => resolveExit('exited')));
-    runner.child.kill('SIGTERM');
-    await untilOutput(runner, '"stopping"');
+    const exited = new Promise<'exited'>((resolveExit) => stopping.child.once('exit', () => resolveExit('exited')));
+    stopping.child.kill('SIGTERM');
+    await untilOutput(stopping, '"stopping"');
     await release(container.Id);
 
     const first = await Promise.race([follower.finished(held.runId), exited]);
-    expect(first, runner.output()).toMatchObject({ status: 'succeeded' });
+    expect(first, stopping.output()).toMatchObject({ status: 'succeeded' });
     await exited;
-    expect(runner.child.signalCode, runner.output()).toBeNull();
-    expect(runner.child.exitCode).toBe(0);
-    expect(runner.output()).toContain('"stopped"');
+    expect(stopping.child.signalCode, stopping.output()).toBeNull();
+    expect(stopping.child.exitCode).toBe(0);
+    expect(stopping.output()).toContain('"stopped"');
     expect(await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sh.lading.run=${held.runId}`] }) })).toEqual([]);
     // The request was acknowledged: nothing is left for another runner to redo.
-    expect((await (await jetstreamManager(runnerNc)).streams.info(streams.runs.name)).state.messages).toBe(0);
+    expect(await queuedRequests()).toBe(0);
   });
 });

@@ -27,7 +27,8 @@ function serverRefusal(subject: string): RegExp {
 
 const runId = () => randomBytes(10).toString('hex');
 
-describe('secret-broker: just-in-time secrets that touch nothing', () => {
+// Steps in order: the last stops the broker and NATS and searches everything the steps before it wrote.
+describe('secret-broker: just-in-time secrets that touch nothing', { shuffle: false }, () => {
   let fixture: BrokerFixture;
   let broker: ServiceProcess;
   let runner: ServiceProcess;

@@ -20,7 +20,8 @@ const outputRun = randomBytes(10).toString('hex');
 const outputSecret = `run.${outputRun}.output.token`;
 const expected = (name: string) => (name === outputSecret ? outputCanary : canaries[name]);
 
-describe('secret-broker: at-rest key rotation of the built-in store', () => {
+// One store's key history in steps (rotate, rotate concurrently, restart, resume): the steps keep their order.
+describe('secret-broker: at-rest key rotation of the built-in store', { shuffle: false }, () => {
   let fixture: BrokerFixture;
   let broker: ServiceProcess;
   let cli: NatsConnection;

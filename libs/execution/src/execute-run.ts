@@ -9,7 +9,7 @@ import {
 } from '@lading/contracts';
 import { createClaim, createClaimResult, validateBundle, type Bundle } from '@lading/cnab';
 import { parseReference, pullBundle } from '@lading/oci';
-import { encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { maxStoredLogBytes } from '@lading/store';
 import { bundleNeeds, declaresAction, type BundleNeeds } from './bundle-needs.js';
@@ -20,7 +20,7 @@ import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
 const terminal: RunStatus[] = ['succeeded', 'failed'];
 
-async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; repository: string }> {
+async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; digest: string }> {
   const reference = parseReference(request.bundleReference);
   if (!reference.digest) throw new RunRefusedError(`${request.bundleReference} is not a reference by digest: runs use digests only`);
   if (reference.registry !== deps.registry.registry) {
@@ -30,7 +30,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const bundle = validateBundle(pulled.bundle);
   const image = bundle.invocationImages[0]?.image ?? '';
   parseDigestReference(image);
-  return { bundle, repository: reference.repository };
+  return { bundle, digest: reference.digest };
 }
 
 /**
@@ -70,10 +70,11 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
   let log: StoredLog = { log: '', truncated: false };
   let output: RunOutput | undefined;
   let bundle: Bundle | undefined;
+  let bundleDigest = '';
   let needs: BundleNeeds | undefined;
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
-    ({ bundle } = await loadBundle(request, deps));
+    ({ bundle, digest: bundleDigest } = await loadBundle(request, deps));
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
     checkCommandLine(needs, request.parameters);
@@ -112,13 +113,13 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       deliver: (stream, data) => publish({ type: 'log', runId: request.runId, stream, data }),
     });
     output = runOutput;
-    const repository = parseDigestReference(image).repository;
     const result = await runBundleContainer(deps.docker, {
+      ...deps.container,
       image,
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
-      labels: { 'sh.lading.run': request.runId, 'sh.lading.installation': request.installation, 'sh.lading.runner': deps.runnerId },
-      allowDockerSocket: deps.allowDockerSocket(repository),
+      labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
+      allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
       onStdout: (chunk) => runOutput.stdout(chunk),
       onStderr: (chunk) => runOutput.stderr(chunk),
     });

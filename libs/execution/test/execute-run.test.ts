@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunRequest, type RunState } from '@lading/contracts';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { bundleLabels, connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
@@ -29,6 +29,7 @@ import {
   startBrokerSide,
   type BrokerSide,
   type PublishedBundle,
+  removeLabelledContainers,
 } from './fixtures.js';
 
 const suffix = randomBytes(4).toString('hex');
@@ -101,14 +102,24 @@ describe('executeRun', () => {
   let broker: BrokerSide;
   let published: PublishedBundle;
   let deps: ExecutionDependencies;
+  /** The install every test may look at, run once before them all so that no test depends on another. */
   let installed: RunRequest;
+  let installedState: RunState;
+  let installedSince: number;
   const events = new EventLog();
   const docker = connectDocker();
+  // Every container of this suite carries this runner label, so that cleanup finds them all.
+  const runnerId = `runner-test-${suffix}`;
 
   async function withSeed(request: RunRequest): Promise<RunRequest> {
     const secretName = runScopedSecretName(request.runId, 'param', 'db-seed');
     await broker.store.set(secretName, Buffer.from(seedCanary));
     return { ...request, sensitiveParameterSecrets: { 'db-seed': secretName } };
+  }
+
+  /** A request that has everything the install needs (credential, sensitive parameter), so only what a test changes can refuse it. */
+  function completeRequest(fields: Partial<RunRequest> & Pick<RunRequest, 'installation' | 'bundleReference'>): Promise<RunRequest> {
+    return withSeed(runRequest({ credentialSets: [{ name: 'exec-creds', namespace: '' }], ...fields }));
   }
 
   function expectNoLeak(text: string, values = [canary, seedCanary, sensitiveOutput]): void {
@@ -126,18 +137,24 @@ describe('executeRun', () => {
     await broker.store.set('exec-token', Buffer.from(canary));
     await broker.credentialSets.apply({ name: 'exec-creds', credentials: [{ name: 'api-token', source: { secret: 'exec-token' } }] });
     deps = {
-      runnerId: 'runner-test',
+      runnerId,
       docker,
       registry,
       records: broker.records,
       ...broker.parts,
       publishEvent: events.publish,
+      container: { owner: { runnerId: 'runner-test', stackId: `lading-test-stack-${randomBytes(4).toString('hex')}` } },
       allowDockerSocket: () => false,
       log: () => undefined,
     };
+    installedSince = Date.now();
+    installed = await completeRequest({ installation: 'exec-app', bundleReference: published.reference, parameters: { greeting: 'howdy' } });
+    installedState = await executeRun(installed, deps);
   });
 
   afterAll(async () => {
+    // A test that failed half-way (a held run, an assertion before a run ended) leaves no container behind.
+    await removeLabelledContainers(docker, bundleLabels.runner, runnerId);
     await removeBundleImages(docker, bundleName);
     await removeBundleImages(docker, rootBundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
@@ -147,11 +164,7 @@ describe('executeRun', () => {
   });
 
   it('installs: succeeded, a valid claim and result, outputs recorded, only secret references in the claim', async () => {
-    const since = Date.now();
-    installed = await withSeed(
-      runRequest({ installation: 'exec-app', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }], parameters: { greeting: 'howdy' } }),
-    );
-    const state = await executeRun(installed, deps);
+    const state = installedState;
     expect(state.status, state.message).toBe('succeeded');
     expect(state.exitCode).toBe(0);
 
@@ -173,7 +186,7 @@ describe('executeRun', () => {
 
     const installation = (await broker.records.getInstallation('', 'exec-app'))?.value;
     expect(installation).toMatchObject({ status: 'installed', lastRunId: installed.runId, bundleReference: published.reference });
-    expect(await containerEvents(docker, installed.runId, since)).toContain('create');
+    expect(await containerEvents(docker, installed.runId, installedSince)).toContain('create');
     expect(broker.audit.find((entry) => entry.runId === installed.runId)).toMatchObject({ granted: true, names: ['api-token', 'db-seed'] });
   });
 
@@ -207,25 +220,35 @@ describe('executeRun', () => {
   });
 
   it('keeps values out of the container config and its files while it runs hardened', async () => {
-    const request = runRequest({ installation: 'exec-app', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const request = runRequest({ installation: 'exec-hold', action: 'hold', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
     const run = executeRun(request, deps);
-    await events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY'));
-    const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
-    const container = docker.getContainer(listed.Id);
-    const details = await container.inspect();
-    expect(details.Config.User).toBe('65532:65532');
-    expect(details.HostConfig).toMatchObject({ Privileged: false, CapDrop: ['ALL'], ReadonlyRootfs: true });
-    expect(details.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
-    expect(details.Config.Env?.some((entry) => entry.startsWith('API_TOKEN'))).toBe(false);
-    expectNoLeak(JSON.stringify(details), [canary]);
-    const forms = leakForms(canary);
-    const upperDir = (details.GraphDriver.Data as Record<string, string> | null)?.UpperDir;
-    if (upperDir) expect(await filesContaining(upperDir, forms)).toEqual([]);
-    expect(await filesContaining(`/var/lib/docker/containers/${details.Id}`, forms)).toEqual([]);
+    try {
+      const ended = run.then((state) => {
+        throw new Error(`the held run ended before it was ready: ${state.message}`);
+      });
+      await Promise.race([events.waitFor((event) => event.runId === request.runId && event.type === 'log' && event.data.includes('READY')), ended]);
+      const [listed] = await docker.listContainers({ filters: JSON.stringify({ label: [`sh.lading.run=${request.runId}`] }) });
+      const container = docker.getContainer(listed.Id);
+      const details = await container.inspect();
+      expect(details.Config.User).toBe('65532:65532');
+      expect(details.HostConfig).toMatchObject({ Privileged: false, CapDrop: ['ALL'], ReadonlyRootfs: true });
+      expect(details.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+      expect(details.Config.Env?.some((entry) => entry.startsWith('API_TOKEN'))).toBe(false);
+      expectNoLeak(JSON.stringify(details), [canary]);
+      const forms = leakForms(canary);
+      const upperDir = (details.GraphDriver.Data as Record<string, string> | null)?.UpperDir;
+      if (upperDir) expect(await filesContaining(upperDir, forms)).toEqual([]);
+      expect(await filesContaining(`/var/lib/docker/containers/${details.Id}`, forms)).toEqual([]);
 
-    const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
-    const stream = await exec.start({});
-    await finished(stream.resume());
+      const exec = await container.exec({ Cmd: ['touch', '/tmp/go'], AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({});
+      await finished(stream.resume());
+    } catch (error) {
+      // The held container would wait forever: remove it, so that the run ends (failed) before the suite stops NATS.
+      await removeLabelledContainers(docker, bundleLabels.run, request.runId);
+      await run;
+      throw error;
+    }
     const state = await run;
     expect(state.status, state.message).toBe('succeeded');
     expect(await broker.records.logOf(request.runId)).toContain('released');
@@ -234,9 +257,7 @@ describe('executeRun', () => {
   it('runs a bundle whose image says USER root as 65532', async () => {
     const rooted = await buildAndPublishAsRoot(docker, registry, manifest(registryServer.host, rootBundleName));
     const invocation = validateBundle(rooted.bundle).invocationImages[0].image;
-    const request = await withSeed(
-      runRequest({ installation: 'exec-root', bundleReference: rooted.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] }),
-    );
+    const request = await completeRequest({ installation: 'exec-root', bundleReference: rooted.reference });
     const state = await executeRun(request, deps);
     expect(state.status, state.message).toBe('succeeded');
     // Only now is the image on this host (pulled by digest): it really declares root.
@@ -249,11 +270,16 @@ describe('executeRun', () => {
   it('refuses a tag-only bundle reference without creating a container', async () => {
     const since = Date.now();
     const tagged = published.tag;
-    expect(runRequestSchema.safeParse({ ...runRequest({ installation: 'exec-tag', bundleReference: tagged }) }).success).toBe(false);
-    const request = runRequest({ installation: 'exec-tag', bundleReference: tagged, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    // The same request by digest succeeds (the install before the tests): the tag alone is what is refused.
+    const request = await completeRequest({ installation: 'exec-tag', bundleReference: tagged });
+    expect(runRequestSchema.safeParse(request).success).toBe(false);
+    expect(runRequestSchema.safeParse({ ...request, bundleReference: published.reference }).success).toBe(true);
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
     expect(state.message).toBe(`${tagged} is not a reference by digest: runs use digests only`);
+    // Refused before anything else was looked at: no claim, no wanted values, no lease, no container.
+    expect(state.claim).toEqual({});
+    expect(state.wantedCredentials).toEqual([]);
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
     expect((await broker.records.getRun(request.runId))?.value.status).toBe('failed');
@@ -265,10 +291,14 @@ describe('executeRun', () => {
     const taggedImage = `${registryServer.host}/bundles/${bundleName}:v0.1.0`;
     bundle.invocationImages[0].image = taggedImage;
     const reference = await publishBundle(registry, bundle as unknown as Record<string, unknown>, `${registryServer.host}/bundles/${bundleName}:tagged-image`, published.invocationDigest);
-    const request = runRequest({ installation: 'exec-tagged-image', bundleReference: reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    // Everything else is as in the install that succeeded: only the invocation image's tag can refuse this run.
+    const request = await completeRequest({ installation: 'exec-tagged-image', bundleReference: reference });
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
-    expect(state.message).toContain(`Image reference ${taggedImage} has no digest`);
+    expect(state.message).toBe(
+      `Image reference ${taggedImage} has no digest; only repo@sha256:<digest> references are run: build or publish the bundle so that it pins its images by digest.`,
+    );
+    expect(state.claim).toEqual({});
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     expect(broker.audit.some((entry) => entry.runId === request.runId)).toBe(false);
   });
@@ -315,16 +345,16 @@ describe('executeRun', () => {
   });
 
   it('records a failing action (exit 3) as failed and keeps the outputs it wrote before failing', async () => {
-    const request = runRequest({ installation: 'exec-app', action: 'upgrade', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
+    const request = runRequest({ installation: 'exec-upgrade', action: 'upgrade', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
     const state = await executeRun(request, deps);
     expect(state.status).toBe('failed');
     expect(state.exitCode).toBe(3);
     expect(state.message).toBe('action upgrade exited with status 3');
     expect(validateClaimResult(state.result)).toMatchObject({ status: 'failed' });
-    const output = (await broker.records.outputsOf('', 'exec-app')).find((entry) => entry.name === 'greeting-out');
+    const output = (await broker.records.outputsOf('', 'exec-upgrade')).find((entry) => entry.name === 'greeting-out');
     expect(output).toMatchObject({ value: 'partial\n', runId: request.runId, sensitive: false });
     expect(await broker.records.logOf(request.runId)).toContain('failing');
-    expect((await broker.records.getInstallation('', 'exec-app'))?.value).toMatchObject({ status: 'failed', lastRunId: request.runId });
+    expect((await broker.records.getInstallation('', 'exec-upgrade'))?.value).toMatchObject({ status: 'failed', lastRunId: request.runId });
   });
 
   it('does nothing for a redelivered request of a finished run', async () => {

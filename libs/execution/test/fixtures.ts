@@ -188,12 +188,12 @@ export class EventLog {
  * after each run, so the event history is the only proof of whether one was ever created.
  */
 export async function containerEvents(docker: Docker, runId: string, since: number): Promise<string[]> {
-  const now = Date.now();
-  // The engine reads a fractional timestamp as seconds.nanoseconds (nine digits).
-  const until = `${Math.floor(now / 1000)}.${String((now % 1000) * 1_000_000).padStart(9, '0')}`;
+  // The engine reads a fractional timestamp as seconds.nanoseconds (nine digits). `since` keeps its
+  // milliseconds: a run that ended earlier in the same second is not counted as this one's.
+  const engineTime = (ms: number) => `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1_000_000).padStart(9, '0')}`;
   const options = {
-    since: String(Math.floor(since / 1000)),
-    until,
+    since: engineTime(since),
+    until: engineTime(Date.now()),
     filters: JSON.stringify({ type: ['container'], label: [`sh.lading.run=${runId}`] }),
   };
   const stream = (await docker.getEvents(options as unknown as Parameters<Docker['getEvents']>[0])) as NodeJS.ReadableStream;
@@ -231,4 +231,10 @@ version: 0.1.0
 registry: ${registry}/bundles
 baseImage: ${registry}/lading/busybox:stable
 `;
+}
+
+/** Removes every bundle container carrying a label, whatever happened to the test that left it. */
+export async function removeLabelledContainers(docker: Docker, label: string, value: string): Promise<void> {
+  const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${label}=${value}`] }) });
+  for (const container of left) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
 }

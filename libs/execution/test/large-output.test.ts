@@ -67,6 +67,7 @@ describe('a run that prints 1 GiB', () => {
     const deps: ExecutionDependencies = {
       runnerId: 'runner-large',
       docker,
+      container: { owner: { runnerId: 'runner-large', stackId: `lading-test-stack-${suffix}` } },
       registry: new RegistryClient({ registry: registryServer.host }),
       records: broker.records,
       ...broker.parts,

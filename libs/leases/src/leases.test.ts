@@ -94,15 +94,25 @@ describe('leases', () => {
     await expect(attempt).rejects.toThrow(/credential api-token is required for action install/);
   });
 
-  it('audits every decision without values', () => {
-    expect(audit.length).toBeGreaterThanOrEqual(7);
-    expect(audit.filter((entry) => entry.granted).map((entry) => entry.names)).toContainEqual(['api-token']);
+  // Each audit test makes its own decisions: it passes alone and in any order.
+  it('audits every decision without values', async () => {
+    await deps.runs.runs.put('run-audited', startingRunState('run-audited'));
+    await grantLease({ runId: 'run-audited', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps);
+    await expect(grantLease({ runId: 'run-audited', runnerId: 'runner-2', publicKey: generateSealingKeyPair().publicKey }, deps)).rejects.toMatchObject({ code: 'forbidden' });
+    const entries = audit.filter((entry) => entry.runId === 'run-audited');
+    expect(entries).toMatchObject([
+      { granted: true, runnerId: 'runner-1', names: ['api-token'] },
+      { granted: false, runnerId: 'runner-2', names: [], reason: 'run run-audited is claimed by another runner' },
+    ]);
     expect(JSON.stringify(audit)).not.toContain(canary);
   });
 
-  it('names the installation in the audit of a known run, and none for an unknown one', () => {
-    expect(audit.find((entry) => entry.runId === 'run-ok')?.installation).toBe('demo');
-    expect(audit.find((entry) => entry.runId === 'nope')).toMatchObject({ granted: false });
-    expect(audit.find((entry) => entry.runId === 'nope')?.installation).toBeUndefined();
+  it('names the installation in the audit of a known run, and none for an unknown one', async () => {
+    await deps.runs.runs.put('run-named', startingRunState('run-named'));
+    await grantLease({ runId: 'run-named', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps);
+    await expect(grantLease({ runId: 'run-unknown', runnerId: 'runner-1', publicKey: generateSealingKeyPair().publicKey }, deps)).rejects.toMatchObject({ code: 'not_found' });
+    expect(audit.find((entry) => entry.runId === 'run-named')?.installation).toBe('demo');
+    expect(audit.find((entry) => entry.runId === 'run-unknown')).toMatchObject({ granted: false });
+    expect(audit.find((entry) => entry.runId === 'run-unknown')?.installation).toBeUndefined();
   });
 });

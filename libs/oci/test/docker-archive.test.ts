@@ -1,13 +1,24 @@
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyImage, MediaTypes, parseManifestDocument, pushDockerArchive, RegistryClient } from '../src/index.js';
+import { copyImage, MediaTypes, parseManifestDocument, pushDockerArchive, RegistryClient, type ManifestHead } from '../src/index.js';
 import { docker, dockerSave, importBusyboxImage, removeImages } from './support/docker.js';
 
 const localImage = `lading-test-oci:${process.pid}`;
 const created: string[] = [localImage];
 let registry: TestRegistry;
 let client: RegistryClient;
-let pushedDigest: string;
+let pushing: Promise<ManifestHead> | undefined;
+
+/** The image pushed once, by whichever test needs it first: the tests pass alone and in any order. */
+function pushedImage(): Promise<ManifestHead> {
+  pushing ??= (async () => {
+    const saved = dockerSave(localImage);
+    const pushed = await pushDockerArchive(client, 'demo/hello', saved.stream);
+    await saved.done;
+    return pushed;
+  })();
+  return pushing;
+}
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -22,10 +33,7 @@ afterAll(async () => {
 
 describe('pushDockerArchive and copyImage with the real Docker engine', () => {
   it('pushes docker save output by digest only, and docker pulls and runs it by digest', async () => {
-    const saved = dockerSave(localImage);
-    const pushed = await pushDockerArchive(client, 'demo/hello', saved.stream);
-    await saved.done;
-    pushedDigest = pushed.digest;
+    const pushed = await pushedImage();
     expect(pushed.mediaType).toBe(MediaTypes.ociManifest);
     expect(pushed.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(await client.listTags('demo/hello')).toEqual([]);
@@ -42,6 +50,7 @@ describe('pushDockerArchive and copyImage with the real Docker engine', () => {
   });
 
   it('copies the image into another repository by digest, mounting its blobs, without writing a tag', async () => {
+    const pushedDigest = (await pushedImage()).digest;
     const copied = await copyImage(client, { fromRepo: 'demo/hello', digest: pushedDigest }, 'demo/copied');
     expect(copied.digest).toBe(pushedDigest);
     expect(await client.listTags('demo/copied')).toEqual([]);

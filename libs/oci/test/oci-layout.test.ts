@@ -2,13 +2,40 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportOciLayout, importOciLayout, prepareBundleIndex, pullBundle, RegistryClient } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { exportOciLayout, importOciLayout, prepareBundleIndex, pullBundle, RegistryClient, sha256Digest } from '../src/index.js';
 import { pushTinyImage } from './support/tiny-image.js';
 
 let origin: TestRegistry;
 let destination: TestRegistry;
 let dir: string;
+let exporting: ReturnType<typeof exportBundle> | undefined;
+
+/** A bundle exported from the origin registry into `dir`. */
+async function exportBundle() {
+  const source = new RegistryClient({ registry: origin.host });
+  const invocation = await pushTinyImage(source, 'demo/app', 'airgap');
+  const bundle = { schemaVersion: 'v1.2.0', name: 'app', version: '1.0.0', invocationImages: [{ imageType: 'docker', image: 'x', contentDigest: invocation.digest }] };
+  const index = await prepareBundleIndex(source, 'demo/app', bundle, invocation);
+  await source.putManifest('demo/app', index.digest, index.mediaType, index.body);
+  const root = await exportOciLayout(source, 'demo/app', index.digest, dir);
+  return { invocation, bundle, index, root };
+}
+
+/** The export, made once by whichever test needs it first: the tests pass alone and in any order. */
+function exported(): ReturnType<typeof exportBundle> {
+  exporting ??= exportBundle();
+  return exporting;
+}
+
+/** A copy of the exported layout for one test to damage; removed when the test ends. */
+async function layoutCopy(): Promise<string> {
+  await exported();
+  const copy = await mkdtemp(join(tmpdir(), 'lading-test-layout-tampered-'));
+  onTestFinished(() => rm(copy, { recursive: true, force: true }));
+  await cp(dir, copy, { recursive: true });
+  return copy;
+}
 
 beforeAll(async () => {
   [origin, destination] = await Promise.all([startRegistry(), startRegistry()]);
@@ -22,13 +49,7 @@ afterAll(async () => {
 
 describe('OCI image layout (air gap)', () => {
   it('exports a bundle from one registry and publishes it into another with nothing fetched from the first', async () => {
-    const source = new RegistryClient({ registry: origin.host });
-    const invocation = await pushTinyImage(source, 'demo/app', 'airgap');
-    const bundle = { schemaVersion: 'v1.2.0', name: 'app', version: '1.0.0', invocationImages: [{ imageType: 'docker', image: 'x', contentDigest: invocation.digest }] };
-    const index = await prepareBundleIndex(source, 'demo/app', bundle, invocation);
-    await source.putManifest('demo/app', index.digest, index.mediaType, index.body);
-
-    const root = await exportOciLayout(source, 'demo/app', index.digest, dir);
+    const { invocation, bundle, index, root } = await exported();
     expect(root).toEqual({ mediaType: index.mediaType, digest: index.digest, size: index.body.length });
     await origin.stop();
 
@@ -41,20 +62,30 @@ describe('OCI image layout (air gap)', () => {
   });
 
   it('refuses a layout whose blob was tampered with and publishes nothing', async () => {
-    const tamperedDir = await mkdtemp(join(tmpdir(), 'lading-test-layout-tampered-'));
-    try {
-      await cp(dir, tamperedDir, { recursive: true });
-      const blobs = join(tamperedDir, 'blobs', 'sha256');
-      for (const name of await readdir(blobs)) {
-        if ((await readFile(join(blobs, name), 'utf8')).startsWith('layer ')) await writeFile(join(blobs, name), 'layer forged');
-      }
-      const target = new RegistryClient({ registry: destination.host });
-      await expect(importOciLayout(tamperedDir, target, 'mirror/tampered')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
-      expect(await target.listTags('mirror/tampered')).toEqual([]);
-      const index = JSON.parse(await readFile(join(tamperedDir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-      expect(await target.headManifest('mirror/tampered', index.manifests[0].digest)).toBeUndefined();
-    } finally {
-      await rm(tamperedDir, { recursive: true, force: true });
+    const tamperedDir = await layoutCopy();
+    const blobs = join(tamperedDir, 'blobs', 'sha256');
+    for (const name of await readdir(blobs)) {
+      if ((await readFile(join(blobs, name), 'utf8')).startsWith('layer ')) await writeFile(join(blobs, name), 'layer forged');
     }
+    const target = new RegistryClient({ registry: destination.host });
+    await expect(importOciLayout(tamperedDir, target, 'mirror/tampered')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    expect(await target.listTags('mirror/tampered')).toEqual([]);
+    const index = JSON.parse(await readFile(join(tamperedDir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
+    expect(await target.headManifest('mirror/tampered', index.manifests[0].digest)).toBeUndefined();
+  });
+
+  it('refuses a layout whose image manifest was altered before any blob is published', async () => {
+    const { invocation } = await exported();
+    const alteredDir = await layoutCopy();
+    // Still valid JSON naming the same blobs, but no longer the content its digest names.
+    const manifestFile = join(alteredDir, 'blobs', 'sha256', invocation.digest.slice('sha256:'.length));
+    await writeFile(manifestFile, `${await readFile(manifestFile, 'utf8')} `);
+    const target = new RegistryClient({ registry: destination.host });
+    await expect(importOciLayout(alteredDir, target, 'mirror/altered')).rejects.toMatchObject({
+      code: 'BAD_LAYOUT',
+      message: `OCI layout ${alteredDir} is unusable: manifest ${invocation.digest} does not match its digest.`,
+    });
+    expect(await target.hasBlob('mirror/altered', sha256Digest(invocation.layer))).toBe(false);
+    expect(await target.headManifest('mirror/altered', invocation.digest)).toBeUndefined();
   });
 });

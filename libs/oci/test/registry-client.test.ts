@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { freePort, startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/index.js';
+import { copyImage, MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/index.js';
 import { pushTinyImage as pushTinySupport } from './support/tiny-image.js';
 
 let registry: TestRegistry;
@@ -104,6 +104,21 @@ describe('RegistryClient against docker-registry', () => {
     expect(await client.mountBlob('demo/target', digest, 'demo/source')).toBe(true);
     expect(await client.hasBlob('demo/target', digest)).toBe(true);
     expect(await client.mountBlob('demo/target', sha256Digest('never uploaded'), 'demo/source')).toBe(false);
+  });
+
+  it('copies an image index with every image it lists into another repository, by digest and without a tag', async () => {
+    const images = [await pushTinyImage('demo/multi', 'amd64'), await pushTinyImage('demo/multi', 'arm64')];
+    const index = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: images.map(({ digest, size, mediaType }) => ({ mediaType, digest, size })) }),
+    );
+    const indexDigest = await client.putManifest('demo/multi', sha256Digest(index), MediaTypes.ociIndex, index);
+    const copied = await copyImage(client, { fromRepo: 'demo/multi', digest: indexDigest }, 'demo/multi-copy');
+    expect(copied).toEqual({ digest: indexDigest, mediaType: MediaTypes.ociIndex, size: index.length });
+    for (const image of images) {
+      expect((await client.headManifest('demo/multi-copy', image.digest))?.digest).toBe(image.digest);
+      expect(await client.hasBlob('demo/multi-copy', sha256Digest(image.layer))).toBe(true);
+    }
+    expect(await client.listTags('demo/multi-copy')).toEqual([]);
   });
 
   it('deletes a manifest by digest', async () => {

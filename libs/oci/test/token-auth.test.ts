@@ -47,10 +47,14 @@ describe('docker-registry with token authentication', () => {
   });
 
   it('reports a registry denial when the token lacks push rights', async () => {
+    // A repository of its own, written by alice, so that the test passes alone and in any order.
+    const writer = new RegistryClient({ registry: registry.host, credentials: { username: 'alice', password: 'alice-secret' } });
+    const image = await pushTinyImage(writer, 'team/readable', 'read-only');
+    await writer.putManifest('team/readable', 'v1', image.mediaType, image.manifest);
     const reader = new RegistryClient({ registry: registry.host, credentials: { username: 'reader', password: 'reader-secret' } });
-    expect(await reader.listTags('team/app')).toEqual(['v1']);
-    const error = await reader.uploadBlob('team/app', Buffer.from('y')).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 401, registry: registry.host, repository: 'team/app' });
+    expect(await reader.listTags('team/readable')).toEqual(['v1']);
+    const error = await reader.uploadBlob('team/readable', Buffer.from('y')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 401, registry: registry.host, repository: 'team/readable' });
     expect((error as OciError).message).toMatch(/HTTP 401 UNAUTHORIZED/);
   });
 });

@@ -4,8 +4,8 @@ import type { DigestReference } from './types.js';
 const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)';
 const repositoryPattern = new RegExp(`^${domain}?${component}(?:/${component})*$`);
-const digestPattern = /^sha256:[0-9a-f]{64}$/;
-const imageIdPattern = /^sha256:[0-9a-f]{64}$/;
+/** The one digest form Lading accepts: sha256 and 64 lowercase hex digits. */
+export const digestPattern = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Parses `repo@sha256:<64 hex>`. Anything else — a tag, a short digest, another algorithm — is
@@ -29,7 +29,7 @@ export function parseDigestReference(reference: string): DigestReference {
 
 /** A local image id is the digest of the image config, so it pins content as well as a repo digest. */
 export function isImageId(reference: string): boolean {
-  return imageIdPattern.test(reference);
+  return digestPattern.test(reference);
 }
 
 /** Docker Hub names are shown shortened in RepoDigests (`docker.io/library/x` → `x`). */

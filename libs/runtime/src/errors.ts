@@ -8,7 +8,9 @@ export type RuntimeErrorCode =
   | 'image-missing'
   | 'invalid-run-options'
   | 'invalid-stdin-payload'
-  | 'run-aborted';
+  | 'run-aborted'
+  | 'invalid-configuration'
+  | 'host-isolation';
 
 /** One clear sentence for the user; `code` lets services map it to a reply error. */
 export class RuntimeError extends Error {

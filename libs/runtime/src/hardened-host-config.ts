@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { defaultNanoCpus } from './cpu-limit.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import type { HardenedHostConfigOptions } from './types.js';
 
@@ -11,7 +12,8 @@ const defaultPidsLimit = 512;
 /**
  * The only HostConfig a bundle container gets. Secrets live in tmpfs mounts (RAM, never the
  * host disk), swap is disabled for the same reason, the log driver is off because stdout carries
- * output values, and the Docker socket appears only when the operator allowed it.
+ * output values, CPU, memory and processes are bounded so a bundle cannot starve its host, and the
+ * Docker socket appears only when the operator granted it to the bundle's digest.
  */
 export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Docker.HostConfig {
   const memory = options.memoryBytes ?? defaultMemoryBytes;
@@ -34,6 +36,7 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
     Devices: [],
     GroupAdd: allowSocket && options.dockerSocketGid !== undefined ? [String(options.dockerSocketGid)] : [],
     PidsLimit: options.pidsLimit ?? defaultPidsLimit,
+    NanoCpus: options.nanoCpus ?? defaultNanoCpus,
     Memory: memory,
     MemorySwap: memory,
     MemorySwappiness: 0,

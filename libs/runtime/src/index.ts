@@ -11,7 +11,13 @@ export { parseDigestReference, isImageId } from './digest-reference.js';
 export { pullImageByDigest } from './pull-by-digest.js';
 export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
 export { runBundleContainer } from './run-container.js';
-export { removeLeftoverContainers } from './leftover-containers.js';
+export { removeLeftovers, type RemovedLeftovers } from './leftovers.js';
+export { bundleLabels, ownerLabels, type ContainerOwner } from './bundle-labels.js';
+export { createRunNetwork, removeRunNetwork, runBridgePrefix, type Egress } from './run-network.js';
+export { ensureRunNetworkIsolation } from './host-isolation.js';
+export { parseBundleDigests, dockerSocketGrants, type BundleDigests, type PrivilegeGrant } from './privilege-grants.js';
+export { parseCpuLimit, defaultNanoCpus } from './cpu-limit.js';
+export { parseEgress } from './egress-setting.js';
 export { encodeStdinPayload } from './stdin-payload.js';
 export { createOutputFrameParser, OutputFrameScanner } from './output-frames.js';
 export type {
@@ -31,6 +37,7 @@ export type {
   DigestReference,
   HardenedHostConfigOptions,
   RunBundleContainerOptions,
+  BundleContainerSettings,
   BundleContainerResult,
   StdinPayloadInput,
   OutputFrameParserOptions,

@@ -5,24 +5,34 @@ import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
 import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
+import { ownerLabels } from './bundle-labels.js';
+import { createRunNetwork, removeRunNetwork } from './run-network.js';
 import type { BundleContainerResult, RunBundleContainerOptions } from './types.js';
 
 const containerName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Runs a bundle's invocation image in the hardened configuration and hands it its secrets
- * through stdin only, so that no value is part of the container config (`docker inspect`) or
- * touches the host disk. The container is always removed afterwards.
+ * Runs a bundle's invocation image in the hardened configuration, on a network of its own, and
+ * hands it its secrets through stdin only, so that no value is part of the container config
+ * (`docker inspect`) or touches the host disk. The container and its network are always removed
+ * afterwards; both carry the owner's labels so that a runner killed mid-run clears them on its
+ * next start.
  */
 export async function runBundleContainer(docker: Docker, options: RunBundleContainerOptions): Promise<BundleContainerResult> {
   validateRunOptions(options);
   throwIfAborted(options.signal, options.name);
-  const container = await createBundleContainer(docker, options);
+  const labels = { ...options.labels, ...ownerLabels(options.owner) };
+  const network = await createRunNetwork(docker, options.name, labels, options.egress ?? 'on');
   try {
-    return await attachStartAndWait(container, docker, options);
+    const container = await createBundleContainer(docker, options, labels, network);
+    try {
+      return await attachStartAndWait(container, docker, options);
+    } finally {
+      await container.remove({ force: true, v: true }).catch(() => undefined);
+    }
   } finally {
-    await container.remove({ force: true, v: true }).catch(() => undefined);
+    await removeRunNetwork(docker, network);
   }
 }
 
@@ -42,7 +52,12 @@ function throwIfAborted(signal: AbortSignal | undefined, name: string): void {
   if (signal?.aborted) throw new RuntimeError('run-aborted', `Run ${name} was cancelled before its container finished.`);
 }
 
-async function createBundleContainer(docker: Docker, options: RunBundleContainerOptions): Promise<Docker.Container> {
+async function createBundleContainer(
+  docker: Docker,
+  options: RunBundleContainerOptions,
+  labels: Record<string, string>,
+  network: string,
+): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
   try {
     return await docker.createContainer({
@@ -51,7 +66,7 @@ async function createBundleContainer(docker: Docker, options: RunBundleContainer
       // Whatever USER the image declares, the bundle runs as the unprivileged bundle user.
       User: bundleUser,
       Env: Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
-      Labels: options.labels ?? {},
+      Labels: labels,
       OpenStdin: true,
       StdinOnce: true,
       AttachStdin: true,
@@ -61,9 +76,10 @@ async function createBundleContainer(docker: Docker, options: RunBundleContainer
       HostConfig: hardenedHostConfig({
         allowDockerSocket: options.allowDockerSocket,
         dockerSocketGid,
-        network: options.network,
+        network,
         memoryBytes: options.memoryBytes,
         pidsLimit: options.pidsLimit,
+        nanoCpus: options.nanoCpus,
       }),
     });
   } catch (error) {

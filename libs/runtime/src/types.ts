@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import type { ContainerOwner } from './bundle-labels.js';
+import type { Egress } from './run-network.js';
 
 export interface ConnectDockerOptions {
   /** Unix socket of the Docker Engine; defaults to /var/run/docker.sock. */
@@ -87,12 +89,25 @@ export interface HardenedHostConfigOptions {
   /** Group owning the Docker socket, added to the bundle user only when the socket is allowed. */
   dockerSocketGid?: number;
   dockerSocketPath?: string;
+  /** NetworkMode: the run's own network, or `none`. */
   network?: string;
+  memoryBytes?: number;
+  pidsLimit?: number;
+  /** CPU limit in billionths of a CPU; one CPU unless given. */
+  nanoCpus?: number;
+}
+
+/** How a runner runs every bundle: who owns the containers, and the operator's limits. */
+export interface BundleContainerSettings {
+  owner: ContainerOwner;
+  /** `on` unless the operator turned egress off. */
+  egress?: Egress;
+  nanoCpus?: number;
   memoryBytes?: number;
   pidsLimit?: number;
 }
 
-export interface RunBundleContainerOptions {
+export interface RunBundleContainerOptions extends BundleContainerSettings {
   /** Digest reference (`repo@sha256:…`) or local image id (`sha256:…`); tags are refused. */
   image: string;
   name: string;
@@ -102,9 +117,6 @@ export interface RunBundleContainerOptions {
   /** Non-secret settings only: they are visible in `docker inspect`. */
   env?: Record<string, string>;
   allowDockerSocket?: boolean;
-  network?: string;
-  memoryBytes?: number;
-  pidsLimit?: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Called once the container is started, with its id. */

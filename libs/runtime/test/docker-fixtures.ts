@@ -4,9 +4,9 @@ import { followDockerStream } from '../src/index.js';
 
 export const uniqueName = (what: string): string => `lading-test-${what}-${randomBytes(4).toString('hex')}`;
 
-/** The Dockerfile shape the manifest lib produces, with the USER line open to adversarial values. */
-export function bundleDockerfile(base: string, user = '65532:65532'): string {
-  return [`FROM ${base}`, 'COPY app/ /cnab/app/', 'COPY run /cnab/app/run', `USER ${user}`, 'ENTRYPOINT ["/cnab/app/run"]', ''].join('\n');
+/** The Dockerfile shape the manifest lib produces, with the USER line open to adversarial values and room for probe fixtures. */
+export function bundleDockerfile(base: string, user = '65532:65532', extra: string[] = []): string {
+  return [`FROM ${base}`, 'COPY app/ /cnab/app/', 'COPY run /cnab/app/run', ...extra, `USER ${user}`, 'ENTRYPOINT ["/cnab/app/run"]', ''].join('\n');
 }
 
 /** Pushes a local image to the test registry and returns its `repo@sha256:` reference; `made` collects names to remove. */

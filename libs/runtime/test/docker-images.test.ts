@@ -14,6 +14,7 @@ import {
   saveImage,
 } from '../src/index.js';
 import { bundleDockerfile, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
+import { startTamperingEngine } from './tampering-engine.js';
 
 const run = promisify(execFile);
 const docker = connectDocker();
@@ -132,5 +133,45 @@ describe('pullImageByDigest', () => {
   it('rejects a digest the registry does not have with the engine message', async () => {
     const missing = `${registry.host}/${uniqueName('absent')}@sha256:${'0'.repeat(64)}`;
     await expect(pullImageByDigest(docker, missing)).rejects.toThrow(/^Pulling .* failed: .*(manifest unknown|not found)/i);
+  });
+
+  it('refuses an image the engine answers the digest reference with when the engine did not record that digest for it', async () => {
+    const own = await startRegistry();
+    try {
+      const wantedId = await makeBusyboxBaseImage(docker, { tag: baseTag });
+      const reference = await pushForDigest(docker, baseTag, own.host, uniqueName('wanted'), images);
+      images.add(reference);
+      const otherTag = `${uniqueName('other')}:v1`;
+      images.add(otherTag);
+      const otherId = await buildImage(docker, assembleBuildContext({ files: [], dockerfile: `FROM ${baseTag}\nRUN echo other > /other\n`, runScript: '' }), { tag: otherTag });
+      expect(otherId).not.toBe(wantedId);
+      const lying = await startTamperingEngine(reference, otherId);
+      try {
+        const failure = pullImageByDigest(connectDocker({ socketPath: lying.socketPath }), reference);
+        await expect(failure).rejects.toMatchObject({ code: 'digest-mismatch' });
+        await expect(failure).rejects.toThrow(`Image pulled for ${reference} is known by no digest instead`);
+        // The same pull through the honest engine is accepted: the refusal is the engine's answer, not the reference.
+        expect(await pullImageByDigest(docker, reference)).toEqual({ id: wantedId, reference });
+      } finally {
+        await lying.stop();
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('takes an image pulled and verified before without asking the registry again', async () => {
+    const own = await startRegistry();
+    let stopped = false;
+    try {
+      const reference = await pushForDigest(docker, baseTag, own.host, uniqueName('cached'), images);
+      images.add(reference);
+      const first = await pullImageByDigest(docker, reference);
+      await own.stop();
+      stopped = true;
+      expect(await pullImageByDigest(docker, reference)).toEqual(first);
+    } finally {
+      if (!stopped) await own.stop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeStdinPayload, hardenedHostConfig, parseDigestReference } from '../src/index.js';
+import { encodeStdinPayload, hardenedHostConfig, parseBundleDigests, parseCpuLimit, parseDigestReference, parseEgress } from '../src/index.js';
 
 describe('hardenedHostConfig', () => {
   it('drops every capability, forbids privilege gain, mounts secrets on tmpfs and hides the Docker socket', () => {
@@ -16,6 +16,7 @@ describe('hardenedHostConfig', () => {
     expect(config.Tmpfs?.['/cnab/secrets']).toContain('uid=65532');
     expect(config.MemorySwap).toBe(config.Memory);
     expect(config.PidsLimit).toBeGreaterThan(0);
+    expect(config.NanoCpus).toBe(1_000_000_000);
   });
 
   it('binds the Docker socket only when the operator allowed it', () => {
@@ -71,5 +72,34 @@ describe('parseDigestReference', () => {
     [`App@${digest}`, /invalid repository part/],
   ])('refuses %s', (reference, message) => {
     expect(() => parseDigestReference(reference)).toThrow(message);
+  });
+});
+
+describe('runner settings for bundles', () => {
+  const digest = `sha256:${'a'.repeat(64)}`;
+
+  it('takes bundle digests for privileges, and refuses a repository name, a reference or a short digest, naming it', () => {
+    expect([...parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', ` ${digest} ,sha256:${'b'.repeat(64)}`)]).toEqual([digest, `sha256:${'b'.repeat(64)}`]);
+    expect(parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', undefined).size).toBe(0);
+    for (const entry of ['127.0.0.1:5000/bundles/hello', `127.0.0.1:5000/bundles/hello@${digest}`, 'sha256:abc', digest.toUpperCase()]) {
+      expect(() => parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', `${digest},${entry}`)).toThrow(
+        `LADING_DOCKER_SOCKET_BUNDLES lists bundle digests (sha256: and 64 lowercase hex digits, comma-separated), and ${JSON.stringify(entry)} is not one`,
+      );
+    }
+  });
+
+  it('reads a CPU limit as a number of CPUs, one by default, and refuses anything else in one sentence', () => {
+    expect(parseCpuLimit('LADING_RUN_CPUS', undefined)).toBe(1_000_000_000);
+    expect(parseCpuLimit('LADING_RUN_CPUS', '0.5')).toBe(500_000_000);
+    expect(parseCpuLimit('LADING_RUN_CPUS', '2')).toBe(2_000_000_000);
+    for (const bad of ['0', '-1', 'two', '1e3', '0x2', 'Infinity', ' 1 2']) {
+      expect(() => parseCpuLimit('LADING_RUN_CPUS', bad)).toThrow(`LADING_RUN_CPUS is a number of CPUs from 0.01 up (for example 0.5 or 2), not ${JSON.stringify(bad)}.`);
+    }
+  });
+
+  it('reads egress as on (the default) or off', () => {
+    expect(parseEgress('LADING_RUN_EGRESS', undefined)).toBe('on');
+    expect(parseEgress('LADING_RUN_EGRESS', 'off')).toBe('off');
+    expect(() => parseEgress('LADING_RUN_EGRESS', 'no')).toThrow('LADING_RUN_EGRESS is `on` or `off`, not "no".');
   });
 });

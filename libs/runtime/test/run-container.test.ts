@@ -1,48 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startRegistry, type TestRegistry } from '@lading/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  assembleBuildContext,
-  buildImage,
   connectDocker,
   encodeStdinPayload,
-  ensureDockerAvailable,
-  makeBusyboxBaseImage,
-  pullImageByDigest,
   runBundleContainer,
   type RunBundleContainerOptions,
 } from '../src/index.js';
-import { bundleDockerfile, containerExists, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
-import { probeRunScript } from './probe-run-script.js';
+import { containerExists, uniqueName } from './docker-fixtures.js';
+import { releaseProbe, useProbeImage } from './probe-image.js';
 
 const docker = connectDocker();
-const images = new Set<string>();
 const nonce = randomBytes(16).toString('hex');
-let registry: TestRegistry;
-let image: string;
-
-beforeAll(async () => {
-  await ensureDockerAvailable(docker);
-  registry = await startRegistry();
-  const baseTag = `${uniqueName('run-base')}:busybox`;
-  images.add(baseTag);
-  await makeBusyboxBaseImage(docker, { tag: baseTag });
-  const localTag = `${uniqueName('run-bundle')}:v1`;
-  images.add(localTag);
-  // Adversarial: the image asks to run as root; the runner must not let it.
-  const context = assembleBuildContext({ files: [], dockerfile: bundleDockerfile(baseTag, 'root'), runScript: probeRunScript });
-  await buildImage(docker, context, { tag: localTag, labels: {} });
-  image = await pushForDigest(docker, localTag, registry.host, uniqueName('run'), images);
-  images.add(image);
-  await pullImageByDigest(docker, image);
-});
-
-afterAll(async () => {
-  await removeImages(docker, [...images].reverse());
-  await registry?.stop();
-});
+const suite = useProbeImage(docker);
+const { owner } = suite;
 
 interface Captured {
   exitCode: number;
@@ -55,10 +27,11 @@ async function runProbe(action: string, extra: Partial<RunBundleContainerOptions
   let stdout = '';
   let stderr = '';
   const result = await runBundleContainer(docker, {
-    image,
+    image: suite.image(),
     name: uniqueName(action),
     stdinPayload: encodeStdinPayload({ action, nonce, files }),
     labels: { 'sh.lading.test': 'run-container' },
+    owner,
     onStdout: (chunk) => (stdout += chunk.toString()),
     onStderr: (chunk) => (stderr += chunk.toString()),
     ...extra,
@@ -68,26 +41,59 @@ async function runProbe(action: string, extra: Partial<RunBundleContainerOptions
 
 describe('runBundleContainer enforces the hardened configuration whatever the image says', () => {
   it('runs as 65532:65532 although the Dockerfile says USER root', async () => {
-    expect((await docker.getImage(image).inspect()).Config.User).toBe('root');
+    expect((await docker.getImage(suite.image()).inspect()).Config.User).toBe('root');
     const result = await runProbe('whoami');
     expect(result).toMatchObject({ exitCode: 0, stdout: '65532\n65532\n' });
   });
 
-  it('drops every capability and sets no-new-privileges', async () => {
+  it('leaves no capability in any set, the bounding and ambient sets included, and sets no-new-privileges', async () => {
+    // CapEff and CapPrm read 0 for uid 65532 whatever CapDrop says; the bounding set is what CapDrop and CapAdd decide.
     const { stdout } = await runProbe('privileges');
-    expect(stdout).toContain('CapPrm:\t0000000000000000');
-    expect(stdout).toContain('CapEff:\t0000000000000000');
-    expect(stdout).toContain('NoNewPrivs:\t1');
+    const sets = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split(':\t')));
+    expect(sets).toEqual({
+      CapInh: '0000000000000000',
+      CapPrm: '0000000000000000',
+      CapEff: '0000000000000000',
+      CapBnd: '0000000000000000',
+      CapAmb: '0000000000000000',
+      NoNewPrivs: '1',
+    });
   });
 
-  it('mounts the root filesystem read-only, hides the Docker socket, separates stderr and returns the exit code', async () => {
+  it('mounts the root filesystem read-only (mount table and a bundle-owned directory), hides the Docker socket, separates stderr and returns the exit code', async () => {
     const result = await runProbe('filesystem');
-    expect(result).toMatchObject({ exitCode: 7, stdout: 'rootfs=readonly\nsocket=absent\n', stderr: 'to-stderr\n' });
+    expect(result).toMatchObject({
+      exitCode: 7,
+      stdout: 'root-mount=ro\nowned-by=65532\nowned-dir=refused\nsocket=absent\n',
+      stderr: 'to-stderr\n',
+    });
   });
 
   it('mounts the Docker socket only when the operator allows it', async () => {
     const result = await runProbe('filesystem', { allowDockerSocket: true });
     expect(result.stdout).toContain('socket=present');
+  });
+
+  it('limits the bundle to one CPU unless told otherwise, and to the CPUs it is given', async () => {
+    const period = (text: string) => text.trim().split(' ');
+    const [quota, length] = period((await runProbe('cpu')).stdout.replace('cpu=', ''));
+    expect(Number(quota) / Number(length)).toBe(1);
+    const [halfQuota, halfLength] = period((await runProbe('cpu', { nanoCpus: 500_000_000 })).stdout.replace('cpu=', ''));
+    expect(Number(halfQuota) / Number(halfLength)).toBe(0.5);
+  });
+
+  it("labels the container with its owner's runner and stack", async () => {
+    let containerId = '';
+    let labels: Promise<Record<string, string>> | undefined;
+    const result = await runProbe('pause', {
+      onStarted: (id) => (containerId = id),
+      onStdout: (chunk) => {
+        if (labels || !chunk.toString().includes('PAUSED')) return;
+        labels = docker.getContainer(containerId).inspect().then(async (details) => (await releaseProbe(docker, containerId), details.Config.Labels));
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(await labels).toMatchObject({ 'sh.lading.runner': owner.runnerId, 'sh.lading.stack': owner.stackId, 'sh.lading.test': 'run-container' });
   });
 
   it('removes the container after the run', async () => {
@@ -97,13 +103,13 @@ describe('runBundleContainer enforces the hardened configuration whatever the im
 
   it('refuses a tag-only image reference before creating a container', async () => {
     const name = uniqueName('tagged');
-    const failure = runProbe('whoami', { image: `${registry.host}/lading-test-app:v1`, name });
+    const failure = runProbe('whoami', { image: `127.0.0.1:1/lading-test-app:v1`, name });
     await expect(failure).rejects.toMatchObject({ code: 'invalid-reference' });
     expect(await containerExists(docker, name)).toBe(false);
   });
 
   it('names the missing image when a digest reference was never pulled', async () => {
-    const absent = `${registry.host}/lading-test-never-pulled@sha256:${'1'.repeat(64)}`;
+    const absent = `127.0.0.1:1/lading-test-never-pulled@sha256:${'1'.repeat(64)}`;
     await expect(runProbe('whoami', { image: absent })).rejects.toThrow(`Image ${absent} is not on this Docker host: pull it by digest first.`);
   });
 
@@ -161,10 +167,10 @@ describe('secrets delivered through stdin (guarantee 1)', () => {
     let stdout = '';
 
     const result = await runBundleContainer(docker, {
-      image,
+      image: suite.image(),
       name: uniqueName('canary'),
       stdinPayload: encodeStdinPayload({ action: 'canary', nonce, files: { '/cnab/secrets/canary': canary } }),
-      labels: {},
+      owner,
       onStarted: (id) => (containerId = id),
       onStdout: (chunk) => {
         stdout += chunk.toString();
@@ -192,12 +198,7 @@ async function inspectWhileRunning(containerId: string, needles: Buffer[]) {
   const leaks = [...(await filesContaining(upperDir, needles)), ...(await filesContaining(containerDir, needles))];
   // Control: the scan does read the engine's files for this container (its config names it).
   const control = await filesContaining(containerDir, [Buffer.from(inspect.Name.slice(1))]);
-  const exec = await container.exec({ Cmd: ['sh', '-c', 'echo go > /tmp/release'], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  await new Promise((resolve) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.resume();
-  });
+  await releaseProbe(docker, containerId);
   return { inspect, leaks, control };
 }
+

@@ -23,7 +23,6 @@ export const stackServices: readonly StackService[] = [
 /** Names of the two processes that carry the services: the event bus and the upstream registry. */
 export const infrastructureNames = { nats: 'nats-server', upstream: 'upstream-registry' } as const;
 
-export const runnerId = 'runner-1';
 /** Principals the guard lets force a tag overwrite. */
 export const forcePrincipals = adminPrincipal;
 
@@ -62,7 +61,8 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
     case 'builder':
       return { ...common, [serviceEnv.registry]: frontDoor };
     case 'runner':
-      return { ...common, [serviceEnv.registry]: frontDoor, [serviceEnv.runnerId]: runnerId };
+      // No runner id: the runner generates one in its state directory, so no two stacks share one.
+      return { ...common, [serviceEnv.registry]: frontDoor };
     case 'broker':
       return {
         ...common,

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { extractTraceContext, initTelemetry, injectTraceContext, withSpan } from './index.js';
 
 function mapCarrier() {
@@ -11,7 +11,9 @@ function mapCarrier() {
 
 describe('telemetry', () => {
   it('carries one trace across a hop through headers and writes both spans', async () => {
-    const spansFile = join(await mkdtemp(join(tmpdir(), 'lading-spans-')), 'spans.jsonl');
+    const dir = await mkdtemp(join(tmpdir(), 'lading-spans-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const spansFile = join(dir, 'spans.jsonl');
     const telemetry = initTelemetry({ serviceName: 'test', spansFile });
     const carrier = mapCarrier();
     await withSpan('test', 'caller', {}, async () => injectTraceContext(carrier));

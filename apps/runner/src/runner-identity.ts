@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Letters, digits, `.`, `_` and `-`, as Docker labels, NATS tokens and pod names all allow. */
+const identityPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const runnerIdFile = 'runner-id';
+
+/** A setting that cannot be used as this runner's identity: one sentence for the operator. */
+export class RunnerSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunnerSettingsError';
+  }
+}
+
+function checked(variable: string, value: string): string {
+  if (!identityPattern.test(value)) {
+    throw new RunnerSettingsError(`${variable} ${JSON.stringify(value)} is not usable: use up to 63 letters, digits, ".", "_" and "-", starting with a letter or digit.`);
+  }
+  return value;
+}
+
+/**
+ * This runner's identity, unique among runners: `LADING_RUNNER_ID` when the operator names it;
+ * else the pod name on Kubernetes (a pod's HOSTNAME); else one generated on the first start and
+ * kept in the runner's state directory, so a restarted runner is the same runner and finds its
+ * leftovers.
+ */
+export async function resolveRunnerId(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.LADING_RUNNER_ID !== undefined) return checked('LADING_RUNNER_ID', env.LADING_RUNNER_ID);
+  if (env.KUBERNETES_SERVICE_HOST && env.HOSTNAME) return checked('HOSTNAME', env.HOSTNAME);
+  const stateDir = env.LADING_STATE_DIR;
+  if (!stateDir) throw new RunnerSettingsError('The runner needs LADING_RUNNER_ID or LADING_STATE_DIR (where it keeps the identity it generates).');
+  const file = join(stateDir, runnerIdFile);
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const generated = `runner-${randomBytes(6).toString('hex')}`;
+  // Exclusive create: two runners started on one state directory at once still agree on one id.
+  await writeFile(file, `${generated}\n`, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return checked(file, (await readFile(file, 'utf8')).trim());
+}
+
+/**
+ * The stack this runner belongs to: `LADING_STACK_ID` when given, else derived from the NATS URL
+ * and the runner's state directory (which lies in the stack's LADING_HOME). Two stacks on one
+ * Docker host differ in both; runners of one deployment that share a NATS URL and a state path
+ * share the stack id.
+ */
+export function resolveStackId(env: NodeJS.ProcessEnv): string {
+  if (env.LADING_STACK_ID !== undefined) return checked('LADING_STACK_ID', env.LADING_STACK_ID);
+  const source = `${env.LADING_NATS_URL ?? ''}\n${env.LADING_STATE_DIR ?? ''}`;
+  return `stack-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,31 @@
+import { parseBundleDigests, parseCpuLimit, parseEgress, RuntimeError, type BundleContainerSettings, type BundleDigests } from '@lading/runtime';
+import { resolveRunnerId, resolveStackId, RunnerSettingsError } from './runner-identity.js';
+
+export interface RunnerSettings {
+  runnerId: string;
+  container: BundleContainerSettings;
+  /** Bundle digests the operator grants the Docker socket. */
+  dockerSocketBundles: BundleDigests;
+  /** The registry front door bundles are pulled through. */
+  registry: string;
+}
+
+/** Everything the runner reads from its environment, checked before it touches Docker or NATS. */
+export async function readRunnerSettings(env: NodeJS.ProcessEnv): Promise<RunnerSettings> {
+  try {
+    const runnerId = await resolveRunnerId(env);
+    return {
+      runnerId,
+      container: {
+        owner: { runnerId, stackId: resolveStackId(env) },
+        egress: parseEgress('LADING_RUN_EGRESS', env.LADING_RUN_EGRESS),
+        nanoCpus: parseCpuLimit('LADING_RUN_CPUS', env.LADING_RUN_CPUS),
+      },
+      dockerSocketBundles: parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', env.LADING_DOCKER_SOCKET_BUNDLES),
+      registry: env.LADING_REGISTRY ?? '127.0.0.1:5000',
+    };
+  } catch (error) {
+    if (error instanceof RuntimeError) throw new RunnerSettingsError(error.message);
+    throw error;
+  }
+}

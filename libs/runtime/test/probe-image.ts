@@ -1,0 +1,75 @@
+import type Docker from 'dockerode';
+import { startRegistry, type TestRegistry } from '@lading/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  assembleBuildContext,
+  buildImage,
+  ensureDockerAvailable,
+  makeBusyboxBaseImage,
+  pullImageByDigest,
+  removeLeftovers,
+  type ContainerOwner,
+} from '../src/index.js';
+import { bundleDockerfile, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
+import { probeRunScript } from './probe-run-script.js';
+
+/**
+ * Builds the probe bundle image, pushes it to the test registry and pulls it back by digest.
+ * Adversarial: the image asks to run as root. `/owned` on its root file system belongs to the
+ * bundle user, so only the read-only root keeps the bundle from writing there.
+ * `made` collects every image name to remove afterwards.
+ */
+export async function makeProbeImage(docker: Docker, registryHost: string, made: Set<string>): Promise<string> {
+  const baseTag = `${uniqueName('probe-base')}:busybox`;
+  made.add(baseTag);
+  await makeBusyboxBaseImage(docker, { tag: baseTag });
+  const localTag = `${uniqueName('probe-bundle')}:v1`;
+  made.add(localTag);
+  const context = assembleBuildContext({
+    files: [{ path: 'owned/.keep', mode: 0o644, content: Buffer.alloc(0) }],
+    dockerfile: bundleDockerfile(baseTag, 'root', ['COPY --chown=65532:65532 app/owned/ /owned/']),
+    runScript: probeRunScript,
+  });
+  await buildImage(docker, context, { tag: localTag, labels: {} });
+  const image = await pushForDigest(docker, localTag, registryHost, uniqueName('probe'), made);
+  made.add(image);
+  await pullImageByDigest(docker, image);
+  return image;
+}
+
+export interface ProbeSuite {
+  /** Owner labels of every container the suite runs; whatever a failed test left is removed by them. */
+  owner: ContainerOwner;
+  /** The probe image's digest reference, once beforeAll has made it. */
+  image(): string;
+}
+
+/** Registers the hooks of a suite that runs the probe image: a registry, the image, cleanup by owner. */
+export function useProbeImage(docker: Docker): ProbeSuite {
+  const made = new Set<string>();
+  const owner: ContainerOwner = { runnerId: uniqueName('runner'), stackId: uniqueName('stack') };
+  let registry: TestRegistry | undefined;
+  let image = '';
+  beforeAll(async () => {
+    await ensureDockerAvailable(docker);
+    registry = await startRegistry();
+    image = await makeProbeImage(docker, registry.host, made);
+  });
+  afterAll(async () => {
+    await removeLeftovers(docker, owner);
+    await removeImages(docker, [...made].reverse());
+    await registry?.stop();
+  });
+  return { owner, image: () => image };
+}
+
+/** Lets a probe waiting on its fifo (`pause`, `listen`, `canary`) go on. */
+export async function releaseProbe(docker: Docker, container: string): Promise<void> {
+  const exec = await docker.getContainer(container).exec({ Cmd: ['sh', '-c', 'echo go > /tmp/release'], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise((resolve) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.resume();
+  });
+}
