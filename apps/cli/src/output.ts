@@ -1,4 +1,5 @@
 import { stringify as toYaml } from 'yaml';
+import { oneLine } from './terminal-text.js';
 import { UserError } from './user-error.js';
 
 export const outputFormats = ['table', 'json', 'yaml'] as const;
@@ -11,10 +12,10 @@ export function parseOutputFormat(value: string): OutputFormat {
 
 export type Row = Record<string, string | number | boolean | undefined>;
 
-/** Renders rows as an aligned text table with upper-case headers. */
+/** Renders rows as an aligned text table with upper-case headers; no cell can break its row or drive the terminal. */
 export function renderTable(rows: Row[], columns: string[]): string {
   if (rows.length === 0) return '(none)\n';
-  const cells = rows.map((row) => columns.map((column) => String(row[column] ?? '')));
+  const cells = rows.map((row) => columns.map((column) => oneLine(String(row[column] ?? ''))));
   const headers = columns.map((column) => column.toUpperCase());
   const widths = headers.map((header, index) => Math.max(header.length, ...cells.map((line) => line[index].length)));
   const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index])).join('   ').trimEnd();

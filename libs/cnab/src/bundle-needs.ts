@@ -1,4 +1,5 @@
 import { isSensitiveParameter } from './claims.js';
+import { parameterValueProblem } from './parameter-values.js';
 import type { Bundle } from './types.js';
 
 function appliesTo(applyTo: string[] | undefined, action: string): boolean {
@@ -44,19 +45,9 @@ export function declaresAction(bundle: Bundle, action: string): boolean {
   return ['install', 'upgrade', 'uninstall'].includes(action) || Object.hasOwn(bundle.actions ?? {}, action);
 }
 
-function fitsType(type: string | undefined, value: string): boolean {
-  return (
-    type === undefined ||
-    type === 'string' ||
-    (type === 'integer' && /^-?\d+$/.test(value)) ||
-    (type === 'number' && value.trim() !== '' && !Number.isNaN(Number(value))) ||
-    (type === 'boolean' && (value === 'true' || value === 'false'))
-  );
-}
-
-/** Why a parameter value does not fit its declared type, or undefined when it does. */
+/** Why a parameter value does not fit its declared type (read strictly), or undefined when it does. */
 export function parameterTypeProblem(name: string, type: string | undefined, value: string): string | undefined {
-  return fitsType(type, value) ? undefined : `parameter ${name} must be of type ${type}`;
+  return parameterValueProblem(name, type, value);
 }
 
 /** Why command-line parameters do not fit the action (unknown name, wrong type), or undefined. */

@@ -52,3 +52,5 @@ export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
 export { bundleSchemaVersion } from './versions.js';
 export { bundleNeeds, declaresAction, commandLineProblem, parameterTypeProblem, type BundleNeeds } from './bundle-needs.js';
+export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
+export { parameterValueProblem } from './parameter-values.js';

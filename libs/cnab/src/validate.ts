@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { CnabValidationError } from './errors.js';
 import { validatorFor, type SchemaName } from './schemas.js';
+import { nestingProblem, nestsTooDeep, valueSizeProblem } from './value-limits.js';
 import type {
   Bundle,
   BundleStatus,
@@ -47,9 +48,30 @@ function toProblem(error: ErrorObject): CnabProblem {
   return { path: pointerToPath(error.instancePath), message: error.message ?? 'is invalid' };
 }
 
+/** Literal values in a credential or parameter set that are larger than any value may be. */
+function oversizedValues(document: unknown): CnabProblem[] {
+  const problems: CnabProblem[] = [];
+  for (const field of ['credentials', 'parameters']) {
+    const entries = (document as Record<string, unknown>)[field];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry: { name?: unknown; source?: { value?: unknown } }, index) => {
+      const value = entry?.source?.value;
+      const problem = typeof value === 'string' ? valueSizeProblem('the value', value, false) : undefined;
+      if (problem) problems.push({ path: `${field}[${index}].source.value`, message: problem.replace(/^the value /, '') });
+    });
+  }
+  return problems;
+}
+
 function validateAs<T>(schema: SchemaName, kind: CnabDocumentKind, document: unknown): T {
+  // Checked first and without recursion: a document this deep would exhaust the stack of what reads it next.
+  if (nestsTooDeep(document)) throw new CnabValidationError(kind, [{ path: '(root)', message: nestingProblem }]);
   const validate = validatorFor(schema);
-  if (validate(document)) return document as T;
+  if (validate(document)) {
+    const oversized = schema === 'credentialSet' || schema === 'parameterSet' ? oversizedValues(document) : [];
+    if (oversized.length > 0) throw new CnabValidationError(kind, oversized);
+    return document as T;
+  }
   const seen = new Set<string>();
   const problems: CnabProblem[] = [];
   for (const error of validate.errors ?? []) {

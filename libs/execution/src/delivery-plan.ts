@@ -1,17 +1,20 @@
+import { commandLineProblem, parameterValueProblem, valueSizeProblem, type BundleNeeds } from '@lading/cnab';
 import { SECRETS_DIR } from '@lading/manifest';
 import type { LeasePayload } from '@lading/contracts';
-import { commandLineProblem, parameterTypeProblem, type BundleNeeds } from '@lading/cnab';
 import { RunRefusedError } from './types.js';
 
 export interface DeliveryPlan {
   env: Record<string, string>;
   files: Record<string, string>;
-  /** Every value that must be masked in logs: credentials and sensitive parameters. */
+  /**
+   * Every value that must be masked in logs and outputs: every value the run was leased, whether
+   * the bundle declares it sensitive or not, and the defaults of sensitive parameters.
+   */
   secretValues: string[];
 }
 
 function checkType(name: string, type: string | undefined, value: string): void {
-  const problem = parameterTypeProblem(name, type, value);
+  const problem = parameterValueProblem(name, type, value);
   if (problem) throw new RunRefusedError(problem);
 }
 
@@ -30,7 +33,9 @@ export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string,
  */
 export function planDelivery(needs: BundleNeeds, commandLine: Record<string, string>, lease: LeasePayload): DeliveryPlan {
   const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [] };
-  const deliver = (name: string, value: string, target: { env?: string; path?: string }) => {
+  const deliver = (what: string, name: string, value: string, target: { env?: string; path?: string }) => {
+    const tooLarge = valueSizeProblem(`${what} ${name}`, value, target.env !== undefined);
+    if (tooLarge) throw new RunRefusedError(tooLarge);
     if (target.env) plan.env[target.env] = value;
     if (target.path) plan.files[`${SECRETS_DIR}/${name}`] = value;
   };
@@ -41,8 +46,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
       if (credential.required) throw new RunRefusedError(`credential ${credential.name} is required but was not resolved: pass a credential set with --cred`);
       continue;
     }
-    deliver(credential.name, value, credential);
-    plan.secretValues.push(value);
+    deliver('credential', credential.name, value, credential);
   }
 
   for (const parameter of needs.parameters) {
@@ -53,8 +57,9 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
       continue;
     }
     checkType(parameter.name, parameter.type, value);
-    deliver(parameter.name, value, parameter);
+    deliver('parameter', parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
   }
+  plan.secretValues.push(...Object.values(lease.credentials), ...Object.values(lease.parameters));
   return plan;
 }

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
-import { bundleLabels, createOutputFrameParser, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
-import { LogPipeline } from './log-pipeline.js';
+import { maxStoredLogBytes } from '@lading/store';
+import { RunOutput, type StoredLog } from './run-output.js';
 import { recordFinish } from './record-finish.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
@@ -56,11 +57,11 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     if (changes.status) publish({ type: 'status', runId: state.runId, status: state.status, exitCode: state.exitCode, message: state.message });
   };
 
-  let log = '';
+  let log: StoredLog = { log: '', truncated: false };
+  let output: RunOutput | undefined;
   let bundle: Bundle | undefined;
   let bundleDigest = '';
   let needs: BundleNeeds | undefined;
-  const outputs = new Map<string, Buffer>();
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
     ({ bundle, digest: bundleDigest } = await loadBundle(request, deps));
@@ -89,12 +90,14 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     await save({ status: 'running' });
 
     const nonce = randomBytes(16).toString('hex');
-    const append = (stream: 'stdout' | 'stderr') => (data: string) => {
-      log += data;
-      publish({ type: 'log', runId: request.runId, stream, data });
-    };
-    const stdout = new LogPipeline(plan.secretValues, append('stdout'), createOutputFrameParser(nonce, (name, value) => outputs.set(name, value)));
-    const stderr = new LogPipeline(plan.secretValues, append('stderr'));
+    const runOutput = new RunOutput({
+      nonce,
+      secretValues: plan.secretValues,
+      sensitiveOutputs: new Set(needs.outputs.filter((declared) => declared.sensitive).map(({ name }) => name)),
+      logLimit: maxStoredLogBytes,
+      deliver: (stream, data) => publish({ type: 'log', runId: request.runId, stream, data }),
+    });
+    output = runOutput;
     refuseExpiredLease(payload);
     const result = await runBundleContainer(deps.docker, {
       ...deps.container,
@@ -103,20 +106,21 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
       labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
       allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
-      onStdout: (chunk) => stdout.write(chunk),
-      onStderr: (chunk) => stderr.write(chunk),
+      onStdout: (chunk) => runOutput.stdout(chunk),
+      onStderr: (chunk) => runOutput.stderr(chunk),
     });
-    await Promise.all([stdout.close(), stderr.close()]);
+    log = runOutput.end();
     plan.secretValues.length = 0;
 
     const status = result.exitCode === 0 ? 'succeeded' : 'failed';
     const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
-    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs, log, deps, succeeded: status === 'succeeded' });
+    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === 'succeeded' });
     const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
     await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
   } catch (error) {
     const message = error instanceof Error ? error.message : 'the run failed';
     deps.log('run failed', { runId: request.runId, reason: message });
+    log = output?.end() ?? log;
     if (state.claim.id) await recordFinish({ state, bundle, needs, outputs: new Map(), log, deps, succeeded: false }).catch(() => undefined);
     const claimResult = state.claim.id ? createClaimResult({ claimId: String(state.claim.id), status: 'failed', message }) : undefined;
     await save({ status: 'failed', message, result: claimResult as unknown as Record<string, unknown> | undefined });

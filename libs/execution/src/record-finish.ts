@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunState } from '@lading/contracts';
 import type { Bundle, ClaimResultOutput } from '@lading/cnab';
 import type { BundleNeeds } from '@lading/cnab';
+import type { StoredLog } from './run-output.js';
 import { sealOutput } from './seal-output.js';
 import type { ExecutionDependencies } from './types.js';
 
@@ -10,7 +11,7 @@ export interface FinishInput {
   bundle?: Bundle;
   needs?: BundleNeeds;
   outputs: Map<string, Buffer>;
-  log: string;
+  log: StoredLog;
   deps: ExecutionDependencies;
   succeeded: boolean;
 }
@@ -29,7 +30,7 @@ function installationStatus(action: string, succeeded: boolean, previous: string
  */
 export async function recordFinish(input: FinishInput): Promise<Record<string, ClaimResultOutput>> {
   const { state, bundle, needs, outputs, deps } = input;
-  await deps.records.putLog(state.runId, input.log);
+  await deps.records.putLog(state.runId, input.log.log, input.log.truncated);
   const resultOutputs: Record<string, ClaimResultOutput> = {};
   for (const declared of needs?.outputs ?? []) {
     const value = outputs.get(declared.name);

@@ -297,7 +297,7 @@ describe('executeRun', () => {
     const outcomes = [
       [unknownParameter, 'the bundle has no parameter nope for this action'],
       [unknownAction, 'the bundle has no action nope'],
-      [wrongType, 'parameter greeting must be of type integer'],
+      [wrongType, 'parameter greeting must be an integer such as 42 or -7, written plainly; got "howdy"'],
     ] as const;
     for (const [request, message] of outcomes) {
       const state = await executeRun(request, deps);

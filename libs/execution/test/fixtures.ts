@@ -264,6 +264,16 @@ export async function removeBundleImages(docker: Docker, bundleName: string): Pr
   for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
 }
 
+/** The lines every test bundle's lading.yaml starts with: its name, the registry and the stack's base image. */
+export function manifestHeader(registry: string, name: string): string {
+  return `schemaVersion: 1.0.0
+name: ${name}
+version: 0.1.0
+registry: ${registry}/bundles
+baseImage: ${registry}/lading/busybox:stable
+`;
+}
+
 /** Removes every bundle container carrying a label, whatever happened to the test that left it. */
 export async function removeLabelledContainers(docker: Docker, label: string, value: string): Promise<void> {
   const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${label}=${value}`] }) });

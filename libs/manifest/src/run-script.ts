@@ -1,36 +1,10 @@
 import { builtInActions, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
-import { shellQuote, shellWord } from './shell.js';
-import type { ExecStep, Manifest } from './types.js';
+import { stepLines, stepNeedsTmp } from './run-script-steps.js';
+import { shellQuote } from './shell.js';
+import type { Manifest } from './types.js';
 
 const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
   entry.applyTo === undefined || entry.applyTo.includes(action);
-
-function commandLine(step: ExecStep, manifest: Manifest): string {
-  const words = [shellQuote(step.command), ...step.arguments.map((arg) => shellWord(arg, manifest))];
-  for (const flag of step.flags) {
-    const flagWord = shellQuote(flag.name.length === 1 ? `-${flag.name}` : `--${flag.name}`);
-    if (flag.values.length === 0) words.push(flagWord);
-    for (const value of flag.values) words.push(flagWord, shellWord(value, manifest));
-  }
-  return words.join(' ');
-}
-
-function stepLines(step: ExecStep, index: number, manifest: Manifest): string[] {
-  const label = step.description ?? `step ${index + 1}`;
-  const lines = [`  printf 'lading: %s\\n' ${shellQuote(label)} >&2`];
-  const command = `${commandLine(step, manifest)} </dev/null`;
-  const captures = step.outputs.some((o) => 'regex' in o);
-  // Only steps with regex outputs go through tee, so the others keep their stdout as it is.
-  lines.push(captures ? `  ${command} | tee "$lading_tmp/stdout" || return $?` : `  ${command} || return $?`);
-  for (const output of step.outputs) {
-    if ('regex' in output) {
-      lines.push(`  lading_capture_regex ${shellQuote(output.name)} ${shellQuote(output.regex)} "$lading_tmp/stdout"`);
-    } else {
-      lines.push(`  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`);
-    }
-  }
-  return lines;
-}
 
 function caseLine(patterns: string[], body: string): string[] {
   return patterns.length === 0 ? [] : [`        ${patterns.join('|')}) ${body} ;;`];
@@ -50,6 +24,9 @@ function defaultLines(manifest: Manifest): string[] {
   return lines;
 }
 
+const sensitiveOutputsOf = (manifest: Manifest, action: string): string[] =>
+  manifest.outputs.filter((output) => output.sensitive && appliesTo(output, action)).map((output) => output.name);
+
 /**
  * The text of /cnab/app/run: reads values and the action from standard input, runs the action's
  * exec steps, then prints each output as a line framed with the runner's nonce.
@@ -59,7 +36,7 @@ export function renderRunScript(manifest: Manifest): string {
   const envNames = delivered.flatMap((d) => (d.env === undefined ? [] : [shellQuote(d.env)]));
   const fileTargets = delivered.flatMap((d) => (d.path === undefined ? [] : [`"$LADING_SECRETS_DIR/${d.name}"`]));
   const actionNames = [...new Set([...builtInActions, ...Object.keys(manifest.actions)])];
-  const needsTmp = Object.values(manifest.actions).some((steps) => steps.some((s) => s.outputs.some((o) => 'regex' in o)));
+  const needsTmp = Object.entries(manifest.actions).some(([action, steps]) => steps.some((step) => stepNeedsTmp(step, sensitiveOutputsOf(manifest, action))));
 
   const functions: string[] = [];
   const dispatch: string[] = [];
@@ -75,7 +52,7 @@ export function renderRunScript(manifest: Manifest): string {
       return;
     }
     functions.push(`# ${action}`, `lading_run_${index}() {`);
-    steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest)));
+    steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest, sensitiveOutputsOf(manifest, action))));
     functions.push('  return 0', '}', '');
     dispatch.push(`  ${shellQuote(action)}) lading_run_${index}; lading_status=$?; lading_outputs=${outputList} ;;`);
   });
@@ -111,6 +88,30 @@ export function renderRunScript(manifest: Manifest): string {
     '  if [ -f "$2" ]; then cp "$2" "$LADING_OUTPUTS_DIR/$1"; return $?; fi',
     `  printf 'lading: output %s: the step did not write %s\\n' "$1" "$2" >&2`,
     '  return 1',
+    '}',
+    '',
+    '# A value the runner must mask from here on: a sensitive output, announced before it is shown.',
+    'lading_mask_file() {',
+    '  [ -f "$1" ] || return 0',
+    `  printf '%s mask ' "$lading_nonce"`,
+    '  base64 -w 0 < "$1"',
+    "  printf '\\n'",
+    '}',
+    '',
+    '# Each match of a sensitive regex output, and all of them together as the output holds them.',
+    'lading_mask_regex() {',
+    '  grep -oE -- "$1" "$2" > "$lading_tmp/mask" || return 0',
+    '  lading_mask_file "$lading_tmp/mask"',
+    '  while IFS= read -r lading_match; do',
+    `    printf '%s' "$lading_match" > "$lading_tmp/mask-line"`,
+    '    lading_mask_file "$lading_tmp/mask-line"',
+    '  done < "$lading_tmp/mask"',
+    '  rm -f "$lading_tmp/mask" "$lading_tmp/mask-line"',
+    "  lading_match=''",
+    '}',
+    '',
+    'lading_mask_outputs() {',
+    '  for lading_output in $1; do lading_mask_file "$LADING_OUTPUTS_DIR/$lading_output"; done',
     '}',
     '',
     '# Input: "env NAME B64", "file PATH B64", "nonce - HEX", "action - B64", then "end".',

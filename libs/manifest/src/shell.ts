@@ -6,6 +6,15 @@ export function shellQuote(text: string): string {
 }
 
 /**
+ * The variable a file-delivered value is read into before the step that uses it (see
+ * fileValueReads): named by the value's position, since its name may hold a "-".
+ */
+export function fileValueVariable(name: string, manifest: Manifest): string {
+  const index = [...manifest.credentials, ...manifest.parameters].findIndex((declared) => declared.name === name);
+  return `lading_file_value_${index}`;
+}
+
+/**
  * One shell word for a templated string. References expand at run time from the variable or file
  * the value was delivered to; their text is never parsed by the shell again.
  */
@@ -18,7 +27,7 @@ export function shellWord(parts: TemplatedString, manifest: Manifest): string {
         : manifest.credentials.find((c) => c.name === part.name);
     if (declared === undefined) throw new Error(`The manifest refers to undeclared ${part.kind} "${part.name}"; parse it with parseManifest first.`);
     if (declared.env !== undefined) return `"$${declared.env}"`;
-    return `"$(cat "$LADING_SECRETS_DIR/${declared.name}" 2>/dev/null)"`;
+    return `"$${fileValueVariable(declared.name, manifest)}"`;
   });
   const word = pieces.join('');
   return word === '' ? "''" : word;

@@ -169,7 +169,7 @@ describe('the run script, executed by busybox sh', () => {
     expect(result.stderr).toContain('lading: greet');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('hello world\n');
-    expect(result.stdout).toContain(`[${nastySecret}][apiVersion: v1\nkind: Config][n=3]`);
+    expect(result.stdout).toContain(`[${nastySecret}][apiVersion: v1\nkind: Config\n][n=3]`);
     expect(result.frames).toEqual({ message: 'hello world\n', report: 's3cret pa$$word', 'self-written': 'self\n' });
     // Values never show up anywhere else in the output: only the step printed them.
     expect(result.stdout.split(`[${nastySecret}]`)).toHaveLength(2);
@@ -249,5 +249,70 @@ describe('the run script, executed by busybox sh', () => {
     expect(result.status).toBe(64);
     expect(result.stderr).toContain('before the end line');
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('the run script and sensitive outputs', () => {
+  const maskingManifest = (workDir: string) => `name: masking
+version: 1.0.0
+registry: 127.0.0.1:5000/t
+baseImage: 127.0.0.1:5000/lading/busybox:1.35
+credentials:
+  - { name: key-file, path: /home/nonroot/key }
+outputs:
+  - { name: token, sensitive: true }
+  - { name: cert, sensitive: true }
+  - { name: plain }
+install:
+  - exec:
+      command: sh
+      arguments: ["-c", 'echo "token=tok-123 issued"; echo "half-err" >&2; printf "%s" "cert-body" > "$0"; echo done', "${workDir}/cert"]
+      outputs: [{ name: token, regex: "tok-[0-9]+" }, { name: cert, path: "${workDir}/cert" }]
+  - exec:
+      command: printf
+      arguments: ["<%s>", "{{ bundle.credentials.key-file }}"]
+`;
+  let maskingScript: string;
+  let work: string;
+
+  beforeAll(() => {
+    work = join(root, 'masking-work');
+    mkdirSync(work, { recursive: true });
+    maskingScript = join(root, 'masking-run');
+    writeFileSync(maskingScript, renderRunScript(parseManifest(maskingManifest(work))));
+  });
+
+  function runMasking(keyFile: Buffer) {
+    const dir = mkdtempSync(join(root, 'masking-'));
+    const secretsDir = join(dir, 'secrets');
+    const outputsDir = join(dir, 'outputs');
+    mkdirSync(secretsDir);
+    mkdirSync(outputsDir);
+    const input = encodeRunInput({ files: { 'key-file': keyFile }, nonce, action: 'install', secretsDir });
+    return spawnSync(busybox, ['sh', maskingScript], {
+      cwd: dir,
+      input,
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: dir, LADING_OUTPUTS_DIR: outputsDir, LADING_SECRETS_DIR: secretsDir },
+    });
+  }
+
+  it('announces a sensitive capture in a mask frame before the step output that shows it', () => {
+    const result = runMasking(Buffer.from('k'));
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    const maskAt = (value: string) => lines.indexOf(`${nonce} mask ${b64(value)}`);
+    const shownAt = lines.indexOf('token=tok-123 issued');
+    expect(maskAt('tok-123')).toBeGreaterThanOrEqual(0);
+    expect(maskAt('tok-123')).toBeLessThan(shownAt);
+    expect(maskAt('cert-body')).toBeLessThan(shownAt);
+    // Replayed on stdout after the mask frames, as Docker keeps the order within one stream only.
+    expect(lines.indexOf('half-err')).toBeGreaterThan(maskAt('tok-123'));
+  });
+
+  it('passes a file value into an argument byte for byte, trailing newlines and CR included', () => {
+    const result = runMasking(Buffer.from('key\r\n\n'));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('<key\r\n\n>');
   });
 });

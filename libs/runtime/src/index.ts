@@ -19,7 +19,7 @@ export { parseBundleDigests, dockerSocketGrants, type BundleDigests, type Privil
 export { parseCpuLimit, defaultNanoCpus } from './cpu-limit.js';
 export { parseEgress } from './egress-setting.js';
 export { encodeStdinPayload } from './stdin-payload.js';
-export { createOutputFrameParser } from './output-frames.js';
+export { createOutputFrameParser, OutputFrameScanner } from './output-frames.js';
 export type {
   ConnectDockerOptions,
   DockerStreamMessage,

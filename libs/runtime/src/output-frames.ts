@@ -6,83 +6,128 @@ const base64Body = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}
 const newline = 0x0a;
 
 /**
- * Removes `<nonce> output <name> <base64>` lines from a container's stdout and reports them;
- * every other byte passes through unchanged and without waiting for a line end. Only the run
- * script knows the nonce, so other output cannot forge an output value. Frames may be split
- * across chunks anywhere, the nonce included.
+ * Finds the run script's frames in a container's stdout: from the run's nonce to the end of the line,
+ * `<nonce> output <name> <base64>` (an output's value) and `<nonce> mask <base64>` (a value the
+ * output must be masked for from here on, such as a sensitive output just captured). Frames are
+ * removed and reported; every other byte passes through unchanged and without waiting for a
+ * line end (a tail that could begin the nonce waits for the next chunk). A frame is recognised
+ * mid-line too, so that a step whose output does not end with a newline cannot turn the run
+ * script's next frame into plain output. Only the run script knows the nonce, so other output
+ * cannot pose as a frame. Frames may be split across chunks anywhere, the nonce included.
+ * Synchronous: a frame is reported
+ * before any byte that follows it is returned.
  */
-export function createOutputFrameParser(nonce: string, onOutput: OutputListener, options: OutputFrameParserOptions = {}): Transform {
-  const marker = Buffer.from(`${nonce} output `);
-  const maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
-  let pending = Buffer.alloc(0);
-  let atLineStart = true;
-  let discarding = false;
+export class OutputFrameScanner {
+  readonly #marker: Buffer;
+  readonly #maxFrameBytes: number;
+  readonly #onOutput: OutputListener;
+  readonly #options: OutputFrameParserOptions;
+  #pending = Buffer.alloc(0);
+  #atLineStart = true;
+  #discarding = false;
 
-  const frame = (body: Buffer): void => {
-    const text = body.toString('latin1').replace(/\r$/, '');
-    const space = text.indexOf(' ');
-    const name = space < 0 ? text : text.slice(0, space);
-    const value = space < 0 ? '' : text.slice(space + 1);
-    if (space < 0 || !outputName.test(name) || !base64Body.test(value)) {
-      options.onMalformed?.('an output frame is not "<name> <base64>"');
-      return;
-    }
-    onOutput(name, Buffer.from(value, 'base64'));
-  };
+  constructor(nonce: string, onOutput: OutputListener, options: OutputFrameParserOptions = {}) {
+    this.#marker = Buffer.from(`${nonce} `);
+    this.#maxFrameBytes = options.maxFrameBytes ?? 16 * 1024 * 1024;
+    this.#onOutput = onOutput;
+    this.#options = options;
+  }
 
-  const scan = (data: Buffer, push: (bytes: Buffer) => void): void => {
+  /** The bytes of `chunk` (and of what was held back) that are not part of a frame. */
+  scan(chunk: Buffer): Buffer[] {
+    const data = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
+    this.#pending = Buffer.alloc(0);
+    const passed: Buffer[] = [];
+    const pass = (bytes: Buffer) => {
+      if (bytes.length === 0) return;
+      passed.push(bytes);
+      this.#atLineStart = bytes[bytes.length - 1] === newline;
+    };
     let position = 0;
-    if (discarding) {
+    if (this.#discarding) {
       const end = data.indexOf(newline);
-      if (end < 0) return;
-      discarding = false;
-      atLineStart = true;
+      if (end < 0) return passed;
+      this.#discarding = false;
       position = end + 1;
     }
+    const marker = this.#marker;
     while (position < data.length) {
-      if (atLineStart) {
-        const rest = data.subarray(position);
-        const compared = Math.min(rest.length, marker.length);
-        if (rest.subarray(0, compared).equals(marker.subarray(0, compared))) {
-          const end = rest.length < marker.length ? -1 : rest.indexOf(newline, marker.length);
-          if (end < 0) {
-            if (rest.length > maxFrameBytes) {
-              options.onMalformed?.(`an output frame is longer than ${maxFrameBytes} bytes`);
-              discarding = true;
-              atLineStart = false;
-            } else {
-              pending = Buffer.from(rest);
-            }
-            return;
-          }
-          frame(rest.subarray(marker.length, end));
-          position += end + 1;
-          continue;
-        }
+      const at = data.indexOf(marker, position);
+      if (at < 0) {
+        // Only a tail that could begin the marker waits for the next chunk.
+        const held = this.#markerPrefixAtEnd(data, position);
+        pass(data.subarray(position, data.length - held));
+        if (held > 0) this.#pending = Buffer.from(data.subarray(data.length - held));
+        return passed;
       }
-      const end = data.indexOf(newline, position);
-      const stop = end < 0 ? data.length : end + 1;
-      push(data.subarray(position, stop));
-      atLineStart = end >= 0;
-      position = stop;
+      pass(data.subarray(position, at));
+      const end = data.indexOf(newline, at + marker.length);
+      if (end < 0) {
+        if (data.length - at > this.#maxFrameBytes) {
+          this.#options.onMalformed?.(`an output frame is longer than ${this.#maxFrameBytes} bytes`);
+          this.#discarding = true;
+          this.#endLine(pass);
+        } else {
+          this.#pending = Buffer.from(data.subarray(at));
+        }
+        return passed;
+      }
+      this.#frame(data.subarray(at + marker.length, end));
+      this.#endLine(pass);
+      position = end + 1;
     }
-  };
+    return passed;
+  }
 
+  /** A frame that interrupted a line ends it, as its newline would have. */
+  #endLine(pass: (bytes: Buffer) => void): void {
+    if (!this.#atLineStart) pass(Buffer.from('\n'));
+  }
+
+  /** Length of the longest end of data[from..] that is the start of the marker. */
+  #markerPrefixAtEnd(data: Buffer, from: number): number {
+    for (let length = Math.min(this.#marker.length - 1, data.length - from); length > 0; length--) {
+      if (data.subarray(data.length - length).equals(this.#marker.subarray(0, length))) return length;
+    }
+    return 0;
+  }
+
+  /** What is left at the end of the stream: a last frame without its newline, or plain bytes. */
+  end(): Buffer[] {
+    const pending = this.#pending;
+    this.#pending = Buffer.alloc(0);
+    if (pending.length >= this.#marker.length) {
+      this.#frame(pending.subarray(this.#marker.length));
+      return [];
+    }
+    return pending.length > 0 ? [pending] : [];
+  }
+
+  #frame(body: Buffer): void {
+    const words = body.toString('latin1').replace(/\r$/, '').split(' ');
+    const [kind] = words;
+    if (kind === 'mask' && words.length === 2 && base64Body.test(words[1])) {
+      this.#options.onMask?.(Buffer.from(words[1], 'base64'));
+      return;
+    }
+    if (kind === 'output' && words.length === 3 && outputName.test(words[1]) && base64Body.test(words[2])) {
+      this.#onOutput(words[1], Buffer.from(words[2], 'base64'));
+      return;
+    }
+    this.#options.onMalformed?.('an output frame is not "output <name> <base64>" or "mask <base64>"');
+  }
+}
+
+/** The frame scanner as a byte stream transform. */
+export function createOutputFrameParser(nonce: string, onOutput: OutputListener, options: OutputFrameParserOptions = {}): Transform {
+  const scanner = new OutputFrameScanner(nonce, onOutput, options);
   return new Transform({
     transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback) {
-      const incoming = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-      const data = pending.length > 0 ? Buffer.concat([pending, incoming]) : incoming;
-      pending = Buffer.alloc(0);
-      scan(data, (bytes) => this.push(bytes));
+      for (const bytes of scanner.scan(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))) this.push(bytes);
       done();
     },
     flush(done: TransformCallback) {
-      if (pending.length >= marker.length) {
-        frame(pending.subarray(marker.length));
-      } else if (pending.length > 0) {
-        this.push(pending);
-      }
-      pending = Buffer.alloc(0);
+      for (const bytes of scanner.end()) this.push(bytes);
       done();
     },
   });

@@ -143,6 +143,8 @@ export interface OutputFrameParserOptions {
   maxFrameBytes?: number;
   /** Called for a line that carries the nonce but is not a valid frame; the line is dropped. */
   onMalformed?: (reason: string) => void;
+  /** Called for a `mask` frame: a value the run script asks to be masked from here on. */
+  onMask?: (value: Buffer) => void;
 }
 
 export type OutputListener = (name: string, value: Buffer) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputFrameParser } from '../src/index.js';
+import { createOutputFrameParser, OutputFrameScanner } from '../src/index.js';
 
 const nonce = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const frame = (name: string, value: string): string => `${nonce} output ${name} ${Buffer.from(value).toString('base64')}\n`;
@@ -26,16 +26,18 @@ function splitEverywhere(text: string, size: number): string[] {
 }
 
 describe('createOutputFrameParser', () => {
-  const stream = `installing...\n${frame('kubeconfig', 'apiVersion: v1\nsecret: s3cr3t')}done ${nonce} output not-at-line-start\n${frame('port', '8080')}tail without newline`;
+  const stream = `installing...\n${frame('kubeconfig', 'apiVersion: v1\nsecret: s3cr3t')}done ${frame('mid-line', 'x')}${frame('port', '8080')}tail without newline`;
 
   for (const size of [1, 2, 3, 7, 13, 64, 10_000]) {
     it(`reports frames and passes everything else unchanged with ${size}-byte chunks`, async () => {
       const result = await parse(splitEverywhere(stream, size));
       expect(result.outputs).toEqual([
         ['kubeconfig', 'apiVersion: v1\nsecret: s3cr3t'],
+        ['mid-line', 'x'],
         ['port', '8080'],
       ]);
-      expect(result.passed).toBe(`installing...\ndone ${nonce} output not-at-line-start\ntail without newline`);
+      // A frame that interrupts a line ends that line, as its own newline would have.
+      expect(result.passed).toBe(`installing...\ndone \ntail without newline`);
       expect(result.passed).not.toContain('s3cr3t');
     });
   }
@@ -80,5 +82,15 @@ describe('createOutputFrameParser', () => {
     expect(outputs).toEqual([]);
     expect(malformed).toEqual(['an output frame is longer than 64 bytes']);
     expect(Buffer.concat(passed).toString()).toBe('after\n');
+  });
+});
+
+describe('mask frames', () => {
+  it('reports a mask frame before returning the bytes around it, and removes it from the output', () => {
+    const events: string[] = [];
+    const scanner = new OutputFrameScanner(nonce, (name) => events.push(`output ${name}`), { onMask: (value) => events.push(`mask ${value.toString()}`) });
+    const masked = Buffer.from('out-secret').toString('base64');
+    for (const bytes of scanner.scan(Buffer.from(`before\n${nonce} mask ${masked}\nafter\n`))) events.push(`bytes ${bytes.toString()}`);
+    expect(events).toEqual(['mask out-secret', 'bytes before\n', 'bytes after\n']);
   });
 });

@@ -15,7 +15,8 @@ export { generateSigningKeyPair, signStatement, verifyStatement, isSigningPublic
 export { splitCommandLine } from './argv.js';
 export { resolveValue } from './resolve-value.js';
 export { resolveSet } from './resolve-set.js';
-export { createRedactor, redactText, DEFAULT_MASK } from './redactor.js';
+export { createRedactor, redactBytes, redactText, StreamRedactor, DEFAULT_MASK, type LabelledBytes } from './redactor.js';
+export { formsLadingProduces } from './value-forms.js';
 export { SealError, KeyFileError, SecretStoreError, SourceError, RotationNotSupportedError } from './errors.js';
 export { KeyRotation, previousStoreCiphers } from './key-rotation.js';
 export type {

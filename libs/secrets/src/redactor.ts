@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { formsLadingProduces } from './value-forms.js';
 
 export const DEFAULT_MASK = '*******';
 
@@ -21,98 +22,224 @@ function base64Interiors(bytes: Buffer): Buffer[] {
   return fragments;
 }
 
+const asBytes = (value: Buffer | string): Buffer => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+
+/** Bytes of one stream, named by where they came from (stdout, stderr), after masking. */
+export interface LabelledBytes<L> {
+  label: L;
+  bytes: Buffer;
+}
+
 /**
  * Masks secret values in a byte stream, including values split across chunks: only a tail that
  * could still be the start of a value is held back until the next chunk or the end of the
  * stream, so ordinary output (a prompt, a progress line) is never delayed.
  *
- * Each value is masked as given, in its base64 form (padded and unpadded), and where it sits
- * inside a longer base64 encoding (see base64Interiors). Values of 1-3
- * bytes are masked too, although they will also mask innocent text: over-masking a log is a
- * nuisance, leaking a short PIN is not acceptable. Empty values are ignored. Where values
- * overlap, the earliest match wins and, at one position, the longest.
+ * Each value is masked as given, in the forms the run script may turn it into (see
+ * formsLadingProduces), in its base64 form (padded and unpadded), and where it sits inside a
+ * longer base64 encoding (see base64Interiors). Values of 1-3 bytes are masked too, although
+ * they will also mask innocent text: over-masking a log is a nuisance, leaking a short PIN is
+ * not acceptable. Empty values are ignored. Where values overlap, the earliest match wins and,
+ * at one position, the longest.
+ *
+ * Chunks carry a label, so that streams interleaved into one (a container's stdout and stderr)
+ * are masked as the one sequence of bytes they form — a value printed half on each is still
+ * caught — while every byte keeps the label of the stream it came from; a mask takes the label
+ * of the first byte it replaces. Synchronous, so the order of chunks is the order of output.
  */
+export class StreamRedactor<L = undefined> {
+  readonly #matcher: Matcher;
+  #pending: Buffer = Buffer.alloc(0);
+  /** The labels of the pending bytes, as consecutive runs. */
+  #labels: Array<{ label: L; length: number }> = [];
+
+  constructor(values: readonly (Buffer | string)[] = [], mask: string = DEFAULT_MASK) {
+    this.#matcher = new Matcher(mask);
+    this.learn(values);
+  }
+
+  /** Masks these values too from now on (a sensitive output the bundle has just produced). */
+  learn(values: readonly (Buffer | string)[]): void {
+    this.#matcher.add(values.map(asBytes));
+  }
+
+  write(chunk: Buffer, label: L): LabelledBytes<L>[] {
+    if (chunk.length === 0) return [];
+    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    this.#labels.push({ label, length: chunk.length });
+    return this.#release(false);
+  }
+
+  /** Everything still held back, masked. */
+  end(): LabelledBytes<L>[] {
+    return this.#release(true);
+  }
+
+  #release(final: boolean): LabelledBytes<L>[] {
+    const { pieces, consumed } = this.#matcher.redact(this.#pending, final);
+    // Consecutive pieces of one stream are joined once at the end, not piece by piece.
+    const runs: Array<{ label: L; parts: Buffer[] }> = [];
+    const emit = (label: L, bytes: Buffer) => {
+      if (bytes.length === 0) return;
+      const last = runs.at(-1);
+      if (last && last.label === label) last.parts.push(bytes);
+      else runs.push({ label, parts: [bytes] });
+    };
+    for (const piece of pieces) {
+      if (piece.mask) {
+        emit(this.#labelAt(piece.from), piece.mask);
+        continue;
+      }
+      let at = piece.from;
+      while (at < piece.to) {
+        const { label, end } = this.#runAt(at);
+        const stop = Math.min(end, piece.to);
+        emit(label, this.#pending.subarray(at, stop));
+        at = stop;
+      }
+    }
+    const out = runs.map(({ label, parts }) => ({ label, bytes: Buffer.concat(parts) }));
+    this.#drop(consumed);
+    return out;
+  }
+
+  #runAt(position: number): { label: L; end: number } {
+    let start = 0;
+    for (const run of this.#labels) {
+      if (position < start + run.length) return { label: run.label, end: start + run.length };
+      start += run.length;
+    }
+    throw new Error('StreamRedactor: a position past the pending bytes was asked for');
+  }
+
+  #labelAt(position: number): L {
+    return this.#runAt(position).label;
+  }
+
+  #drop(consumed: number): void {
+    this.#pending = Buffer.from(this.#pending.subarray(consumed));
+    let left = consumed;
+    while (left > 0 && this.#labels.length > 0) {
+      const first = this.#labels[0];
+      if (first.length <= left) {
+        left -= first.length;
+        this.#labels.shift();
+      } else {
+        first.length -= left;
+        left = 0;
+      }
+    }
+  }
+}
+
+/** The redactor as a byte stream transform, for one unlabelled stream. */
 export function createRedactor(values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): Transform {
-  const matcher = new Matcher(values, mask);
-  let pending: Buffer = Buffer.alloc(0);
+  const redactor = new StreamRedactor<undefined>(values, mask);
+  const joined = (parts: LabelledBytes<undefined>[]) => (parts.length > 0 ? Buffer.concat(parts.map((part) => part.bytes)) : undefined);
   return new Transform({
     transform(chunk: Buffer | string, _encoding: BufferEncoding, callback: TransformCallback) {
-      const input = Buffer.concat([pending, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
-      const { output, rest } = matcher.redact(input, false);
-      pending = rest;
-      callback(null, output.length > 0 ? output : undefined);
+      callback(null, joined(redactor.write(asBytes(chunk), undefined)));
     },
     flush(callback: TransformCallback) {
-      const { output } = matcher.redact(pending, true);
-      pending = Buffer.alloc(0);
-      callback(null, output.length > 0 ? output : undefined);
+      callback(null, joined(redactor.end()));
     },
   });
 }
 
-/** One-shot form of the redactor for strings already in memory. */
-export function redactText(text: string, values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): string {
-  return new Matcher(values, mask).redact(Buffer.from(text, 'utf8'), true).output.toString('utf8');
+/** One-shot form of the redactor for bytes already in memory. */
+export function redactBytes(bytes: Buffer, values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): Buffer {
+  const redactor = new StreamRedactor<undefined>(values, mask);
+  const parts = [...redactor.write(bytes, undefined), ...redactor.end()];
+  return Buffer.concat(parts.map((part) => part.bytes));
 }
 
-class Matcher {
-  readonly #needles: Buffer[];
-  readonly #mask: Buffer;
-  readonly #holdBack: number;
+/** One-shot form of the redactor for strings already in memory. */
+export function redactText(text: string, values: readonly (Buffer | string)[], mask: string = DEFAULT_MASK): string {
+  return redactBytes(Buffer.from(text, 'utf8'), values, mask).toString('utf8');
+}
 
-  constructor(values: readonly (Buffer | string)[], mask: string) {
-    const unique = new Map<string, Buffer>();
+type Piece = { from: number; to: number; mask?: Buffer };
+
+class Matcher {
+  #needles: Buffer[] = [];
+  readonly #known = new Set<string>();
+  readonly #mask: Buffer;
+
+  constructor(mask: string) {
+    this.#mask = Buffer.from(mask, 'utf8');
+  }
+
+  add(values: readonly Buffer[]): void {
     for (const value of values) {
-      const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-      if (bytes.length === 0) continue;
-      const base64 = bytes.toString('base64');
-      for (const needle of [bytes, Buffer.from(base64), Buffer.from(base64.replace(/=+$/, '')), ...base64Interiors(bytes)]) {
-        unique.set(needle.toString('hex'), needle);
+      for (const form of formsLadingProduces(value)) {
+        const base64 = form.toString('base64');
+        for (const needle of [form, Buffer.from(base64), Buffer.from(base64.replace(/=+$/, '')), ...base64Interiors(form)]) {
+          const key = needle.toString('hex');
+          if (this.#known.has(key)) continue;
+          this.#known.add(key);
+          this.#needles.push(needle);
+        }
       }
     }
     // Longest first, so at one position the longest needle wins.
-    this.#needles = [...unique.values()].sort((a, b) => b.length - a.length);
-    this.#mask = Buffer.from(mask, 'utf8');
-    this.#holdBack = Math.max(0, (this.#needles[0]?.length ?? 0) - 1);
+    this.#needles.sort((a, b) => b.length - a.length);
   }
 
   /**
-   * Masks what can be decided now. Unless `final`, a match can only be ruled out for positions
-   * at least holdBack bytes before the end; bytes from there on are returned as `rest`.
+   * Masks what can be decided now. Unless `final`, a tail that could begin a value stays
+   * pending (not `consumed`) until more bytes decide it.
    */
-  redact(input: Buffer, final: boolean): { output: Buffer; rest: Buffer } {
+  redact(input: Buffer, final: boolean): { pieces: Piece[]; consumed: number } {
     const limit = final ? input.length : input.length - this.#undecidedTail(input);
-    const parts: Buffer[] = [];
+    const pieces: Piece[] = [];
+    // Where each needle next occurs: searched again only once the scan has passed it, so output
+    // with a value on every line costs one pass per needle, not one per match.
+    const next = this.#needles.map(() => -2);
     let position = 0;
     while (position < limit) {
-      const match = this.#earliestMatch(input, position, limit);
+      const match = this.#earliestMatch(input, position, limit, next);
       if (!match) {
-        parts.push(input.subarray(position, limit));
+        pieces.push({ from: position, to: limit });
         position = limit;
         break;
       }
-      parts.push(input.subarray(position, match.at), this.#mask);
+      if (match.at > position) pieces.push({ from: position, to: match.at });
+      pieces.push({ from: match.at, to: match.at + match.length, mask: this.#mask });
       position = match.at + match.length;
     }
-    return { output: Buffer.concat(parts), rest: Buffer.from(input.subarray(position)) };
+    return { pieces, consumed: position };
   }
 
-  /** Length of the longest end of `input` that is the beginning of some needle. */
+  /**
+   * Length of the longest end of `input` that is the beginning of some needle. Only positions
+   * holding a needle's first byte are compared, so a long value (a certificate) costs a scan of
+   * the tail, not a comparison at every length.
+   */
   #undecidedTail(input: Buffer): number {
-    for (let length = Math.min(this.#holdBack, input.length); length > 0; length--) {
-      const tail = input.subarray(input.length - length);
-      if (this.#needles.some((needle) => needle.length > length && needle.subarray(0, length).equals(tail))) return length;
+    let longest = 0;
+    for (const needle of this.#needles) {
+      const window = Math.min(needle.length - 1, input.length);
+      for (let at = input.length - window; at < input.length - longest; at += 1) {
+        at = input.indexOf(needle[0], at);
+        if (at < 0 || at >= input.length - longest) break;
+        const length = input.length - at;
+        if (input.subarray(at).equals(needle.subarray(0, length))) {
+          longest = length;
+          break;
+        }
+      }
     }
-    return 0;
+    return longest;
   }
 
-  #earliestMatch(input: Buffer, from: number, limit: number): { at: number; length: number } | undefined {
+  #earliestMatch(input: Buffer, from: number, limit: number, next: number[]): { at: number; length: number } | undefined {
     let best: { at: number; length: number } | undefined;
-    for (const needle of this.#needles) {
-      const at = input.indexOf(needle, from);
+    this.#needles.forEach((needle, index) => {
+      if (next[index] !== -1 && next[index] < from) next[index] = input.indexOf(needle, from);
+      const at = next[index];
       // Needles are sorted longest first, so a tie keeps the longer one already found.
       if (at >= 0 && at < limit && (!best || at < best.at)) best = { at, length: needle.length };
-    }
+    });
     return best;
   }
 }

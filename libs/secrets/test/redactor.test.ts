@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactText } from '../src/index.js';
+import { createRedactor, redactText, StreamRedactor, type LabelledBytes } from '../src/index.js';
 
 async function throughRedactor(chunks: Buffer[], values: (Buffer | string)[], mask?: string): Promise<string> {
   const out: Buffer[] = [];
@@ -99,5 +99,57 @@ describe('redactText', () => {
     const text = `a ${SECRET} b ${Buffer.from(SECRET).toString('base64')} c ${SECRET}`;
     expect(redactText(text, [SECRET])).toBe('a ******* b ******* c *******');
     expect(redactText('héllo wörld', ['wörld'], '#')).toBe('héllo #');
+  });
+});
+
+const shown = (parts: LabelledBytes<string>[]) => parts.map((part) => `${part.label}:${part.bytes.toString('latin1')}`).join('|');
+
+describe('StreamRedactor over interleaved streams', () => {
+  it('masks a value printed half on stdout and half on stderr, labelling the mask by its first byte', () => {
+    const redactor = new StreamRedactor<string>([SECRET]);
+    const out = [
+      ...redactor.write(Buffer.from('a hunter2'), 'stdout'),
+      ...redactor.write(Buffer.from('-canary b\n'), 'stderr'),
+      ...redactor.end(),
+    ];
+    expect(shown(out)).toBe('stdout:a |stdout:*******|stderr: b\n');
+  });
+
+  it('keeps the label of every unmasked byte', () => {
+    const redactor = new StreamRedactor<string>([SECRET]);
+    const out = [...redactor.write(Buffer.from('one\n'), 'stdout'), ...redactor.write(Buffer.from('two\n'), 'stderr'), ...redactor.end()];
+    expect(shown(out)).toBe('stdout:one\n|stderr:two\n');
+  });
+
+  it('masks a value it learns mid-stream in everything written afterwards', () => {
+    const redactor = new StreamRedactor<string>([]);
+    expect(shown(redactor.write(Buffer.from('before out-value\n'), 'stdout'))).toBe('stdout:before out-value\n');
+    redactor.learn(['out-value']);
+    expect(shown([...redactor.write(Buffer.from('after out-value\n'), 'stdout'), ...redactor.end()])).toBe('stdout:after *******\n');
+  });
+});
+
+describe('the forms the run script produces', () => {
+  const cases: Array<[string, Buffer, string]> = [
+    ['a trailing newline dropped by $(cat …)', Buffer.from(`${SECRET}\n\n`), `[${SECRET}]`],
+    ['a CR left behind by $(cat …) of a CRLF ending', Buffer.from(`${SECRET}\r\n`), `[${SECRET}\r]`],
+    ['a NUL the shell dropped', Buffer.from(`hunter2\0-canary`), `[${SECRET}]`],
+    ['a NUL dropped and a trailing newline lost', Buffer.from(`hunter2\0-canary\n`), `[${SECRET}]`],
+  ];
+  it.each(cases)('masks the value with %s', (_name, value, printed) => {
+    expect(redactText(printed, [value])).toBe('[*******]');
+    expect(redactText(`x${Buffer.from(printed.slice(1, -1)).toString('base64')}`, [value])).toBe('x*******');
+  });
+});
+
+describe('a value as large as a value may be', () => {
+  it('masks a 1 MiB value streamed in 64 KiB chunks, and passes the text around it', () => {
+    const value = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => 97 + ((i * 7919) % 26)));
+    const text = Buffer.concat([Buffer.from('before '), value, Buffer.from(' after\n')]);
+    const redactor = new StreamRedactor<string>([value]);
+    const out: Buffer[] = [];
+    for (let at = 0; at < text.length; at += 64 * 1024) for (const part of redactor.write(text.subarray(at, at + 64 * 1024), 'stdout')) out.push(part.bytes);
+    for (const part of redactor.end()) out.push(part.bytes);
+    expect(Buffer.concat(out).toString()).toBe('before ******* after\n');
   });
 });

@@ -79,9 +79,10 @@ export class RunRecords {
     return this.outputs.values(`${namespacedKey(namespace, installation)}.*`);
   }
 
-  putLog(runId: string, log: string): Promise<number> {
+  /** `cut` says the runner already dropped the start of the log (it keeps only the tail while the run streams). */
+  putLog(runId: string, log: string, cut = false): Promise<number> {
     const bytes = Buffer.from(log);
-    const truncated = bytes.length > maxStoredLogBytes;
+    const truncated = cut || bytes.length > maxStoredLogBytes;
     const kept = truncated ? bytes.subarray(bytes.length - maxStoredLogBytes).toString() : log;
     return this.logs.put(runId, { runId, log: kept, truncated });
   }

@@ -4,6 +4,7 @@ import { generateSealingKeyPair, open } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
+import { neutraliseControls } from '../terminal-text.js';
 
 const outputOption = ['-o, --output <format>', 'table, json or yaml', 'table'] as const;
 const namespaceOption = ['-n, --namespace <namespace>', 'namespace', ''] as const;
@@ -99,7 +100,8 @@ export function registerInstallationCommands(program: Command): void {
         callEndpoint(nc, endpoints.outputsShow, { installation: name, namespace, output, publicKey: keys.publicKey }),
       );
       const value = open(reply.sealed, keys.privateKey, sealingContexts.outputShow(name, output));
-      process.stdout.write(value);
+      // Piped, the value goes out byte for byte; on a terminal, a bundle's control characters are shown, not obeyed.
+      process.stdout.write(process.stdout.isTTY ? neutraliseControls(value.toString('utf8')) : value);
       if (process.stdout.isTTY && !value.toString('utf8').endsWith('\n')) process.stdout.write('\n');
       value.fill(0);
     });
@@ -111,6 +113,6 @@ export function registerInstallationCommands(program: Command): void {
     .description('Print the (masked) log of the last run of an installation')
     .action(async (name: string, options: { namespace: string }) => {
       const { log } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsLogs, { name, namespace: options.namespace }));
-      process.stdout.write(log);
+      process.stdout.write(neutraliseControls(log));
     });
 }

@@ -9,6 +9,8 @@ import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { pinBundle } from '../pin-bundle.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
+import { BundleOutputPrinter } from '../bundle-output-printer.js';
+import { oneLine } from '../terminal-text.js';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';
 
@@ -83,13 +85,15 @@ async function runAction(installation: string, action: string, options: RunOptio
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
     process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
+    const bundleOutput = new BundleOutputPrinter();
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
       if (event.type === 'log') {
-        (event.stream === 'stdout' ? process.stdout : process.stderr).write(event.data);
+        bundleOutput.print(event);
         continue;
       }
-      process.stderr.write(`${label}: ${event.status}${event.message ? ` (${event.message})` : ''}\n`);
+      bundleOutput.endOpenLines();
+      process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }

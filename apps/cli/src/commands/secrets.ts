@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { valueSizeProblem } from '@lading/cnab';
 import { endpoints } from '@lading/contracts';
 import { callEndpoint } from '@lading/service-kit';
 import { brokerPublicKey, storeSecret } from '../broker-sealing.js';
@@ -33,6 +34,8 @@ export function registerSecretCommands(program: Command): void {
           })
         : await readStdin();
       if (value.length === 0) throw new UserError('the value is empty: nothing was stored');
+      const tooLarge = valueSizeProblem(`secret ${name}`, value, false);
+      if (tooLarge) throw new UserError(`${tooLarge}: nothing was stored`);
       await withSession(async ({ nc }) => {
         await storeSecret(nc, await brokerPublicKey(nc), name, value);
       });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { valueLimits } from '@lading/cnab';
+import { planDelivery, RunRefusedError, type BundleNeeds } from '../src/index.js';
+
+const needs: BundleNeeds = {
+  credentials: [{ name: 'token', required: true, env: 'TOKEN' }, { name: 'kubeconfig', required: false, path: '/home/nonroot/kube' }],
+  parameters: [
+    { name: 'region', required: false, sensitive: false, env: 'REGION' },
+    { name: 'replicas', required: false, sensitive: false, env: 'REPLICAS', type: 'integer' },
+  ],
+  outputs: [],
+};
+const lease = (credentials: Record<string, string>, parameters: Record<string, string> = {}) => ({ runId: 'r', expiresAt: '', credentials, parameters });
+
+describe('planDelivery', () => {
+  it('masks every leased value, whether the bundle declares it sensitive, uses it in this action or not at all', () => {
+    const plan = planDelivery(needs, {}, lease({ token: 't-1', unused: 'u-1' }, { region: 'eu-west-9', other: 'o-1' }));
+    expect(new Set(plan.secretValues)).toEqual(new Set(['t-1', 'u-1', 'eu-west-9', 'o-1']));
+  });
+
+  it('refuses an environment value over the limit with one sentence naming it', () => {
+    const big = 'x'.repeat(valueLimits.envValueBytes + 1);
+    expect(() => planDelivery(needs, {}, lease({ token: big }))).toThrow(RunRefusedError);
+    expect(() => planDelivery(needs, {}, lease({ token: big }))).toThrow(/^credential token is 122881 bytes: a value delivered in an environment variable may be at most 120 KiB; deliver it as a file \(path\) instead$/);
+    expect(() => planDelivery(needs, {}, lease({ token: 't', kubeconfig: big }))).not.toThrow();
+  });
+
+  it('refuses a 9 MB value wherever it is delivered', () => {
+    expect(() => planDelivery(needs, {}, lease({ token: 't', kubeconfig: 'x'.repeat(9_000_000) }))).toThrow(/kubeconfig is 9000000 bytes: a value may be at most 1 MiB/);
+  });
+
+  it('refuses a leased integer that is not written plainly', () => {
+    expect(() => planDelivery(needs, {}, lease({ token: 't' }, { replicas: '0x1f' }))).toThrow(/parameter replicas must be an integer/);
+  });
+});

@@ -1,0 +1,93 @@
+import { fileValueVariable, shellQuote, shellWord } from './shell.js';
+import type { ExecStep, Manifest, StepOutput, TemplatedString } from './types.js';
+
+function commandLine(step: ExecStep, manifest: Manifest): string {
+  const words = [shellQuote(step.command), ...step.arguments.map((arg) => shellWord(arg, manifest))];
+  for (const flag of step.flags) {
+    const flagWord = shellQuote(flag.name.length === 1 ? `-${flag.name}` : `--${flag.name}`);
+    if (flag.values.length === 0) words.push(flagWord);
+    for (const value of flag.values) words.push(flagWord, shellWord(value, manifest));
+  }
+  return words.join(' ');
+}
+
+/** The names of the file-delivered values a step's arguments and flags refer to. */
+function fileReferences(step: ExecStep, manifest: Manifest): string[] {
+  const templated: TemplatedString[] = [...step.arguments, ...step.flags.flatMap((flag) => flag.values)];
+  const delivered = [...manifest.credentials, ...manifest.parameters];
+  const names = templated.flatMap((parts) =>
+    parts.flatMap((part) => (part.kind !== 'text' && delivered.find((d) => d.name === part.name)?.env === undefined ? [part.name] : [])),
+  );
+  return [...new Set(names)];
+}
+
+/**
+ * Reads each file-delivered value a step uses into a variable, byte for byte: the trailing x
+ * keeps the trailing newlines that command substitution would drop, so the argument is the
+ * value as delivered (a shell argument cannot hold a NUL; the redactor knows that form).
+ */
+function fileValueReads(step: ExecStep, manifest: Manifest): { before: string[]; after: string[] } {
+  const names = fileReferences(step, manifest);
+  return {
+    before: names.flatMap((name) => {
+      const variable = fileValueVariable(name, manifest);
+      return [
+        `  ${variable}=$(cat "$LADING_SECRETS_DIR/${name}" 2>/dev/null; printf x)`,
+        `  ${variable}=\${${variable}%x}`,
+      ];
+    }),
+    after: names.map((name) => `  ${fileValueVariable(name, manifest)}=''`),
+  };
+}
+
+function captureLine(output: StepOutput): string {
+  return 'regex' in output
+    ? `  lading_capture_regex ${shellQuote(output.name)} ${shellQuote(output.regex)} "$lading_tmp/stdout"`
+    : `  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`;
+}
+
+/** Announces the value a sensitive capture takes, read from where the capture reads it. */
+function maskLine(output: StepOutput): string {
+  return 'regex' in output
+    ? `  lading_mask_regex ${shellQuote(output.regex)} "$lading_tmp/stdout"`
+    : `  lading_mask_file ${shellQuote(output.path)}`;
+}
+
+/**
+ * The lines of one exec step. A step that captures a sensitive output keeps its output in
+ * /tmp until it ends; the run script then announces the captured values in mask frames and
+ * only then replays the output (stdout, then stderr, both on stdout), so the runner masks the
+ * values even where the step printed them. Every step ends by announcing the sensitive outputs already in
+ * the outputs directory, however they got there.
+ */
+export function stepLines(step: ExecStep, index: number, manifest: Manifest, sensitiveOutputs: string[]): string[] {
+  const label = step.description ?? `step ${index + 1}`;
+  const reads = fileValueReads(step, manifest);
+  const lines = [`  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...reads.before];
+  const command = `${commandLine(step, manifest)} </dev/null`;
+  const sensitive = step.outputs.filter((output) => sensitiveOutputs.includes(output.name));
+  const announce = `  lading_mask_outputs ${shellQuote(sensitiveOutputs.join(' '))}`;
+  if (sensitive.length > 0) {
+    lines.push(
+      '  lading_step_status=0',
+      `  ${command} >"$lading_tmp/stdout" 2>"$lading_tmp/stderr" || lading_step_status=$?`,
+      ...reads.after,
+      ...sensitive.map(maskLine),
+      // Both on stdout: Docker keeps the order of one stream only, and the mask frames are on stdout.
+      '  cat "$lading_tmp/stdout" "$lading_tmp/stderr"',
+      '  [ "$lading_step_status" -eq 0 ] || return "$lading_step_status"',
+    );
+  } else {
+    // Only steps with regex outputs go through tee, so the others keep their stdout as it is.
+    const captures = step.outputs.some((o) => 'regex' in o);
+    lines.push(captures ? `  ${command} | tee "$lading_tmp/stdout" || return $?` : `  ${command} || return $?`, ...reads.after);
+  }
+  lines.push(...step.outputs.map(captureLine));
+  if (sensitiveOutputs.length > 0) lines.push(announce);
+  return lines;
+}
+
+/** Whether a step needs the run script's temporary directory (regex captures, buffered output). */
+export function stepNeedsTmp(step: ExecStep, sensitiveOutputs: string[]): boolean {
+  return step.outputs.some((output) => 'regex' in output || sensitiveOutputs.includes(output.name));
+}
