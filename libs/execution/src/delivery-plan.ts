@@ -60,6 +60,12 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
     deliver('parameter', parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
   }
-  plan.secretValues.push(...Object.values(lease.credentials), ...Object.values(lease.parameters));
+  // Every leased value is masked, except a non-sensitive parameter the user gave in clear on the
+  // command line: it is in the run request and the claim already, and masking it would hide it.
+  const givenInClear = (name: string, value: string) => commandLine[name] === value && !needs.parameters.some((p) => p.name === name && p.sensitive);
+  plan.secretValues.push(
+    ...Object.values(lease.credentials),
+    ...Object.entries(lease.parameters).flatMap(([name, value]) => (givenInClear(name, value) ? [] : [value])),
+  );
   return plan;
 }

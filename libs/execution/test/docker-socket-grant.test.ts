@@ -76,12 +76,12 @@ describe('Docker socket grants', () => {
     };
     const logOf = (runId: string) => events.events.flatMap((event) => (event.runId === runId && event.type === 'log' ? [event.data] : [])).join('');
 
-    const copy = runRequest({ installation: `lookalike-${suffix}`, bundleReference: lookalike.reference });
+    const copy = await broker.admit(runRequest({ installation: `lookalike-${suffix}`, bundleReference: lookalike.reference }));
     expect(await executeRun(copy, deps)).toMatchObject({ status: 'succeeded' });
     expect(logOf(copy.runId)).toMatch(/^socket=absent$/m);
     expect(audit).toEqual([]);
 
-    const real = runRequest({ installation: `allowed-${suffix}`, bundleReference: allowed.reference });
+    const real = await broker.admit(runRequest({ installation: `allowed-${suffix}`, bundleReference: allowed.reference }));
     expect(await executeRun(real, deps)).toMatchObject({ status: 'succeeded' });
     expect(logOf(real.runId)).toMatch(/^socket=present$/m);
     expect(audit).toEqual([{ privilege: 'docker-socket', runId: real.runId, bundleReference: allowed.reference, bundleDigest: parseReference(allowed.reference).digest }]);

@@ -94,7 +94,8 @@ upgrade:
 `;
 }
 
-describe('executeRun', () => {
+// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
+describe('executeRun', { shuffle: false }, () => {
   let nats: TestNatsServer;
   let registryServer: TestRegistry;
   let nc: NatsConnection;

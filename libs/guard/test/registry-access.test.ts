@@ -12,7 +12,8 @@ const passwords = { admin: 'admin-pw', alice: 'alice-pw', builder: 'builder-pw' 
 const as = (name: keyof typeof passwords, password: string = passwords[name]) => ({ authorization: basicAuth(name, password) });
 
 /** Who may push where through the front door: principals own the repositories of their namespaces. */
-describe('repositories owned by namespaces', () => {
+// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
+describe('repositories owned by namespaces', { shuffle: false }, () => {
   let stack: GuardStack;
   let dir: string;
   let scratch: string;

@@ -17,7 +17,8 @@ afterAll(async () => {
   await vault?.stop();
 });
 
-describe('VaultStore against the Vault stand-in', () => {
+// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
+describe('VaultStore against the Vault stand-in', { shuffle: false }, () => {
   it('writes, reads, lists and deletes with a token, using KV v2 paths', async () => {
     const store = new VaultStore({ endpoint: vault.url, auth: { token: ROOT } });
     await store.set('app/db-password', Buffer.from(CANARY));
