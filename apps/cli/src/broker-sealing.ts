@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, sealingContexts } from '@lading/contracts';
-import { seal } from '@lading/secrets';
+import { namespacedSecretName, seal } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
 
 /** The secret-broker's public key: every value the CLI sends is sealed to it first. */
@@ -8,7 +8,11 @@ export async function brokerPublicKey(nc: NatsConnection): Promise<string> {
   return (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey;
 }
 
-/** Stores a value in the broker's secret store; it crosses NATS only sealed to the broker. */
-export async function storeSecret(nc: NatsConnection, publicKey: string, name: string, value: Buffer): Promise<void> {
-  await callEndpoint(nc, endpoints.secretsSet, { name, sealed: seal(value, publicKey, sealingContexts.secretValue(name)) });
+/**
+ * Stores a value in the broker's secret store under a namespace; it crosses NATS only sealed to
+ * the broker, bound to the name it is stored under.
+ */
+export async function storeSecret(nc: NatsConnection, publicKey: string, name: string, value: Buffer, namespace = ''): Promise<void> {
+  const sealed = seal(value, publicKey, sealingContexts.secretValue(namespacedSecretName(namespace, name)));
+  await callEndpoint(nc, endpoints.secretsSet, { name, namespace, sealed });
 }

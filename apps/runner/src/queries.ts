@@ -1,5 +1,5 @@
 import { endpoints } from '@lading/contracts';
-import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { assertNamespace, assertPerson, mayUseNamespace, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import type { RunRecords } from '@lading/store';
 
 /** Read-only answers about installations, runs, outputs and logs, for the CLI. */
@@ -11,12 +11,31 @@ export function serveInstallationQueries(context: ServiceContext, records: RunRe
     return found.value;
   };
 
-  serveEndpoint(service, endpoints.installationsList, async ({ namespace }) => ({ items: await records.listInstallations(namespace) }), logger);
-  serveEndpoint(service, endpoints.installationsShow, async ({ name, namespace }) => ({ installation: await installation(namespace, name) }), logger);
+  serveEndpoint(
+    service,
+    endpoints.installationsList,
+    async ({ namespace }, { caller }) => {
+      const person = assertPerson(caller);
+      if (namespace !== undefined) assertNamespace(person, namespace);
+      const items = await records.listInstallations(namespace);
+      return { items: items.filter((item) => mayUseNamespace(person, item.namespace)) };
+    },
+    logger,
+  );
+  serveEndpoint(
+    service,
+    endpoints.installationsShow,
+    async ({ name, namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
+      return { installation: await installation(namespace, name) };
+    },
+    logger,
+  );
   serveEndpoint(
     service,
     endpoints.installationsRuns,
-    async ({ name, namespace }) => {
+    async ({ name, namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
       await installation(namespace, name);
       const runs = await records.runsOf(namespace, name);
       return {
@@ -34,7 +53,8 @@ export function serveInstallationQueries(context: ServiceContext, records: RunRe
   serveEndpoint(
     service,
     endpoints.installationsOutputs,
-    async ({ name, namespace }) => {
+    async ({ name, namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
       await installation(namespace, name);
       return { outputs: await records.outputsOf(namespace, name) };
     },
@@ -43,7 +63,8 @@ export function serveInstallationQueries(context: ServiceContext, records: RunRe
   serveEndpoint(
     service,
     endpoints.installationsLogs,
-    async ({ name, namespace }) => {
+    async ({ name, namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
       const record = await installation(namespace, name);
       return { runId: record.lastRunId, log: (await records.logOf(record.lastRunId)) ?? '' };
     },

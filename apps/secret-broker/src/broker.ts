@@ -1,8 +1,17 @@
 import { endpoints, sealingContexts, streams } from '@lading/contracts';
 import { openRunState } from '@lading/leases';
 import type { RegistryClient } from '@lading/oci';
-import { BuiltinStore, KeyRotation, open, runScopedSecretName, sealingPublicKey, type SecretStore } from '@lading/secrets';
-import { ensureStream, openBucket, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { BuiltinStore, KeyRotation, namespacedSecretName, open, runScopedSecretName, sealingPublicKey, secretNamespaceOf, type SecretStore } from '@lading/secrets';
+import {
+  assertNamespace,
+  assertPerson,
+  mayUseNamespace,
+  openBucket,
+  ensureStream,
+  serveEndpoint,
+  ServiceFailure,
+  type ServiceContext,
+} from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
@@ -20,6 +29,12 @@ export interface BrokerParts {
   registry: RegistryClient;
 }
 
+/** The namespace a set document names (CNAB sets carry it as `namespace`, default the default one). */
+function setNamespace(document: unknown): string {
+  const namespace = (document as { namespace?: unknown }).namespace;
+  return typeof namespace === 'string' ? namespace : '';
+}
+
 /** Registers every secret-broker endpoint on the service. */
 export async function startBroker(context: ServiceContext, parts: BrokerParts): Promise<void> {
   const { nc, service, logger } = context;
@@ -35,20 +50,36 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   serve(
     service,
     endpoints.secretsSet,
-    async ({ name, sealed }) => {
-      await parts.store.set(name, open(sealed, parts.brokerKey, sealingContexts.secretValue(name)));
-      logger.info('secret stored', { name });
+    async ({ name, namespace, sealed }, { caller }) => {
+      assertNamespace(caller, namespace);
+      const stored = namespacedSecretName(namespace, name);
+      await parts.store.set(stored, open(sealed, parts.brokerKey, sealingContexts.secretValue(stored)));
+      logger.info('secret stored', { name, namespace });
       return { name };
     },
     logger,
   );
-  serve(service, endpoints.secretsList, async () => ({ names: (await parts.store.list()).filter((name) => !name.startsWith('run.') && !name.startsWith('set.')) }), logger);
+  serve(
+    service,
+    endpoints.secretsList,
+    async ({ namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
+      const names = (await parts.store.list()).flatMap((stored) => {
+        const owned = secretNamespaceOf(stored);
+        return owned && owned.namespace === namespace ? [owned.name] : [];
+      });
+      return { names };
+    },
+    logger,
+  );
   serve(
     service,
     endpoints.secretsDelete,
-    async ({ name }) => {
-      if ((await parts.store.get(name)) === undefined) throw new ServiceFailure('not_found', `there is no secret named ${name}`);
-      await parts.store.delete(name);
+    async ({ name, namespace }, { caller }) => {
+      assertNamespace(caller, namespace);
+      const stored = namespacedSecretName(namespace, name);
+      if ((await parts.store.get(stored)) === undefined) throw new ServiceFailure('not_found', `there is no secret named ${name}${namespace ? ` in namespace ${namespace}` : ''}`);
+      await parts.store.delete(stored);
       return { name };
     },
     logger,
@@ -62,7 +93,8 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     serve(
       service,
       calls.apply,
-      async ({ document }) => {
+      async ({ document }, { caller }) => {
+        assertNamespace(caller, setNamespace(document));
         const separated = separateValues(sets.kind, document, parts.brokerKey);
         const key = await sets.apply(separated.document);
         for (const [name, value] of separated.values) await parts.store.set(name, value);
@@ -70,11 +102,22 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       },
       logger,
     );
-    serve(service, calls.list, async ({ namespace }) => ({ items: await sets.list(namespace) }), logger);
+    serve(
+      service,
+      calls.list,
+      async ({ namespace }, { caller }) => {
+        const person = assertPerson(caller);
+        if (namespace !== undefined) assertNamespace(person, namespace);
+        const items = await sets.list(namespace);
+        return { items: items.filter((item) => mayUseNamespace(person, item.namespace)) };
+      },
+      logger,
+    );
     serve(
       service,
       calls.show,
-      async (key) => {
+      async (key, { caller }) => {
+        assertNamespace(caller, key.namespace);
         const document = await sets.get(key);
         if (!document) throw new ServiceFailure('not_found', `there is no ${noun} named ${key.name}: see \`lading ${sets.kind} list\``);
         return { document };
@@ -84,7 +127,8 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     serve(
       service,
       calls.delete,
-      async (key) => {
+      async (key, { caller }) => {
+        assertNamespace(caller, key.namespace);
         if (!(await sets.delete(key))) throw new ServiceFailure('not_found', `there is no ${noun} named ${key.name}`);
         await forgetSetValues(sets.kind, key.namespace, key.name, parts.store);
         return key;
@@ -109,7 +153,8 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   serve(
     service,
     endpoints.outputsShow,
-    async (request) => {
+    async (request, { caller }) => {
+      assertNamespace(caller, request.namespace);
       const reply = await showOutput(request, runs, parts.store);
       logger.info('output handed out sealed', { installation: request.installation, namespace: request.namespace, output: request.output, runId: reply.runId });
       return reply;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectToNats } from '@lading/service-kit';
-import { prepareStackHome, recordStack, stackPaths, type NatsRole } from '@lading/stack';
+import { addPrincipal, prepareStackHome, readPrincipalPasswords, recordStack, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 
 const appsDir = resolve(import.meta.dirname, '../..');
@@ -27,22 +27,28 @@ export interface BrokerFixture {
   readonly storeKeyFile: string;
   /** The registry the broker reads bundle.json from, when the fixture was asked for one. */
   readonly registry?: TestRegistry;
-  connect(role: NatsRole): Promise<NatsConnection>;
+  /** Connects as a service, the administrator, or a principal the fixture was asked to add. */
+  connect(role: NatsRole | string): Promise<NatsConnection>;
   startBroker(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   startRunner(): Promise<ServiceProcess>;
   /** Stops every process and connection still running and removes the directories. */
   close(): Promise<void>;
 }
 
-export async function startBrokerFixture(options: { registry?: boolean } = {}): Promise<BrokerFixture> {
+export async function startBrokerFixture(
+  options: { registry?: boolean; principals?: Record<string, string[]> } = {},
+): Promise<BrokerFixture> {
   const registry = options.registry ? await startRegistry() : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'lading-broker-test-'));
   const home = join(dir, 'home');
   const paths = stackPaths(home);
   const prepared = await prepareStackHome(home);
-  const nats = await startNatsServer(prepared.authorization);
-  await recordStack(home, prepared.passwords, { natsUrl: nats.url, frontDoor: '127.0.0.1:1', upstream: 'http://127.0.0.1:1' });
-  const passwordOf = (role: NatsRole) => (role === 'admin' ? prepared.passwords.principals.admin : prepared.passwords.services[role]);
+  const nowhere = { natsUrl: 'nats://127.0.0.1:1', frontDoor: '127.0.0.1:1' };
+  for (const [name, namespaces] of Object.entries(options.principals ?? {})) await addPrincipal(home, name, namespaces, nowhere);
+  const passwords = { services: prepared.passwords.services, principals: await readPrincipalPasswords(paths) };
+  const nats = await startNatsServer(renderNatsAuthorization(passwords));
+  await recordStack(home, passwords, { natsUrl: nats.url, frontDoor: '127.0.0.1:1', upstream: 'http://127.0.0.1:1' });
+  const passwordOf = (role: string) => passwords.services[role as keyof typeof passwords.services] ?? passwords.principals[role];
 
   const connections: NatsConnection[] = [];
   const processes: ServiceProcess[] = [];

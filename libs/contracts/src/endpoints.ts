@@ -21,6 +21,7 @@ import {
   outputStoreRequestSchema,
   secretDeleteRequestSchema,
   secretListReplySchema,
+  secretListRequestSchema,
   secretNameReplySchema,
   secretSetRequestSchema,
 } from './messages/secrets.js';
@@ -73,7 +74,7 @@ export const endpoints = {
   parametersShow: endpoint(subjects.broker.parametersShow, setKeySchema, setShowReplySchema),
   parametersDelete: endpoint(subjects.broker.parametersDelete, setKeySchema, setDeleteReplySchema),
   secretsSet: endpoint(subjects.broker.secretsSet, secretSetRequestSchema, secretNameReplySchema),
-  secretsList: endpoint(subjects.broker.secretsList, empty, secretListReplySchema),
+  secretsList: endpoint(subjects.broker.secretsList, secretListRequestSchema, secretListReplySchema),
   secretsDelete: endpoint(subjects.broker.secretsDelete, secretDeleteRequestSchema, secretNameReplySchema),
   outputsStore: endpoint(subjects.broker.outputsStore, outputStoreRequestSchema, outputStoreReplySchema),
   secretsRotateKey: endpoint(subjects.broker.secretsRotateKey, empty, secretsRotateKeyReplySchema),

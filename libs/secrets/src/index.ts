@@ -10,7 +10,14 @@ export { createKeyFile, readKeyFile, refuseSharedKeyFile } from './key-file.js';
 export { AtRestCipher } from './at-rest-cipher.js';
 export { BuiltinStore } from './builtin-store.js';
 export { VaultStore } from './vault-store.js';
-export { assertSecretName, runScopedSecretName, setValueSecretName, secretSourceName } from './secret-name.js';
+export {
+  assertSecretName,
+  runScopedSecretName,
+  setValueSecretName,
+  secretSourceName,
+  namespacedSecretName,
+  secretNamespaceOf,
+} from './secret-name.js';
 export { generateSigningKeyPair, signStatement, verifyStatement, isSigningPublicKey, type SigningKeyPair } from './signing.js';
 export { splitCommandLine } from './argv.js';
 export { resolveValue } from './resolve-value.js';

@@ -39,6 +39,21 @@ export function setValueSecretName(kind: SetKind, namespace: string, set: string
   return `set.${kind}.${namespace || '_'}.${set}.${entry}`;
 }
 
+/**
+ * Where a namespace's secret lives in the store: `team-a/token` in namespace `team-a`, the bare
+ * name in the default namespace. `lading secrets` and `secret:` sources both name secrets so.
+ */
+export function namespacedSecretName(namespace: string, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** The namespace a stored secret name belongs to, and its name there; undefined for derived names. */
+export function secretNamespaceOf(stored: string): { namespace: string; name: string } | undefined {
+  if (derivedPrefixes.some((prefix) => stored.startsWith(prefix))) return undefined;
+  const slash = stored.indexOf('/');
+  return slash < 0 ? { namespace: '', name: stored } : { namespace: stored.slice(0, slash), name: stored.slice(slash + 1) };
+}
+
 /** Prefixes of names only the broker derives (set values, run-scoped values): no set may name them. */
 const derivedPrefixes = ['set.', 'run.'];
 
@@ -52,6 +67,6 @@ export function secretSourceName(ref: string, set: { kind: SetKind; namespace: s
   if (derivedPrefixes.some((prefix) => ref.startsWith(prefix))) {
     return ref === setValueSecretName(set.kind, set.namespace, set.name, set.entry) ? ref : undefined;
   }
-  if (set.namespace) return `${set.namespace}/${ref}`;
+  if (set.namespace) return namespacedSecretName(set.namespace, ref);
   return ref.includes('/') ? undefined : ref;
 }

@@ -14,6 +14,9 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Every `lading secrets` command works in one namespace, the default one unless told. */
+const namespaceOption = ['-n, --namespace <namespace>', 'the namespace the secret belongs to (a `secret:` source of a set in that namespace names it)', ''] as const;
+
 /** `lading secrets …`: the built-in encrypted store. Values travel sealed to the broker's key. */
 export function registerSecretCommands(program: Command): void {
   const group = program.command('secrets').description('Manage values in the built-in encrypted secret store');
@@ -23,8 +26,9 @@ export function registerSecretCommands(program: Command): void {
     .argument('<name>')
     .option('--from-file <file>', 'read the value from a file')
     .option('--from-stdin', 'read the value from standard input')
+    .option(...namespaceOption)
     .description('Store a value (sealed to the secret-broker before it leaves this process; never an argument)')
-    .action(async (name: string, options: { fromFile?: string; fromStdin?: boolean }) => {
+    .action(async (name: string, options: { fromFile?: string; fromStdin?: boolean; namespace: string }) => {
       if (Boolean(options.fromFile) === Boolean(options.fromStdin)) {
         throw new UserError('give exactly one of --from-file FILE or --from-stdin');
       }
@@ -37,18 +41,19 @@ export function registerSecretCommands(program: Command): void {
       const tooLarge = valueSizeProblem(`secret ${name}`, value, false);
       if (tooLarge) throw new UserError(`${tooLarge}: nothing was stored`);
       await withSession(async ({ nc }) => {
-        await storeSecret(nc, await brokerPublicKey(nc), name, value);
+        await storeSecret(nc, await brokerPublicKey(nc), name, value, options.namespace);
       });
-      process.stdout.write(`stored secret ${name}\n`);
+      process.stdout.write(`stored secret ${name}${options.namespace ? ` in namespace ${options.namespace}` : ''}\n`);
     });
 
   group
     .command('list')
     .option('-o, --output <format>', 'table, json or yaml', 'table')
-    .description('List secret names (never values)')
-    .action(async (options: { output: string }) => {
+    .option(...namespaceOption)
+    .description('List the secret names of one namespace (never values)')
+    .action(async (options: { output: string; namespace: string }) => {
       const format = parseOutputFormat(options.output);
-      const { names } = await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsList, {}));
+      const { names } = await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsList, { namespace: options.namespace }));
       printResult(format, names, { rows: names.map((name) => ({ name })), columns: ['name'] });
     });
 
@@ -63,9 +68,10 @@ export function registerSecretCommands(program: Command): void {
   group
     .command('delete')
     .argument('<name>')
+    .option(...namespaceOption)
     .description('Delete a secret')
-    .action(async (name: string) => {
-      await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsDelete, { name }));
+    .action(async (name: string, options: { namespace: string }) => {
+      await withSession(({ nc }) => callEndpoint(nc, endpoints.secretsDelete, { name, namespace: options.namespace }));
       process.stdout.write(`deleted secret ${name}\n`);
     });
 }

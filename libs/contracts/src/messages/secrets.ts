@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretNameSchema } from './references.js';
+import { namespaceSchema, secretNameSchema } from './references.js';
 import { sealedBoxSchema } from './sealed-box.js';
 
 export const brokerPublicKeyReplySchema = z.object({
@@ -9,12 +9,15 @@ export const brokerPublicKeyReplySchema = z.object({
 
 export const secretSetRequestSchema = z.object({
   name: secretNameSchema,
+  /** The namespace the secret belongs to; the value is sealed to its name there (`team-a/name`). */
+  namespace: namespaceSchema,
   /** The value, sealed to the broker's public key: it never crosses NATS in clear text. */
   sealed: sealedBoxSchema,
 });
 export const secretNameReplySchema = z.object({ name: z.string() });
 export const secretListReplySchema = z.object({ names: z.array(z.string()) });
-export const secretDeleteRequestSchema = z.object({ name: secretNameSchema });
+export const secretDeleteRequestSchema = z.object({ name: secretNameSchema, namespace: namespaceSchema });
+export const secretListRequestSchema = z.object({ namespace: namespaceSchema });
 
 /** A runner asks for the values of one run it has claimed. */
 export const leaseRequestSchema = z.object({
