@@ -86,7 +86,7 @@ describe('namespaces as a boundary between principals', () => {
   it('refuses another namespace’s installations, runs, logs and outputs to a principal', async () => {
     const key = { name: 'app', namespace: 'team-b' };
     for (const endpoint of [endpoints.installationsShow, endpoints.installationsRuns, endpoints.installationsOutputs, endpoints.installationsLogs]) {
-      await expect(callEndpoint(alice, endpoint, key)).rejects.toMatchObject(refused);
+      await expect(callEndpoint(alice, endpoint as typeof endpoints.installationsShow, key)).rejects.toMatchObject(refused);
     }
     await expect(callEndpoint(alice, endpoints.installationsList, { namespace: 'team-b' })).rejects.toMatchObject(refused);
     expect((await callEndpoint(alice, endpoints.installationsList, {})).items.filter((item) => item.namespace !== 'team-a')).toEqual([]);
