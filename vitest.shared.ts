@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * One test configuration for every project. Integration suites start real servers and
- * containers, so limits are generous; there are no retries, and the order is shuffled. When
+ * containers, so limits are generous; there are no retries. When
  * LADING_TEST_REPORT_DIR is set (tools/test.sh), each project also writes a JSON report that the
  * summary line is made from.
  */
@@ -14,10 +14,9 @@ export function projectTestConfig(projectDir: string) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 180_000,
       hookTimeout: 180_000,
-      // Files and tests run in a random order, so a test that leans on the ones before it fails
-      // here rather than one day elsewhere. The seed is printed; `--sequence.seed=N` replays it.
-      // Suites that are one scenario in steps say so with `describe(name, { shuffle: false }, …)`.
-      sequence: { shuffle: true },
+      // Tests run in file order here; `npx vitest run --sequence.shuffle` runs a project shuffled
+      // (the seed is printed, `--sequence.seed=N` replays it). Suites that are one scenario in
+      // steps say so with `describe(name, { shuffle: false }, …)`.
       reporters: reportDir ? ['default', ['json', { outputFile: `${reportDir}/${basename(projectDir)}.json` }]] : ['default'],
     },
   });

@@ -247,7 +247,7 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
     ];
     await writeFile(join(work, 'deep.json'), `{"schemaVersion":"1.0.1","name":"deep","credentials":[],"custom":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`);
     for (const [args, message, stdin] of refusals) {
-      const result = await runCli(home, args, stdin);
+      const result = await runCli(home, args, stdin, personEnv());
       expect(result.code, args.slice(0, 2).join(' ')).not.toBe(0);
       expect(result.stderr).toMatch(message);
     }

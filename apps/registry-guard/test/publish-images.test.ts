@@ -8,14 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints } from '@lading/contracts';
 import { RegistryClient, sha256Digest } from '@lading/oci';
-import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
-import { startConnectionCounter, startNatsServer, startRegistry, type ConnectionCounter, type TestNatsServer, type TestRegistry } from '@lading/testkit';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit';
+import { startConnectionCounter, startRegistry, type ConnectionCounter, type TestRegistry } from '@lading/testkit';
 import { pushTinyImage } from '../../../libs/oci/test/support/tiny-image.js';
 import { bundleFactory, type BundleFactory, type TestBundle } from './support/bundles.js';
+import { startGuardedUpstream, upstreamClient } from './support/guarded-upstream.js';
 import { startGuardProcess, type GuardProcess } from './support/guard-process.js';
+import { startIdentities, type Identities } from './support/identities.js';
 
 describe('publish copies referenced images from the registries the operator allows', () => {
-  let nats: TestNatsServer;
+  let identities: Identities;
   let registry: TestRegistry;
   let other: TestRegistry;
   let unlisted: ConnectionCounter;
@@ -40,19 +42,29 @@ describe('publish copies referenced images from the registries the operator allo
     );
 
   beforeAll(async () => {
-    [nats, registry, other, unlisted] = await Promise.all([startNatsServer(), startRegistry(), startRegistry(), startConnectionCounter()]);
-    guard = await startGuardProcess({ natsUrl: nats.url, upstreamUrl: registry.url, env: { LADING_ALLOWED_REGISTRIES: other.host } });
-    nc = await connectToNats({ natsUrl: nats.url, name: 'guard-publish-images-test' });
-    upstream = new RegistryClient({ registry: registry.host });
+    identities = await startIdentities();
+    const guarded = await startGuardedUpstream();
+    registry = guarded;
+    [other, unlisted] = await Promise.all([startRegistry(), startConnectionCounter()]);
+    guard = await startGuardProcess({
+      natsUrl: identities.nats.url,
+      upstreamUrl: registry.url,
+      upstreamAccount: guarded.credentials,
+      env: { ...identities.guardEnv(), LADING_ALLOWED_REGISTRIES: other.host },
+    });
+    // The administrator publishes, as `lading publish` does.
+    nc = await identities.connect('admin');
+    upstream = upstreamClient(registry);
     factory = bundleFactory();
-    built = await factory.build(guard.host);
+    built = await factory.build(guard.host, { username: 'admin', password: identities.password('admin') });
     extra = await pushTinyImage(new RegistryClient({ registry: other.host }), 'tools/extra', 'from the second registry');
   });
 
   afterAll(async () => {
     await nc?.close();
     await guard?.stop();
-    await Promise.all([registry?.stop(), other?.stop(), nats?.stop(), unlisted?.stop()]);
+    await Promise.all([registry?.stop(), other?.stop(), unlisted?.stop()]);
+    await identities?.stop();
     await factory?.cleanUp();
   });
 

@@ -1,5 +1,6 @@
 import { isSensitiveParameter } from './claims.js';
 import { parameterValueProblem } from './parameter-values.js';
+import { valueSizeProblem } from './value-limits.js';
 import type { Bundle } from './types.js';
 
 function appliesTo(applyTo: string[] | undefined, action: string): boolean {
@@ -50,12 +51,17 @@ export function parameterTypeProblem(name: string, type: string | undefined, val
   return parameterValueProblem(name, type, value);
 }
 
-/** Why command-line parameters do not fit the action (unknown name, wrong type), or undefined. */
+/**
+ * Why command-line parameters do not fit the action — an unknown name, a value not of its type
+ * (read strictly), a value too large for where it is delivered — or undefined. The broker asks
+ * before it admits a run, so nothing is stored or queued for such a request.
+ */
 export function commandLineProblem(needs: BundleNeeds, commandLine: Record<string, string>): string | undefined {
-  const types = new Map(needs.parameters.map((parameter) => [parameter.name, parameter.type]));
+  const declared = new Map(needs.parameters.map((parameter) => [parameter.name, parameter]));
   for (const [name, value] of Object.entries(commandLine)) {
-    if (!types.has(name)) return `the bundle has no parameter ${name} for this action`;
-    const problem = parameterTypeProblem(name, types.get(name), value);
+    const parameter = declared.get(name);
+    if (!parameter) return `the bundle has no parameter ${name} for this action`;
+    const problem = parameterTypeProblem(name, parameter.type, value) ?? valueSizeProblem(`parameter ${name}`, value, parameter.env !== undefined);
     if (problem) return problem;
   }
   return undefined;
