@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { endpoints } from '@lading/contracts';
+import { connectToNats } from '@lading/service-kit';
 import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
 
 const runnerMain = resolve(import.meta.dirname, '../src/main.ts');
@@ -20,6 +23,8 @@ const docker = connectDocker();
 interface Stack {
   nats: TestNatsServer;
   stateDir: string;
+  /** Answers runner registrations as the secret-broker would: these tests run no bundle action. */
+  registrar: NatsConnection;
 }
 
 const stacks: Stack[] = [];
@@ -27,7 +32,15 @@ const owners: ContainerOwner[] = [];
 const started: RunningProcess[] = [];
 
 async function newStack(): Promise<Stack> {
-  const stack = { nats: await startNatsServer(), stateDir: await mkdtemp(join(tmpdir(), 'lading-runner-stack-')) };
+  const nats = await startNatsServer();
+  const registrar = await connectToNats({ natsUrl: nats.url, name: 'registrar-stand-in' });
+  registrar.subscribe(endpoints.runnersRegister.subject, {
+    callback: (_error, message) => {
+      message.respond(JSON.stringify({ ok: true, value: { runnerId: message.json<{ runnerId: string }>().runnerId } }));
+    },
+  });
+  await registrar.flush();
+  const stack = { nats, registrar, stateDir: await mkdtemp(join(tmpdir(), 'lading-runner-stack-')) };
   stacks.push(stack);
   return stack;
 }
@@ -95,6 +108,7 @@ afterAll(async () => {
   for (const runner of started) await runner.stop();
   for (const owner of owners) if (owner.runnerId) await removeLeftovers(docker, owner);
   for (const stack of stacks) {
+    await stack.registrar.close();
     await stack.nats.stop();
     await rm(stack.stateDir, { recursive: true, force: true });
   }
