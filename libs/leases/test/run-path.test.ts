@@ -73,6 +73,22 @@ describe('run path', () => {
     await finishRun(runner.finish(request.runId), path.state);
   });
 
+  it('leases nothing for an admitted run before it is claimed, and a lease opens only as its own run', async () => {
+    const request = submitRequest(path);
+    await admitRun(request, undefined, path.admission);
+    const keys = generateSealingKeyPair();
+    await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: `run ${request.runId} has not been claimed`,
+    });
+    await claimRun(runner.claim(request.runId), path.state);
+    const reply = await grantLease(runner.lease(request.runId, keys.publicKey), path.lease);
+    const otherRun = randomBytes(12).toString('hex');
+    expect(() => open(reply.sealed, keys.privateKey, sealingContexts.lease(otherRun))).toThrow();
+    expect(open(reply.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString()).toContain(request.runId);
+    await finishRun(runner.finish(request.runId), path.state);
+  });
+
   it('caps a lease asked for 120 s at 30 s, and honours a shorter one', async () => {
     const now = Date.now();
     const capped = await leaseOf(submitRequest(path), 120_000);
