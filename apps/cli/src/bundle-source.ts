@@ -3,28 +3,38 @@ import type { Row } from './output.js';
 import { readBuiltBundle } from './bundle-dir.js';
 import { UserError } from './user-error.js';
 
-export interface ResolvedBundle {
-  bundle: Record<string, unknown>;
-  /** `registry/repository@sha256:…`: what a run is given. */
-  reference: string;
-}
-
-/** Pins a bundle reference to its digest by asking the registry, and reads its bundle.json. */
-export async function resolveBundle(text: string): Promise<ResolvedBundle> {
+/**
+ * A bundle reference the user typed, read by one rule: what it names in which registry, and the
+ * client for it. A malformed reference is one sentence.
+ */
+export function bundleLocation(text: string): { client: RegistryClient; registry: string; repository: string; wanted: string } {
   let reference;
   try {
     reference = parseReference(text);
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  const client = new RegistryClient({ registry: reference.registry });
+  return {
+    client: new RegistryClient({ registry: reference.registry }),
+    registry: reference.registry,
+    repository: reference.repository,
+    wanted: reference.digest ?? reference.tag ?? 'latest',
+  };
+}
+
+/** Turns a registry's refusal into one sentence naming the bundle. */
+export function bundleReadFailure(text: string, error: unknown): never {
+  if (error instanceof OciError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
+  throw error;
+}
+
+/** Reads the bundle.json a reference names, for `lading explain` and the commands that show a bundle. */
+async function readBundle(text: string): Promise<Record<string, unknown>> {
+  const { client, repository, wanted } = bundleLocation(text);
   try {
-    const wanted = reference.digest ?? reference.tag ?? 'latest';
-    const pulled = await pullBundle(client, reference.repository, wanted);
-    return { bundle: pulled.bundle, reference: `${reference.registry}/${reference.repository}@${pulled.indexDigest}` };
+    return (await pullBundle(client, repository, wanted)).bundle;
   } catch (error) {
-    if (error instanceof OciError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
-    throw error;
+    return bundleReadFailure(text, error);
   }
 }
 
@@ -32,7 +42,7 @@ export async function fetchBundle(ref: string | undefined, dir: string | undefin
   if (ref && dir) throw new UserError('give a reference or --dir, not both');
   if (dir) return (await readBuiltBundle(dir)).bundle;
   if (!ref) throw new UserError('give a bundle reference or --dir DIR');
-  return (await resolveBundle(ref)).bundle;
+  return readBundle(ref);
 }
 
 type Entry = Record<string, unknown>;

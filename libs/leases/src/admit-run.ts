@@ -52,7 +52,8 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   if (!lock.held) {
     throw new LeaseRefusedError('busy', `installation ${installation} is busy with run ${lock.heldBy}: run the action again once it has finished, or pass --wait`);
   }
-  const admission: RunAdmission = {
+  // What the admission record and the work item both say of the run.
+  const run = {
     runId,
     installation,
     namespace,
@@ -60,6 +61,9 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     bundleReference: request.bundleReference,
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
+  };
+  const admission: RunAdmission = {
+    ...run,
     wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
     wantedParameters: needs.parameters.map(({ name, required, default: fallback }) => ({ name, required, hasDefault: fallback !== undefined })),
     input: request.input,
@@ -74,13 +78,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   const given = Object.entries(input.parameters);
   try {
     await deps.enqueue({
-      runId,
-      installation,
-      namespace,
-      action,
-      bundleReference: request.bundleReference,
-      credentialSets: request.credentialSets,
-      parameterSets: request.parameterSets,
+      ...run,
       parameters: Object.fromEntries(given.filter(([name]) => !isSensitiveParameter(bundle, name))),
       sensitiveParameters: given.filter(([name]) => isSensitiveParameter(bundle, name)).map(([name]) => name),
       requestedAt: admission.admittedAt,
