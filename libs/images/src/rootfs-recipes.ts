@@ -61,6 +61,7 @@ export const rootfsRecipes = {
   bundleBase: {
     name: 'bundle-base',
     packages: ['base-files', 'bash', 'dash', 'coreutils', 'grep', 'sed', 'findutils', 'tar', 'gzip', 'ca-certificates', 'curl', 'jq'],
+    links: { 'usr/bin/awk': 'mawk', 'usr/bin/which': 'which.debianutils' },
     loginShell: '/bin/bash',
   },
 } as const satisfies Record<string, RootfsRecipe>;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildContextLimits, endpoints } from '@lading/contracts';
+import { baseImageReference, buildContextLimits, endpoints } from '@lading/contracts';
 import { scaffoldFiles } from '@lading/manifest';
 import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit';
@@ -9,7 +9,7 @@ import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
-import { baseImageRepository, baseImageTag, defaultPorts, readStackFile } from '@lading/stack';
+import { defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
 import { UserError } from '../user-error.js';
 
@@ -26,7 +26,7 @@ export function registerBundleCommands(program: Command): void {
       const stack = await readStackFile(ladingHome()).catch(() => undefined);
       const registry = stack?.frontDoor ?? `127.0.0.1:${defaultPorts.guard}`;
       const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/${baseImageRepository}:${baseImageTag}` });
+      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: baseImageReference(registry, 'busybox') });
       await mkdir(target, { recursive: true });
       for (const [file, text] of Object.entries(files)) await writeFile(join(target, file), text, { flag: 'wx' });
       process.stdout.write(`created bundle ${name} in ${dir}: edit lading.yaml, then run \`lading build --dir ${dir}\`\n`);
