@@ -13,6 +13,7 @@ import {
   defaultServiceScript,
   infrastructureNames,
   serviceEnvironment,
+  serviceNodeArgs,
   stackServices,
 } from './services.js';
 import { readStackFile, removeStackFile, type StackFile, type StackProcess } from './stack-file.js';
@@ -46,9 +47,11 @@ function checkPorts(ports: StackPorts): void {
 async function resolveScripts(options: StartStackOptions): Promise<Map<string, string>> {
   const scripts = new Map<string, string>();
   for (const service of stackServices) {
-    const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service));
+    const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service, options.fromSources));
     await access(script).catch(() => {
-      throw new Error(`the ${service.name} service script ${script} is missing: run lading from a Lading checkout`);
+      throw new Error(
+        `the ${service.name} service script ${script} is missing: run lading from a Lading checkout built with \`npm run build\``,
+      );
     });
     scripts.set(service.role, script);
   }
@@ -155,9 +158,9 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       const item: Launch = {
         name: service.name,
         command: process.execPath,
-        args: ['--import', 'tsx', script],
+        args: serviceNodeArgs(script),
         env: childEnvironment(serviceEnvironment(service.role, { natsUrl, httpPort, ports, paths })),
-        // `--import tsx` is resolved from here, where the checkout's node_modules are.
+        // From sources, `--import tsx` is resolved from here, where the checkout's node_modules are.
         cwd: resolve(options.repoRoot),
         commandMark: script,
         healthPort: httpPort,
