@@ -26,6 +26,7 @@ import {
 } from '@lading/secrets';
 import { openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
+import { administratorCaller } from '@lading/testkit';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionDependencies } from '../src/index.js';
 
@@ -161,7 +162,7 @@ export async function startBrokerSide(nc: NatsConnection, registry: RegistryClie
           parameterSets: request.parameterSets,
           input: seal(Buffer.from(JSON.stringify(runInput)), publicKey, sealingContexts.runInput(request.runId)),
         },
-        undefined,
+        administratorCaller,
         {
           ...state,
           readBundle: async (reference) => {

@@ -51,7 +51,14 @@ export function renderRunScript(manifest: Manifest): string {
       );
       return;
     }
-    functions.push(`# ${action}`, `lading_run_${index}() {`);
+    functions.push(
+      `# ${action}`,
+      `lading_run_${index}() {`,
+      // One pipe for everything the steps print, in the order they print it: Docker keeps the
+      // order within a stream only, and the runner masks values over one ordered stream, so a value
+      // written half to stderr and half to stdout is still one value to it.
+      '  exec 2>&1',
+    );
     steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest, sensitiveOutputsOf(manifest, action))));
     functions.push('  return 0', '}', '');
     dispatch.push(`  ${shellQuote(action)}) lading_run_${index}; lading_status=$?; lading_outputs=${outputList} ;;`);
