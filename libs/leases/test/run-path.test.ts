@@ -89,6 +89,23 @@ describe('run path', () => {
     await finishRun(runner.finish(request.runId), path.state);
   });
 
+  it('refuses a lease asked for by a runner other than the claimant, even one that registered the claimant\'s key', async () => {
+    const request = submitRequest(path);
+    await admitRun(request, undefined, path.admission);
+    await claimRun(runner.claim(request.runId), path.state);
+    // The signature verifies with the key that claimed the run: only the runner id tells the two apart.
+    const twin = await registerRunner(path, undefined, runner.keys);
+    const keys = generateSealingKeyPair();
+    await expect(grantLease(twin.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: `run ${request.runId} is claimed by another runner`,
+    });
+    expect(path.audit.filter((entry) => entry.runId === request.runId && entry.granted)).toEqual([]);
+    // The claimant itself still gets its lease: the refusal was about who asked.
+    await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).resolves.toHaveProperty('sealed');
+    await finishRun(runner.finish(request.runId), path.state);
+  });
+
   it('caps a lease asked for 120 s at 30 s, and honours a shorter one', async () => {
     const now = Date.now();
     const capped = await leaseOf(submitRequest(path), 120_000);
