@@ -46,3 +46,4 @@ export { overrideDestination, type DestinationOverride } from './destination.js'
 export { RELOCATION_MAPPING_PATH, type RunScriptOptions } from './run-script.js';
 export type { ManifestProblem } from './errors.js';
 export type { ManifestDialect, SchemaKeywords } from './types.js';
+export { scaffoldPorterFiles, type PorterScaffoldOptions } from './porter-scaffold.js';
