@@ -43,3 +43,4 @@ export type {
   OutputFrameParserOptions,
   OutputListener,
 } from './types.js';
+export { bundleFileFilter } from './dockerignore.js';
