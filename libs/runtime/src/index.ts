@@ -11,6 +11,7 @@ export { parseDigestReference, isImageId } from './digest-reference.js';
 export { pullImageByDigest } from './pull-by-digest.js';
 export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
 export { runBundleContainer } from './run-container.js';
+export { relocationMappingPath, stageReadOnlyFiles } from './read-only-files.js';
 export { removeLeftovers, type RemovedLeftovers } from './leftovers.js';
 export { bundleLabels, ownerLabels, type ContainerOwner } from './bundle-labels.js';
 export { createRunNetwork, removeRunNetwork, runBridgePrefix, type Egress } from './run-network.js';
