@@ -12,8 +12,13 @@ export const baseImages = {
 
 export type BaseImageName = keyof typeof baseImages;
 
-/** The base a bundle is built on when its manifest names no `baseImage`. */
+/** The base a bundle is built on when its manifest names no `baseImage` (porter.yaml never does). */
 export const defaultBaseImageName: BaseImageName = 'debian';
+
+/** The reference of that default behind the stack's front door. */
+export function defaultBaseImage(frontDoor: string): string {
+  return baseImageReference(frontDoor, defaultBaseImageName);
+}
 
 /** `<front door>/<repository>:<tag>` of one of the stack's base images, e.g. 127.0.0.1:5000/lading/debian:bookworm-slim. */
 export function baseImageReference(frontDoor: string, name: BaseImageName = defaultBaseImageName): string {
