@@ -66,7 +66,7 @@ describe('the base images `lading up` seeds', { shuffle: false }, () => {
     expect(debian!.digest).toBe((await seedBaseImages(first.home))[0]!.digest);
   });
 
-  it('keeps a Debian tag someone set before the seed, and says so', async () => {
+  it('keeps a Debian tag someone set before the seed', async () => {
     const other = await startHome();
     const upstream = await upstreamOf(other.home);
     const { repository, tag } = baseImages.debian;
