@@ -53,6 +53,4 @@ export type {
   StopStackResult,
 } from './types.js';
 export { seedBaseImages, type SeededBaseImage } from './base-image.js';
-// The default base's one home is the base-image table in @lading/contracts.
-export { defaultBaseImage } from '@lading/contracts';
 export { prepareStackHome, recordStack, type PreparedHome } from './stack-home.js';
