@@ -40,6 +40,12 @@ describe('the Debian base of bundles', { shuffle: false }, () => {
     expect(Number(certificates)).toBeGreaterThan(100);
   });
 
+  it('knows its packages as dpkg would, so a Dockerfile step can apt-get install more', async () => {
+    const script = 'dpkg --audit && dpkg-query -W -f=\'${Package} ${Status}\\n\' curl jq bash && command -v apt-get && test -s /etc/apt/sources.list.d/debian.sources && echo consistent';
+    const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', image, 'bash', '-c', script]);
+    expect(stdout.trim().split('\n')).toEqual(['bash install ok installed', 'curl install ok installed', 'jq install ok installed', '/usr/bin/apt-get', 'consistent']);
+  });
+
   it('is the same image when its layer is made again from the cached packages', async () => {
     const again = await debianBaseLayout(join(dir, 'second'), { cacheDir: imageCacheDir(), rebuild: true });
     expect(again.digest).toBe(digest);
