@@ -11,7 +11,7 @@ import {
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
-import { resolveDigest, type PinnedImage } from './resolve-digest.js';
+import { resolveDigests, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
 /**
@@ -34,14 +34,17 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
-  const baseImage = await resolveDigest(manifest.baseImage, 'baseImage', input.registryFor);
-  input.log(`baseImage ${manifest.baseImage} → ${baseImage.reference}`);
-  const images: Record<string, PinnedImage> = {};
-  for (const [name, image] of Object.entries(manifest.images)) {
-    const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
-    images[name] = await resolveDigest(text, `images.${name}`, input.registryFor);
-    input.log(`images.${name} ${text} → ${images[name].reference}`);
-  }
+  // The base image and every `images:` entry are pinned together, a bounded number at a time.
+  const wanted = [
+    { text: manifest.baseImage, what: 'baseImage' },
+    ...Object.entries(manifest.images).map(([name, image]) => ({
+      text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
+      what: `images.${name}`,
+    })),
+  ];
+  const [baseImage, ...pinned] = await resolveDigests(wanted, input.registryFor);
+  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text} → ${[baseImage, ...pinned][index]?.reference}`));
+  const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));
 
   const context = assembleBuildContext({
     files: input.files,
