@@ -27,9 +27,11 @@ export function projectTestConfig(projectDir: string) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 180_000,
       hookTimeout: 180_000,
-      // Tests run in file order here; `npx vitest run --sequence.shuffle` runs a project shuffled
-      // (the seed is printed, `--sequence.seed=N` replays it). Suites that are one scenario in
-      // steps say so with `describe(name, { shuffle: false }, …)`.
+      // Files and tests run shuffled, so that every run keeps proving that no test leans on the
+      // ones before it. The seed is printed ("Running tests with seed N"); `--sequence.seed=N`
+      // replays that order. Suites that are one scenario in steps say so with
+      // `describe(name, { shuffle: false }, …)` and keep their order.
+      sequence: { shuffle: true },
       reporters: reportDir ? ['default', ['json', { outputFile: `${reportDir}/${basename(projectDir)}.json` }]] : ['default'],
     },
   });

@@ -19,6 +19,7 @@ export const commandGroups: readonly CommandGroup[] = [
     commands: ['create', 'build', 'publish', 'inspect', 'explain'],
     register: async (program) => (await import('./commands/bundle.js')).registerBundleCommands(program),
   },
+  { commands: ['lint'], register: async (program) => (await import('./commands/lint.js')).registerLintCommand(program) },
   {
     commands: ['install', 'upgrade', 'uninstall', 'invoke'],
     register: async (program) => (await import('./commands/run.js')).registerRunCommands(program),

@@ -3,53 +3,72 @@ import {
   bundleTag,
   formatImageReference,
   MANIFEST_FILE_NAME,
+  manifestFileNames,
   ManifestError,
+  overrideDestination,
   parseManifest,
+  PORTER_MANIFEST_FILE_NAME,
   renderDockerfile,
   renderRunScript,
   toBundleJson,
+  type Manifest,
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
 import { resolveDigests, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
-/**
- * lading.yaml → bundle.json: validates the manifest, pins every image to a digest from its
- * registry, builds the invocation image (non-root, generated run script), pushes it by digest
- * only, and returns a bundle.json that names images by digest alone.
- */
-export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
-  const manifestFile = input.files.find((file) => file.path === MANIFEST_FILE_NAME);
-  if (!manifestFile) throw new BuildRefusedError(`the bundle directory has no ${MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
-  let manifest;
+/** The bundle directory's manifest, lading.yaml before porter.yaml, read with every problem listed. */
+function readManifest(input: BuildInput): Manifest {
+  const manifestFile = manifestFileNames.map((name) => input.files.find((file) => file.path === name)).find((file) => file !== undefined);
+  if (!manifestFile) {
+    throw new BuildRefusedError(`the bundle directory has neither ${MANIFEST_FILE_NAME} nor ${PORTER_MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
+  }
+  let manifest: Manifest;
   try {
-    manifest = parseManifest(manifestFile.content.toString('utf8'), MANIFEST_FILE_NAME);
+    manifest = parseManifest(manifestFile.content.toString('utf8'), manifestFile.path);
   } catch (error) {
     if (error instanceof ManifestError) throw new BuildRefusedError(error.message, 'invalid');
     throw error;
   }
+  try {
+    return overrideDestination(manifest, input.destination ?? {});
+  } catch (error) {
+    throw new BuildRefusedError((error as Error).message, 'invalid');
+  }
+}
+
+/**
+ * lading.yaml or porter.yaml → bundle.json: validates the manifest, pins every image to a digest
+ * from its registry, builds the invocation image (non-root, generated run script), pushes it by
+ * digest only, and returns a bundle.json that names images by digest alone.
+ */
+export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
+  const manifest = readManifest(input);
   const tag = bundleTag(manifest);
   const target = parseReference(tag);
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
+  const baseImageText = manifest.baseImage ?? input.defaultBaseImage;
+  if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
   // The base image and every `images:` entry are pinned together, a bounded number at a time.
   const wanted = [
-    { text: manifest.baseImage, what: 'baseImage' },
+    { text: baseImageText, what: 'baseImage' },
     ...Object.entries(manifest.images).map(([name, image]) => ({
       text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
       what: `images.${name}`,
     })),
   ];
   const [baseImage, ...pinned] = await resolveDigests(wanted, input.registryFor);
-  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text} → ${[baseImage, ...pinned][index]?.reference}`));
+  const defaultNote = manifest.baseImage === undefined ? ' (the default)' : '';
+  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
   const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));
 
   const context = assembleBuildContext({
     files: input.files,
     dockerfile: renderDockerfile(manifest, { baseImageDigestRef: baseImage.reference }),
-    runScript: renderRunScript(manifest),
+    runScript: renderRunScript(manifest, { images: Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.reference])) }),
   });
   let imageId;
   try {

@@ -8,6 +8,9 @@ import { assertPortsFree, freeLoopbackPort } from './ports.js';
 import { answersOk, pollUntil, portAccepts, upstreamGuarded } from './probes.js';
 import { logTail, spawnDetached, terminate, type OwnedProcess } from './processes.js';
 import { allAlive, ownedProcesses } from './recorded-processes.js';
+import { handOverStackFiles } from './hand-over-files.js';
+import { operatorFilesFor } from './operator-files.js';
+import { asUser, planStackUsers, type StackProcessKind, type StackUsers } from './service-users.js';
 import {
   childEnvironment,
   defaultServiceScript,
@@ -24,6 +27,8 @@ const defaultReadyAttempts = 300;
 
 interface Launch {
   name: string;
+  /** Which of the stack's users it runs as, when `lading up` runs as root. */
+  kind: StackProcessKind;
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -67,11 +72,14 @@ async function clearStaleStack(home: string, stack: StackFile): Promise<void> {
 async function launch(
   item: Launch,
   paths: StackPaths,
+  users: StackUsers | undefined,
   started: OwnedProcess[],
   records: Record<string, StackProcess>,
 ): Promise<() => string | undefined> {
   const log = paths.log(item.name);
-  const child = await spawnDetached({ command: item.command, args: item.args, env: item.env, cwd: item.cwd, log }).catch(
+  const user = users?.[item.kind];
+  const { command, args } = user ? asUser(user, item.command, item.args) : item;
+  const child = await spawnDetached({ command, args, env: item.env, cwd: item.cwd, log }).catch(
     (error: Error) => {
       throw new Error(`${error.message}: ${item.installHint}`, { cause: error });
     },
@@ -120,6 +128,9 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   const monitorPort = await freeLoopbackPort();
   await writeNatsConfig(paths, ports, monitorPort, passwords);
   await writeRegistryConfig(paths, ports);
+  const plan = await planStackUsers({ home, repoRoot: resolve(options.repoRoot) });
+  const users = plan.users;
+  if (users) await handOverStackFiles(paths, users);
 
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
   const upstream = `http://127.0.0.1:${ports.upstream}`;
@@ -128,6 +139,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   try {
     const nats: Launch = {
       name: infrastructureNames.nats,
+      kind: 'nats',
       command: 'nats-server',
       args: ['-c', paths.natsConfig],
       env: childEnvironment({}),
@@ -137,10 +149,11 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       ready: async () => (await portAccepts(ports.nats)) && answersOk(`http://127.0.0.1:${monitorPort}/healthz`),
       installHint: 'install the Debian package nats-server',
     };
-    await waitReady(nats, await launch(nats, paths, started, records), attempts, paths);
+    await waitReady(nats, await launch(nats, paths, users, started, records), attempts, paths);
 
     const registry: Launch = {
       name: infrastructureNames.upstream,
+      kind: 'upstream',
       command: 'docker-registry',
       args: ['serve', paths.registryConfig],
       env: childEnvironment({}),
@@ -149,7 +162,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       ready: () => upstreamGuarded(upstream),
       installHint: 'install the Debian package docker-registry',
     };
-    await waitReady(registry, await launch(registry, paths, started, records), attempts, paths);
+    await waitReady(registry, await launch(registry, paths, users, started, records), attempts, paths);
 
     const services: [Launch, () => string | undefined][] = [];
     for (const service of stackServices) {
@@ -157,9 +170,15 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       const script = scripts.get(service.role) as string;
       const item: Launch = {
         name: service.name,
+        kind: service.role,
         command: process.execPath,
         args: serviceNodeArgs(script),
-        env: childEnvironment(serviceEnvironment(service.role, { natsUrl, httpPort, ports, paths })),
+        env: childEnvironment({
+          ...serviceEnvironment(service.role, { natsUrl, httpPort, ports, paths }),
+          ...(users ? await operatorFilesFor(service.role, paths, users) : {}),
+          // Tools that look in ~ find the service's own folder, not root's.
+          ...(users ? { HOME: paths.stateDir(service.role) } : {}),
+        }),
         // From sources, `--import tsx` is resolved from here, where the checkout's node_modules are.
         cwd: resolve(options.repoRoot),
         commandMark: script,
@@ -169,7 +188,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
           (service.role !== 'guard' || (await portAccepts(ports.guard))),
         installHint: 'check that Node.js can run it',
       };
-      services.push([item, await launch(item, paths, started, records)]);
+      services.push([item, await launch(item, paths, users, started, records)]);
     }
     for (const [item, exitReason] of services) await waitReady(item, exitReason, attempts, paths);
 
@@ -180,7 +199,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   }
   return {
     alreadyRunning: false,
-    message: `the stack is up: NATS at ${natsUrl}, registry at 127.0.0.1:${ports.guard}`,
+    message: `the stack is up: NATS at ${natsUrl}, registry at 127.0.0.1:${ports.guard}${plan.users || !plan.reason ? '' : `; its processes run as root because ${plan.reason}`}`,
     status: await stackStatus({ home }),
   };
 }
