@@ -1,0 +1,29 @@
+import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+
+/** Kubernetes' downward API hands a pod its own name and namespace in these variables (see deploy/kubernetes). */
+export const podNameEnv = 'LADING_POD_NAME';
+export const podNamespaceEnv = 'LADING_POD_NAMESPACE';
+
+export interface ProcessIdentity {
+  serviceName: string;
+  serviceVersion: string;
+  /** What tells two processes of one service apart: the runner's id for a runner. */
+  instanceId?: string;
+}
+
+/**
+ * The resource every span and metric of this process carries: service, version, instance and,
+ * on Kubernetes, pod and namespace. `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` are
+ * read last, so an operator's own attributes win.
+ */
+export function processResource(identity: ProcessIdentity, env: NodeJS.ProcessEnv = process.env): Resource {
+  const attributes: Record<string, string> = {
+    'service.name': identity.serviceName,
+    'service.namespace': 'lading',
+    'service.version': identity.serviceVersion,
+  };
+  if (identity.instanceId) attributes['service.instance.id'] = identity.instanceId;
+  if (env[podNameEnv]) attributes['k8s.pod.name'] = env[podNameEnv];
+  if (env[podNamespaceEnv]) attributes['k8s.namespace.name'] = env[podNamespaceEnv];
+  return resourceFromAttributes(attributes).merge(detectResources({ detectors: [envDetector] }));
+}
