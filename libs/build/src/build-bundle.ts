@@ -1,4 +1,5 @@
 import { validateBundle } from '@lading/cnab';
+import { withSpan } from '@lading/telemetry';
 import {
   bundleTag,
   formatImageReference,
@@ -34,12 +35,13 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
-  const baseImage = await resolveDigest(manifest.baseImage, 'baseImage', input.registryFor);
+  const resolve = (text: string, field: string) => withSpan('lading', 'image resolve', { 'lading.image.field': field }, () => resolveDigest(text, field, input.registryFor));
+  const baseImage = await resolve(manifest.baseImage, 'baseImage');
   input.log(`baseImage ${manifest.baseImage} → ${baseImage.reference}`);
   const images: Record<string, PinnedImage> = {};
   for (const [name, image] of Object.entries(manifest.images)) {
     const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
-    images[name] = await resolveDigest(text, `images.${name}`, input.registryFor);
+    images[name] = await resolve(text, `images.${name}`);
     input.log(`images.${name} ${text} → ${images[name].reference}`);
   }
 
@@ -50,9 +52,9 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   });
   let imageId;
   try {
-    imageId = await buildImage(input.docker, context, {
-      labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version },
-    });
+    imageId = await withSpan('lading', 'image build', {}, () =>
+      buildImage(input.docker, context, { labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version } }),
+    );
   } catch (error) {
     throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}`, 'failed');
   }
@@ -60,7 +62,12 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   let pushed;
   try {
-    pushed = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, imageId));
+    const built = imageId;
+    pushed = await withSpan('lading', 'image push', {}, async (span) => {
+      const result = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, built));
+      span.setAttribute('container.image.id', result.digest);
+      return result;
+    });
   } catch (error) {
     if (!(error instanceof OciError)) throw error;
     throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'failed');

@@ -42,4 +42,5 @@ export type {
   StdinPayloadInput,
   OutputFrameParserOptions,
   OutputListener,
+  StepFrame,
 } from './types.js';

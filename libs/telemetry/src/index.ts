@@ -5,6 +5,7 @@ export {
   injectTraceContext,
   markFailed,
   recordSpan,
+  startSpan,
   traceContextVariables,
   withSpan,
   type SpanOptions,

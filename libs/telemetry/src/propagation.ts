@@ -53,6 +53,12 @@ export async function withSpan<T>(
   });
 }
 
+/** Starts a span without making it active: the caller ends it, and runs its children in `context`. */
+export function startSpan(tracerName: string, spanName: string, attributes: Attributes, parent: Context = context.active()): { span: Span; context: Context } {
+  const span = trace.getTracer(tracerName).startSpan(spanName, { attributes }, parent);
+  return { span, context: trace.setSpan(parent, span) };
+}
+
 /** A span for a stretch of time that already passed, such as a run's wait in the queue. */
 export function recordSpan(tracerName: string, spanName: string, attributes: Attributes, start: TimeInput, end: TimeInput, parent: Context = context.active()): void {
   trace.getTracer(tracerName).startSpan(spanName, { attributes, startTime: start }, parent).end(end);
