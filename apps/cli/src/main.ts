@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { RemoteFailure } from '@lading/service-kit';
+import { flushTelemetry, traceCommand } from './command-trace.js';
 import { buildProgram } from './program.js';
 import { UserError } from './user-error.js';
 
@@ -13,10 +14,15 @@ function explainFailure(error: unknown): { message: string; exitCode: number } {
   return { message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`, exitCode: 70 };
 }
 
+// A stopped command still exports the spans it has: SIGTERM flushes, then exits as killed.
+process.once('SIGTERM', () => void flushTelemetry().then(() => process.exit(143)));
+
 const program = buildProgram();
 try {
-  await program.parseAsync(process.argv);
+  await traceCommand(program, process.argv);
+  await flushTelemetry();
 } catch (error) {
+  await flushTelemetry();
   if (error instanceof CommanderError) process.exit(error.exitCode);
   const { message, exitCode } = explainFailure(error);
   process.stderr.write(`lading: ${message}\n`);

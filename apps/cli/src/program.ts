@@ -8,6 +8,7 @@ import { registerSecretCommands } from './commands/secrets.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerPrincipalCommands } from './commands/principals.js';
 import { useCredentialsFile } from './session.js';
+import { cliVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('lading')
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
       'Build, publish and run CNAB bundles with security that holds by construction:\n' +
         'secrets just in time, digests instead of tags, nothing runs as root, no tag overwritten without --force.',
     )
-    .version('0.1.0')
+    .version(cliVersion)
     .option('--credentials <file>', 'act as the principal of this credentials file (default: LADING_CREDENTIALS, else the administrator)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

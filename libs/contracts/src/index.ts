@@ -78,6 +78,7 @@ export {
   type InstallationKey,
   type InstallationRecord,
   type OutputRecord,
+  type RunSummary,
 } from './messages/installations.js';
 export {
   secretsRotateKeyReplySchema,

@@ -4,7 +4,7 @@ import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBu
 import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
 import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { takesTraceContext } from '@lading/manifest';
-import { context, instruments, markFailed, recordSpan, secondsSince, startSpan, traceContextVariables, withSpan } from '@lading/telemetry';
+import { activeTraceIds, context, instruments, markFailed, recordSpan, secondsSince, startSpan, traceContextVariables, withSpan } from '@lading/telemetry';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
 import { maxStoredLogBytes } from '@lading/store';
@@ -51,6 +51,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
     bundleReference: request.bundleReference,
+    traceId: activeTraceIds()?.traceId,
     claim: {},
     updatedAt: new Date().toISOString(),
   };

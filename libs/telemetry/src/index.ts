@@ -12,9 +12,10 @@ export {
 } from './propagation.js';
 export { JsonLinesSpanExporter } from './jsonl-span-exporter.js';
 export { instruments, secondsSince, type LadingInstruments } from './instruments.js';
-export { inheritedOtelVariables, readOtlpSettings, type OtlpProtocol, type OtlpSettings } from './otlp-settings.js';
+export { readOtlpSettings, type OtlpProtocol, type OtlpSettings } from './otlp-settings.js';
 export { podNameEnv, podNamespaceEnv } from './process-resource.js';
 export { withPresetSpanId } from './preset-span-ids.js';
 export { messagingAttributes } from './messaging-attributes.js';
 export { SpanKind, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 export type { TelemetryOptions, HeaderCarrier } from './types.js';
+export { readTrace, renderSpanTree, type StoredSpan } from './span-store.js';

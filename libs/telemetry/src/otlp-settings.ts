@@ -37,13 +37,3 @@ export function readOtlpSettings(env: NodeJS.ProcessEnv = process.env): OtlpSett
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return {};
   return { traces: signalSettings(env, 'TRACES'), metrics: signalSettings(env, 'METRICS') };
 }
-
-/**
- * The OTEL_* settings a stack's services inherit from the command that starts them. The service
- * name is left out: each service names itself, and one name for all would merge them.
- */
-export function inheritedOtelVariables(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('OTEL_') && entry[0] !== 'OTEL_SERVICE_NAME' && entry[1] !== undefined),
-  );
-}
