@@ -60,8 +60,16 @@ export function startSpan(tracerName: string, spanName: string, attributes: Attr
 }
 
 /** A span for a stretch of time that already passed, such as a run's wait in the queue. */
-export function recordSpan(tracerName: string, spanName: string, attributes: Attributes, start: TimeInput, end: TimeInput, parent: Context = context.active()): void {
-  trace.getTracer(tracerName).startSpan(spanName, { attributes, startTime: start }, parent).end(end);
+export function recordSpan(
+  tracerName: string,
+  spanName: string,
+  attributes: Attributes,
+  start: TimeInput,
+  end: TimeInput,
+  parent: Context = context.active(),
+  kind: SpanKind = SpanKind.INTERNAL,
+): void {
+  trace.getTracer(tracerName).startSpan(spanName, { attributes, startTime: start, kind }, parent).end(end);
 }
 
 /** The W3C `traceparent` and `tracestate` of a context, as the variables a process hands a child. */
