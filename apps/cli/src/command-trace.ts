@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultHome, stackPaths } from '@lading/stack';
-import { initTelemetry, trace, withSpan, SpanKind, type Telemetry } from '@lading/telemetry';
+import { extractTraceContext, initTelemetry, trace, withSpan, SpanKind, type Telemetry } from '@lading/telemetry';
 import { cliVersion } from './version.js';
 
 let telemetry: Telemetry | undefined;
@@ -16,7 +16,18 @@ export async function traceCommand(program: Command, argv: string[]): Promise<vo
   program.hook('preAction', (_program, action) => {
     trace.getActiveSpan()?.updateName(commandPath(action));
   });
-  await withSpan('lading', 'lading', {}, () => program.parseAsync(argv), undefined, { kind: SpanKind.CLIENT });
+  await withSpan('lading', 'lading', {}, () => program.parseAsync(argv), callersTrace(), { kind: SpanKind.CLIENT });
+}
+
+/**
+ * A command started with TRACEPARENT (and TRACESTATE) in its environment continues that trace, as
+ * OpenTelemetry's environment-variable carriers say: a CI job's build, publish and install become one trace.
+ */
+function callersTrace() {
+  const carried = new Map<string, string>();
+  if (process.env.TRACEPARENT) carried.set('traceparent', process.env.TRACEPARENT);
+  if (process.env.TRACESTATE) carried.set('tracestate', process.env.TRACESTATE);
+  return extractTraceContext({ get: (key) => carried.get(key), set: () => undefined });
 }
 
 /** LADING_SPANS_FILE, else the embedded store of a stack this host runs. */

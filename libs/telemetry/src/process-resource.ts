@@ -1,4 +1,4 @@
-import { detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 
 /** Kubernetes' downward API hands a pod its own name and namespace in these variables (see deploy/kubernetes). */
 export const podNameEnv = 'LADING_POD_NAME';
@@ -11,9 +11,24 @@ export interface ProcessIdentity {
   instanceId?: string;
 }
 
+/** `OTEL_RESOURCE_ATTRIBUTES`: comma-separated `key=value`, percent-encoded; a malformed pair is skipped. */
+function operatorAttributes(text: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) continue;
+    try {
+      attributes[decodeURIComponent(pair.slice(0, equals).trim())] = decodeURIComponent(pair.slice(equals + 1).trim());
+    } catch {
+      // Not percent-encoding: the SDK skips such a pair too.
+    }
+  }
+  return attributes;
+}
+
 /**
  * The resource every span and metric of this process carries: service, version, instance and,
- * on Kubernetes, pod and namespace. `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES` are
+ * on Kubernetes, pod and namespace. `OTEL_RESOURCE_ATTRIBUTES` and then `OTEL_SERVICE_NAME` are
  * read last, so an operator's own attributes win.
  */
 export function processResource(identity: ProcessIdentity, env: NodeJS.ProcessEnv = process.env): Resource {
@@ -25,5 +40,7 @@ export function processResource(identity: ProcessIdentity, env: NodeJS.ProcessEn
   if (identity.instanceId) attributes['service.instance.id'] = identity.instanceId;
   if (env[podNameEnv]) attributes['k8s.pod.name'] = env[podNameEnv];
   if (env[podNamespaceEnv]) attributes['k8s.namespace.name'] = env[podNamespaceEnv];
-  return resourceFromAttributes(attributes).merge(detectResources({ detectors: [envDetector] }));
+  Object.assign(attributes, operatorAttributes(env.OTEL_RESOURCE_ATTRIBUTES));
+  if (env.OTEL_SERVICE_NAME) attributes['service.name'] = env.OTEL_SERVICE_NAME;
+  return resourceFromAttributes(attributes);
 }
