@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@lading/testkit';
+import { freePort, parsePrometheusText } from '@lading/testkit';
 import { runCli } from './cli-process.js';
 import { filesContaining, leakForms } from './search-files.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
@@ -170,9 +169,15 @@ describe('OTLP export, one trace into the container, metrics', { shuffle: false 
     for (const service of ours) {
       const text = await (await fetch(`http://127.0.0.1:${service.healthPort}/metrics`)).text();
       expect(text).toContain('# HELP');
-      const families = parsePrometheusTextFormat(text);
+      const families = parsePrometheusText(text);
       const histograms = families.filter((family) => family.type === 'HISTOGRAM').map((family) => family.name);
       expect(histograms, service.name).toContain('lading_endpoint_duration');
+      const expected: Record<string, string[]> = {
+        runner: ['lading_run_duration', 'lading_run_queue_wait', 'lading_lease_duration'],
+        'registry-guard': ['http_server_request_duration'],
+      };
+      for (const name of expected[service.name] ?? []) expect(histograms, service.name).toContain(name);
+      if (service.name === 'registry-guard') expect(families.map((family) => family.name)).toContain('lading_ledger_decisions_total');
     }
     await until('OTLP metrics', () => (receiver.bodies.some((body) => body.path === '/v1/metrics') ? true : undefined));
   });

@@ -81,7 +81,7 @@ export async function consumeRunRequests(
     const queuedAt = message.info.timestampNanos / 1e6;
     if (message.info.deliveryCount === 1) {
       recordSpan('lading', 'queue wait', { 'lading.run.id': request.runId, 'messaging.system': 'nats', 'messaging.destination.name': message.subject }, queuedAt, Date.now(), parent);
-      instruments().queueWait.record(Math.max(0, (Date.now() - queuedAt) / 1000));
+      instruments().queueWait.record(Math.max(0, (Date.now() - queuedAt) / 1000), { action: request.action });
     }
     try {
       const disposition = await withSpan(

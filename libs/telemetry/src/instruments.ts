@@ -26,7 +26,7 @@ export interface LadingInstruments {
   runsStarted: Counter;
   runsFinished: Counter;
   runDuration: Histogram;
-  /** From the broker queueing a run to a runner taking it. */
+  /** From the broker queueing a run to a runner taking it: `action`. */
   queueWait: Histogram;
   /** Runs admitted but not yet taken by a runner (observed from the queue's consumer). */
   queueLag: ObservableGauge;
