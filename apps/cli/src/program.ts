@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerBundleCommands } from './commands/bundle.js';
+import { registerLintCommand } from './commands/lint.js';
 import { registerInstallationCommands } from './commands/installations.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSetCommands } from './commands/value-sets.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .hook('preAction', (command) => useCredentialsFile(command.opts<{ credentials?: string }>().credentials));
   registerStackCommands(program);
   registerBundleCommands(program);
+  registerLintCommand(program);
   registerRunCommands(program);
   registerInstallationCommands(program);
   registerSetCommands(program, 'credentials');

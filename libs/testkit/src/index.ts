@@ -8,3 +8,4 @@ export { startConnectionCounter, type ConnectionCounter } from './connection-cou
 export { startMountRefusingProxy, type MountRefusingProxy } from './mount-refusing-proxy.js';
 export { startingRunState } from './run-state.js';
 export { parsePrometheusText, type MetricFamily } from './prometheus-text.js';
+export { administratorCaller } from './administrator.js';
