@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import cliPackage from '../package.json' with { type: 'json' };
 import { groupsFor } from './command-index.js';
 import { useCredentialsFile } from './credentials-option.js';
+import { cliVersion } from './version.js';
 
 /** The program with the commands `args` (the words after `lading`) need; see command-index.ts. */
 export async function buildProgram(args: readonly string[]): Promise<Command> {
@@ -10,7 +10,7 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
       'Build, publish and run CNAB bundles with security that holds by construction:\n' +
         'secrets just in time, digests instead of tags, nothing runs as root, no tag overwritten without --force.',
     )
-    .version(cliPackage.version)
+    .version(cliVersion)
     .option('--credentials <file>', 'act as the principal of this credentials file (default: LADING_CREDENTIALS, else the administrator)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

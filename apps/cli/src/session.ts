@@ -1,7 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack';
 import { connectToNats } from '@lading/service-kit';
-import { initTelemetry } from '@lading/telemetry';
 import { credentialsFileOption } from './credentials-option.js';
 import { UserError } from './user-error.js';
 
@@ -16,7 +15,6 @@ export interface Session {
   close(): Promise<void>;
 }
 
-let telemetryStarted = false;
 
 /**
  * The credentials of this command: the file given with `--credentials` or `LADING_CREDENTIALS`,
@@ -34,10 +32,6 @@ export async function sessionCredentials(): Promise<CredentialsFile> {
 /** Connects to the stack as this command's principal. */
 export async function openSession(): Promise<Session> {
   const credentials = await sessionCredentials();
-  if (!telemetryStarted) {
-    initTelemetry({ serviceName: 'lading-cli', spansFile: process.env.LADING_SPANS_FILE });
-    telemetryStarted = true;
-  }
   const nc = await connectToNats({
     natsUrl: credentials.natsUrl,
     natsUser: credentials.principal,

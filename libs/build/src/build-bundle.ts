@@ -1,4 +1,5 @@
 import { validateBundle } from '@lading/cnab';
+import { withSpan } from '@lading/telemetry';
 import {
   bundleTag,
   formatImageReference,
@@ -72,9 +73,9 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   });
   let imageId;
   try {
-    imageId = await buildImage(input.docker, context, {
-      labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version },
-    });
+    imageId = await withSpan('lading', 'image build', {}, () =>
+      buildImage(input.docker, context, { labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version } }),
+    );
   } catch (error) {
     throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}`, 'failed');
   }
@@ -82,7 +83,12 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   let pushed;
   try {
-    pushed = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, imageId));
+    const built = imageId;
+    pushed = await withSpan('lading', 'image push', {}, async (span) => {
+      const result = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, built));
+      span.setAttribute('container.image.id', result.digest);
+      return result;
+    });
   } catch (error) {
     if (!(error instanceof OciError)) throw error;
     throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'failed');

@@ -1,3 +1,4 @@
+import { injectTraceContext } from '@lading/telemetry';
 import { OciError } from './errors.js';
 import { describeFetchFailure, RegistryAuth } from './registry-auth.js';
 import type { RegistryClientOptions } from './types.js';
@@ -101,6 +102,8 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'cache-control': 'no-cache', ...request.headers };
     const authorization = this.auth.headerFor(request.scope);
     if (authorization) headers.authorization = authorization;
+    // The registry's server span (the guard's front door) joins the caller's trace.
+    injectTraceContext({ get: (key) => headers[key], set: (key, value) => void (headers[key] = value) });
     // Redirects come back to `attempt`, which decides; fetch itself never follows one.
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'manual' };
     if (request.body !== undefined) {
