@@ -44,5 +44,6 @@ export type {
   StdinPayloadInput,
   OutputFrameParserOptions,
   OutputListener,
+  StepFrame,
 } from './types.js';
 export { bundleFileFilter } from './dockerignore.js';

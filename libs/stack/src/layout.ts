@@ -53,6 +53,8 @@ export function stackPaths(home: string) {
     logsDir: join(home, 'logs'),
     log: (name: string) => join(home, 'logs', `${name}.log`),
     spansFile: (role: ServiceRole) => join(home, 'logs', `spans-${role}.jsonl`),
+    /** The command's own spans, next to the services': `installations runs --trace` reads them all. */
+    cliSpansFile: join(home, 'logs', 'spans-cli.jsonl'),
     stateDir: (role: ServiceRole) => join(home, 'state', role),
     /** The copies of the compiled services that run, one folder each: readable by the stack's users wherever the checkout is. */
     servicesDir: join(home, 'services'),

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
-import { withSpan } from '@lading/telemetry';
+import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { pinBundle } from '../pin-bundle.js';
@@ -68,6 +68,12 @@ async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boole
   }
 }
 
+/** The run's trace id, to find it in Jaeger, Tempo or `lading installations runs NAME --trace RUN`. */
+function printTrace(label: string): void {
+  const ids = activeTraceIds();
+  if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
+}
+
 /** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
   if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
@@ -85,7 +91,7 @@ async function runAction(installation: string, action: string, options: RunOptio
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
-    await withSpan('lading', label, { 'lading.run': runId }, () =>
+    await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
     process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
@@ -98,6 +104,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       }
       bundleOutput.endOpenLines();
       process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
+      if (event.status === 'succeeded' || event.status === 'failed') printTrace(label);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
