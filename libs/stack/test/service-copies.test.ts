@@ -61,7 +61,9 @@ describe('a compiled checkout that no other user can enter', { shuffle: false },
     const app = join(hidden, 'stand-in');
     await mkdir(join(app, 'src'), { recursive: true });
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'stand-in', type: 'module' }));
-    await writeFile(join(app, 'src', 'main.ts'), `import ${JSON.stringify(fixture('fake-service'))};\n`);
+    await copyFile(fixture('fake-service'), join(app, 'src', 'main.ts'));
+    // Its packages, for the bundler to put in: a checkout's own node_modules.
+    await symlink(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
     const built = spawnSync(process.execPath, [join(repoRoot, 'tools', 'build', 'bundle-app.mjs')], { cwd: app, encoding: 'utf8' });
     expect(built.status, built.stderr).toBe(0);
     for (const service of stackServices) {
