@@ -7,6 +7,7 @@ import { registerSetCommands } from './commands/value-sets.js';
 import { registerSecretCommands } from './commands/secrets.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerPrincipalCommands } from './commands/principals.js';
+import { registerRelocationCommands } from './commands/relocation.js';
 import { useCredentialsFile } from './session.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .hook('preAction', (command) => useCredentialsFile(command.opts<{ credentials?: string }>().credentials));
   registerStackCommands(program);
   registerBundleCommands(program);
+  registerRelocationCommands(program);
   registerRunCommands(program);
   registerInstallationCommands(program);
   registerSetCommands(program, 'credentials');

@@ -11,6 +11,7 @@ import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
 import { baseImageRepository, baseImageTag, defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
+import { publishArchive } from './relocation.js';
 import { UserError } from '../user-error.js';
 
 export function registerBundleCommands(program: Command): void {
@@ -51,8 +52,13 @@ export function registerBundleCommands(program: Command): void {
     .option('--dir <dir>', 'bundle directory (after `lading build`)', '.')
     .option('--reference <ref>', 'publish to this tag instead of <registry>/<name>:v<version>')
     .option('--force', 'replace the tag if it holds another bundle (only for principals allowed to force)', false)
+    .option('--archive <file>', 'publish a bundle archive (`lading archive`) to --reference instead, into any registry, digests unchanged')
     .description('Publish the built bundle as CNAB-in-OCI through the registry guard; an existing tag is never replaced without --force')
-    .action(async (options: { dir: string; reference?: string; force: boolean }) => {
+    .action(async (options: { dir: string; reference?: string; force: boolean; archive?: string }) => {
+      if (options.archive !== undefined) {
+        if (!options.reference) throw new UserError('--archive needs --reference <registry>/<repository>:<tag>, where to publish it');
+        return publishArchive(options.archive, options.reference, options.force);
+      }
       const built = await readBuiltBundle(options.dir);
       const tag = options.reference ?? built.tag;
       const published = await withSession(({ nc }) =>

@@ -1,0 +1,32 @@
+import { referencedImageDigests } from './bundle-images.js';
+import { copyImage } from './copy-image.js';
+import type { RegistryClient } from './registry-client.js';
+import { refuseTagOverwrite, type TagWritten } from './tag-overwrite.js';
+
+export interface BundleCopy {
+  readonly from: RegistryClient;
+  readonly fromRepo: string;
+  /** The bundle index digest, pinned before the copy. */
+  readonly digest: string;
+  readonly to: RegistryClient;
+  readonly toRepo: string;
+  readonly tag: string;
+  readonly force: boolean;
+}
+
+/**
+ * Copies a bundle — its index and everything it lists, and any image bundle.json references that
+ * an older index does not list — by digest, then writes the tag. Within one registry blobs are
+ * mounted across repositories (none is sent) where the registry allows it; between registries
+ * each blob the destination lacks is streamed once. The tag rule is checked before anything is
+ * copied.
+ */
+export async function copyBundle(copy: BundleCopy): Promise<TagWritten> {
+  await refuseTagOverwrite(copy.to, copy.toRepo, copy.tag, copy.digest, copy.force);
+  const source = { from: copy.from, fromRepo: copy.fromRepo };
+  for (const image of await referencedImageDigests(copy.from, copy.fromRepo, copy.digest)) await copyImage(copy.to, { ...source, digest: image }, copy.toRepo);
+  const index = await copy.from.getManifest(copy.fromRepo, copy.digest);
+  await copyImage(copy.to, { ...source, digest: copy.digest }, copy.toRepo);
+  const written = await copy.to.tagManifest(copy.toRepo, copy.tag, index.mediaType, index.body, copy.force);
+  return { digest: written.digest, reference: `${copy.to.registry}/${copy.toRepo}@${written.digest}`, guardOutcome: written.outcome };
+}
