@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
-import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, relocationMappingPath, runBundleContainer } from '@lading/runtime';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { RELOCATION_MAPPING_PATH } from '@lading/manifest';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
 import { maxStoredLogBytes } from '@lading/store';
@@ -114,7 +115,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       image,
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
-      readOnlyFiles: { [relocationMappingPath]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
+      readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
       labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
       allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
       onStdout: (chunk) => runOutput.stdout(chunk),

@@ -26,6 +26,7 @@ import {
 } from '@lading/secrets';
 import { openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
+import { administratorCaller } from '@lading/testkit';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionDependencies } from '../src/index.js';
 
@@ -92,7 +93,7 @@ export async function buildAndPublish(docker: Docker, registry: RegistryClient, 
  */
 export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryClient, manifestText: string): Promise<PublishedBundle> {
   const manifest = parseManifest(manifestText, 'lading.yaml');
-  const baseTag = parseReference(manifest.baseImage);
+  const baseTag = parseReference(manifest.baseImage ?? '');
   const baseHead = await registry.headManifest(baseTag.repository, baseTag.tag ?? 'latest');
   if (!baseHead) throw new Error('the base image is not in the registry');
   const baseReference = `${baseTag.registry}/${baseTag.repository}@${baseHead.digest}`;
@@ -177,7 +178,7 @@ export async function startBrokerSide(nc: NatsConnection, registry: RegistryClie
           parameterSets: request.parameterSets,
           input: seal(Buffer.from(JSON.stringify(runInput)), publicKey, sealingContexts.runInput(request.runId)),
         },
-        undefined,
+        administratorCaller,
         {
           ...state,
           readBundle: async (reference) => {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { startConnectionCounter, startNatsServer, startRegistry, type ConnectionCounter, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/index.js';
@@ -90,6 +90,8 @@ install:
   });
 
   afterAll(async () => {
+    // A test that failed while its bundle ran leaves the container and its network: removed by owner.
+    if (deps) await removeLeftovers(docker, deps.container.owner);
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nc?.close();

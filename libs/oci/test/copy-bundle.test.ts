@@ -44,9 +44,10 @@ describe('copying a bundle', () => {
   });
 
   it('between two registries sends each blob exactly once, and nothing the second time', async () => {
+    const sent = relayB.uploadedDigests().length;
     const written = await copyBundle({ from: clientA, fromRepo: 'bundles/app', digest: bundleDigest, to: clientB, toRepo: 'mirror/app', tag: 'v1', force: false });
     expect(written.digest).toBe(bundleDigest);
-    expect([...relayB.uploadedDigests()].sort()).toEqual(blobs);
+    expect(relayB.uploadedDigests().slice(sent).sort()).toEqual(blobs);
     const bytes = relayB.uploadedBlobBytes();
     await copyBundle({ from: clientA, fromRepo: 'bundles/app', digest: bundleDigest, to: clientB, toRepo: 'mirror/app', tag: 'v1', force: false });
     expect(relayB.uploadedBlobBytes()).toBe(bytes);
