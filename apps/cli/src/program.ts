@@ -10,6 +10,7 @@ import { registerSecretCommands } from './commands/secrets.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerPrincipalCommands } from './commands/principals.js';
 import { registerRelocationCommands } from './commands/relocation.js';
+import { registerKeyCommands } from './commands/keys.js';
 import { useCredentialsFile } from './session.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerStackCommands(program);
   registerBundleCommands(program);
   registerRelocationCommands(program);
+  registerKeyCommands(program);
   registerLintCommand(program);
   registerRunCommands(program);
   registerInstallationCommands(program);

@@ -21,6 +21,7 @@ const sha256 = async (file: string) => createHash('sha256').update(await readFil
 /** Pushes a one-layer image under a tag through a stack's front door, as its administrator. */
 async function pushSmallImage(home: string, repository: string, tag: string): Promise<void> {
   const stack = await readStackFile(home);
+  if (!stack) throw new Error(`no stack is recorded in ${home}`);
   const admin = await readCredentialsFile(stack.admin.credentialsFile);
   const client = new RegistryClient({ registry: stack.frontDoor, credentials: { username: admin.principal, password: admin.password } });
   const layer = Buffer.from('a tool the bundle references');

@@ -36,3 +36,7 @@ export { publishBundleArchive } from './bundle-archive-publish.js';
 export { refuseTagOverwrite, unguardedTagWarning, type TagWritten } from './tag-overwrite.js';
 export { archiveCompressions, type ArchiveCompression } from './archive-format.js';
 export { copyBundle, type BundleCopy } from './copy-bundle.js';
+export { generateSigningKeys, readSigningKey, readVerificationKey } from './signatures/cosign-key.js';
+export { signatureTag, simpleSigningMediaType, signatureAnnotation } from './signatures/simple-signing.js';
+export { signImage, verifyImage } from './signatures/signed-images.js';
+export { signBundle, verifyBundle } from './signatures/signed-bundle.js';

@@ -12,6 +12,7 @@ import { ladingHome, withSession } from '../session.js';
 import { defaultBaseImage, defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
 import { publishArchive } from './relocation.js';
+import { signPublished } from '../signing-keys.js';
 import { UserError } from '../user-error.js';
 
 export function registerBundleCommands(program: Command): void {
@@ -65,12 +66,13 @@ export function registerBundleCommands(program: Command): void {
     .option('--registry <registry>', 'publish as <registry>/<name>:v<version> instead (as Porter\'s --registry)')
     .option('--force', 'replace the tag if it holds another bundle (only for principals allowed to force)', false)
     .option('--archive <file>', 'publish a bundle archive (`lading archive`) to --reference instead, into any registry, digests unchanged')
+    .option('--sign <keyfile>', 'sign the published bundle and every image it lists, by digest, with this cosign private key; passphrase from LADING_KEY_PASSWORD')
     .description('Publish the built bundle as CNAB-in-OCI through the registry guard; an existing tag is never replaced without --force')
-    .action(async (options: { dir: string; reference?: string; registry?: string; force: boolean; archive?: string }) => {
+    .action(async (options: { dir: string; reference?: string; registry?: string; force: boolean; archive?: string; sign?: string }) => {
       if (options.registry !== undefined && options.reference !== undefined) throw new UserError('give --registry or --reference, not both');
       if (options.archive !== undefined) {
         if (!options.reference) throw new UserError('--archive needs --reference <registry>/<repository>:<tag>, where to publish it');
-        return publishArchive(options.archive, options.reference, options.force);
+        return publishArchive(options.archive, options.reference, options.force, options.sign);
       }
       const built = await readBuiltBundle(options.dir);
       const tag =
@@ -84,6 +86,7 @@ export function registerBundleCommands(program: Command): void {
       const what = { created: 'published', unchanged: 'already published (same digest, nothing changed)', replaced: 'replaced' }[published.outcome];
       process.stdout.write(`${what} ${published.tag}\n  digest ${published.digest}\n  reference ${published.reference}\n`);
       if (published.previousDigest) process.stdout.write(`  previous ${published.previousDigest}\n`);
+      if (options.sign) await signPublished(published.reference, options.sign, options.force);
     });
 
   program

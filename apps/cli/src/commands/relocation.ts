@@ -15,6 +15,7 @@ import {
 } from '@lading/oci';
 import { bundleLocation, bundleReadFailure } from '../bundle-source.js';
 import { registryClientFor } from '../registry-login.js';
+import { signPublished } from '../signing-keys.js';
 import { UserError } from '../user-error.js';
 
 /** Archives at least this large report their progress on stderr. */
@@ -65,11 +66,12 @@ export async function asUserError<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function publishArchive(file: string, reference: string, force: boolean): Promise<void> {
+export async function publishArchive(file: string, reference: string, force: boolean, signKey?: string): Promise<void> {
   const target = tagDestination(reference);
   const client = await registryClientFor(target.registry);
   const written = await asUserError(() => publishBundleArchive(resolve(file), client, target.repository, target.tag, force));
   reportTagWritten(written.guardOutcome === 'replaced' ? 'replaced' : 'published', reference, written);
+  if (signKey) await signPublished(written.reference, signKey, force);
 }
 
 export function registerRelocationCommands(program: Command): void {
@@ -103,8 +105,9 @@ export function registerRelocationCommands(program: Command): void {
     .requiredOption('--source <ref>', 'the bundle to copy (tag or digest)')
     .requiredOption('--destination <ref>', 'where to put it: <registry>/<repository>:<tag>')
     .option('--force', 'replace the destination tag if it holds another bundle', false)
+    .option('--sign <keyfile>', 'sign the copy (bundle and every image, by digest) with this cosign private key; passphrase from LADING_KEY_PASSWORD')
     .description('Copy a bundle with all its images by digest to another repository or registry: mounts where allowed, only missing blobs sent')
-    .action(async (options: { source: string; destination: string; force: boolean }) => {
+    .action(async (options: { source: string; destination: string; force: boolean; sign?: string }) => {
       const target = tagDestination(options.destination);
       const source = await pinnedSource(options.source);
       const to = await registryClientFor(target.registry);
@@ -112,5 +115,6 @@ export function registerRelocationCommands(program: Command): void {
         copyBundle({ from: source.client, fromRepo: source.repository, digest: source.digest, to, toRepo: target.repository, tag: target.tag, force: options.force }),
       );
       reportTagWritten(written.guardOutcome === 'replaced' ? 'replaced' : 'copied to', options.destination, written);
+      if (options.sign) await signPublished(written.reference, options.sign, options.force);
     });
 }
