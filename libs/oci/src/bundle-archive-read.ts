@@ -9,6 +9,8 @@ import { DigestVerifier } from './digest.js';
 import { OciError } from './errors.js';
 import { CnabAnnotations } from './media-types.js';
 import { blobDescriptors, parseManifestDocument } from './manifest-document.js';
+import { refNameAnnotation } from './bundle-contents.js';
+import { signatureTagPattern } from './signatures/simple-signing.js';
 import type { Descriptor } from './types.js';
 
 const blobName = /^blobs\/sha256\/[a-f0-9]{64}$/;
@@ -110,6 +112,10 @@ async function checkLayout(file: string, dir: string): Promise<Descriptor[]> {
   if (!bundleIndex.manifests?.some((entry) => entry.annotations?.[CnabAnnotations.manifestType] === 'config')) {
     throw archiveError(file, `the first entry of its ${layoutIndexFile} is not a CNAB bundle index`);
   }
-  for (const root of roots.slice(1)) await visit(root, `image ${root.digest}`);
-  return roots.map(({ mediaType, digest, size }) => ({ mediaType, digest, size }));
+  for (const root of roots.slice(1)) {
+    const tag = root.annotations?.[refNameAnnotation];
+    if (tag !== undefined && !signatureTagPattern.test(tag)) throw archiveError(file, `its ${layoutIndexFile} names tag ${JSON.stringify(tag)}, and a bundle archive carries signature tags only`);
+    await visit(root, `image ${root.digest}`);
+  }
+  return roots.map(({ mediaType, digest, size, annotations }) => ({ mediaType, digest, size, ...(annotations?.[refNameAnnotation] ? { annotations: { [refNameAnnotation]: annotations[refNameAnnotation] } } : {}) }));
 }

@@ -7,6 +7,8 @@ export interface TagWritten {
   readonly reference: string;
   /** A Lading guard's ledger answer (`created`, `unchanged`, `replaced`); undefined when the registry is not a guard. */
   readonly guardOutcome?: string;
+  /** Signature tags (`sha256-<hex>.sig`) written beside the bundle. */
+  readonly signatures?: readonly string[];
 }
 
 /** Said whenever a tag was written to a registry that has no Lading guard in front of it. */

@@ -138,7 +138,7 @@ describe('bundle archives', () => {
   it('publish into another registry with the origin stopped: same digests, referenced images included, a tag written', async () => {
     const target = new RegistryClient({ registry: destination.host });
     const published = await publishBundleArchive(archives.gzip, target, 'moved/app', 'v1', false);
-    expect(published).toEqual({ digest: bundleDigest, reference: `${destination.host}/moved/app@${bundleDigest}`, guardOutcome: undefined });
+    expect(published).toEqual({ digest: bundleDigest, reference: `${destination.host}/moved/app@${bundleDigest}`, guardOutcome: undefined, signatures: [] });
     expect((await target.headManifest('moved/app', 'v1'))?.digest).toBe(bundleDigest);
     expect((await pullBundle(target, 'moved/app', bundleDigest)).invocationImage.digest).toBe(invocation.digest);
     expect((await target.headManifest('moved/app', referenced.digest))?.digest).toBe(referenced.digest);

@@ -37,7 +37,7 @@ describe('copying a bundle', () => {
     const before = relayA.uploadedBlobBytes();
     const mountsBefore = relayA.mountRequests();
     const written = await copyBundle({ from: clientA, fromRepo: 'bundles/app', digest: bundleDigest, to: clientA, toRepo: 'team-a/app', tag: 'v1', force: false });
-    expect(written).toEqual({ digest: bundleDigest, reference: `${relayA.host}/team-a/app@${bundleDigest}`, guardOutcome: undefined });
+    expect(written).toEqual({ digest: bundleDigest, reference: `${relayA.host}/team-a/app@${bundleDigest}`, guardOutcome: undefined, signatures: [] });
     expect(relayA.uploadedBlobBytes() - before).toBe(0);
     expect(relayA.mountRequests() - mountsBefore).toBe(blobs.length);
     expect((await pullBundle(clientA, 'team-a/app', 'v1')).indexDigest).toBe(bundleDigest);

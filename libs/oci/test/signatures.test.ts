@@ -15,8 +15,10 @@ import { promisify } from 'node:util';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  copyBundle,
   generateSigningKeys,
   OciError,
+  publishBundleArchive,
   readSigningKey,
   readVerificationKey,
   RegistryClient,
@@ -25,6 +27,7 @@ import {
   signImage,
   verifyBundle,
   verifyImage,
+  writeBundleArchive,
 } from '../src/index.js';
 import { publishTinyBundle } from './support/tiny-bundle.js';
 import { pushTinyImage } from './support/tiny-image.js';
@@ -162,5 +165,18 @@ describe('signatures', () => {
     await expect(verifyBundle(client, 'bundles/app', bundle.digest, readVerificationKey(otherKeys.publicKey))).rejects.toThrow(/^The bundle .* carries no signature that this key verifies\.$/);
     const second = await signBundle(client, 'bundles/app', bundle.digest, readSigningKey(otherKeys.privateKey, 'another passphrase')).catch((caught: unknown) => caught);
     expect((second as Error).message).toMatch(/already carries signatures by other keys; sign with --force to add this one/);
+  });
+
+  it('travel with the bundle in archives and copies, and still verify where it lands', async () => {
+    const bundle = await publishTinyBundle(client);
+    await signBundle(client, 'bundles/app', bundle.digest, readSigningKey(keys.privateKey, passphrase));
+    const archive = join(dir, 'signed.tar');
+    await writeBundleArchive(client, 'bundles/app', bundle.digest, archive);
+    const published = await publishBundleArchive(archive, client, 'unpacked/app', 'v1', false);
+    expect(published.signatures).toHaveLength(3);
+    await verifyBundle(client, 'unpacked/app', bundle.digest, readVerificationKey(keys.publicKey));
+    const copied = await copyBundle({ from: client, fromRepo: 'unpacked/app', digest: bundle.digest, to: client, toRepo: 'copied/app', tag: 'v1', force: false });
+    expect(copied.signatures).toHaveLength(3);
+    await verifyBundle(client, 'copied/app', bundle.digest, readVerificationKey(keys.publicKey));
   });
 });

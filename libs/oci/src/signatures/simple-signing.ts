@@ -8,6 +8,9 @@ export const simpleSigningMediaType = 'application/vnd.dev.cosign.simplesigning.
 export const signatureAnnotation = 'dev.cosignproject.cosign/signature';
 export const simpleSigningType = 'cosign container image signature';
 
+/** What a signature tag looks like; no other tag travels in an archive. */
+export const signatureTagPattern = /^sha256-[a-f0-9]{64}\.sig$/;
+
 /** `sha256-<hex>.sig`: the tag under which the signatures of `digest` are found. */
 export function signatureTag(digest: string): string {
   return `${digest.replace(':', '-')}.sig`;
