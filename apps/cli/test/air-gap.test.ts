@@ -3,7 +3,8 @@
  * at different times: the same sha256), stack A stopped entirely, the archive published into
  * stack B (other ports, other LADING_HOME) and installed there. The bundle prints its relocation
  * mapping: every image it names, at B, by the digest it had at A — and B's runner found each one
- * there before it started the bundle; A was not running to be contacted.
+ * there before it started the bundle; A was not running to be contacted. The bundle was signed on
+ * A; its signatures travel in the archive and verify on B, and another key is refused.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -89,8 +90,13 @@ install:
     );
     const built = await runCli(homeA, ['build', '--dir', dir]);
     expect(built.code, built.stderr).toBe(0);
-    const published = await runCli(homeA, ['publish', '--dir', dir]);
+    for (const prefix of ['signer', 'stranger']) {
+      const generated = await runCli(homeA, ['keys', 'generate', join(work, prefix)], undefined, { LADING_KEY_PASSWORD: `${prefix} passphrase` });
+      expect(generated.code, generated.stderr).toBe(0);
+    }
+    const published = await runCli(homeA, ['publish', '--dir', dir, '--sign', join(work, 'signer.key')], undefined, { LADING_KEY_PASSWORD: 'signer passphrase' });
     expect(published.code, published.stderr).toBe(0);
+    expect(published.stdout.match(/^ {2}signed /gm)).toHaveLength(4);
     bundle = JSON.parse(await readFile(join(dir, '.lading', 'bundle.json'), 'utf8'));
   });
 
@@ -121,8 +127,29 @@ install:
     expect(again.stdout).toContain('already there');
   });
 
-  it('installs from B: the bundle sees every image at B by its original digest', async () => {
-    const install = await runCli(homeB, ['install', 'airgap', '--reference', `${registryB}/bundles/airgap:v0.1.0`]);
+  it('explains on B where each image is now and that each carries a signature', async () => {
+    const explained = await runCli(homeB, ['explain', `${registryB}/bundles/airgap:v0.1.0`, '--output', 'json']);
+    expect(explained.code, explained.stderr).toBe(0);
+    const rows = JSON.parse(explained.stdout).relocation as Array<{ kind: string; original: string; relocated: string; signature: string }>;
+    expect(rows.map((row) => row.kind)).toEqual(['bundle', 'invocation', 'image', 'image']);
+    for (const row of rows) {
+      expect(row.relocated.startsWith(`${registryB}/bundles/airgap@sha256:`)).toBe(true);
+      expect(row.signature).toMatch(/^present \(sha256-[a-f0-9]{64}\.sig\)$/);
+    }
+    const table = await runCli(homeB, ['inspect', `${registryB}/bundles/airgap:v0.1.0`]);
+    expect(table.stdout).toMatch(/RELOCATED\s+SIGNATURE/);
+  });
+
+  it('refuses to install from B under a key that did not sign it, running nothing', async () => {
+    const refused = await runCli(homeB, ['install', 'stranger', '--reference', `${registryB}/bundles/airgap:v0.1.0`, '--verify', join(work, 'stranger.pub')]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('carries no signature that this key verifies: nothing was run');
+    expect(JSON.parse((await runCli(homeB, ['installations', 'list', '--output', 'json'])).stdout)).toEqual([]);
+  });
+
+  it('installs from B, verified under the signing key, its signatures carried in the archive: the bundle sees every image at B by its original digest', async () => {
+    const install = await runCli(homeB, ['install', 'airgap', '--reference', `${registryB}/bundles/airgap:v0.1.0`, '--verify', join(work, 'signer.pub')]);
     expect(install.code, install.stderr).toBe(0);
     const printed = install.stdout
       .split('\n')

@@ -7,7 +7,8 @@ import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
-import { parseOutputFormat, printResult } from '../output.js';
+import { parseOutputFormat, printResult, renderTable } from '../output.js';
+import { relocationColumns, relocationRows } from '../bundle-trust-view.js';
 import { ladingHome, withSession } from '../session.js';
 import { defaultBaseImage, defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
@@ -100,6 +101,8 @@ export function registerBundleCommands(program: Command): void {
       const bundle = await fetchBundle(ref, options.dir);
       const rows = describeBundle(bundle).images;
       printResult(format, bundle, { rows, columns: ['kind', 'name', 'image', 'digest'] });
+      // Where the images are now and whether they are signed: known only for a bundle in a registry.
+      if (ref && format === 'table') process.stdout.write(`\n${renderTable(await relocationRows(ref, bundle), relocationColumns)}`);
     });
 
   program
@@ -111,7 +114,9 @@ export function registerBundleCommands(program: Command): void {
     .action(async (ref: string | undefined, options: { dir?: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const bundle = await fetchBundle(ref, options.dir);
-      const description = describeBundle(bundle);
+      const relocation = ref ? await relocationRows(ref, bundle) : undefined;
+      const description = { ...describeBundle(bundle), ...(relocation ? { relocation } : {}) };
       printResult(format, description, { rows: description.entries, columns: ['kind', 'name', 'type', 'required', 'sensitive', 'applyTo', 'delivery'] });
+      if (relocation && format === 'table') process.stdout.write(`\n${renderTable(relocation, relocationColumns)}`);
     });
 }
