@@ -4,6 +4,7 @@ import { buildBundle, BuildRefusedError } from '@lading/build';
 import { AllowedRegistries, OciError, type RegistryCredentials } from '@lading/oci';
 import { RuntimeError, unpackBundleContext } from '@lading/runtime';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { defaultBaseImage } from '@lading/stack';
 import { BuildContextStore } from './context-store.js';
 import { ContextUploads } from './context-uploads.js';
 
@@ -21,7 +22,8 @@ export async function serveBuild(
   const store = await BuildContextStore.open(context.nc);
   const uploads = new ContextUploads(store);
   // The only registries a lading.yaml may make the builder contact (LADING_REGISTRY is the front door).
-  const registries = AllowedRegistries.fromList(process.env.LADING_REGISTRY ?? '127.0.0.1:5000', process.env.LADING_ALLOWED_REGISTRIES);
+  const frontDoor = process.env.LADING_REGISTRY ?? '127.0.0.1:5000';
+  const registries = AllowedRegistries.fromList(frontDoor, process.env.LADING_ALLOWED_REGISTRIES);
   const registryFor = (host: string, what: string) => registries.clientFor(host, what, loginFor(host));
 
   serveEndpoint(context.service, endpoints.contextUpload, (request, { caller }) => uploads.receive(request, caller?.principal ?? ''), context.logger);
@@ -29,11 +31,18 @@ export async function serveBuild(
   serveEndpoint(
     context.service,
     endpoints.build,
-    async ({ context: digest }) => {
+    async ({ context: digest, registry, reference }) => {
       const log: string[] = [];
       try {
         const files = await unpackBundleContext(await store.read(digest), buildContextLimits);
-        const output = await buildBundle({ files, docker, registryFor, log: (line) => log.push(line) });
+        const output = await buildBundle({
+          files,
+          docker,
+          registryFor,
+          defaultBaseImage: defaultBaseImage(frontDoor),
+          destination: { ...(registry === undefined ? {} : { registry }), ...(reference === undefined ? {} : { reference }) },
+          log: (line) => log.push(line),
+        });
         context.counters.increment('builds_succeeded');
         return { bundle: output.bundle, tag: output.tag, log };
       } catch (error) {

@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseManifest } from '@lading/manifest';
-import { UserError } from './user-error.js';
+import { readManifestFile } from './manifest-file.js';
 
 /** Env-var names for a set entry: `api-token` → `API_TOKEN`. */
 function envName(name: string): string {
@@ -10,10 +8,7 @@ function envName(name: string): string {
 
 /** A CNAB credential or parameter set mapping each of a bundle's entries to an env source. */
 export async function generateSetDocument(kind: 'credentials' | 'parameters', name: string, dir: string) {
-  const file = join(dir, 'lading.yaml');
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new UserError(`no lading.yaml in ${dir}: pass the bundle directory with --dir`);
-  });
+  const { file, text } = await readManifestFile(dir);
   const manifest = parseManifest(text, file);
   const declared = kind === 'credentials' ? manifest.credentials : manifest.parameters;
   const now = new Date().toISOString();

@@ -183,6 +183,10 @@ describe('runner process', () => {
     return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
   }
 
+  /**
+   * JetStream says nothing when a work-queue message is acknowledged and removed (no event, no
+   * advisory without ack sampling): reading the stream's count is the only way to see it.
+   */
   async function untilQueueEmpty(): Promise<void> {
     const manager = await jetstreamManager(runnerNc);
     while ((await manager.streams.info(streams.runs.name)).state.messages > 0) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
@@ -206,6 +210,8 @@ describe('runner process', () => {
         return;
       } catch (error) {
         if (!wait || (error as { code?: string }).code !== 'busy') throw error;
+        // The lock is released after the holder's last event, when the broker hears the run
+        // ended, and that release sends no event of its own: asking again is how `--wait` learns it too.
         await new Promise((resolveRetry) => setTimeout(resolveRetry, 200));
       }
     }

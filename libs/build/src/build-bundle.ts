@@ -3,39 +3,57 @@ import {
   bundleTag,
   formatImageReference,
   MANIFEST_FILE_NAME,
+  manifestFileNames,
   ManifestError,
+  overrideDestination,
   parseManifest,
+  PORTER_MANIFEST_FILE_NAME,
   renderDockerfile,
   renderRunScript,
   toBundleJson,
+  type Manifest,
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
 import { resolveDigest, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
-/**
- * lading.yaml → bundle.json: validates the manifest, pins every image to a digest from its
- * registry, builds the invocation image (non-root, generated run script), pushes it by digest
- * only, and returns a bundle.json that names images by digest alone.
- */
-export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
-  const manifestFile = input.files.find((file) => file.path === MANIFEST_FILE_NAME);
-  if (!manifestFile) throw new BuildRefusedError(`the bundle directory has no ${MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
-  let manifest;
+/** The bundle directory's manifest, lading.yaml before porter.yaml, read with every problem listed. */
+function readManifest(input: BuildInput): Manifest {
+  const manifestFile = manifestFileNames.map((name) => input.files.find((file) => file.path === name)).find((file) => file !== undefined);
+  if (!manifestFile) {
+    throw new BuildRefusedError(`the bundle directory has neither ${MANIFEST_FILE_NAME} nor ${PORTER_MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
+  }
+  let manifest: Manifest;
   try {
-    manifest = parseManifest(manifestFile.content.toString('utf8'), MANIFEST_FILE_NAME);
+    manifest = parseManifest(manifestFile.content.toString('utf8'), manifestFile.path);
   } catch (error) {
     if (error instanceof ManifestError) throw new BuildRefusedError(error.message, 'invalid');
     throw error;
   }
+  try {
+    return overrideDestination(manifest, input.destination ?? {});
+  } catch (error) {
+    throw new BuildRefusedError((error as Error).message, 'invalid');
+  }
+}
+
+/**
+ * lading.yaml or porter.yaml → bundle.json: validates the manifest, pins every image to a digest
+ * from its registry, builds the invocation image (non-root, generated run script), pushes it by
+ * digest only, and returns a bundle.json that names images by digest alone.
+ */
+export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
+  const manifest = readManifest(input);
   const tag = bundleTag(manifest);
   const target = parseReference(tag);
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
-  const baseImage = await resolveDigest(manifest.baseImage, 'baseImage', input.registryFor);
-  input.log(`baseImage ${manifest.baseImage} → ${baseImage.reference}`);
+  const baseImageText = manifest.baseImage ?? input.defaultBaseImage;
+  if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
+  const baseImage = await resolveDigest(baseImageText, 'baseImage', input.registryFor);
+  input.log(`baseImage ${baseImageText}${manifest.baseImage === undefined ? ' (the default)' : ''} → ${baseImage.reference}`);
   const images: Record<string, PinnedImage> = {};
   for (const [name, image] of Object.entries(manifest.images)) {
     const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
@@ -46,7 +64,7 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   const context = assembleBuildContext({
     files: input.files,
     dockerfile: renderDockerfile(manifest, { baseImageDigestRef: baseImage.reference }),
-    runScript: renderRunScript(manifest),
+    runScript: renderRunScript(manifest, { images: Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.reference])) }),
   });
   let imageId;
   try {

@@ -36,7 +36,7 @@ export async function resolveDigest(text: string, what: string, registryFor: (ho
     const reason = error instanceof OciError ? error.message : (error as Error).message;
     throw new BuildRefusedError(`cannot resolve ${what} "${text}": ${reason}`, 'unresolvable');
   }
-  if (!head) throw new BuildRefusedError(`cannot resolve ${what} "${text}": registry ${reference.registry} has no such image; push it there or correct ${what} in lading.yaml`, 'unresolvable');
+  if (!head) throw new BuildRefusedError(`cannot resolve ${what} "${text}": registry ${reference.registry} has no such image; push it there or correct ${what} in the manifest`, 'unresolvable');
   if (reference.digest && head.digest !== reference.digest) {
     throw new BuildRefusedError(`${what} "${text}" resolved to ${head.digest}, not the digest it names`, 'unresolvable');
   }

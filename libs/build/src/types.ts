@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { DestinationOverride } from '@lading/manifest';
 import type { RegistryClient } from '@lading/oci';
 import type { BundleFile } from '@lading/runtime';
 
@@ -11,6 +12,10 @@ export interface BuildInput {
    * contact it; `what` names the field asking (`baseImage "…"`) for that refusal.
    */
   registryFor(host: string, what: string): RegistryClient;
+  /** The base image of a manifest that names none (the stack's default, see defaultBaseImage in @lading/stack). */
+  defaultBaseImage?: string;
+  /** Where to publish instead of where the manifest says (`--registry`, `--reference`). */
+  destination?: DestinationOverride;
   /** Progress, one line per step, for the user. */
   log(line: string): void;
 }

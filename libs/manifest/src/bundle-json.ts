@@ -45,8 +45,10 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
   for (const p of manifest.parameters) {
     const definition = definitionName('parameter', p.name);
     definitions[definition] = {
-      type: p.type,
-      ...(p.default === undefined ? {} : { default: p.default }),
+      ...p.schema,
+      // A file parameter's value is the file's content, delivered at its path.
+      type: p.type === 'file' ? 'string' : p.type,
+      ...(p.default === undefined ? {} : { default: p.default as JsonSchemaDefinition['default'] }),
       ...(p.sensitive ? { writeOnly: true } : {}),
     };
     parameters[p.name] = {
@@ -61,7 +63,7 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
   const outputs: Record<string, BundleOutput> = {};
   for (const o of manifest.outputs) {
     const definition = definitionName('output', o.name);
-    definitions[definition] = { type: 'string', ...(o.sensitive ? { writeOnly: true } : {}) };
+    definitions[definition] = { ...o.schema, type: o.type === undefined || o.type === 'file' ? 'string' : o.type, ...(o.sensitive ? { writeOnly: true } : {}) };
     outputs[o.name] = {
       definition,
       path: `${OUTPUTS_DIR}/${o.name}`,
@@ -107,7 +109,7 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
     custom: {
       [CUSTOM_EXTENSION_KEY]: {
         baseImage: digestReference('base image', resolved.baseImage.reference, resolved.baseImage.digest),
-        manifestBaseImage: manifest.baseImage,
+        ...(manifest.baseImage === undefined ? {} : { manifestBaseImage: manifest.baseImage }),
       },
     },
   };

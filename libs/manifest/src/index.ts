@@ -41,3 +41,9 @@ export { encodeRunInput, parseOutputFrame, type RunInput } from './run-protocol.
 export { renderDockerfile, type DockerfileOptions } from './dockerfile.js';
 export { scaffoldManifest, scaffoldFiles, type ScaffoldOptions } from './scaffold.js';
 export { shellQuote } from './shell.js';
+export { PORTER_MANIFEST_FILE_NAME, manifestFileNames, dialectOf, porterEnvName } from './dialect.js';
+export { overrideDestination, type DestinationOverride } from './destination.js';
+export { RELOCATION_MAPPING_PATH, type RunScriptOptions } from './run-script.js';
+export type { ManifestProblem } from './errors.js';
+export type { ManifestDialect, SchemaKeywords } from './types.js';
+export { scaffoldPorterFiles, type PorterScaffoldOptions } from './porter-scaffold.js';

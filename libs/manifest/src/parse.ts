@@ -1,312 +1,145 @@
-import { isSeq, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
+import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
 import { parseImageReference } from './image-reference.js';
-import {
-  actionNamePattern,
-  bundleNamePattern,
-  deliveryPathProblem,
-  digestPattern,
-  envNameProblem,
-  flagNamePattern,
-  imageNamePattern,
-  pathProblem,
-  registryPattern,
-  repositoryPattern,
-  semverPattern,
-  tagPattern,
-  valueNamePattern,
-} from './rules.js';
-import { parseTemplate } from './templates.js';
-import type {
-  CustomAction,
-  ExecFlag,
-  ExecStep,
-  Manifest,
-  ManifestCredential,
-  ManifestImage,
-  ManifestOutput,
-  ManifestParameter,
-  ParameterType,
-  ParameterValue,
-  StepOutput,
-  TemplatedString,
-} from './types.js';
+import { strip, type Context, type Declared } from './parse-context.js';
+import { parseActionSteps } from './parse-steps.js';
+import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
+import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, registryPattern, semverPattern } from './rules.js';
+import type { CustomAction, ExecStep, Manifest, ManifestDialect, ManifestImage } from './types.js';
 import { childPath, type Located, type MapView, YamlReader } from './yaml-reader.js';
 
-const fixedTopLevelKeys = [
+const ladingTopLevelKeys = [
   'schemaVersion', 'name', 'version', 'description', 'registry', 'baseImage', 'credentials', 'parameters',
   'outputs', 'images', 'customActions', 'install', 'upgrade', 'uninstall',
 ] as const;
-const parameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean'];
+/** Porter's top-level keys; any other key holding a list of steps is a custom action, as in Porter. */
+const porterTopLevelKeys = [
+  ...ladingTopLevelKeys, 'schemaType', 'reference', 'maintainers', 'dockerfile', 'mixins', 'state', 'dependencies', 'custom', 'required',
+] as const;
 
-interface Context {
-  reader: YamlReader;
-  actions: Set<string>;
-}
-
-/** A named value with the node it came from, so later cross-checks can point at it. */
-type Declared<T> = T & { at: Located };
-
-function matching(ctx: Context, value: Located, pattern: RegExp, problem: string): string {
-  const text = ctx.reader.string(value);
-  if (!pattern.test(text)) ctx.reader.fail(value.at, value.path, problem);
-  return text;
-}
-
-function applyTo(ctx: Context, entry: MapView): string[] | undefined {
-  const value = entry.get('applyTo');
-  if (value === undefined) return undefined;
-  const items = ctx.reader.list(value);
-  if (items.length === 0) ctx.reader.fail(value.at, value.path, 'must name at least one action, or be left out to mean every action');
-  return items.map((item) => {
-    const action = ctx.reader.string(item);
-    if (!ctx.actions.has(action)) {
-      ctx.reader.fail(item.at, item.path, `names action "${action}", which this manifest does not declare; use one of ${[...ctx.actions].join(', ')}`);
-    }
-    return action;
-  });
-}
-
-function delivery(ctx: Context, entry: MapView, what: string): { env?: string; path?: string } {
-  const envValue = entry.get('env');
-  const pathValue = entry.get('path');
-  const result: { env?: string; path?: string } = {};
-  if (envValue !== undefined) {
-    result.env = ctx.reader.string(envValue);
-    const problem = envNameProblem(result.env);
-    if (problem !== undefined) ctx.reader.fail(envValue.at, envValue.path, problem);
-  }
-  if (pathValue !== undefined) {
-    result.path = ctx.reader.string(pathValue);
-    const problem = deliveryPathProblem(result.path);
-    if (problem !== undefined) ctx.reader.fail(pathValue.at, pathValue.path, problem);
-  }
-  if (result.env === undefined && result.path === undefined) {
-    ctx.reader.fail(entry.node, entry.path, `must say how the ${what} reaches the bundle: give env, path or both`);
-  }
-  return result;
-}
-
-function parseCredential(ctx: Context, item: Located): Declared<ManifestCredential> {
-  const entry = ctx.reader.map(item);
-  entry.refuseUnknown(['name', 'description', 'env', 'path', 'required', 'applyTo']);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, 'must be 1-63 letters, digits, _ or -, starting with a letter or digit');
-  const credential: ManifestCredential = { name, ...delivery(ctx, entry, 'credential'), required: entry.optionalBoolean('required', false) };
-  const description = entry.optionalString('description');
-  if (description !== undefined) credential.description = description;
-  const actions = applyTo(ctx, entry);
-  if (actions !== undefined) credential.applyTo = actions;
-  return { ...credential, at: item };
-}
-
-function parameterValue(ctx: Context, value: Located, type: ParameterType): ParameterValue {
-  const raw = ctx.reader.scalar(value);
-  const ok =
-    (type === 'string' && typeof raw === 'string') ||
-    (type === 'boolean' && typeof raw === 'boolean') ||
-    (type === 'number' && typeof raw === 'number' && Number.isFinite(raw)) ||
-    (type === 'integer' && typeof raw === 'number' && Number.isSafeInteger(raw));
-  if (!ok) {
-    const hint = type === 'string' ? '; put it in quotes' : '';
-    const article = type === 'integer' ? 'an' : 'a';
-    ctx.reader.fail(value.at, value.path, `must be ${article} ${type}, matching the parameter's type${hint}`);
-  }
-  return raw as ParameterValue;
-}
-
-function parseParameter(ctx: Context, item: Located): Declared<ManifestParameter> {
-  const entry = ctx.reader.map(item);
-  entry.refuseUnknown(['name', 'description', 'type', 'default', 'env', 'path', 'sensitive', 'required', 'applyTo']);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, 'must be 1-63 letters, digits, _ or -, starting with a letter or digit');
-  const typeValue = entry.get('type');
-  const type = (typeValue === undefined ? 'string' : ctx.reader.string(typeValue)) as ParameterType;
-  if (typeValue !== undefined && !parameterTypes.includes(type)) {
-    ctx.reader.fail(typeValue.at, typeValue.path, `must be one of ${parameterTypes.join(', ')}`);
-  }
-  const sensitive = entry.optionalBoolean('sensitive', false);
-  const defaultValue = entry.get('default');
-  const parameter: ManifestParameter = { name, type, ...delivery(ctx, entry, 'parameter'), sensitive, required: false };
-  if (defaultValue !== undefined && defaultValue.node !== null) {
-    if (sensitive) {
-      ctx.reader.fail(defaultValue.at, defaultValue.path, 'is not allowed on a sensitive parameter: it would be stored in clear in bundle.json; supply the value at run time');
-    }
-    parameter.default = parameterValue(ctx, defaultValue, type);
-  }
-  parameter.required = entry.optionalBoolean('required', parameter.default === undefined);
-  const description = entry.optionalString('description');
-  if (description !== undefined) parameter.description = description;
-  const actions = applyTo(ctx, entry);
-  if (actions !== undefined) parameter.applyTo = actions;
-  return { ...parameter, at: item };
-}
-
-function parseOutput(ctx: Context, item: Located): Declared<ManifestOutput> {
-  const entry = ctx.reader.map(item);
-  entry.refuseUnknown(['name', 'description', 'sensitive', 'applyTo']);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, 'must be 1-63 letters, digits, _ or -, starting with a letter or digit');
-  const output: ManifestOutput = { name, sensitive: entry.optionalBoolean('sensitive', false) };
-  const description = entry.optionalString('description');
-  if (description !== undefined) output.description = description;
-  const actions = applyTo(ctx, entry);
-  if (actions !== undefined) output.applyTo = actions;
-  return { ...output, at: item };
-}
-
-function parseImage(ctx: Context, value: Located): ManifestImage {
-  const entry = ctx.reader.map(value);
-  entry.refuseUnknown(['repository', 'tag', 'digest', 'description']);
-  const image: ManifestImage = {
-    repository: matching(ctx, entry.require('repository'), repositoryPattern, 'must be a repository such as registry.example.com/team/app, without tag or digest'),
-  };
-  const tag = entry.get('tag');
-  const digest = entry.get('digest');
-  if ((tag === undefined) === (digest === undefined)) {
-    ctx.reader.fail(entry.node, entry.path, 'must have exactly one of tag or digest');
-  }
-  if (tag !== undefined) image.tag = matching(ctx, tag, tagPattern, 'must be a valid image tag');
-  if (digest !== undefined) image.digest = matching(ctx, digest, digestPattern, 'must be a digest like sha256:<64 hex digits>');
-  const description = entry.optionalString('description');
-  if (description !== undefined) image.description = description;
-  return image;
-}
-
-function parseCustomAction(ctx: Context, value: Located): CustomAction {
-  const entry = ctx.reader.map(value);
-  entry.refuseUnknown(['description', 'modifies', 'stateless']);
-  const action: CustomAction = { modifies: entry.optionalBoolean('modifies', false), stateless: entry.optionalBoolean('stateless', false) };
-  const description = entry.optionalString('description');
-  if (description !== undefined) action.description = description;
-  return action;
-}
-
-interface StepScope {
-  action: string;
-  credentials: Map<string, ManifestCredential>;
-  parameters: Map<string, ManifestParameter>;
-  outputs: Map<string, ManifestOutput>;
-}
-
-const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
-  entry.applyTo === undefined || entry.applyTo.includes(action);
-
-function templated(ctx: Context, scope: StepScope, value: Located): TemplatedString {
-  const raw = ctx.reader.scalar(value);
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
-    ctx.reader.fail(value.at, value.path, 'must be a string, number or boolean');
-  }
-  const parts = parseTemplate(String(raw));
-  if (typeof parts === 'string') ctx.reader.fail(value.at, value.path, parts);
-  for (const part of parts) {
-    if (part.kind === 'text') continue;
-    const declared = part.kind === 'parameter' ? scope.parameters.get(part.name) : scope.credentials.get(part.name);
-    if (declared === undefined) {
-      ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which is not declared under ${part.kind}s`);
-    }
-    if (!appliesTo(declared, scope.action)) {
-      ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
-    }
-  }
-  return parts;
-}
-
-function parseFlags(ctx: Context, scope: StepScope, value: Located | undefined): ExecFlag[] {
-  if (value === undefined || value.node === null) return [];
-  const flags = ctx.reader.map(value);
-  return flags.keys().flatMap(({ key, at }): ExecFlag[] => {
-    const path = childPath(flags.path, key);
-    if (!flagNamePattern.test(key)) ctx.reader.fail(at, path, 'is not a valid flag name; use letters, digits, ., _ or -');
-    const flagValue = flags.get(key) as Located;
-    if (flagValue.node === null) return [{ name: key, values: [] }];
-    if (isSeq(flagValue.node)) {
-      return [{ name: key, values: ctx.reader.list(flagValue).map((item) => templated(ctx, scope, item)) }];
-    }
-    const scalar = ctx.reader.scalar(flagValue);
-    if (scalar === false) return [];
-    if (scalar === true || scalar === '') return [{ name: key, values: [] }];
-    return [{ name: key, values: [templated(ctx, scope, flagValue)] }];
-  });
-}
-
-function parseStepOutput(ctx: Context, scope: StepScope, item: Located): StepOutput {
-  const entry = ctx.reader.map(item);
-  entry.refuseUnknown(['name', 'regex', 'path']);
-  const nameValue = entry.require('name');
-  const name = ctx.reader.string(nameValue);
-  const declared = scope.outputs.get(name);
-  if (declared === undefined) {
-    ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which is not declared under outputs`);
-  }
-  if (!appliesTo(declared, scope.action)) {
-    ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
-  }
-  const regex = entry.get('regex');
-  const path = entry.get('path');
-  if ((regex === undefined) === (path === undefined)) {
-    ctx.reader.fail(entry.node, entry.path, 'must have exactly one of regex (matched against the step\'s output) or path (a file the step writes)');
-  }
-  if (regex !== undefined) {
-    const pattern = ctx.reader.string(regex);
-    try {
-      new RegExp(pattern);
-    } catch {
-      ctx.reader.fail(regex.at, regex.path, 'is not a valid regular expression');
-    }
-    // The run script matches with grep -E: POSIX extended syntax, without JavaScript-only forms.
-    if (/\\d|\\D|\(\?/.test(pattern)) {
-      ctx.reader.fail(regex.at, regex.path, 'must be a POSIX extended regular expression: write [0-9] for \\d and leave out (?…) groups');
-    }
-    if (pattern === '' || new RegExp(pattern).test('')) {
-      ctx.reader.fail(regex.at, regex.path, 'must not match empty text; it would capture nothing useful');
-    }
-    return { name, regex: pattern };
-  }
-  const file = ctx.reader.string(path as Located);
-  const problem = pathProblem(file);
-  if (problem !== undefined) ctx.reader.fail((path as Located).at, (path as Located).path, problem);
-  return { name, path: file };
-}
-
-function parseStep(ctx: Context, scope: StepScope, item: Located): ExecStep {
-  const wrapper = ctx.reader.map(item, 'a step like "- exec: { command: … }"');
-  const mixins = wrapper.keys();
-  for (const { key, at } of mixins) {
-    if (key !== 'exec') {
-      ctx.reader.fail(at, childPath(item.path, key), 'is not a supported mixin; steps may only use the exec mixin');
-    }
-  }
-  if (mixins.length !== 1) ctx.reader.fail(item.at, item.path, 'must hold exactly one exec mixin');
-  const exec = ctx.reader.map(wrapper.require('exec'));
-  exec.refuseUnknown(['description', 'command', 'arguments', 'flags', 'outputs']);
-  const commandValue = exec.require('command');
-  const command = ctx.reader.string(commandValue);
-  if (command.trim() === '' || command.includes('{{') || /[\n\0]/.test(command)) {
-    ctx.reader.fail(commandValue.at, commandValue.path, 'must be a program name or path, without templates; pass values as arguments');
-  }
-  const step: ExecStep = {
-    command,
-    arguments: ctx.reader.list(exec.get('arguments')).map((arg) => templated(ctx, scope, arg)),
-    flags: parseFlags(ctx, scope, exec.get('flags')),
-    outputs: ctx.reader.list(exec.get('outputs')).map((output) => parseStepOutput(ctx, scope, output)),
-  };
-  const description = exec.optionalString('description');
-  if (description !== undefined) step.description = description;
-  return step;
-}
+/** porter.yaml fields Lading cannot honour yet: each refused with what to do instead. */
+const porterRefusals: Record<string, string> = {
+  dockerfile: 'is not supported yet: Lading builds the invocation image itself; name a base image that has your tools in baseImage and remove dockerfile',
+  state: 'is not supported yet: Lading installations do not keep state files between runs; remove state and keep state outside the bundle',
+  dependencies: 'is not supported yet: install the required bundles first with `lading install` and pass their outputs as parameters',
+  required: 'is not supported: Lading never gives a bundle the Docker host through the manifest; an operator grants the Docker socket to a bundle digest (LADING_DOCKER_SOCKET_BUNDLES)',
+};
 
 function refuseDuplicates<T extends { at: Located }>(ctx: Context, entries: T[], key: (e: T) => string | undefined, problem: (k: string) => string): void {
   const seen = new Set<string>();
   for (const entry of entries) {
     const value = key(entry);
     if (value === undefined) continue;
-    if (seen.has(value)) ctx.reader.fail(entry.at.at, entry.at.path, problem(value));
+    if (seen.has(value)) ctx.reader.attempt(() => ctx.reader.fail(entry.at.at, entry.at.path, problem(value)));
     seen.add(value);
   }
 }
 
-const strip = <T extends { at: Located }>({ at: _at, ...rest }: T): Omit<T, 'at'> => rest;
+/** Reads each item of a list on its own, so one wrong entry does not hide the next. */
+function each<T>(ctx: Context, value: Located | undefined, read: (item: Located) => T): T[] {
+  const items = ctx.reader.attempt(() => ctx.reader.list(value)) ?? [];
+  return items.flatMap((item) => {
+    const parsed = ctx.reader.attempt(() => read(item));
+    return parsed === undefined ? [] : [parsed];
+  });
+}
 
-/** Parses and validates lading.yaml; any problem throws a ManifestError naming file, line, column and field. */
-export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAME): Manifest {
+function schemaVersionOf(ctx: Context, root: MapView): string {
+  const value = root.get('schemaVersion');
+  if (ctx.dialect === 'lading') {
+    if (value !== undefined) ctx.reader.attempt(() => {
+      if (ctx.reader.string(value) !== MANIFEST_SCHEMA_VERSION) ctx.reader.fail(value.at, value.path, `must be ${MANIFEST_SCHEMA_VERSION}`);
+    });
+    return MANIFEST_SCHEMA_VERSION;
+  }
+  if (value === undefined) return porterDefaultSchemaVersion;
+  return ctx.reader.attempt(() => {
+    const version = ctx.reader.string(value);
+    if (!(porterSchemaVersions as readonly string[]).includes(version)) {
+      ctx.reader.fail(value.at, value.path, `must be one of ${porterSchemaVersions.join(', ')} (the porter.yaml versions Lading reads)`);
+    }
+    return version;
+  }) ?? porterDefaultSchemaVersion;
+}
+
+function porterOnlyFields(ctx: Context, root: MapView): void {
+  const reader: YamlReader = ctx.reader;
+  const schemaType = root.get('schemaType');
+  if (schemaType !== undefined) reader.attempt(() => {
+    if (reader.string(schemaType) !== 'Bundle') reader.fail(schemaType.at, schemaType.path, 'must be Bundle');
+  });
+  for (const [field, problem] of Object.entries(porterRefusals)) {
+    const value = root.get(field);
+    if (value !== undefined) reader.attempt(() => reader.fail(value.at, value.path, problem));
+  }
+  each(ctx, root.get('mixins'), (item) => {
+    const key = item.node !== null && 'items' in item.node ? reader.map(item).keys()[0]?.key : reader.string(item);
+    const mixin = (key ?? '').replace(/@.*$/, '');
+    if (mixin !== 'exec') {
+      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; Lading runs only the exec mixin: remove ${mixin} and call its tool from exec steps on a base image that has it`);
+    }
+  });
+}
+
+function customActionsOf(ctx: Context, root: MapView): Record<string, CustomAction> {
+  const reader: YamlReader = ctx.reader;
+  const fixed: readonly string[] = ctx.dialect === 'porter' ? porterTopLevelKeys : ladingTopLevelKeys;
+  const customActions: Record<string, CustomAction> = {};
+  const customValue = root.get('customActions');
+  if (customValue !== undefined && customValue.node !== null) {
+    const customs = reader.attempt(() => reader.map(customValue));
+    for (const { key, at } of customs?.keys() ?? []) {
+      reader.attempt(() => {
+        const path = childPath(customValue.path, key);
+        if (!actionNamePattern.test(key)) reader.fail(at, path, 'is not a valid action name; use lower-case letters, digits and -');
+        if (fixed.includes(key)) reader.fail(at, path, `cannot be a custom action: "${key}" is already a top-level field`);
+        customActions[key] = parseCustomAction(ctx, customs?.get(key) as Located);
+        if (root.get(key) === undefined) reader.fail(at, path, `has no steps; add a top-level "${key}:" list of steps`);
+      });
+    }
+  }
+  for (const { key, at } of root.keys()) {
+    if (fixed.includes(key) || customActions[key] !== undefined) continue;
+    reader.attempt(() => {
+      if (ctx.dialect !== 'porter') {
+        reader.fail(at, key, `is not a known top-level key; use one of ${fixed.join(', ')}, or declare it under customActions to make it an action`);
+      }
+      // Porter: any other top-level list of steps is a custom action with Porter's defaults.
+      if (!actionNamePattern.test(key)) reader.fail(at, key, 'is not a known top-level key, nor a valid action name (lower-case letters, digits and -)');
+      reader.list(root.get(key));
+      customActions[key] = { modifies: true, stateless: false };
+    });
+  }
+  return customActions;
+}
+
+function registryOf(ctx: Context, root: MapView): { registry: string; reference?: string } {
+  const reader: YamlReader = ctx.reader;
+  const registryProblem = 'must be a registry and optional path such as 127.0.0.1:5000/team, in lower case';
+  const referenceValue = ctx.dialect === 'porter' ? root.get('reference') : undefined;
+  if (referenceValue !== undefined) {
+    const reference = reader.string(referenceValue);
+    const parsed = parseImageReference(reference);
+    if (parsed === undefined || parsed.tag === undefined || parsed.digest !== undefined) {
+      reader.fail(referenceValue.at, referenceValue.path, 'must be a bundle reference with a tag, such as 127.0.0.1:5000/team/app:v1.0.0');
+    }
+    const registry = parsed.repository.slice(0, parsed.repository.lastIndexOf('/'));
+    return { registry, reference };
+  }
+  const value = root.require('registry');
+  // Porter takes a trailing slash (ghcr.io/getporter/) as the same registry.
+  const registry = reader.string(value).replace(ctx.dialect === 'porter' ? /\/+$/ : /$^/, '');
+  if (!registryPattern.test(registry)) reader.fail(value.at, value.path, registryProblem);
+  return { registry };
+}
+
+/**
+ * Parses and validates lading.yaml, or porter.yaml with Porter's meanings (the dialect follows
+ * the file name). Every problem is reported at once: the ManifestError lists each with file,
+ * line, column and field.
+ */
+export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAME, dialect: ManifestDialect = dialectOf(fileName)): Manifest {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader: YamlReader = new YamlReader(fileName, lines, doc);
@@ -316,68 +149,65 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
   }
   const rootValue = reader.root();
   if (rootValue.node === null) reader.failAtOffset(0, 'is empty; start from `lading create`');
-  const root = reader.map(rootValue, 'a mapping with name, version, registry, baseImage and install');
-  const ctx: Context = { reader, actions: new Set() };
+  const root = reader.map(rootValue, 'a mapping with name, version, registry and install');
+  const ctx: Context = { reader, dialect, delimiters: 'braces', constants: { name: '', version: '' }, actions: new Set() };
 
-  const customActions: Record<string, CustomAction> = {};
-  const customValue = root.get('customActions');
-  if (customValue !== undefined && customValue.node !== null) {
-    const customs = reader.map(customValue);
-    for (const { key, at } of customs.keys()) {
-      const path = childPath(customs.path, key);
-      if (!actionNamePattern.test(key)) reader.fail(at, path, 'is not a valid action name; use lower-case letters, digits and -');
-      if ((fixedTopLevelKeys as readonly string[]).includes(key)) {
-        reader.fail(at, path, `cannot be a custom action: "${key}" is already a top-level field`);
-      }
-      customActions[key] = parseCustomAction(ctx, customs.get(key) as Located);
-      if (root.get(key) === undefined) reader.fail(at, path, `has no steps; add a top-level "${key}:" list of steps`);
+  const schemaVersion = schemaVersionOf(ctx, root);
+  if (dialect === 'porter') {
+    ctx.delimiters = porterDelimiters(schemaVersion);
+    porterOnlyFields(ctx, root);
+  }
+  const customActions = customActionsOf(ctx, root);
+
+  const namePattern = dialect === 'porter' ? porterBundleNamePattern : bundleNamePattern;
+  const name = reader.attempt(() => {
+    const value = root.require('name');
+    const text = reader.string(value);
+    if (!namePattern.test(text)) reader.fail(value.at, value.path, `must be 1-63 lower-case letters, digits or -, starting with a letter or digit${dialect === 'porter' ? ' (segments joined by /)' : ''}`);
+    return text;
+  }) ?? '';
+  const version = reader.attempt(() => {
+    const value = root.require('version');
+    const raw = reader.scalar(value);
+    if (typeof raw !== 'string' || !semverPattern.test(raw)) reader.fail(value.at, value.path, 'must be a semantic version such as 1.2.3');
+    return raw;
+  }) ?? '0.0.0';
+  const description = reader.attempt(() => root.optionalString('description'));
+  ctx.constants = { name, version, ...(description === undefined ? {} : { description }) };
+  const where = reader.attempt(() => registryOf(ctx, root));
+  const baseImage = reader.attempt(() => {
+    const value = root.get('baseImage');
+    if (value === undefined) return undefined;
+    const text = reader.string(value);
+    if (parseImageReference(text) === undefined) {
+      reader.fail(value.at, value.path, 'must be an image reference with a tag or digest, such as registry.example.com/base:1.0 or …@sha256:<digest>');
     }
-  }
+    return text;
+  });
 
-  for (const { key, at } of root.keys()) {
-    if (!(fixedTopLevelKeys as readonly string[]).includes(key) && customActions[key] === undefined) {
-      reader.fail(at, key, `is not a known top-level key; use one of ${fixedTopLevelKeys.join(', ')}, or declare it under customActions to make it an action`);
-    }
-  }
-
-  const schemaValue = root.get('schemaVersion');
-  if (schemaValue !== undefined && reader.string(schemaValue) !== MANIFEST_SCHEMA_VERSION) {
-    reader.fail(schemaValue.at, schemaValue.path, `must be ${MANIFEST_SCHEMA_VERSION}`);
-  }
-  const name = matching(ctx, root.require('name'), bundleNamePattern, 'must be 1-63 lower-case letters, digits or -, starting with a letter or digit');
-  const versionValue = root.require('version');
-  const versionRaw = reader.scalar(versionValue);
-  if (typeof versionRaw !== 'string' || !semverPattern.test(versionRaw)) {
-    reader.fail(versionValue.at, versionValue.path, 'must be a semantic version such as 1.2.3');
-  }
-  const registry = matching(ctx, root.require('registry'), registryPattern, 'must be a registry and optional path such as 127.0.0.1:5000/team, in lower case');
-  const baseImageValue = root.require('baseImage');
-  const baseImage = reader.string(baseImageValue);
-  if (parseImageReference(baseImage) === undefined) {
-    reader.fail(baseImageValue.at, baseImageValue.path, 'must be an image reference with a tag or digest, such as registry.example.com/base:1.0 or …@sha256:<digest>');
-  }
-
-  if (root.get('install') === undefined) reader.fail(root.node, 'install', 'is required: every bundle needs install steps');
+  if (root.get('install') === undefined) reader.attempt(() => reader.fail(root.node, 'install', 'is required: every bundle needs install steps'));
   for (const action of [...builtInActions, ...Object.keys(customActions)]) {
     if (root.get(action) !== undefined) ctx.actions.add(action);
   }
 
-  const credentials = reader.list(root.get('credentials')).map((item) => parseCredential(ctx, item));
-  const parameters = reader.list(root.get('parameters')).map((item) => parseParameter(ctx, item));
-  const outputs = reader.list(root.get('outputs')).map((item) => parseOutput(ctx, item));
+  const credentials = each(ctx, root.get('credentials'), (item) => parseCredential(ctx, item));
+  const parameters = each(ctx, root.get('parameters'), (item) => parseParameter(ctx, item));
+  const outputs = each(ctx, root.get('outputs'), (item) => parseOutput(ctx, item));
   const delivered = [...credentials, ...parameters];
   refuseDuplicates(ctx, delivered, (e) => e.name, (n) => `reuses the name "${n}": credential and parameter names must be unique (each can be a file under /cnab/secrets/<name>)`);
   refuseDuplicates(ctx, delivered, (e) => e.env, (v) => `reuses the environment variable ${v}; each credential and parameter needs its own`);
   refuseDuplicates(ctx, delivered, (e) => e.path, (p) => `reuses the path ${p}; each credential and parameter needs its own`);
-  refuseDuplicates(ctx, outputs, (e) => e.name, (n) => `reuses the output name "${n}"`);
+  refuseDuplicates(ctx, outputs as Declared<{ name: string }>[], (e) => e.name, (n) => `reuses the output name "${n}"`);
 
   const images: Record<string, ManifestImage> = {};
   const imagesValue = root.get('images');
   if (imagesValue !== undefined && imagesValue.node !== null) {
-    const imageMap = reader.map(imagesValue);
-    for (const { key, at } of imageMap.keys()) {
-      if (!imageNamePattern.test(key)) reader.fail(at, childPath(imageMap.path, key), 'is not a valid image name; use letters, digits, ., _ or -');
-      images[key] = parseImage(ctx, imageMap.get(key) as Located);
+    const imageMap = reader.attempt(() => reader.map(imagesValue));
+    for (const { key, at } of imageMap?.keys() ?? []) {
+      reader.attempt(() => {
+        if (!imageNamePattern.test(key)) reader.fail(at, childPath(imagesValue.path, key), 'is not a valid image name; use letters, digits, ., _ or -');
+        images[key] = parseImage(ctx, imageMap?.get(key) as Located);
+      });
     }
   }
 
@@ -385,21 +215,25 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     credentials: new Map(credentials.map((c) => [c.name, c])),
     parameters: new Map(parameters.map((p) => [p.name, p])),
     outputs: new Map(outputs.map((o) => [o.name, o])),
+    images,
   };
   const actions: Record<string, ExecStep[]> = {};
   for (const action of ctx.actions) {
     const stepsValue = root.get(action) as Located;
-    const items = reader.list(stepsValue);
-    if (action === 'install' && items.length === 0) reader.fail(stepsValue.at, stepsValue.path, 'must have at least one step');
-    actions[action] = items.map((item) => parseStep(ctx, { ...scopeBase, action }, item));
+    const items = reader.attempt(() => reader.list(stepsValue)) ?? [];
+    if (action === 'install' && items.length === 0) reader.attempt(() => reader.fail(stepsValue.at, stepsValue.path, 'must have at least one step'));
+    actions[action] = parseActionSteps(ctx, { ...scopeBase, action }, items);
   }
+  reader.report();
 
   const manifest: Manifest = {
-    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    schemaVersion,
+    dialect,
     name,
-    version: versionRaw,
-    registry,
-    baseImage,
+    version,
+    registry: where?.registry ?? '',
+    ...(where?.reference === undefined ? {} : { reference: where.reference }),
+    ...(baseImage === undefined ? {} : { baseImage }),
     credentials: credentials.map(strip),
     parameters: parameters.map(strip),
     outputs: outputs.map(strip),
@@ -407,7 +241,6 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     customActions,
     actions,
   };
-  const description = root.optionalString('description');
   if (description !== undefined) manifest.description = description;
   return manifest;
 }

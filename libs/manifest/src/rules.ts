@@ -1,4 +1,4 @@
-import { APP_DIR, SECRETS_DIR } from './constants.js';
+import { APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_PATH, SECRETS_DIR } from './constants.js';
 
 export const bundleNamePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Names of credentials, parameters and outputs: they become file names and template keys. */
@@ -54,3 +54,21 @@ export function deliveryPathProblem(path: string): string | undefined {
   if (path === '/cnab' || path === '/tmp') return 'must name a file, not a directory the image relies on';
   return undefined;
 }
+
+/**
+ * porter.yaml may deliver a value inside the bundle's own tree, as Porter does, but never over
+ * the run script, the outputs directory or the secrets mount.
+ */
+export function porterDeliveryPathProblem(path: string): string | undefined {
+  const problem = pathProblem(path);
+  if (problem !== undefined) return problem;
+  for (const dir of [SECRETS_DIR, OUTPUTS_DIR, '/proc', '/sys', '/dev']) {
+    if (isUnder(path, dir)) return `must not be under ${dir}`;
+  }
+  if (path === RUN_SCRIPT_PATH) return `must not be ${RUN_SCRIPT_PATH}, the bundle's entry point`;
+  if (path === '/cnab' || path === '/tmp' || path === APP_DIR) return 'must name a file, not a directory the image relies on';
+  return undefined;
+}
+
+/** Porter bundle names may have path segments (examples/porter-hello), as repository names do. */
+export const porterBundleNamePattern = /^[a-z0-9][a-z0-9-]{0,62}(\/[a-z0-9][a-z0-9._-]{0,62})*$/;

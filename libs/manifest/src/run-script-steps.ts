@@ -1,8 +1,11 @@
 import { fileValueVariable, shellQuote, shellWord } from './shell.js';
 import type { ExecStep, Manifest, StepOutput, TemplatedString } from './types.js';
 
+/** A bare name is looked up as Porter does: on PATH, then in the bundle directory. */
+const commandWord = (command: string): string => (command.includes('/') ? shellQuote(command) : `"$(lading_command ${shellQuote(command)})"`);
+
 function commandLine(step: ExecStep, manifest: Manifest): string {
-  const words = [shellQuote(step.command), ...step.arguments.map((arg) => shellWord(arg, manifest))];
+  const words = [commandWord(step.command), ...step.arguments.map((arg) => shellWord(arg, manifest))];
   for (const flag of step.flags) {
     const flagWord = shellQuote(flag.name.length === 1 ? `-${flag.name}` : `--${flag.name}`);
     if (flag.values.length === 0) words.push(flagWord);
@@ -16,7 +19,11 @@ function fileReferences(step: ExecStep, manifest: Manifest): string[] {
   const templated: TemplatedString[] = [...step.arguments, ...step.flags.flatMap((flag) => flag.values)];
   const delivered = [...manifest.credentials, ...manifest.parameters];
   const names = templated.flatMap((parts) =>
-    parts.flatMap((part) => (part.kind !== 'text' && delivered.find((d) => d.name === part.name)?.env === undefined ? [part.name] : [])),
+    parts.flatMap((part) =>
+      (part.kind === 'parameter' || part.kind === 'credential') && part.asPath !== true && delivered.find((d) => d.name === part.name)?.env === undefined
+        ? [part.name]
+        : [],
+    ),
   );
   return [...new Set(names)];
 }
@@ -40,17 +47,24 @@ function fileValueReads(step: ExecStep, manifest: Manifest): { before: string[];
   };
 }
 
+/** sed's replacement for a match of `^(regex)$`: the regex's own groups (2…), one a line. */
+function groupsReplacement(groups: number): string {
+  return Array.from({ length: groups }, (_, i) => `\\${i + 2}`).join('\\\n');
+}
+
 function captureLine(output: StepOutput): string {
-  return 'regex' in output
-    ? `  lading_capture_regex ${shellQuote(output.name)} ${shellQuote(output.regex)} "$lading_tmp/stdout"`
-    : `  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`;
+  if ('path' in output) return `  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`;
+  if (output.groups !== undefined) {
+    return `  lading_capture_groups ${shellQuote(output.name)} ${shellQuote(output.regex)} ${shellQuote(groupsReplacement(output.groups))} "$lading_tmp/stdout"`;
+  }
+  return `  lading_capture_regex ${shellQuote(output.name)} ${shellQuote(output.regex)} "$lading_tmp/stdout"`;
 }
 
 /** Announces the value a sensitive capture takes, read from where the capture reads it. */
 function maskLine(output: StepOutput): string {
-  return 'regex' in output
-    ? `  lading_mask_regex ${shellQuote(output.regex)} "$lading_tmp/stdout"`
-    : `  lading_mask_file ${shellQuote(output.path)}`;
+  if ('path' in output) return `  lading_mask_file ${shellQuote(output.path)}`;
+  if (output.groups !== undefined) return `${captureLine(output)}\n  lading_mask_lines "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)}`;
+  return `  lading_mask_regex ${shellQuote(output.regex)} "$lading_tmp/stdout"`;
 }
 
 /**

@@ -1,7 +1,17 @@
-import { builtInActions, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { APP_DIR, builtInActions, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
-import { shellQuote } from './shell.js';
-import type { Manifest } from './types.js';
+import { imageVariable, shellQuote } from './shell.js';
+import type { Manifest, ParameterValue } from './types.js';
+
+export interface RunScriptOptions {
+  /** Each image of the manifest pinned by the builder (`repo@sha256:…`), for `bundle.images.NAME` templates. */
+  images?: Record<string, string>;
+}
+
+/** Where a run finds the relocation mapping when its bundle was copied to another registry (CNAB). */
+export const RELOCATION_MAPPING_PATH = `${APP_DIR}/relocation-mapping.json`;
+
+const textOf = (value: ParameterValue): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
   entry.applyTo === undefined || entry.applyTo.includes(action);
@@ -14,7 +24,7 @@ function defaultLines(manifest: Manifest): string[] {
   const lines: string[] = [];
   for (const parameter of manifest.parameters) {
     if (parameter.default === undefined || parameter.sensitive) continue;
-    const value = shellQuote(String(parameter.default));
+    const value = shellQuote(textOf(parameter.default));
     if (parameter.env !== undefined) lines.push(`[ "\${${parameter.env}+set}" = set ] || export ${parameter.env}=${value}`);
     if (parameter.path !== undefined) {
       const file = `"$LADING_SECRETS_DIR/${parameter.name}"`;
@@ -24,14 +34,45 @@ function defaultLines(manifest: Manifest): string[] {
   return lines;
 }
 
-const sensitiveOutputsOf = (manifest: Manifest, action: string): string[] =>
-  manifest.outputs.filter((output) => output.sensitive && appliesTo(output, action)).map((output) => output.name);
+/**
+ * The outputs of an action the runner must mask: the sensitive ones, and step outputs no bundle
+ * output declares (porter.yaml; Porter masks those too).
+ */
+function sensitiveOutputsOf(manifest: Manifest, action: string): string[] {
+  const declared = manifest.outputs.filter((output) => output.sensitive && appliesTo(output, action)).map((output) => output.name);
+  const stepOnly = (manifest.actions[action] ?? []).flatMap((step) => step.outputs.map((o) => o.name)).filter((name) => !manifest.outputs.some((o) => o.name === name));
+  return [...new Set([...declared, ...stepOnly])];
+}
+
+/** Lines that set each image variable: the pinned reference, or where the relocation mapping says it now is. */
+function imageLines(manifest: Manifest, options: RunScriptOptions): string[] {
+  const referenced = new Set(
+    Object.values(manifest.actions)
+      .flat()
+      .flatMap((step) => [...step.arguments, ...step.flags.flatMap((flag) => flag.values)].flat())
+      .flatMap((part) => (part.kind === 'image' ? [part.name] : [])),
+  );
+  return [...referenced].map((name) => {
+    const pinned = options.images?.[name];
+    if (pinned === undefined) throw new Error(`Image "${name}" has no pinned reference; pass every image of the manifest to renderRunScript.`);
+    return `${imageVariable(name, manifest)}=$(lading_relocated ${shellQuote(pinned)})`;
+  });
+}
+
+/** After the steps: an output with a bundle-level path is taken from that file when no step wrote it. */
+function unboundOutputLines(manifest: Manifest, action: string): string[] {
+  return manifest.outputs.flatMap((output) =>
+    output.path === undefined || !appliesTo(output, action)
+      ? []
+      : [`  [ -f "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} ] || [ ! -f ${shellQuote(output.path)} ] || cp ${shellQuote(output.path)} "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} || return 1`],
+  );
+}
 
 /**
  * The text of /cnab/app/run: reads values and the action from standard input, runs the action's
  * exec steps, then prints each output as a line framed with the runner's nonce.
  */
-export function renderRunScript(manifest: Manifest): string {
+export function renderRunScript(manifest: Manifest, options: RunScriptOptions = {}): string {
   const delivered = [...manifest.credentials, ...manifest.parameters];
   const envNames = delivered.flatMap((d) => (d.env === undefined ? [] : [shellQuote(d.env)]));
   const fileTargets = delivered.flatMap((d) => (d.path === undefined ? [] : [`"$LADING_SECRETS_DIR/${d.name}"`]));
@@ -51,8 +92,18 @@ export function renderRunScript(manifest: Manifest): string {
       );
       return;
     }
-    functions.push(`# ${action}`, `lading_run_${index}() {`);
-    steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest, sensitiveOutputsOf(manifest, action))));
+    functions.push(
+      `# ${action}`,
+      `lading_run_${index}() {`,
+      // One pipe for everything the steps print, in the order they print it: Docker keeps the
+      // order within a stream only, and the runner masks values over one ordered stream, so a value
+      // written half to stderr and half to stdout is still one value to it.
+      '  exec 2>&1',
+    );
+    const sensitive = sensitiveOutputsOf(manifest, action);
+    steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest, sensitive)));
+    const unbound = unboundOutputLines(manifest, action);
+    functions.push(...unbound, ...(unbound.length > 0 && sensitive.length > 0 ? [`  lading_mask_outputs ${shellQuote(sensitive.join(' '))}`] : []));
     functions.push('  return 0', '}', '');
     dispatch.push(`  ${shellQuote(action)}) lading_run_${index}; lading_status=$?; lading_outputs=${outputList} ;;`);
   });
@@ -84,6 +135,29 @@ export function renderRunScript(manifest: Manifest): string {
     `  printf 'lading: output %s: nothing in the step output matched\\n' "$1" >&2`,
     '}',
     '',
+    '# Porter keeps the capture groups of every match, one a line (empty when the regex has none).',
+    'lading_capture_groups() {',
+    // sed's delimiter is a control character, which no regex of the manifest holds.
+    "  lading_soh=$(printf '\\001')",
+    `  grep -oE -- "$2" "$4" | sed -E "s\${lading_soh}^($2)\\$\${lading_soh}$3\${lading_soh}" > "$LADING_OUTPUTS_DIR/$1"`,
+    '}',
+    '',
+    '# As Porter: a bare command name is looked up on PATH, then in the bundle directory.',
+    'lading_command() {',
+    '  if command -v -- "$1" >/dev/null 2>&1; then printf \'%s\' "$1"',
+    '  elif [ -e "./$1" ]; then printf \'./%s\' "$1"',
+    '  else printf \'%s\' "$1"; fi',
+    '}',
+    '',
+    '# An image reference as the relocation mapping gives it, when the run has one.',
+    'lading_relocated() {',
+    `  if [ -f ${RELOCATION_MAPPING_PATH} ]; then`,
+    `    lading_moved=$(sed -n 's|.*"'"$1"'"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*|\\1|p' ${RELOCATION_MAPPING_PATH} | head -n 1)`,
+    '    if [ -n "$lading_moved" ]; then printf \'%s\' "$lading_moved"; return 0; fi',
+    '  fi',
+    '  printf \'%s\' "$1"',
+    '}',
+    '',
     'lading_capture_file() {',
     '  if [ -f "$2" ]; then cp "$2" "$LADING_OUTPUTS_DIR/$1"; return $?; fi',
     `  printf 'lading: output %s: the step did not write %s\\n' "$1" "$2" >&2`,
@@ -107,6 +181,18 @@ export function renderRunScript(manifest: Manifest): string {
     '    lading_mask_file "$lading_tmp/mask-line"',
     '  done < "$lading_tmp/mask"',
     '  rm -f "$lading_tmp/mask" "$lading_tmp/mask-line"',
+    "  lading_match=''",
+    '}',
+    '',
+    '# A captured value and each of its lines.',
+    'lading_mask_lines() {',
+    '  [ -s "$1" ] || return 0',
+    '  lading_mask_file "$1"',
+    '  while IFS= read -r lading_match; do',
+    `    printf '%s' "$lading_match" > "$lading_tmp/mask-line"`,
+    '    lading_mask_file "$lading_tmp/mask-line"',
+    '  done < "$1"',
+    '  rm -f "$lading_tmp/mask-line"',
     "  lading_match=''",
     '}',
     '',
@@ -169,6 +255,8 @@ export function renderRunScript(manifest: Manifest): string {
     '',
     '# Defaults of non-sensitive parameters that were not sent.',
     ...defaultLines(manifest),
+    '',
+    ...imageLines(manifest, options),
     '',
     ...(needsTmp
       ? [

@@ -14,6 +14,11 @@ export function fileValueVariable(name: string, manifest: Manifest): string {
   return `lading_file_value_${index}`;
 }
 
+/** The run script variable holding an image's reference (`repo@sha256:…`), relocated when the run has a mapping. */
+export function imageVariable(name: string, manifest: Manifest): string {
+  return `lading_image_${Object.keys(manifest.images).indexOf(name)}`;
+}
+
 /**
  * One shell word for a templated string. References expand at run time from the variable or file
  * the value was delivered to; their text is never parsed by the shell again.
@@ -21,11 +26,19 @@ export function fileValueVariable(name: string, manifest: Manifest): string {
 export function shellWord(parts: TemplatedString, manifest: Manifest): string {
   const pieces = parts.map((part) => {
     if (part.kind === 'text') return part.text === '' ? '' : shellQuote(part.text);
+    if (part.kind === 'installation-name') return '"$CNAB_INSTALLATION_NAME"';
+    // Command substitution drops trailing newlines, as Porter trims an output it templates.
+    if (part.kind === 'output') return `"$(cat "$LADING_OUTPUTS_DIR/"${shellQuote(part.name)} 2>/dev/null)"`;
+    if (part.kind === 'image') {
+      const variable = imageVariable(part.name, manifest);
+      return part.field === 'repository' ? `"\${${variable}%@*}"` : `"\${${variable}#*@}"`;
+    }
     const declared =
       part.kind === 'parameter'
         ? manifest.parameters.find((p) => p.name === part.name)
         : manifest.credentials.find((c) => c.name === part.name);
     if (declared === undefined) throw new Error(`The manifest refers to undeclared ${part.kind} "${part.name}"; parse it with parseManifest first.`);
+    if (part.asPath === true && declared.path !== undefined) return shellQuote(declared.path);
     if (declared.env !== undefined) return `"$${declared.env}"`;
     return `"$${fileValueVariable(declared.name, manifest)}"`;
   });

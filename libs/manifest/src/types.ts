@@ -1,4 +1,6 @@
-/** The parsed, validated form of lading.yaml. */
+/** The parsed, validated form of lading.yaml or porter.yaml. */
+
+export type ManifestDialect = 'lading' | 'porter';
 
 export type BuiltInAction = 'install' | 'upgrade' | 'uninstall';
 
@@ -14,8 +16,11 @@ export interface ManifestCredential {
   applyTo?: string[];
 }
 
-export type ParameterType = 'string' | 'integer' | 'number' | 'boolean';
-export type ParameterValue = string | number | boolean;
+export type ParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'file';
+export type ParameterValue = string | number | boolean | readonly unknown[] | Record<string, unknown>;
+
+/** JSON-Schema keywords of a parameter or output (minimum, enum, pattern…), written to its bundle.json definition. */
+export type SchemaKeywords = Record<string, unknown>;
 
 export interface ManifestParameter {
   name: string;
@@ -28,6 +33,7 @@ export interface ManifestParameter {
   /** True when no default is given, unless the manifest says otherwise. */
   required: boolean;
   applyTo?: string[];
+  schema?: SchemaKeywords;
 }
 
 export interface ManifestOutput {
@@ -35,6 +41,10 @@ export interface ManifestOutput {
   description?: string;
   sensitive: boolean;
   applyTo?: string[];
+  type?: ParameterType;
+  /** A file the bundle writes; copied to the output after the steps when no step produced it. */
+  path?: string;
+  schema?: SchemaKeywords;
 }
 
 export interface ManifestImage {
@@ -53,13 +63,23 @@ export interface CustomAction {
 /** A piece of an argument: literal text, or a value known only when the bundle runs. */
 export type TemplatePart =
   | { kind: 'text'; text: string }
-  | { kind: 'parameter'; name: string }
-  | { kind: 'credential'; name: string };
+  /** `asPath`: the file the value was delivered to, not its content (porter.yaml's meaning). */
+  | { kind: 'parameter'; name: string; asPath?: boolean }
+  | { kind: 'credential'; name: string; asPath?: boolean }
+  /** What an earlier step of the same run wrote to the output. */
+  | { kind: 'output'; name: string }
+  /** The image as the bundle names it, or as relocated when the run has a relocation mapping. */
+  | { kind: 'image'; name: string; field: 'repository' | 'digest' }
+  | { kind: 'installation-name' };
 
 /** An argument or flag value as parsed: a sequence of literal text and template references. */
 export type TemplatedString = TemplatePart[];
 
-export type StepOutput = { name: string; regex: string } | { name: string; path: string };
+/**
+ * `groups`: keep the capture groups of every match, one a line, as Porter does (porter.yaml);
+ * otherwise the whole matches (lading.yaml).
+ */
+export type StepOutput = { name: string; regex: string; groups?: number } | { name: string; path: string };
 
 export interface ExecFlag {
   name: string;
@@ -87,7 +107,12 @@ export interface Manifest {
   version: string;
   description?: string;
   registry: string;
-  baseImage: string;
+  /** Where the bundle is published when the manifest says so (porter.yaml's reference); else registry/name:vversion. */
+  reference?: string;
+  /** Absent: the stack's default base image. */
+  baseImage?: string;
+  /** Which file it was read from; porter.yaml gives fields Porter's meanings. */
+  dialect: ManifestDialect;
   credentials: ManifestCredential[];
   parameters: ManifestParameter[];
   outputs: ManifestOutput[];

@@ -18,6 +18,8 @@ export interface Located {
 
 /** Reads a parsed YAML document, turning every problem into a ManifestError at the right line. */
 export class YamlReader {
+  private readonly found: ManifestError[] = [];
+
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
@@ -33,6 +35,25 @@ export class YamlReader {
   failAtOffset(offset: number, problem: string): never {
     const { line, col } = this.lines.linePos(offset);
     throw new ManifestError(this.file, line, col, '', problem);
+  }
+
+  /**
+   * Reads one piece that does not depend on the others (a field, a credential, a step): a problem
+   * in it is kept and the reading goes on, so every problem of the file is reported at once.
+   */
+  attempt<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      this.found.push(error);
+      return undefined;
+    }
+  }
+
+  /** Throws every problem kept so far as one error. */
+  report(): void {
+    if (this.found.length > 0) throw ManifestError.combine(this.found);
   }
 
   resolve(node: unknown): Node | null {
@@ -74,6 +95,12 @@ export class YamlReader {
       this.fail(value.at, value.path, `must be a string${hint === '' ? '; put it in quotes' : hint}`);
     }
     return raw;
+  }
+
+  /** Any value as plain JSON data: a mapping, list or scalar (for defaults and JSON-Schema keywords). */
+  json(value: Located): unknown {
+    if (value.node === null) return null;
+    return value.node.toJSON(this.doc);
   }
 
   boolean(value: Located): boolean {

@@ -199,7 +199,7 @@ const invalid: [string, string, string][] = [
   [
     'a step using another mixin',
     `${head}install:\n  - helm3:\n      chart: x\n`,
-    'lading.yaml:6:5: install[0].helm3 is not a supported mixin; steps may only use the exec mixin',
+    'lading.yaml:6:5: install[0].helm3 uses the helm3 mixin, which Lading does not have; Lading runs only the exec mixin',
   ],
   [
     'a step without command',
@@ -218,8 +218,8 @@ const invalid: [string, string, string][] = [
   ],
   [
     'an unknown template',
-    `${head}install:\n  - exec:\n      command: echo\n      arguments: ["{{ bundle.outputs.x }}"]\n`,
-    'lading.yaml:8:19: install[0].exec.arguments[0] has an unknown template "{{ bundle.outputs.x }}"',
+    `${head}install:\n  - exec:\n      command: echo\n      arguments: ["{{ bundle.secrets.x }}"]\n`,
+    'lading.yaml:8:19: install[0].exec.arguments[0] has an unknown template "{{ bundle.secrets.x }}"',
   ],
   [
     'a template for a credential that does not apply to the action',

@@ -1,18 +1,24 @@
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { safeRelativePath } from './bundle-path.js';
+import { bundleFileFilter, DOCKERIGNORE_FILE } from './dockerignore.js';
 import { RuntimeError } from './errors.js';
 import type { AssembleBuildContextInput, BuildContext } from './types.js';
 
 const fixedMtime = new Date(0);
 
 /**
- * The docker build context of an invocation image: the user's files under `app/`, the run
- * script at `run` and the Dockerfile at the root. Everything is owned by root, so the bundle
- * user (65532) can read and execute its files but never change them.
+ * The docker build context of an invocation image: the user's files under `app/` (less what
+ * .dockerignore leaves out, and never `.lading/`), the run script at `run` and the Dockerfile at
+ * the root. Everything is owned by root, so the bundle user (65532) can read and execute its
+ * files but never change them.
  */
 export function assembleBuildContext(input: AssembleBuildContextInput): BuildContext {
-  const files = input.files.map((file) => ({ ...file, path: `app/${safeRelativePath(file.path)}` }));
+  const ignored = bundleFileFilter(input.files.find((file) => file.path === DOCKERIGNORE_FILE)?.content.toString('utf8'));
+  const files = input.files
+    .map((file) => ({ ...file, path: safeRelativePath(file.path) }))
+    .filter((file) => !ignored(file.path))
+    .map((file) => ({ ...file, path: `app/${file.path}` }));
   const paths = new Set<string>();
   for (const file of files) {
     if (paths.has(file.path)) {

@@ -2,10 +2,10 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import tar from 'tar-stream';
 import { normalizeFileMode } from './bundle-path.js';
+import { bundleFileFilter, DOCKERIGNORE_FILE, isAlwaysLeftOut } from './dockerignore.js';
 import { RuntimeError } from './errors.js';
 import type { BundleFile, PackBundleContextOptions } from './types.js';
 
-const skippedNames = new Set(['.git']);
 const fixedMtime = new Date(0);
 
 /**
@@ -26,6 +26,9 @@ export async function collectBundleFiles(dir: string, options: PackBundleContext
   } catch {
     throw new RuntimeError('invalid-bundle-context', `Bundle directory ${dir} does not exist or is not a directory: pass the directory holding lading.yaml.`);
   }
+  // What the image would leave out is not even uploaded; the builder applies the same filter.
+  const dockerignore = await readFile(join(root, DOCKERIGNORE_FILE), 'utf8').catch(() => undefined);
+  const ignored = bundleFileFilter(dockerignore);
   const files: BundleFile[] = [];
   let total = 0;
   const add = (path: string, mode: number, content: Buffer): void => {
@@ -39,11 +42,12 @@ export async function collectBundleFiles(dir: string, options: PackBundleContext
   const walk = async (current: string): Promise<void> => {
     const names = (await readdir(current)).sort();
     for (const name of names) {
-      if (skippedNames.has(name)) continue;
       const full = join(current, name);
       const shown = relative(root, full).split(sep).join('/');
       const info = await lstat(full);
+      if (!info.isDirectory() && ignored(shown)) continue;
       if (info.isDirectory()) {
+        if (isAlwaysLeftOut(shown)) continue;
         await walk(full);
       } else if (info.isFile()) {
         add(shown, info.mode, await readFile(full));

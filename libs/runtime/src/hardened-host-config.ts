@@ -30,7 +30,7 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
       '/cnab/secrets': `rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
       '/cnab/app/outputs': `rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
     },
-    Binds: allowSocket ? [`${socket}:/var/run/docker.sock`] : [],
+    Binds: [...(allowSocket ? [`${socket}:/var/run/docker.sock`] : []), ...(options.readOnlyBinds ?? []).filter((bind) => bind.endsWith(':ro'))],
     Mounts: [],
     VolumesFrom: [],
     Devices: [],

@@ -9,8 +9,10 @@ export { makeBusyboxBaseImage } from './busybox-base-image.js';
 export { saveImage } from './save-image.js';
 export { parseDigestReference, isImageId } from './digest-reference.js';
 export { pullImageByDigest } from './pull-by-digest.js';
-export { hardenedHostConfig, bundleUser } from './hardened-host-config.js';
+export { hardenedHostConfig, bundleUser, bundleUid } from './hardened-host-config.js';
+export { userDatabase } from './nonroot-user.js';
 export { runBundleContainer } from './run-container.js';
+export { relocationMappingPath, stageReadOnlyFiles } from './read-only-files.js';
 export { removeLeftovers, type RemovedLeftovers } from './leftovers.js';
 export { bundleLabels, ownerLabels, type ContainerOwner } from './bundle-labels.js';
 export { createRunNetwork, removeRunNetwork, runBridgePrefix, type Egress } from './run-network.js';
@@ -43,3 +45,4 @@ export type {
   OutputFrameParserOptions,
   OutputListener,
 } from './types.js';
+export { bundleFileFilter } from './dockerignore.js';

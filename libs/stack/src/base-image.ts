@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { RegistryClient, pushDockerArchive, OciError } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
+import { defaultBaseImage } from './default-base-image.js';
 import { stackPaths } from './layout.js';
 import { upstreamUser } from './services.js';
 import { readStackFile } from './stack-file.js';
@@ -28,7 +29,7 @@ export async function seedBaseImage(home: string): Promise<{ reference: string; 
     credentials: { username: upstreamUser, password },
   });
   const pushed = await pushDockerArchive(registry, baseImageRepository, await saveImage(docker, imageId));
-  const reference = `${stack.frontDoor}/${baseImageRepository}:${baseImageTag}`;
+  const reference = defaultBaseImage(stack.frontDoor);
   const existing = await registry.headManifest(baseImageRepository, baseImageTag);
   if (existing && existing.digest !== pushed.digest) {
     return { reference, digest: existing.digest, note: `kept the existing ${reference} (${existing.digest})` };

@@ -53,4 +53,5 @@ export type {
   StopStackResult,
 } from './types.js';
 export { seedBaseImage, baseImageRepository, baseImageTag } from './base-image.js';
+export { defaultBaseImage } from './default-base-image.js';
 export { prepareStackHome, recordStack, type PreparedHome } from './stack-home.js';

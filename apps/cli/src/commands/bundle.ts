@@ -2,14 +2,14 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildContextLimits, endpoints } from '@lading/contracts';
-import { scaffoldFiles } from '@lading/manifest';
+import { bundleTag, scaffoldFiles, scaffoldPorterFiles } from '@lading/manifest';
 import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
-import { baseImageRepository, baseImageTag, defaultPorts, readStackFile } from '@lading/stack';
+import { defaultBaseImage, defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
 import { UserError } from '../user-error.js';
 
@@ -18,28 +18,39 @@ export function registerBundleCommands(program: Command): void {
     .command('create')
     .argument('[dir]', 'directory for the new bundle', '.')
     .option('--name <name>', 'bundle name (default: the directory name)')
+    .option('--porter', 'write porter.yaml, helpers.sh and .dockerignore as `porter create` does', false)
     .description('Scaffold a bundle: lading.yaml with the exec mixin, a credential as env and one as a file, a parameter, an output and an image')
-    .action(async (dir: string, options: { name?: string }) => {
+    .action(async (dir: string, options: { name?: string; porter: boolean }) => {
       const target = resolve(dir);
       const existing: string[] = await readdir(target).catch(() => []);
-      if (existing.includes('lading.yaml')) throw new UserError(`${dir} already has a lading.yaml: nothing was changed`);
+      const taken = ['lading.yaml', 'porter.yaml'].find((file) => existing.includes(file));
+      if (taken !== undefined) throw new UserError(`${dir} already has a ${taken}: nothing was changed`);
       const stack = await readStackFile(ladingHome()).catch(() => undefined);
       const registry = stack?.frontDoor ?? `127.0.0.1:${defaultPorts.guard}`;
       const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-      const files = scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: `${registry}/${baseImageRepository}:${baseImageTag}` });
+      const files = options.porter
+        ? scaffoldPorterFiles({ name, registry: `${registry}/bundles` })
+        : scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: defaultBaseImage(registry) });
+      const clash = Object.keys(files).find((file) => existing.includes(file));
+      if (clash !== undefined) throw new UserError(`${dir} already has a ${clash}: nothing was changed`);
       await mkdir(target, { recursive: true });
-      for (const [file, text] of Object.entries(files)) await writeFile(join(target, file), text, { flag: 'wx' });
-      process.stdout.write(`created bundle ${name} in ${dir}: edit lading.yaml, then run \`lading build --dir ${dir}\`\n`);
+      for (const [file, text] of Object.entries(files)) await writeFile(join(target, file), text, { flag: 'wx', mode: file.endsWith('.sh') ? 0o755 : 0o644 });
+      const manifestFile = options.porter ? 'porter.yaml' : 'lading.yaml';
+      process.stdout.write(`created bundle ${name} in ${dir}: edit ${manifestFile}, then run \`lading build --dir ${dir}\`\n`);
     });
 
   program
     .command('build')
     .option('--dir <dir>', 'bundle directory', '.')
-    .description('Build the bundle: pin every image to a digest, build the invocation image (non-root) and push it by digest')
-    .action(async (options: { dir: string }) => {
+    .option('--registry <registry>', 'publish under this registry instead of the manifest\'s (as Porter\'s --registry)')
+    .option('--reference <ref>', 'publish as this reference instead of <registry>/<name>:v<version>')
+    .description('Build the bundle from lading.yaml (or porter.yaml): pin every image to a digest, build the invocation image (non-root) and push it by digest')
+    .action(async (options: { dir: string; registry?: string; reference?: string }) => {
+      if (options.registry !== undefined && options.reference !== undefined) throw new UserError('give --registry or --reference, not both');
       const archive = await packBundleContext(resolve(options.dir), { maxBytes: buildContextLimits.maxBytes });
+      const destination = { ...(options.registry === undefined ? {} : { registry: options.registry }), ...(options.reference === undefined ? {} : { reference: options.reference }) };
       const built = await withSession(async ({ nc }) =>
-        callEndpoint(nc, endpoints.build, { context: await uploadBuildContext(nc, archive) }, { timeoutMs: 600_000 }),
+        callEndpoint(nc, endpoints.build, { context: await uploadBuildContext(nc, archive), ...destination }, { timeoutMs: 600_000 }),
       );
       for (const line of built.log) process.stdout.write(`  ${line}\n`);
       const path = await writeBuiltBundle(options.dir, built);
@@ -50,11 +61,17 @@ export function registerBundleCommands(program: Command): void {
     .command('publish')
     .option('--dir <dir>', 'bundle directory (after `lading build`)', '.')
     .option('--reference <ref>', 'publish to this tag instead of <registry>/<name>:v<version>')
+    .option('--registry <registry>', 'publish as <registry>/<name>:v<version> instead (as Porter\'s --registry)')
     .option('--force', 'replace the tag if it holds another bundle (only for principals allowed to force)', false)
     .description('Publish the built bundle as CNAB-in-OCI through the registry guard; an existing tag is never replaced without --force')
-    .action(async (options: { dir: string; reference?: string; force: boolean }) => {
+    .action(async (options: { dir: string; reference?: string; registry?: string; force: boolean }) => {
+      if (options.registry !== undefined && options.reference !== undefined) throw new UserError('give --registry or --reference, not both');
       const built = await readBuiltBundle(options.dir);
-      const tag = options.reference ?? built.tag;
+      const tag =
+        options.reference ??
+        (options.registry === undefined
+          ? built.tag
+          : bundleTag({ registry: options.registry.replace(/\/+$/, ''), name: String(built.bundle.name), version: String(built.bundle.version) }));
       const published = await withSession(({ nc }) =>
         callEndpoint(nc, endpoints.publish, { bundle: built.bundle, tag, force: options.force }, { timeoutMs: 600_000 }),
       );

@@ -17,6 +17,10 @@ export const buildContextLimits = {
 export const buildRequestSchema = z.object({
   /** sha256 of the build context's tar archive, uploaded through `contextUpload` first. */
   context: digestSchema,
+  /** Publish under this registry instead of the manifest's (Porter's --registry); the builder checks the form. */
+  registry: z.string().min(1).max(255).optional(),
+  /** Publish as this whole reference instead (Porter's --reference). */
+  reference: z.string().min(1).max(512).optional(),
 });
 export type BuildRequest = z.infer<typeof buildRequestSchema>;
 

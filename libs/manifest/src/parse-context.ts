@@ -1,0 +1,44 @@
+import type { BundleConstants, TemplateDelimiters } from './templates.js';
+import type { ManifestDialect } from './types.js';
+import type { Located, MapView, YamlReader } from './yaml-reader.js';
+
+/** What every part of the reader needs: where problems go, which file's meanings apply, which actions exist. */
+export interface Context {
+  reader: YamlReader;
+  dialect: ManifestDialect;
+  delimiters: TemplateDelimiters;
+  constants: BundleConstants;
+  actions: Set<string>;
+}
+
+/** A named value with the node it came from, so later cross-checks can point at it. */
+export type Declared<T> = T & { at: Located };
+
+export const strip = <T extends { at: Located }>({ at: _at, ...rest }: T): Omit<T, 'at'> => rest;
+
+export const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
+  entry.applyTo === undefined || entry.applyTo.includes(action);
+
+export function matching(ctx: Context, value: Located, pattern: RegExp, problem: string): string {
+  const text = ctx.reader.string(value);
+  if (!pattern.test(text)) ctx.reader.fail(value.at, value.path, problem);
+  return text;
+}
+
+export function applyTo(ctx: Context, entry: MapView): string[] | undefined {
+  const value = entry.get('applyTo');
+  if (value === undefined) return undefined;
+  const items = ctx.reader.list(value);
+  if (items.length === 0) {
+    // Porter reads an empty list as every action.
+    if (ctx.dialect === 'porter') return undefined;
+    ctx.reader.fail(value.at, value.path, 'must name at least one action, or be left out to mean every action');
+  }
+  return items.map((item) => {
+    const action = ctx.reader.string(item);
+    if (!ctx.actions.has(action)) {
+      ctx.reader.fail(item.at, item.path, `names action "${action}", which this manifest does not declare; use one of ${[...ctx.actions].join(', ')}`);
+    }
+    return action;
+  });
+}

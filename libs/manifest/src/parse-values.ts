@@ -1,0 +1,206 @@
+import { APP_DIR } from './constants.js';
+import { porterEnvName } from './dialect.js';
+import { applyTo, matching, type Context, type Declared } from './parse-context.js';
+import { deliveryPathProblem, digestPattern, envNameProblem, pathProblem, porterDeliveryPathProblem, repositoryPattern, tagPattern, valueNamePattern } from './rules.js';
+import type { CustomAction, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, ParameterType, ParameterValue, SchemaKeywords } from './types.js';
+import type { Located, MapView } from './yaml-reader.js';
+
+const nameProblem = 'must be 1-63 letters, digits, _ or -, starting with a letter or digit';
+const ladingParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean'];
+const porterParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean', 'object', 'array', 'file'];
+
+/** JSON-Schema keywords porter.yaml allows inline on a parameter or output; they go to its bundle.json definition. */
+const schemaKeywords = [
+  'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength',
+  'pattern', 'format', 'items', 'minItems', 'maxItems', 'uniqueItems', 'properties', 'additionalProperties',
+  'minProperties', 'maxProperties', 'contentEncoding', 'contentMediaType', 'title', 'examples', '$comment',
+] as const;
+
+/** A relative porter.yaml path is under /cnab/app, as Porter resolves it. */
+const resolvePorterPath = (path: string): string => (path.startsWith('/') ? path : `${APP_DIR}/${path.replace(/^\.\//, '')}`);
+
+function delivery(ctx: Context, entry: MapView, what: string, name: string): { env?: string; path?: string } {
+  const envValue = entry.get('env');
+  const pathValue = entry.get('path');
+  const result: { env?: string; path?: string } = {};
+  if (envValue !== undefined) {
+    result.env = ctx.reader.string(envValue);
+    const problem = envNameProblem(result.env);
+    if (problem !== undefined) ctx.reader.fail(envValue.at, envValue.path, problem);
+  }
+  if (pathValue !== undefined) {
+    const written = ctx.reader.string(pathValue);
+    result.path = ctx.dialect === 'porter' ? resolvePorterPath(written) : written;
+    const problem = (ctx.dialect === 'porter' ? porterDeliveryPathProblem : deliveryPathProblem)(result.path);
+    if (problem !== undefined) ctx.reader.fail(pathValue.at, pathValue.path, problem);
+  }
+  if (result.env === undefined && result.path === undefined) {
+    if (ctx.dialect === 'porter' && what === 'parameter') {
+      result.env = porterEnvName(name);
+      const problem = envNameProblem(result.env);
+      if (problem !== undefined) ctx.reader.fail(entry.node, entry.path, `would reach the bundle as ${result.env}, which ${problem.replace(/^must/, 'must')}; give it env or path`);
+    } else {
+      ctx.reader.fail(entry.node, entry.path, `must say how the ${what} reaches the bundle: give env, path or both`);
+    }
+  }
+  return result;
+}
+
+function schemaOf(ctx: Context, entry: MapView): SchemaKeywords | undefined {
+  if (ctx.dialect !== 'porter') return undefined;
+  const schema: SchemaKeywords = {};
+  for (const keyword of schemaKeywords) {
+    const value = entry.get(keyword);
+    if (value !== undefined && value.node !== null) schema[keyword] = ctx.reader.json(value);
+  }
+  return Object.keys(schema).length === 0 ? undefined : schema;
+}
+
+/** Fields Porter reads but Lading cannot honour yet: refused with what to do, never ignored. */
+function refuseUnsupported(ctx: Context, entry: MapView, fields: Record<string, string>): void {
+  for (const [field, problem] of Object.entries(fields)) {
+    const value = entry.get(field);
+    if (value !== undefined) ctx.reader.fail(value.at, value.path, problem);
+  }
+}
+
+export function parseCredential(ctx: Context, item: Located): Declared<ManifestCredential> {
+  const entry = ctx.reader.map(item);
+  // Porter ignores a credential's type; porter.yaml files in the wild carry one.
+  entry.refuseUnknown(['name', 'description', 'env', 'path', 'required', 'applyTo', ...(ctx.dialect === 'porter' ? ['type'] : [])]);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  // Porter: a credential is required unless it says otherwise.
+  const required = entry.optionalBoolean('required', ctx.dialect === 'porter');
+  const credential: ManifestCredential = { name, ...delivery(ctx, entry, 'credential', name), required };
+  const description = entry.optionalString('description');
+  if (description !== undefined) credential.description = description;
+  const actions = applyTo(ctx, entry);
+  if (actions !== undefined) credential.applyTo = actions;
+  return { ...credential, at: item };
+}
+
+function parameterValue(ctx: Context, value: Located, type: ParameterType): ParameterValue {
+  if (type === 'object' || type === 'array') {
+    const json = ctx.reader.json(value);
+    const ok = type === 'array' ? Array.isArray(json) : typeof json === 'object' && json !== null && !Array.isArray(json);
+    if (!ok) ctx.reader.fail(value.at, value.path, `must be ${type === 'array' ? 'a list' : 'a mapping'}, matching the parameter's type`);
+    return json as ParameterValue;
+  }
+  const raw = ctx.reader.scalar(value);
+  const ok =
+    ((type === 'string' || type === 'file') && typeof raw === 'string') ||
+    (type === 'boolean' && typeof raw === 'boolean') ||
+    (type === 'number' && typeof raw === 'number' && Number.isFinite(raw)) ||
+    (type === 'integer' && typeof raw === 'number' && Number.isSafeInteger(raw));
+  if (!ok) {
+    const hint = type === 'string' ? '; put it in quotes' : '';
+    const article = type === 'integer' ? 'an' : 'a';
+    ctx.reader.fail(value.at, value.path, `must be ${article} ${type}, matching the parameter's type${hint}`);
+  }
+  if (type === 'file' && raw !== '') ctx.reader.fail(value.at, value.path, 'must be empty for a file parameter; supply the file when the bundle runs');
+  return raw as ParameterValue;
+}
+
+export function parseParameter(ctx: Context, item: Located): Declared<ManifestParameter> {
+  const entry = ctx.reader.map(item);
+  const porter = ctx.dialect === 'porter';
+  const common = ['name', 'description', 'type', 'default', 'env', 'path', 'sensitive', 'required', 'applyTo'];
+  entry.refuseUnknown(porter ? [...common, 'source', 'persistent', ...schemaKeywords] : common);
+  if (porter) {
+    refuseUnsupported(ctx, entry, {
+      source: 'is not supported yet: Lading installations do not hand outputs of earlier runs to parameters; remove it and pass the value with --param or a parameter set',
+      persistent: 'is not supported yet: Lading installations do not keep parameter values between runs; remove it and pass the value each run',
+    });
+  }
+  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const typeValue = entry.get('type');
+  const allowed = porter ? porterParameterTypes : ladingParameterTypes;
+  const fallback: ParameterType = porter && entry.get('path') !== undefined ? 'file' : 'string';
+  const type = (typeValue === undefined ? fallback : ctx.reader.string(typeValue)) as ParameterType;
+  if (typeValue !== undefined && !allowed.includes(type)) {
+    ctx.reader.fail(typeValue.at, typeValue.path, `must be one of ${allowed.join(', ')}`);
+  }
+  const sensitive = entry.optionalBoolean('sensitive', false);
+  const defaultValue = entry.get('default');
+  const parameter: ManifestParameter = { name, type, ...delivery(ctx, entry, 'parameter', name), sensitive, required: false };
+  if (type === 'file' && parameter.path === undefined) ctx.reader.fail(entry.node, entry.path, 'is a file parameter and needs a path to deliver the file to');
+  if (defaultValue !== undefined && defaultValue.node !== null) {
+    if (sensitive) {
+      ctx.reader.fail(defaultValue.at, defaultValue.path, 'is not allowed on a sensitive parameter: it would be stored in clear in bundle.json; supply the value at run time');
+    }
+    parameter.default = parameterValue(ctx, defaultValue, type);
+  }
+  parameter.required = entry.optionalBoolean('required', parameter.default === undefined);
+  const description = entry.optionalString('description');
+  if (description !== undefined) parameter.description = description;
+  const actions = applyTo(ctx, entry);
+  if (actions !== undefined) parameter.applyTo = actions;
+  const schema = schemaOf(ctx, entry);
+  if (schema !== undefined) parameter.schema = schema;
+  return { ...parameter, at: item };
+}
+
+export function parseOutput(ctx: Context, item: Located): Declared<ManifestOutput> {
+  const entry = ctx.reader.map(item);
+  const porter = ctx.dialect === 'porter';
+  const common = ['name', 'description', 'sensitive', 'applyTo'];
+  entry.refuseUnknown(porter ? [...common, 'type', 'path', 'default', ...schemaKeywords] : common);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const output: ManifestOutput = { name, sensitive: entry.optionalBoolean('sensitive', false) };
+  const description = entry.optionalString('description');
+  if (description !== undefined) output.description = description;
+  const actions = applyTo(ctx, entry);
+  if (actions !== undefined) output.applyTo = actions;
+  const typeValue = entry.get('type');
+  if (typeValue !== undefined) {
+    const type = ctx.reader.string(typeValue) as ParameterType;
+    if (!porterParameterTypes.includes(type)) ctx.reader.fail(typeValue.at, typeValue.path, `must be one of ${porterParameterTypes.join(', ')}`);
+    output.type = type;
+  }
+  const pathValue = entry.get('path');
+  if (pathValue !== undefined) {
+    const path = resolvePorterPath(ctx.reader.string(pathValue));
+    const problem = pathProblem(path);
+    if (problem !== undefined) ctx.reader.fail(pathValue.at, pathValue.path, problem);
+    output.path = path;
+  }
+  const schema = schemaOf(ctx, entry);
+  const defaultValue = entry.get('default');
+  const withDefault = defaultValue === undefined || defaultValue.node === null ? schema : { ...schema, default: ctx.reader.json(defaultValue) };
+  if (withDefault !== undefined) output.schema = withDefault;
+  return { ...output, at: item };
+}
+
+export function parseImage(ctx: Context, value: Located): ManifestImage {
+  const entry = ctx.reader.map(value);
+  const porter = ctx.dialect === 'porter';
+  const common = ['repository', 'tag', 'digest', 'description'];
+  // Porter records these from the registry itself; Lading reads them there too.
+  entry.refuseUnknown(porter ? [...common, 'imageType', 'size', 'mediaType', 'labels'] : common);
+  const image: ManifestImage = {
+    repository: matching(ctx, entry.require('repository'), repositoryPattern, 'must be a repository such as registry.example.com/team/app, without tag or digest'),
+  };
+  const tag = entry.get('tag');
+  const digest = entry.get('digest');
+  if (!porter && (tag === undefined) === (digest === undefined)) {
+    ctx.reader.fail(entry.node, entry.path, 'must have exactly one of tag or digest');
+  }
+  // Porter: a digest wins over a tag, and a repository alone means its latest tag.
+  if (digest !== undefined) image.digest = matching(ctx, digest, digestPattern, 'must be a digest like sha256:<64 hex digits>');
+  else if (tag !== undefined) image.tag = matching(ctx, tag, tagPattern, 'must be a valid image tag');
+  else image.tag = 'latest';
+  const description = entry.optionalString('description');
+  if (description !== undefined) image.description = description;
+  return image;
+}
+
+export function parseCustomAction(ctx: Context, value: Located): CustomAction {
+  const entry = ctx.reader.map(value);
+  entry.refuseUnknown(['description', 'modifies', 'stateless']);
+  // Porter's defaults: a custom action changes the installation and is recorded.
+  const porter = ctx.dialect === 'porter';
+  const action: CustomAction = { modifies: entry.optionalBoolean('modifies', porter), stateless: entry.optionalBoolean('stateless', false) };
+  const description = entry.optionalString('description');
+  if (description !== undefined) action.description = description;
+  return action;
+}
