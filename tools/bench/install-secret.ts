@@ -3,8 +3,8 @@
  * needs one credential (resolved from the built-in store, leased, delivered as env) against the
  * same bundle with no credential, on a whole stack started by `lading up`.
  *
- *   npx tsx tools/bench/install-secret.ts
- *   LADING_BENCH_INSTALLS=10 npx tsx tools/bench/install-secret.ts
+ *   NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/install-secret.ts
+ *   LADING_BENCH_INSTALLS=10 NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/install-secret.ts
  */
 import { credentialSetName, InstallStack, median, positiveInteger, type BenchBundle } from './install-stack.js';
 

@@ -1,12 +1,12 @@
 import { CommanderError } from 'commander';
-import { RemoteFailure } from '@lading/service-kit';
-import { flushTelemetry, traceCommand } from './command-trace.js';
 import { buildProgram } from './program.js';
 import { UserError } from './user-error.js';
 
 /** Turns any failure into one sentence on stderr and a non-zero exit code. */
-function explainFailure(error: unknown): { message: string; exitCode: number } {
+async function explainFailure(error: unknown): Promise<{ message: string; exitCode: number }> {
   if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
+  // Loaded only on failure: commands that never talk to a service do not load the service kit.
+  const { RemoteFailure } = await import('@lading/service-kit');
   if (error instanceof RemoteFailure) return { message: error.message, exitCode: 1 };
   if (error instanceof Error && /^[A-Z][A-Za-z]*Error$/.test(error.name) && error.message) {
     return { message: error.message, exitCode: 1 };
@@ -14,17 +14,17 @@ function explainFailure(error: unknown): { message: string; exitCode: number } {
   return { message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`, exitCode: 70 };
 }
 
+const program = await buildProgram(process.argv.slice(2));
+const { flushTelemetry, traceCommand } = await import('./command-trace.js');
 // A stopped command still exports the spans it has: SIGTERM flushes, then exits as killed.
 process.once('SIGTERM', () => void flushTelemetry().then(() => process.exit(143)));
-
-const program = buildProgram();
 try {
   await traceCommand(program, process.argv);
   await flushTelemetry();
 } catch (error) {
   await flushTelemetry();
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const { message, exitCode } = explainFailure(error);
+  const { message, exitCode } = await explainFailure(error);
   process.stderr.write(`lading: ${message}\n`);
   process.exit(exitCode);
 }

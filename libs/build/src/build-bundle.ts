@@ -16,7 +16,7 @@ import {
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
-import { resolveDigest, type PinnedImage } from './resolve-digest.js';
+import { resolveDigests, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
 /** The bundle directory's manifest, lading.yaml before porter.yaml, read with every problem listed. */
@@ -53,15 +53,18 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   const baseImageText = manifest.baseImage ?? input.defaultBaseImage;
   if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
-  const resolve = (text: string, field: string) => withSpan('lading', 'image resolve', { 'lading.image.field': field }, () => resolveDigest(text, field, input.registryFor));
-  const baseImage = await resolve(baseImageText, 'baseImage');
-  input.log(`baseImage ${baseImageText}${manifest.baseImage === undefined ? ' (the default)' : ''} → ${baseImage.reference}`);
-  const images: Record<string, PinnedImage> = {};
-  for (const [name, image] of Object.entries(manifest.images)) {
-    const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
-    images[name] = await resolve(text, `images.${name}`);
-    input.log(`images.${name} ${text} → ${images[name].reference}`);
-  }
+  // The base image and every `images:` entry are pinned together, a bounded number at a time.
+  const wanted = [
+    { text: baseImageText, what: 'baseImage' },
+    ...Object.entries(manifest.images).map(([name, image]) => ({
+      text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
+      what: `images.${name}`,
+    })),
+  ];
+  const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () => resolveDigests(wanted, input.registryFor));
+  const defaultNote = manifest.baseImage === undefined ? ' (the default)' : '';
+  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
+  const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));
 
   const context = assembleBuildContext({
     files: input.files,

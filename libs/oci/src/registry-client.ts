@@ -25,6 +25,14 @@ export class RegistryClient {
     this.registry = this.transport.registry;
   }
 
+  /**
+   * Says which repositories are about to be read, so that a registry with token authentication
+   * hands out one token for all of them instead of one per repository.
+   */
+  expectPulls(repositories: Iterable<string>): void {
+    this.transport.expectScopes([...repositories].map(pull));
+  }
+
   /** Asks the registry (never a cache) what a tag or digest points at; undefined when it does not exist. */
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
     this.checkNames(repository, reference);

@@ -40,14 +40,21 @@ export class RegistryTransport {
     this.auth = new RegistryAuth(options.registry, options.credentials, options.allowedHosts);
   }
 
+  /** Token scopes about to be needed, to be covered by the next token fetched (see RegistryAuth). */
+  expectScopes(scopes: Iterable<string>): void {
+    this.auth.expectScopes(scopes);
+  }
+
   async send(request: RegistryRequest): Promise<Response> {
+    // What the first attempt authenticated with: a 401 to a request sent before a token arrived is not that token's refusal.
+    const sentWith = this.auth.headerFor(request.scope);
     let response = await this.attempt(request);
     if (response.status === 401 && !request.expect.includes(401)) {
       await response.body?.cancel();
       if (request.body !== undefined && !Buffer.isBuffer(request.body)) {
         throw this.error(request, `the registry asked for authentication in the middle of a streamed upload`, 401, 'UNAUTHORIZED');
       }
-      await this.auth.answer(response.headers.get('www-authenticate'), request.scope, request.repository);
+      await this.auth.answer(response.headers.get('www-authenticate'), request.scope, request.repository, sentWith);
       response = await this.attempt(request);
     }
     if (request.expect.includes(response.status)) return response;
