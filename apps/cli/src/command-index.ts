@@ -19,6 +19,8 @@ export const commandGroups: readonly CommandGroup[] = [
     commands: ['create', 'build', 'publish', 'inspect', 'explain'],
     register: async (program) => (await import('./commands/bundle.js')).registerBundleCommands(program),
   },
+  { commands: ['archive', 'copy'], register: async (program) => (await import('./commands/relocation.js')).registerRelocationCommands(program) },
+  { commands: ['keys'], register: async (program) => (await import('./commands/keys.js')).registerKeyCommands(program) },
   { commands: ['lint'], register: async (program) => (await import('./commands/lint.js')).registerLintCommand(program) },
   {
     commands: ['install', 'upgrade', 'uninstall', 'invoke'],

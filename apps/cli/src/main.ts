@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { groupsFor } from './command-index.js';
 import { buildProgram } from './program.js';
 import { UserError } from './user-error.js';
 
@@ -14,17 +15,22 @@ async function explainFailure(error: unknown): Promise<{ message: string; exitCo
   return { message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`, exitCode: 70 };
 }
 
-const program = await buildProgram(process.argv.slice(2));
-const { flushTelemetry, traceCommand } = await import('./command-trace.js');
+const args = process.argv.slice(2);
+const program = await buildProgram(args);
+// `lading --version` runs no command, so it loads no telemetry: it stays as fast as Node starts.
+const tracing = groupsFor(args).length > 0 ? await import('./command-trace.js') : undefined;
+const flushTelemetry = async () => tracing?.flushTelemetry();
 // A stopped command still exports the spans it has: SIGTERM flushes, then exits as killed.
 process.once('SIGTERM', () => void flushTelemetry().then(() => process.exit(143)));
 try {
-  await traceCommand(program, process.argv);
+  if (tracing) await tracing.traceCommand(program, process.argv);
+  else await program.parseAsync(process.argv);
   await flushTelemetry();
 } catch (error) {
   await flushTelemetry();
   if (error instanceof CommanderError) process.exit(error.exitCode);
   const { message, exitCode } = await explainFailure(error);
-  process.stderr.write(`lading: ${message}\n`);
+  process.stderr.write(`lading: ${message}
+`);
   process.exit(exitCode);
 }

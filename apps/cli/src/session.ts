@@ -15,6 +15,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
+
 /**
  * The credentials of this command: the file given with `--credentials` or `LADING_CREDENTIALS`,
  * else the administrator's, as the running stack in LADING_HOME records them.

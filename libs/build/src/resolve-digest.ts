@@ -1,3 +1,4 @@
+import { withSpan } from '@lading/telemetry';
 import { OciError, parseReference, type ImageReference, type RegistryClient } from '@lading/oci';
 import { mapBounded } from './map-bounded.js';
 import { BuildRefusedError } from './types.js';
@@ -49,7 +50,9 @@ export async function resolveDigests(images: readonly ImageToPin[], registryFor:
     repositories.get(client)?.add(reference.repository);
   }
   for (const [client, names] of repositories) client.expectPulls(names);
-  return mapBounded(targets, resolveConcurrency, ({ text, what, reference, client }) => pin(text, what, reference, client));
+  return mapBounded(targets, resolveConcurrency, ({ text, what, reference, client }) =>
+    withSpan('lading', 'image resolve', { 'lading.image.field': what }, () => pin(text, what, reference, client)),
+  );
 }
 
 function parseImage(text: string, what: string): ImageReference {

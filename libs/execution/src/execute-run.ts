@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
-import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, relocationMappingPath, runBundleContainer } from '@lading/runtime';
-import { takesTraceContext } from '@lading/manifest';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { RELOCATION_MAPPING_PATH, takesTraceContext } from '@lading/manifest';
 import { activeTraceIds, context, instruments, markFailed, recordSpan, secondsSince, startSpan, traceContextVariables, withSpan } from '@lading/telemetry';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
@@ -128,7 +128,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
           image,
           name: `lading-run-${request.runId}`,
           stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files, traceparent: trace.TRACEPARENT, tracestate: trace.TRACESTATE }),
-          readOnlyFiles: { [relocationMappingPath]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
+          readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
           labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
           allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
           onStdout: (chunk) => runOutput.stdout(chunk),

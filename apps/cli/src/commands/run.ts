@@ -8,6 +8,7 @@ import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { pinBundle } from '../pin-bundle.js';
+import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
@@ -23,6 +24,7 @@ interface RunOptions {
   namespace: string;
   action?: string;
   wait?: boolean;
+  verify?: string;
 }
 
 /**
@@ -78,6 +80,7 @@ function printTrace(label: string): void {
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
   if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
   const bundleReference = await pinBundle(options.reference ?? (await readBuiltBundle(options.dir as string)).tag);
+  if (options.verify) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
@@ -121,7 +124,8 @@ function addRunOptions(command: Command): Command {
     .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
-    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing');
+    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing')
+    .option('--verify <keyfile>', 'run only if the bundle and every image it lists are signed by this public key (cosign format)');
 }
 
 /** `lading install | upgrade | uninstall | invoke`. */
