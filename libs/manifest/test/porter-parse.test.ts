@@ -129,9 +129,9 @@ ${steps}`),
       images: {},
       invocationImage: { reference: `localhost:5000/hello@${digest}`, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1 },
     });
-    expect(bundle.definitions['replicas-parameter']).toEqual({ type: 'integer', default: 2, minimum: 1, maximum: 5 });
-    expect(bundle.definitions['size-parameter']).toEqual({ type: 'string', default: 's', enum: ['s', 'm', 'l'] });
-    expect(bundle.definitions['config-parameter']).toEqual({ type: 'object', default: { a: 1 } });
+    expect(bundle.definitions?.['replicas-parameter']).toEqual({ type: 'integer', default: 2, minimum: 1, maximum: 5 });
+    expect(bundle.definitions?.['size-parameter']).toEqual({ type: 'string', default: 's', enum: ['s', 'm', 'l'] });
+    expect(bundle.definitions?.['config-parameter']).toEqual({ type: 'object', default: { a: 1 } });
   });
 
   it('publishes to reference when given, and to --registry / --reference when the build says so', () => {
