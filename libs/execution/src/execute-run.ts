@@ -105,6 +105,8 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
       labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
+      // CNAB's run environment; porter.yaml's installation.name template reads it.
+      env: { CNAB_INSTALLATION_NAME: request.installation, CNAB_ACTION: request.action },
       allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
       onStdout: (chunk) => runOutput.stdout(chunk),
       onStderr: (chunk) => runOutput.stderr(chunk),

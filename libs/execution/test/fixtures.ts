@@ -76,6 +76,7 @@ export async function buildAndPublish(docker: Docker, registry: RegistryClient, 
  */
 export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryClient, manifestText: string): Promise<PublishedBundle> {
   const manifest = parseManifest(manifestText, 'lading.yaml');
+  if (manifest.baseImage === undefined) throw new Error('the manifest names no baseImage');
   const baseTag = parseReference(manifest.baseImage);
   const baseHead = await registry.headManifest(baseTag.repository, baseTag.tag ?? 'latest');
   if (!baseHead) throw new Error('the base image is not in the registry');
