@@ -108,7 +108,8 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     // A copy, so the build's .lading/ lands outside the repository.
     const dir = join(work, name);
     await cp(join(fixtures, name), dir, { recursive: true });
-    const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles`);
+    // Several of them are porter-hello 0.1.0: each gets a registry path of its own, as no tag is overwritten.
+    const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
     expect(built.code, built.stderr).toBe(0);
     expect(built.stdout).toContain('(the default)');
     const published = await cli('publish', '--dir', dir);

@@ -1,4 +1,4 @@
-import { APP_DIR, builtInActions, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { imageVariable, shellQuote } from './shell.js';
 import type { Manifest, ParameterValue } from './types.js';
@@ -249,6 +249,12 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '[ -n "$lading_ended" ] || lading_usage_error "standard input ended before the end line"',
     '[ -n "$lading_nonce" ] || lading_usage_error "no nonce line was given"',
     '[ -n "$lading_action" ] || lading_usage_error "no action line was given"',
+    '',
+    `# Where ${APP_DIR} is writable (a tmpfs under Lading's runner; the root file system stays`,
+    '# read-only), the bundle\'s files are copied there so that its scripts can write beside them.',
+    `if [ -d ${IMAGE_APP_DIR} ] && [ -w ${APP_DIR} ]; then`,
+    `  cp -RP ${IMAGE_APP_DIR}/. ${APP_DIR}/ || lading_usage_error "cannot copy the bundle's files into ${APP_DIR}"`,
+    'fi',
     '',
     '# Defaults of non-sensitive parameters that were not sent.',
     ...defaultLines(manifest),

@@ -4,6 +4,7 @@ import type Docker from 'dockerode';
 import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
+import { WRITABLE_APP_LABEL } from '@lading/manifest';
 import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
 import { ownerLabels } from './bundle-labels.js';
 import { createRunNetwork, removeRunNetwork } from './run-network.js';
@@ -59,6 +60,8 @@ async function createBundleContainer(
   network: string,
 ): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
+  // A missing image is reported by createContainer below, with the reference it names.
+  const imageLabels = (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
   try {
     return await docker.createContainer({
       name: options.name,
@@ -77,6 +80,7 @@ async function createBundleContainer(
         allowDockerSocket: options.allowDockerSocket,
         dockerSocketGid,
         network,
+        writableApp: imageLabels[WRITABLE_APP_LABEL] === 'true',
         memoryBytes: options.memoryBytes,
         pidsLimit: options.pidsLimit,
         nanoCpus: options.nanoCpus,
