@@ -131,7 +131,7 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     ['porter-bundle-with-string-params', ['--param', 'name=lading'], 'Hello, lading'],
   ];
 
-  it.each(runs)('%s installs as its author intends (needs bash in the base image)', async (name, extra, expected, context) => {
+  it.for(runs)('%s installs as its author intends (needs bash in the base image)', async ([name, extra, expected], context) => {
     if (!baseHasBash) context.skip('the base image has no bash yet; these bundles run once the Debian base is the default');
     const install = await cli('install', `${name.slice(0, 40)}-demo`, '--reference', String(references.get(name)), ...extra);
     expect(install.code, install.stderr).toBe(0);
