@@ -82,6 +82,28 @@ describe('buildBundle', () => {
     await registry?.stop();
   });
 
+  it('builds a porter.yaml on the default base image, published where --registry says', async () => {
+    const porter = `schemaVersion: 1.0.1\nname: ${bundleName}\nversion: 0.2.0\nregistry: ghcr.io/elsewhere\nmixins: [exec]\ninstall:\n  - exec: { command: echo, arguments: [hi] }\n`;
+    const built = await buildBundle({
+      ...input([file('porter.yaml', porter)]),
+      defaultBaseImage: `${registry.host}/${baseRepository}:stable`,
+      destination: { registry: `${registry.host}/bundles` },
+    });
+    expect(built.tag).toBe(`${registry.host}/bundles/${bundleName}:v0.2.0`);
+    expect(log).toContain(`baseImage ${registry.host}/${baseRepository}:stable (the default) → ${(built.bundle.custom as Record<string, { baseImage: string }>)['sh.lading'].baseImage}`);
+  });
+
+  it('lists every problem of a manifest it refuses, each with its line, and builds nothing', async () => {
+    const text = `name: Bad\nversion: one\nregistry: ${registry.host}/bundles\ninstall:\n  - exec: { command: echo, arguments: ["{{ bundle.parameters.nope }}"] }\n`;
+    const error = await buildBundle(input([file('lading.yaml', text)])).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildRefusedError);
+    expect((error as BuildRefusedError).message.split('\n')).toEqual([
+      expect.stringMatching(/^lading\.yaml:1:7: name must be/),
+      expect.stringMatching(/^lading\.yaml:2:10: version must be a semantic version/),
+      expect.stringMatching(/^lading\.yaml:5:40: install\[0\]\.exec\.arguments\[0\] refers to parameter "nope"/),
+    ]);
+  });
+
   it('builds a valid manifest into a bundle.json that names every image by digest', async () => {
     const { bundle, tag } = await build(`${registry.host}/${baseRepository}:stable`);
     expect(tag).toBe(`${registry.host}/bundles/${bundleName}:v0.1.0`);
@@ -138,13 +160,13 @@ describe('buildBundle', () => {
     const missing = `sha256:${'0'.repeat(64)}`;
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}@${missing}`));
     expect(refusal.kind).toBe('unresolvable');
-    expect(refusal.message).toBe(`cannot resolve baseImage "${registry.host}/${baseRepository}@${missing}": registry ${registry.host} has no such image; push it there or correct baseImage in lading.yaml`);
+    expect(refusal.message).toBe(`cannot resolve baseImage "${registry.host}/${baseRepository}@${missing}": registry ${registry.host} has no such image; push it there or correct baseImage in the manifest`);
   });
 
   it('refuses a base image tag the registry does not know', async () => {
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}:no-such-tag`));
     expect(refusal.kind).toBe('unresolvable');
-    expect(refusal.message).toMatch(/^cannot resolve baseImage ".*:no-such-tag": registry .* has no such image; push it there or correct baseImage in lading.yaml$/);
+    expect(refusal.message).toMatch(/^cannot resolve baseImage ".*:no-such-tag": registry .* has no such image; push it there or correct baseImage in the manifest$/);
   });
 
   it('refuses a base image on a registry nothing listens on', async () => {
@@ -171,7 +193,7 @@ describe('buildBundle', () => {
   it('refuses a bundle directory without lading.yaml', async () => {
     const refusal = await refused(() => buildBundle(input([file('README.md', 'no manifest here\n')])));
     expect(refusal.kind).toBe('invalid');
-    expect(refusal.message).toBe('the bundle directory has no lading.yaml: create one with `lading create`');
+    expect(refusal.message).toBe('the bundle directory has neither lading.yaml nor porter.yaml: create one with `lading create`');
   });
 
   it('resolveDigest keeps a digest reference the registry holds', async () => {
