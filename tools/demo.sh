@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 bash tools/setup.sh
+npm run build --silent
 
 lading() { node "$here/apps/cli/bin/lading.mjs" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every project's lint, typecheck and tests through Nx, then the architecture checks,
-# and closes with one summary line of passed and failed tests.
+# Builds every project, then runs every project's lint, typecheck and tests through Nx and the
+# architecture checks, and closes with one summary line of passed and failed tests.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -9,6 +9,7 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=${NX_SKIP_
 reports=$(mktemp -d)
 export LADING_TEST_REPORT_DIR="$reports"
 
+npx nx run-many -t build --outputStyle=stream || exit 1
 node tools/check-boundaries.mjs
 boundaries=$?
 npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=stream

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `lading` command. Lading runs from its TypeScript sources through tsx, so there is no
-// build step between a change and a run.
-import { register } from 'tsx/esm/api';
+// The `lading` command runs its compiled bundle. This launcher exists so that the command is
+// linked by `npm ci` in a checkout before anything is built, and says what to do until then.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const bundle = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write('lading: this checkout is not built (apps/cli/dist/main.js is missing): run `npm run build` first\n');
+  process.exit(1);
+}
+await import(bundle.href);

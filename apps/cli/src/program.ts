@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import cliPackage from '../package.json' with { type: 'json' };
 import { registerAuditCommands } from './commands/audit.js';
 import { registerBundleCommands } from './commands/bundle.js';
 import { registerLintCommand } from './commands/lint.js';
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
       'Build, publish and run CNAB bundles with security that holds by construction:\n' +
         'secrets just in time, digests instead of tags, nothing runs as root, no tag overwritten without --force.',
     )
-    .version('0.1.0')
+    .version(cliPackage.version)
     .option('--credentials <file>', 'act as the principal of this credentials file (default: LADING_CREDENTIALS, else the administrator)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

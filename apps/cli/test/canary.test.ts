@@ -7,7 +7,7 @@
  * the records and the CLI's output. Only the store's ciphertext may hold them.
  *
  * The bundle also works against the mask: it echoes a value into a non-sensitive output, prints
- * a value in two writes, prints its own sensitive outputs (regex- and
+ * a value in two writes and another half on stdout, half on stderr, prints its own sensitive outputs (regex- and
  * file-captured) plain and base64, and uses values the run script transforms (a file value
  * with a trailing newline or CRLF in an argument, an environment value with a NUL). Each search
  * counts what it read, so a search over nothing fails instead of passing.
@@ -40,12 +40,15 @@ const script = [
   'echo ok',
 ].join('; ');
 
-// Outputs the bundle makes: a leased value in a plain output, a value split over two writes.
-// (Split over stdout and stderr it is caught only when Docker delivers the halves in order: see run-output.test.ts.)
+// Outputs the bundle makes: a leased value in a plain output, a value split over two writes, a
+// value split over stdout and stderr (the run script joins the steps' stderr to stdout, so the
+// halves reach the runner in the order they were written).
 const leakScript = [
   `printf '%s' "$FROM_STORE" > /cnab/app/outputs/leaky`,
   `printf '%s' "$FROM_VALUE" | head -c 12`,
   `printf '%s\\n' "$FROM_VALUE" | tail -c +13`,
+  `printf '%s' "$FROM_CLI" | head -c 9`,
+  `printf '%s\\n' "$FROM_CLI" | tail -c +10 >&2`,
   'echo "nul=$FROM_NUL"',
 ].join('; ');
 
@@ -127,7 +130,8 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
     nul: canary('nul'),
   };
   /** Searched for as they would leak: the value, or what the shell made of it. */
-  const searched = [...Object.values(canaries), ...Object.values(generated)];
+  // The second half of the value the bundle splits over stdout and stderr: masked with the rest of it, it is nowhere either.
+  const searched = [...Object.values(canaries), canaries.cli.slice(9), ...Object.values(generated)];
   let vault: VaultStandIn | undefined;
   let home: string;
   let work: string;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const bin = resolve(import.meta.dirname, '../bin/lading.mjs');
+// The command from its sources: tests need no build. (The packed, compiled command has its own test.)
+const main = resolve(import.meta.dirname, '../src/main.ts');
 
 export interface CliResult {
   code: number;
@@ -19,7 +20,7 @@ export interface RunningCli {
 
 /** Starts the real `lading` command as a user would, with its own LADING_HOME. */
 export function startCli(home: string, args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, ['--conditions=@lading/source', '--import', 'tsx', main, ...args], {
     env: { ...process.env, ...env, LADING_HOME: home, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

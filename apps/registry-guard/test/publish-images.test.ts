@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints } from '@lading/contracts';
-import { RegistryClient, sha256Digest } from '@lading/oci';
+import { pullBundle, RegistryClient, sha256Digest } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
 import { startConnectionCounter, startRegistry, type ConnectionCounter, type TestRegistry } from '@lading/testkit';
 import { pushTinyImage } from '../../../libs/oci/test/support/tiny-image.js';
@@ -66,6 +66,20 @@ describe('publish copies referenced images from the registries the operator allo
     await Promise.all([registry?.stop(), other?.stop(), unlisted?.stop()]);
     await identities?.stop();
     await factory?.cleanUp();
+  });
+
+  it('brings the invocation image into the repository the bundle is published to, when it was built in another', async () => {
+    const invocation = (built.bundle.invocationImages as Array<{ image: string; contentDigest: string }>)[0]!;
+    expect(invocation.image).toBe(`${guard.host}/${built.repository}@${invocation.contentDigest}`);
+    const elsewhere = `${built.repository}-released`;
+    expect(await upstream.headManifest(elsewhere, invocation.contentDigest)).toBeUndefined();
+    const reply = await callEndpoint(nc, endpoints.publish, { bundle: built.bundle, tag: `${guard.host}/${elsewhere}:v1`, force: false }, { timeoutMs: 120_000 });
+    expect(reply.reference).toBe(`${guard.host}/${elsewhere}@${reply.digest}`);
+    // An install reads the bundle's repository alone: the index, the invocation image and its layers are all there.
+    const pulled = await pullBundle(upstream, elsewhere, reply.digest);
+    expect(pulled.invocationImage.digest).toBe(invocation.contentDigest);
+    const manifest = JSON.parse((await upstream.getManifest(elsewhere, invocation.contentDigest)).body.toString()) as { layers: Array<{ digest: string }> };
+    for (const layer of manifest.layers) expect(await upstream.hasBlob(elsewhere, layer.digest), layer.digest).toBe(true);
   });
 
   it('brings an image from a second allowed registry into the bundle repository by digest', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
-import { pullBundle, RegistryClient } from '@lading/oci';
+import { CnabAnnotations, parseManifestDocument, pullBundle, RegistryClient, relocationMapping } from '@lading/oci';
 import { callEndpoint } from '@lading/service-kit';
 import type { TestNatsServer, TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -96,6 +96,12 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
     const images = built.bundle.images as Record<string, { image: string }>;
     expect(images.tools!.image).toBe(`${guard.host}/lading/busybox@${built.baseDigest}`);
     expect((await upstream.headManifest(built.repository, built.baseDigest))?.digest).toBe(built.baseDigest);
+    // The index names the copy, so the relocation mapping rendered from it points at something that travels with the bundle.
+    const index = parseManifestDocument((await upstream.getManifest(built.repository, firstDigest)).body, 'bundle index');
+    expect(index.manifests?.filter((entry) => entry.annotations?.[CnabAnnotations.manifestType] === 'component')).toEqual([
+      expect.objectContaining({ digest: built.baseDigest, annotations: { [CnabAnnotations.manifestType]: 'component', [CnabAnnotations.componentName]: 'tools' } }),
+    ]);
+    expect(relocationMapping(built.bundle, { registry: guard.host, repository: built.repository })[images.tools!.image]).toBe(`${guard.host}/${built.repository}@${built.baseDigest}`);
   });
 
   it('answers the identical bundle again with an idempotent "unchanged"', async () => {

@@ -23,6 +23,9 @@ export async function registerRunnerIdentity(nc: NatsConnection, runnerId: strin
     } catch (error) {
       if (!(error instanceof RemoteFailure) || error.code !== 'internal' || attempt >= 120) throw error;
       if (attempt === 0) logger.warn('waiting for the secret-broker to register this runner', { runnerId });
+      // Asking again is the only way to learn the broker is up: NATS answers "no responders" and
+      // sends nothing when a responder subscribes later, and a runner may not listen to the
+      // broker's service-discovery replies before it is registered.
       await sleep(500);
     }
   }

@@ -13,7 +13,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
 import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
@@ -147,8 +147,13 @@ describe('runner process', () => {
   let brokerNc: NatsConnection;
   const docker = connectDocker();
 
+  /** Every runner the suite starts belongs to this stack: what a failed test leaves is removed by it. */
+  const stackId = `lading-test-runner-stack-${suffix}`;
+  const runnerIds = new Set<string>();
+
   function serviceEnv(httpPort: number, extra: Record<string, string>): NodeJS.ProcessEnv {
-    return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, ...extra };
+    if (extra.LADING_RUNNER_ID) runnerIds.add(extra.LADING_RUNNER_ID);
+    return { ...process.env, LADING_NATS_URL: nats.url, LADING_HTTP_PORT: String(httpPort), LADING_STATE_DIR: stateDir, LADING_STACK_ID: stackId, ...extra };
   }
 
   function serviceUser(role: 'broker' | 'runner'): Record<string, string> {
@@ -179,6 +184,10 @@ describe('runner process', () => {
     return runRequest({ installation: 'runner-app', bundleReference: published.reference, credentialSets: [{ name: 'runner-creds', namespace: '' }], ...fields });
   }
 
+  /**
+   * JetStream says nothing when a work-queue message is acknowledged and removed (no event, no
+   * advisory without ack sampling): reading the stream's count is the only way to see it.
+   */
   async function untilQueueEmpty(): Promise<void> {
     const manager = await jetstreamManager(runnerNc);
     while ((await manager.streams.info(streams.runs.name)).state.messages > 0) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
@@ -202,6 +211,8 @@ describe('runner process', () => {
         return;
       } catch (error) {
         if (!wait || (error as { code?: string }).code !== 'busy') throw error;
+        // The lock is released after the holder's last event, when the broker hears the run
+        // ended, and that release sends no event of its own: asking again is how `--wait` learns it too.
         await new Promise((resolveRetry) => setTimeout(resolveRetry, 200));
       }
     }
@@ -245,6 +256,7 @@ describe('runner process', () => {
     await runnerNc?.close();
     await runner?.stop();
     await broker?.stop();
+    for (const runnerId of runnerIds) await removeLeftovers(docker, { runnerId, stackId });
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nats?.stop();

@@ -16,7 +16,7 @@ import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
-import { readLeaseAudit } from './lease-audit-reader.js';
+import { readLeaseAudit, runsVisibleTo } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
 import { serveRunPath } from './run-path.js';
 
@@ -162,7 +162,12 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     logger,
   );
 
-  serve(service, endpoints.leaseAudit, async ({ runIds }) => ({ entries: await readLeaseAudit(nc, runIds) }), logger);
+  serve(
+    service,
+    endpoints.leaseAudit,
+    async ({ runIds }, { caller }) => ({ entries: await readLeaseAudit(nc, await runsVisibleTo(assertPerson(caller), runIds, runState.admissions)) }),
+    logger,
+  );
 
   const rotation = new KeyRotation(parts.store, parts.storeKeyFile);
   if (parts.store instanceof BuiltinStore) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, sealingContexts } from '@lading/contracts';
+import { jetstream } from '@nats-io/jetstream';
+import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry, type RunAdmission } from '@lading/contracts';
 import { generateSealingKeyPair, namespacedSecretName, seal } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture.js';
@@ -95,5 +96,37 @@ describe('namespaces as a boundary between principals', () => {
       callEndpoint(alice, endpoints.outputsShow, { installation: 'app', namespace: 'team-b', output: 'token', publicKey: keys.publicKey }),
     ).rejects.toMatchObject(refused);
     await expect(callEndpoint(admin, endpoints.installationsShow, key)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('shows a principal the lease decisions of its namespaces’ runs only, whatever run ids it asks for', async () => {
+    // What the broker itself writes when it admits runs and decides their leases.
+    const broker = await fixture.connect('broker');
+    const js = jetstream(broker);
+    const at = new Date().toISOString();
+    const admitted = (runId: string, namespace: string): RunAdmission => ({
+      runId,
+      installation: 'app',
+      namespace,
+      action: 'install',
+      bundleReference: `127.0.0.1:1/app@sha256:${'0'.repeat(64)}`,
+      credentialSets: [],
+      parameterSets: [],
+      wantedCredentials: [],
+      wantedParameters: [],
+      admittedAt: at,
+    });
+    await js.publish(`$KV.${buckets.admissions}.audit-a`, JSON.stringify(admitted('audit-a', 'team-a')));
+    await js.publish(`$KV.${buckets.admissions}.audit-b`, JSON.stringify(admitted('audit-b', 'team-b')));
+    const runIds = ['audit-a', 'audit-b', 'audit-never-admitted'];
+    for (const runId of runIds) {
+      const entry: LeaseAuditEntry = { at, runId, runnerId: 'runner-1', installation: 'app', granted: true, names: ['token'] };
+      await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
+    }
+
+    const seenByAlice = await callEndpoint(alice, endpoints.leaseAudit, { runIds });
+    expect(seenByAlice.entries.map((entry) => entry.runId)).toEqual(['audit-a']);
+    expect((await callEndpoint(alice, endpoints.leaseAudit, { runIds: ['audit-b'] })).entries).toEqual([]);
+    const seenByAdmin = await callEndpoint(admin, endpoints.leaseAudit, { runIds });
+    expect(seenByAdmin.entries.map((entry) => entry.runId)).toEqual(runIds);
   });
 });

@@ -1,9 +1,36 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import bundleSchema from '../schema/bundle.schema.json' with { type: 'json' };
+import claimResultSchema from '../schema/claim-result.schema.json' with { type: 'json' };
+import claimResultV2Schema from '../schema/claim-result.v2.schema.json' with { type: 'json' };
+import claimSchema from '../schema/claim.schema.json' with { type: 'json' };
+import claimV2Schema from '../schema/claim.v2.schema.json' with { type: 'json' };
+import credentialSetSchema from '../schema/credential-set.schema.json' with { type: 'json' };
+import definitionsSchema from '../schema/definitions.schema.json' with { type: 'json' };
+import dependenciesSchema from '../schema/dependencies.schema.json' with { type: 'json' };
+import installationSchema from '../schema/installation.schema.json' with { type: 'json' };
+import parameterSetSchema from '../schema/parameter-set.schema.json' with { type: 'json' };
+import parameterSourcesSchema from '../schema/parameter-sources.schema.json' with { type: 'json' };
+import relocationMappingSchema from '../schema/relocation-mapping.schema.json' with { type: 'json' };
+import statusSchema from '../schema/status.schema.json' with { type: 'json' };
 
-// Vendored copies of the CNAB spec schemas: the project never reads ../shared at run time.
-const schemaDir = new URL('../schema/', import.meta.url);
+// Vendored copies of the CNAB spec schemas: the project never reads ../shared at run time. They are
+// imported rather than read from a directory so that a bundle carries them inside.
+const vendoredSchemas: Record<string, Record<string, unknown>> = {
+  'bundle.schema.json': bundleSchema,
+  'claim-result.schema.json': claimResultSchema,
+  'claim-result.v2.schema.json': claimResultV2Schema,
+  'claim.schema.json': claimSchema,
+  'claim.v2.schema.json': claimV2Schema,
+  'credential-set.schema.json': credentialSetSchema,
+  'definitions.schema.json': definitionsSchema,
+  'dependencies.schema.json': dependenciesSchema,
+  'installation.schema.json': installationSchema,
+  'parameter-set.schema.json': parameterSetSchema,
+  'parameter-sources.schema.json': parameterSourcesSchema,
+  'relocation-mapping.schema.json': relocationMappingSchema,
+  'status.schema.json': statusSchema,
+};
 
 export const schemaIds = {
   bundle: 'https://cnab.io/v1/bundle.schema.json',
@@ -27,8 +54,7 @@ function loadAjv(): Ajv {
   // default for a boolean) that strict mode would refuse although the documents are fine.
   const instance = new Ajv({ strict: false, allErrors: true });
   ajvFormats.default(instance as never);
-  for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort()) {
-    const schema = JSON.parse(readFileSync(new URL(file, schemaDir), 'utf8')) as Record<string, unknown>;
+  for (const [file, schema] of Object.entries(vendoredSchemas)) {
     // relocation-mapping.schema.json has no $id: register it by its file name.
     instance.addSchema(schema, typeof schema.$id === 'string' ? undefined : file);
   }

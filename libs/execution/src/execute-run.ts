@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
-import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, type Bundle, type BundleNeeds } from '@lading/cnab';
-import { indexedInvocationImage, parseReference, pullBundle } from '@lading/oci';
-import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
+import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, relocationMappingPath, runBundleContainer } from '@lading/runtime';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
 import { maxStoredLogBytes } from '@lading/store';
@@ -12,7 +12,16 @@ import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
 const terminal: RunStatus[] = ['succeeded', 'failed'];
 
-async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<{ bundle: Bundle; digest: string }> {
+interface LoadedBundle {
+  bundle: Bundle;
+  digest: string;
+  /** The invocation image in the bundle's own repository: what the run pulls and starts. */
+  image: string;
+  /** Original reference → relocated reference, every target known to exist by digest. */
+  relocationMapping: Record<string, string>;
+}
+
+async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Promise<LoadedBundle> {
   const reference = parseReference(request.bundleReference);
   if (!reference.digest) throw new RunRefusedError(`${request.bundleReference} is not a reference by digest: runs use digests only`);
   if (reference.registry !== deps.registry.registry) {
@@ -20,10 +29,10 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   }
   const pulled = await pullBundle(deps.registry, reference.repository, reference.digest);
   const bundle = validateBundle(pulled.bundle);
-  const image = bundle.invocationImages[0]?.image ?? '';
-  parseDigestReference(image);
-  indexedInvocationImage(pulled, deps.registry.registry);
-  return { bundle, digest: reference.digest };
+  parseDigestReference(bundle.invocationImages[0]?.image ?? '');
+  const image = indexedInvocationImage(pulled, { registry: deps.registry.registry, repository: reference.repository });
+  const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, pulled.bundle, reference.repository));
+  return { bundle, digest: reference.digest, image, relocationMapping };
 }
 
 /**
@@ -61,10 +70,12 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
   let output: RunOutput | undefined;
   let bundle: Bundle | undefined;
   let bundleDigest = '';
+  let image = '';
+  let relocationMapping: Record<string, string> = {};
   let needs: BundleNeeds | undefined;
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
-    ({ bundle, digest: bundleDigest } = await loadBundle(request, deps));
+    ({ bundle, digest: bundleDigest, image, relocationMapping } = await loadBundle(request, deps));
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
     checkCommandLine(needs, request.parameters);
@@ -80,7 +91,6 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
 
     // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
-    const image = bundle.invocationImages[0].image;
     await pullImageByDigest(deps.docker, image);
     await save({ leaseRequestedAt: new Date().toISOString() });
     const payload = await obtainLease(request, deps).catch((error: unknown) => {
@@ -104,6 +114,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
       image,
       name: `lading-run-${request.runId}`,
       stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
+      readOnlyFiles: { [relocationMappingPath]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
       labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
       // CNAB's run environment; porter.yaml's installation.name template reads it.
       env: { CNAB_INSTALLATION_NAME: request.installation, CNAB_ACTION: request.action },

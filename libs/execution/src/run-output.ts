@@ -27,7 +27,7 @@ export interface RunOutputOptions {
 /**
  * A container's output on its way to the user and the stored log: output frames taken out of
  * stdout, then each stream masked, and only the log's tail kept. Masking happens before anything leaves the runner, so no event, stored log or
- * terminal ever sees a value, even one split across chunks or streams.
+ * terminal ever sees a value, even one split across chunks (or, for Lading's run script, across stdout and stderr).
  *
  * A sensitive output's value is masked from the moment the runner learns it: the run script
  * announces it in a mask frame before it replays the output of the step that captured it, and
@@ -37,7 +37,9 @@ export class RunOutput {
   readonly outputs = new Map<string, Buffer>();
   /**
    * One redactor per stream: Docker keeps the order within a stream but not between them, so a
-   * chunk of one stream arriving late must not release a value held back on the other.
+   * chunk of one stream arriving late must not release a value held back on the other. The run
+   * script joins its steps' stderr to stdout inside the container, so what a bundle prints is one
+   * stream in the order it was written, masked as one: a value split across the two is caught there.
    */
   readonly #redactors: Record<OutputStream, StreamRedactor<OutputStream>>;
   readonly #frames: OutputFrameScanner;

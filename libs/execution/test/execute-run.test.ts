@@ -11,7 +11,7 @@ import { runRequestSchema, type RunInput, type RunRequest, type RunState } from 
 import { grantLease } from '@lading/leases';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
@@ -94,7 +94,9 @@ upgrade:
 `;
 }
 
-// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
+// One installation's life in steps: the first run installs it, the next steps read what that run
+// left (outputs, log, events) and the last ones run it again (a failing upgrade, a redelivery);
+// the steps keep their order when the rest is shuffled.
 describe('executeRun', { shuffle: false }, () => {
   let nats: TestNatsServer;
   let registryServer: TestRegistry;
@@ -145,6 +147,8 @@ describe('executeRun', { shuffle: false }, () => {
   });
 
   afterAll(async () => {
+    // A step that failed while its bundle ran leaves the container and its network: removed by owner.
+    if (deps) await removeLeftovers(docker, deps.container.owner);
     await removeBundleImages(docker, bundleName);
     await removeBundleImages(docker, rootBundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);

@@ -10,7 +10,7 @@ import { buildBundle } from '@lading/build';
 import { validateBundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, openRunState, type LeaseDependencies } from '@lading/leases';
 import { parseManifest, renderDockerfile, renderRunScript, toBundleJson } from '@lading/manifest';
-import { parseReference, prepareBundleIndex, pullBundle, pushDockerArchive, RegistryClient } from '@lading/oci';
+import { copyImage, parseReference, prepareBundleIndex, pullBundle, pushDockerArchive, RegistryClient, type ManifestHead } from '@lading/oci';
 import { assembleBuildContext, buildImage, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
 import {
   AtRestCipher,
@@ -26,6 +26,7 @@ import {
 } from '@lading/secrets';
 import { openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
+import { administratorCaller } from '@lading/testkit';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionDependencies } from '../src/index.js';
 
@@ -40,12 +41,28 @@ export async function seedBaseImage(docker: Docker, registry: RegistryClient, lo
   return `${registry.registry}/${baseRepository}:stable`;
 }
 
-/** Tags a bundle.json's CNAB-in-OCI index and returns `registry/repository@sha256:<index digest>`. */
-export async function publishBundle(registry: RegistryClient, bundle: Record<string, unknown>, tag: string, invocationDigest: string): Promise<string> {
+/**
+ * Tags a bundle.json's CNAB-in-OCI index and returns `registry/repository@sha256:<index digest>`.
+ * As `lading publish` does, referenced images are copied into the bundle's repository and listed
+ * in the index — unless `leaveImagesBehind`, to publish a bundle whose images did not travel.
+ */
+export async function publishBundle(
+  registry: RegistryClient,
+  bundle: Record<string, unknown>,
+  tag: string,
+  invocationDigest: string,
+  options: { leaveImagesBehind?: boolean } = {},
+): Promise<string> {
   const target = parseReference(tag);
   const invocation = await registry.headManifest(target.repository, invocationDigest);
   if (!invocation) throw new Error(`invocation image ${invocationDigest} is not in ${target.repository}`);
-  const index = await prepareBundleIndex(registry, target.repository, bundle, invocation);
+  const components: Record<string, ManifestHead> = {};
+  const images = (bundle.images ?? {}) as Record<string, { image: string }>;
+  for (const [name, { image }] of options.leaveImagesBehind ? [] : Object.entries(images)) {
+    const referenced = parseReference(image);
+    components[name] = await copyImage(registry, { fromRepo: referenced.repository, digest: referenced.digest ?? '' }, target.repository);
+  }
+  const index = await prepareBundleIndex(registry, target.repository, bundle, invocation, { components });
   await registry.putManifest(target.repository, target.tag ?? 'latest', index.mediaType, index.body);
   return `${target.registry}/${target.repository}@${index.digest}`;
 }
@@ -76,7 +93,7 @@ export async function buildAndPublish(docker: Docker, registry: RegistryClient, 
  */
 export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryClient, manifestText: string): Promise<PublishedBundle> {
   const manifest = parseManifest(manifestText, 'lading.yaml');
-  if (manifest.baseImage === undefined) throw new Error('the manifest names no baseImage');
+  if (manifest.baseImage === undefined) throw new Error('the manifest of a root-built fixture must name its baseImage');
   const baseTag = parseReference(manifest.baseImage);
   const baseHead = await registry.headManifest(baseTag.repository, baseTag.tag ?? 'latest');
   if (!baseHead) throw new Error('the base image is not in the registry');
@@ -162,7 +179,7 @@ export async function startBrokerSide(nc: NatsConnection, registry: RegistryClie
           parameterSets: request.parameterSets,
           input: seal(Buffer.from(JSON.stringify(runInput)), publicKey, sealingContexts.runInput(request.runId)),
         },
-        undefined,
+        administratorCaller,
         {
           ...state,
           readBundle: async (reference) => {
@@ -279,4 +296,18 @@ baseImage: ${registry}/lading/busybox:stable
 export async function removeLabelledContainers(docker: Docker, label: string, value: string): Promise<void> {
   const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${label}=${value}`] }) });
   for (const container of left) await docker.getContainer(container.Id).remove({ force: true }).catch(() => undefined);
+}
+
+/** A runner's dependencies for these tests: the broker side answers its requests; no Docker socket is ever granted. */
+export function runnerDependencies(docker: Docker, registry: RegistryClient, broker: BrokerSide, stackId: string, publishEvent: (event: RunEvent) => void = () => undefined): ExecutionDependencies {
+  return {
+    docker,
+    registry,
+    records: broker.records,
+    ...broker.parts,
+    publishEvent,
+    container: { owner: { runnerId: broker.parts.runnerId, stackId } },
+    allowDockerSocket: () => false,
+    log: () => undefined,
+  };
 }

@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, removeLeftovers, type ContainerOwner } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { maxStoredLogBytes } from '@lading/store';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
@@ -38,6 +38,7 @@ describe('a run that prints 1 GiB', () => {
   let registryServer: TestRegistry;
   let nc: NatsConnection;
   let broker: BrokerSide;
+  const owner = (): ContainerOwner => ({ runnerId: broker.parts.runnerId, stackId: `lading-test-stack-${suffix}` });
   let reference: string;
   const docker = connectDocker();
 
@@ -54,6 +55,8 @@ describe('a run that prints 1 GiB', () => {
   });
 
   afterAll(async () => {
+    // A test that failed while its bundle ran leaves the container and its network: removed by owner.
+    if (broker) await removeLeftovers(docker, owner());
     await removeBundleImages(docker, bundleName);
     if (registryServer) await removeBaseImage(docker, localBaseTag, registryServer.host);
     await nc?.close();
@@ -66,7 +69,7 @@ describe('a run that prints 1 GiB', () => {
     let leaked = false;
     const deps: ExecutionDependencies = {
       docker,
-      container: { owner: { runnerId: broker.parts.runnerId, stackId: `lading-test-stack-${suffix}` } },
+      container: { owner: owner() },
       registry: new RegistryClient({ registry: registryServer.host }),
       records: broker.records,
       ...broker.parts,

@@ -1,5 +1,5 @@
 import { CnabValidationError, validateBundle } from '@lading/cnab';
-import { AllowedRegistries, OciError, parseReference, prepareBundleIndex, type RegistryClient } from '@lading/oci';
+import { AllowedRegistries, OciError, parseReference, prepareBundleIndex, type ManifestHead, type RegistryClient } from '@lading/oci';
 import { ImageRelocator } from './image-relocator.js';
 import { repositoryRefusal } from './registry-access.js';
 import type { TagLedger } from './tag-ledger.js';
@@ -41,7 +41,9 @@ export interface PublishedBundle {
 /**
  * Publishes bundle.json as CNAB-in-OCI: the invocation image and every referenced image — from
  * this registry or any other the operator allows — are brought into the bundle's repository by
- * digest (so the bundle carries its artifacts, and runs never reach another registry), the index is stored by digest, and the tag is written through the ledger — the
+ * digest (so the bundle carries its artifacts, and runs never reach another registry), the index
+ * lists them by name and digest (the relocation mapping is rendered from it wherever the bundle
+ * is), the index is stored by digest, and the tag is written through the ledger — the
  * same race-free rule the HTTP front door obeys. Ledger refusals (TagConflictError,
  * ForceNotAllowedError) and registry failures (OciError) pass through to the caller.
  */
@@ -80,9 +82,10 @@ export class BundlePublisher {
       throw new PublishRefusedError(`the invocation image must be a digest reference in ${this.publicHost}`);
     }
     const invocationHead = await this.relocator.bring(invocation.repository, invocation.digest, repository);
-    for (const [name, image] of Object.entries(bundle.images ?? {})) await this.bringReferenced(`images.${name}`, image.image, repository);
+    const components: Record<string, ManifestHead> = {};
+    for (const [name, image] of Object.entries(bundle.images ?? {})) components[name] = await this.bringReferenced(`images.${name}`, image.image, repository);
     const index = await retryTransient(() =>
-      prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead),
+      prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead, { components }),
     );
     const written = await this.ledger.writeTag({
       repository,
@@ -111,12 +114,12 @@ export class BundlePublisher {
    * Copies one referenced image into the bundle's repository by digest, or refuses the publish
    * naming it: an image that cannot travel with the bundle is never left behind silently.
    */
-  private async bringReferenced(what: string, image: string, repository: string): Promise<void> {
+  private async bringReferenced(what: string, image: string, repository: string): Promise<ManifestHead> {
     const referenced = parseReference(image);
     if (!referenced.digest) throw new PublishRefusedError(`${what} is not pinned by digest: rebuild the bundle`);
     try {
       const from = referenced.registry === this.publicHost ? this.upstream : this.sources.clientFor(referenced.registry, `${what} ${image}`);
-      await this.relocator.bring(referenced.repository, referenced.digest, repository, from);
+      return await this.relocator.bring(referenced.repository, referenced.digest, repository, from);
     } catch (error) {
       if (!(error instanceof OciError)) throw error;
       if (error.code === 'REGISTRY_NOT_ALLOWED') throw new PublishRefusedError(`${error.message.replace(/\.$/, '')}, so it cannot be copied into the bundle's repository`);

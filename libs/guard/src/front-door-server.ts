@@ -34,8 +34,10 @@ export interface FrontDoorServer {
   close(): Promise<void>;
 }
 
-const entry = new URL('./data-plane-entry.mjs', import.meta.url);
-const dataPlaneModule = new URL('./data-plane-worker.ts', import.meta.url);
+// Compiled, the data plane is plain JavaScript next to this module (in the library's dist and in
+// the service's bundle alike); from sources its thread first needs the TypeScript loader.
+const fromSources = import.meta.url.endsWith('.ts');
+const entry = new URL(fromSources ? './data-plane-from-sources.mjs' : './data-plane-worker.js', import.meta.url);
 const closeGraceMs = 10_000;
 
 function listenOnSocket(app: ReturnType<typeof createFrontDoor>, socket: string): Promise<Server> {
@@ -66,7 +68,7 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
     maxConnectionsPerClient: options.maxConnectionsPerClient ?? frontDoorDefaults.maxConnectionsPerClient,
   };
   const link = new UpstreamLink(options);
-  const worker = new Worker(entry, { workerData: { module: dataPlaneModule.href, settings } });
+  const worker = new Worker(entry, { workerData: { settings } });
   const command = (message: DataPlaneCommand) => worker.postMessage(message);
   const memoryWaiters = new Map<number, (memory: DataPlaneMemory) => void>();
   let nextId = 0;

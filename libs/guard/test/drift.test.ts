@@ -6,8 +6,8 @@ import { basicAuth, imageManifest, pushImageBlobs, putManifest, upstreamDigest, 
 const releaseManager = basicAuth('release-manager', users['release-manager']);
 
 /** Someone writes the upstream registry directly, around the guard, and the guard says so. */
-// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
-describe('a tag rewritten in the upstream behind the guard', { shuffle: false }, () => {
+// Each test rewrites a tag of its own: they run in any order.
+describe('a tag rewritten in the upstream behind the guard', () => {
   let stack: GuardStack;
   let guard: string;
   let blobs: ImageBlobs;
@@ -21,12 +21,18 @@ describe('a tag rewritten in the upstream behind the guard', { shuffle: false },
   });
   afterAll(async () => stack?.stop());
 
+  /** `tag` pushed through the guard, then rewritten in the upstream directly, around it. */
+  async function rewrittenBehindTheGuard(tag: string) {
+    const protectedImage = imageManifest(blobs);
+    expect((await putManifest(guard, repo, tag, protectedImage.bytes)).headers['x-lading-outcome']).toBe('created');
+    const trojan = imageManifest(blobs);
+    expect((await putManifest(stack.registry.url, repo, tag, trojan.bytes)).status).toBe(201);
+    return { protectedImage, trojan };
+  }
+
   it('is refused, not reported unchanged, when the ledger digest is pushed again; status and audit name it', async () => {
     const ledger = stack.replicas[0]!.ledger;
-    const protectedImage = imageManifest(blobs);
-    expect((await putManifest(guard, repo, 'v1', protectedImage.bytes)).headers['x-lading-outcome']).toBe('created');
-    const trojan = imageManifest(blobs);
-    expect((await putManifest(stack.registry.url, repo, 'v1', trojan.bytes)).status).toBe(201);
+    const { protectedImage, trojan } = await rewrittenBehindTheGuard('v1');
 
     const again = await putManifest(guard, repo, 'v1', protectedImage.bytes);
     expect(again.status).toBe(409);
@@ -41,7 +47,7 @@ describe('a tag rewritten in the upstream behind the guard', { shuffle: false },
     expect(await headTag(repo, 'v1')).toBe(trojan.digest);
     expect(await ledger.getTag(repo, 'v1')).toMatchObject({ digest: protectedImage.digest, state: 'committed' });
 
-    const drift = (await ledger.findDrift(headTag)).filter((found) => found.repository === repo);
+    const drift = (await ledger.findDrift(headTag)).filter((found) => found.tag === 'v1');
     expect(drift).toEqual([{ repository: repo, tag: 'v1', ledgerDigest: protectedImage.digest, upstreamDigest: trojan.digest }]);
     const audited = (await ledger.listTagAudit()).filter((entry) => entry.principal === driftPrincipal && entry.tag === 'v1');
     // The push and the status check found the same drift: it is audited once.
@@ -50,16 +56,18 @@ describe('a tag rewritten in the upstream behind the guard', { shuffle: false },
 
   it('is restored by a forced push of the ledger digest, audited under the principal who forced it', async () => {
     const ledger = stack.replicas[0]!.ledger;
-    const original = (await ledger.getTag(repo, 'v1'))!.digest;
-    const restored = await putManifest(guard, repo, 'v1', (await manifestBytes(original)) ?? Buffer.alloc(0), {
+    const { protectedImage } = await rewrittenBehindTheGuard('v3');
+    const original = (await ledger.getTag(repo, 'v3'))!.digest;
+    expect(original).toBe(protectedImage.digest);
+    const restored = await putManifest(guard, repo, 'v3', protectedImage.bytes, {
       authorization: releaseManager,
       [forceHeader]: 'true',
     });
     expect(restored.status).toBe(201);
     expect(restored.headers['x-lading-outcome']).toBe('replaced');
-    expect(await headTag(repo, 'v1')).toBe(original);
-    expect((await ledger.findDrift(headTag)).filter((found) => found.repository === repo)).toEqual([]);
-    expect((await ledger.listTagAudit()).at(-1)).toMatchObject({ principal: 'release-manager', repository: repo, tag: 'v1', newDigest: original });
+    expect(await headTag(repo, 'v3')).toBe(original);
+    expect((await ledger.findDrift(headTag)).filter((found) => found.tag === 'v3')).toEqual([]);
+    expect((await ledger.listTagAudit()).at(-1)).toMatchObject({ principal: 'release-manager', repository: repo, tag: 'v3', newDigest: original });
   });
 
   it('is reported when the tag was deleted upstream, and a push of another digest is still a conflict', async () => {
@@ -77,12 +85,4 @@ describe('a tag rewritten in the upstream behind the guard', { shuffle: false },
     const other = await putManifest(guard, repo, 'v2', imageManifest(blobs).bytes);
     expect(JSON.parse(other.body).errors[0].message).toContain(`already holds ${kept.digest}`);
   });
-
-  /** The bytes of a manifest the upstream still stores by digest. */
-  async function manifestBytes(digest: string): Promise<Buffer | undefined> {
-    const answer = await fetch(`${stack.registry.url}/v2/${repo}/manifests/${digest}`, {
-      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-    });
-    return answer.ok ? Buffer.from(await answer.arrayBuffer()) : undefined;
-  }
 });

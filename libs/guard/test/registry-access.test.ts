@@ -12,8 +12,8 @@ const passwords = { admin: 'admin-pw', alice: 'alice-pw', builder: 'builder-pw' 
 const as = (name: keyof typeof passwords, password: string = passwords[name]) => ({ authorization: basicAuth(name, password) });
 
 /** Who may push where through the front door: principals own the repositories of their namespaces. */
-// One scenario in steps: later tests build on what earlier ones left (tags, recorded requests, runs).
-describe('repositories owned by namespaces', { shuffle: false }, () => {
+// Each test writes repositories of its own: they run in any order.
+describe('repositories owned by namespaces', () => {
   let stack: GuardStack;
   let dir: string;
   let scratch: string;
@@ -37,6 +37,12 @@ describe('repositories owned by namespaces', { shuffle: false }, () => {
     });
     doors.push(frontDoor);
     return `http://127.0.0.1:${frontDoor.port}`;
+  }
+
+  /** Alice's image, tagged v1 in `repository` of her namespace. */
+  async function pushAsAlice(repository: string): Promise<void> {
+    const blobs = await pushImageBlobs(guard, repository, as('alice'));
+    expect((await putManifest(guard, repository, 'v1', imageManifest(blobs).bytes, as('alice'))).status).toBe(201);
   }
 
   beforeAll(async () => {
@@ -66,13 +72,13 @@ describe('repositories owned by namespaces', { shuffle: false }, () => {
     expect(upload.status).toBe(401);
     expect(upload.headers['www-authenticate']).toBe(`Bearer realm="${guard}${tokenPath}",service="lading-registry-guard"`);
     expect(JSON.parse(upload.body).errors[0].message).toBe('pushing needs a principal; log in to this registry with your Lading credentials');
-    const blobs = await pushImageBlobs(guard, 'team-a/app', as('alice'));
-    const squat = await putManifest(guard, 'team-a/app', 'latest', imageManifest(blobs).bytes);
+    const blobs = await pushImageBlobs(guard, 'team-a/squatted', as('alice'));
+    const squat = await putManifest(guard, 'team-a/squatted', 'latest', imageManifest(blobs).bytes);
     expect(squat.status).toBe(401);
     const byDigest = imageManifest(blobs);
-    expect((await putManifest(guard, 'team-a/app', byDigest.digest, byDigest.bytes)).status).toBe(401);
-    expect(await upstreamTags(stack.registry.url, 'team-a/app')).toEqual([]);
-    expect(await stack.replicas[0]!.ledger.getTag('team-a/app', 'latest')).toBeUndefined();
+    expect((await putManifest(guard, 'team-a/squatted', byDigest.digest, byDigest.bytes)).status).toBe(401);
+    expect(await upstreamTags(stack.registry.url, 'team-a/squatted')).toEqual([]);
+    expect(await stack.replicas[0]!.ledger.getTag('team-a/squatted', 'latest')).toBeUndefined();
   });
 
   it('refuses an anonymous skopeo copy, and lets the namespace owner push the same image with its login', async () => {
@@ -128,8 +134,9 @@ describe('repositories owned by namespaces', { shuffle: false }, () => {
   });
 
   it('lets anonymous clients read, the default; a ping without credentials is challenged so clients can log in', async () => {
+    await pushAsAlice('team-a/readable');
     expect((await rawRequest(guard, 'GET', '/v2/')).status).toBe(401);
-    const tags = await rawRequest(guard, 'GET', '/v2/team-a/app/tags/list');
+    const tags = await rawRequest(guard, 'GET', '/v2/team-a/readable/tags/list');
     expect(JSON.parse(tags.body).tags).toEqual(['v1']);
   });
 
@@ -154,11 +161,12 @@ describe('repositories owned by namespaces', { shuffle: false }, () => {
   });
 
   it('serves only logged-in principals when anonymous reads are turned off', async () => {
+    await pushAsAlice('team-a/private');
     const closed = await door(false);
-    const anonymous = await rawRequest(closed, 'GET', '/v2/team-a/app/tags/list');
+    const anonymous = await rawRequest(closed, 'GET', '/v2/team-a/private/tags/list');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer realm=/);
-    expect((await rawRequest(closed, 'GET', '/v2/team-a/app/tags/list', { headers: as('alice') })).status).toBe(200);
+    expect((await rawRequest(closed, 'GET', '/v2/team-a/private/tags/list', { headers: as('alice') })).status).toBe(200);
   });
 
   it('names anonymous requests with a name no principal can have', () => {

@@ -1,5 +1,5 @@
 import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, type Bundle } from '@lading/cnab';
-import { adminPrincipal, type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
+import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
@@ -23,8 +23,8 @@ async function readBundle(reference: string, deps: AdmissionDependencies): Promi
  */
 export async function admitRun(request: RunSubmitRequest, caller: Caller | undefined, deps: AdmissionDependencies): Promise<RunAdmission> {
   const { runId, installation, namespace, action } = request;
-  // A request with no caller came from a service user; the permission table decides which may reach this endpoint.
-  if (caller) assertNamespace(caller, namespace);
+  // Only principals submit runs: a request with no caller is refused, never let past the namespace check.
+  const principal = assertNamespace(caller, namespace);
   const input = openRunInput(request.input, deps.brokerKey, runId);
   const credentials = await loadMappings(deps.credentialSets, 'credentials', request.credentialSets, namespace, installation);
   const parameters = await loadMappings(deps.parameterSets, 'parameters', request.parameterSets, namespace, installation);
@@ -83,7 +83,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
       sensitiveParameters: given.filter(([name]) => isSensitiveParameter(bundle, name)).map(([name]) => name),
       requestedAt: admission.admittedAt,
       // Its events go to the principal who asked for it alone.
-      submittedBy: caller?.principal ?? adminPrincipal,
+      submittedBy: principal.principal,
     });
   } catch (error) {
     await deps.admissions.delete(runId);

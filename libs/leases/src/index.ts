@@ -7,4 +7,4 @@ export { RunnerKeys } from './runner-keys.js';
 export { openRunState } from './open-run-state.js';
 export { resolveRunValues, type RunValues } from './run-values.js';
 export { LeaseRefusedError } from './lease-refused.js';
-export type { AdmissionDependencies, LeaseDependencies, LeaseRefusalCode, RunPathState } from './types.js';
+export type { AdmissionBucket, AdmissionDependencies, LeaseDependencies, LeaseRefusalCode, RunPathState } from './types.js';

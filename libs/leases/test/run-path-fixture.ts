@@ -78,8 +78,12 @@ export interface TestRunner {
   lease(runId: string, publicKey: string, ttlMs?: number): { runId: string; runnerId: string; publicKey: string; signature: string; ttlMs?: number };
 }
 
-export async function registerRunner(path: RunPath, runnerId = `runner-${randomBytes(3).toString('hex')}`): Promise<TestRunner> {
-  const keys = generateSigningKeyPair();
+/** `keys` defaults to a fresh pair; passing another runner's pair registers one key under two ids. */
+export async function registerRunner(
+  path: RunPath,
+  runnerId = `runner-${randomBytes(3).toString('hex')}`,
+  keys: SigningKeyPair = generateSigningKeyPair(),
+): Promise<TestRunner> {
   await path.state.runnerKeys.register(runnerId, keys.publicKey);
   return {
     runnerId,

@@ -12,7 +12,7 @@ import { buckets, leasePayloadSchema, runSourceKey, sealingContexts } from '@lad
 import { generateSealingKeyPair, open, seal } from '@lading/secrets';
 import { connectToNats, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
-import { startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
+import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/index.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
@@ -46,7 +46,7 @@ describe('run path', () => {
 
   /** Admits, claims and leases one run; the run ends (lock released) afterwards. */
   async function leaseOf(request: ReturnType<typeof submitRequest>, ttlMs?: number) {
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
     const keys = generateSealingKeyPair();
     try {
@@ -59,7 +59,7 @@ describe('run path', () => {
 
   it('admits a run, queues it without sensitive values, and leases its values once to the claiming runner', async () => {
     const request = submitRequest(path);
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     const queued = path.queued.find((item) => item.runId === request.runId);
     expect(queued).toMatchObject({ parameters: {}, sensitiveParameters: ['db-seed'] });
     expect(JSON.stringify(queued)).not.toContain('seed-value');
@@ -75,7 +75,7 @@ describe('run path', () => {
 
   it('leases nothing for an admitted run before it is claimed, and a lease opens only as its own run', async () => {
     const request = submitRequest(path);
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     const keys = generateSealingKeyPair();
     await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({
       code: 'forbidden',
@@ -86,6 +86,23 @@ describe('run path', () => {
     const otherRun = randomBytes(12).toString('hex');
     expect(() => open(reply.sealed, keys.privateKey, sealingContexts.lease(otherRun))).toThrow();
     expect(open(reply.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString()).toContain(request.runId);
+    await finishRun(runner.finish(request.runId), path.state);
+  });
+
+  it('refuses a lease asked for by a runner other than the claimant, even one that registered the claimant\'s key', async () => {
+    const request = submitRequest(path);
+    await admitRun(request, undefined, path.admission);
+    await claimRun(runner.claim(request.runId), path.state);
+    // The signature verifies with the key that claimed the run: only the runner id tells the two apart.
+    const twin = await registerRunner(path, undefined, runner.keys);
+    const keys = generateSealingKeyPair();
+    await expect(grantLease(twin.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: `run ${request.runId} is claimed by another runner`,
+    });
+    expect(path.audit.filter((entry) => entry.runId === request.runId && entry.granted)).toEqual([]);
+    // The claimant itself still gets its lease: the refusal was about who asked.
+    await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).resolves.toHaveProperty('sealed');
     await finishRun(runner.finish(request.runId), path.state);
   });
 
@@ -107,7 +124,7 @@ describe('run path', () => {
     await expect(claimRun(runner.claim(forgedId), path.state)).rejects.toMatchObject({ code: 'not_found' });
 
     const request = submitRequest(path);
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
     // Another runner, and an attacker who re-registers runner-1's id with its own key, are both refused.
     const other = await registerRunner(path);
@@ -133,7 +150,7 @@ describe('run path', () => {
     for (const [set, namespace] of [['lifted', ''], ['lifted-set', 'team-a']]) {
       const request = submitRequest(path, { namespace, credentialSets: [{ name: set, namespace }] });
       const queuedBefore = path.queued.length;
-      await expect(admitRun(request, undefined, path.admission)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/outside namespace/) });
+      await expect(admitRun(request, administratorCaller, path.admission)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/outside namespace/) });
       expect(path.queued.length).toBe(queuedBefore);
       expect(await path.state.admissions.get(request.runId)).toBeUndefined();
     }
@@ -148,6 +165,19 @@ describe('run path', () => {
     expect(await path.state.admissions.get(request.runId)).toBeUndefined();
   });
 
+  it('refuses a run with no principal behind it, before anything is stored, locked or queued', async () => {
+    const request = submitRequest(path, { credentialSets: [] });
+    const queuedBefore = path.queued.length;
+    await expect(admitRun(request, undefined, path.admission)).rejects.toMatchObject({
+      code: 'forbidden',
+      message: 'this request must come from a principal, not a service',
+    });
+    expect(path.queued.length).toBe(queuedBefore);
+    expect(await path.state.admissions.get(request.runId)).toBeUndefined();
+    expect((await path.state.locks.acquire(request.namespace, request.installation, 'after-the-refusal')).held).toBe(true);
+    await path.state.locks.release(request.namespace, request.installation, 'after-the-refusal');
+  });
+
   it('delivers path and command sources as the CLI resolved them: the broker reads no path and runs no command', async () => {
     const brokerSide = join(dir, 'broker-side-file');
     await writeFile(brokerSide, 'read-by-the-broker');
@@ -157,7 +187,7 @@ describe('run path', () => {
     const sets = { credentialSets: [{ name: 'local-file', namespace: '' }], parameterSets: [{ name: 'local-command', namespace: '' }] };
 
     const missing = submitRequest(path, sets);
-    await expect(admitRun(missing, undefined, path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: expect.stringMatching(/path source, which the lading command resolves/) });
+    await expect(admitRun(missing, administratorCaller, path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: expect.stringMatching(/path source, which the lading command resolves/) });
 
     const sources = {
       [runSourceKey('credentials', sets.credentialSets[0], 'api-token')]: 'resolved-by-the-cli',
@@ -180,7 +210,7 @@ describe('run path', () => {
     ];
     for (const [request, reason] of cases) {
       const queuedBefore = path.queued.length;
-      const attempt = admitRun(request, undefined, path.admission);
+      const attempt = admitRun(request, administratorCaller, path.admission);
       await expect(attempt).rejects.toBeInstanceOf(LeaseRefusedError);
       await expect(attempt).rejects.toThrow(reason);
       expect(path.queued.length).toBe(queuedBefore);
@@ -193,25 +223,25 @@ describe('run path', () => {
   it('refuses a run input sealed for another run', async () => {
     const request = submitRequest(path);
     const lifted = { ...request, input: seal(Buffer.from('{}'), path.brokerPublicKey, sealingContexts.runInput('another-run')) };
-    await expect(admitRun(lifted, undefined, path.admission)).rejects.toMatchObject({ code: 'invalid_request' });
+    await expect(admitRun(lifted, administratorCaller, path.admission)).rejects.toMatchObject({ code: 'invalid_request' });
   });
 
   it('refuses a second run of a busy installation with one sentence, and admits it once the first has ended', async () => {
     const first = submitRequest(path, { installation: 'busy-app' });
-    await admitRun(first, undefined, path.admission);
+    await admitRun(first, administratorCaller, path.admission);
     const second = submitRequest(path, { installation: 'busy-app' });
-    await expect(admitRun(second, undefined, path.admission)).rejects.toMatchObject({
+    await expect(admitRun(second, administratorCaller, path.admission)).rejects.toMatchObject({
       code: 'busy',
       message: `installation busy-app is busy with run ${first.runId}: run the action again once it has finished, or pass --wait`,
     });
     await claimRun(runner.claim(first.runId), path.state);
     await finishRun(runner.finish(first.runId), path.state);
-    await admitRun(second, undefined, path.admission);
+    await admitRun(second, administratorCaller, path.admission);
   });
 
   it('deletes run-scoped secrets when the run ends, keeping sensitive outputs', async () => {
     const request = submitRequest(path, { installation: 'secret-app' });
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
     await path.state.store.set(`run.${request.runId}.param.db-seed`, Buffer.from('x'));
     await path.state.store.set(`run.${request.runId}.output.token`, Buffer.from('y'));
@@ -224,7 +254,7 @@ describe('run path', () => {
     expect(ended?.endedAt).toBeDefined();
     expect(ended?.input).toBeUndefined();
     // An ended run can be neither admitted again nor claimed again.
-    await expect(admitRun(request, undefined, path.admission)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(admitRun(request, administratorCaller, path.admission)).rejects.toMatchObject({ code: 'conflict' });
     await expect(claimRun(runner.claim(request.runId), path.state)).rejects.toMatchObject({ code: 'conflict' });
   });
 
@@ -247,7 +277,9 @@ describe('run path', () => {
       const short = await openRunPath(lnc, { lockTtlMs: 1_000 });
       expect(await short.state.locks.acquire('', 'app', 'dead-run')).toEqual({ held: true });
       expect(await short.state.locks.acquire('', 'app', 'next-run')).toEqual({ held: false, heldBy: 'dead-run' });
-      // Nobody renews dead-run's lock: it lapses, and the next run gets it.
+      // Nobody renews dead-run's lock: it lapses, and the next run gets it. The bucket's age limit
+      // removes the entry without a delete marker (nats-server 2.9 has none for it), so no watcher
+      // hears it go: asking again is the only way to see it has.
       let outcome = await short.state.locks.acquire('', 'app', 'next-run');
       while (!outcome.held) {
         await new Promise((resolve) => setTimeout(resolve, 200));

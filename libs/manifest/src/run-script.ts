@@ -92,7 +92,14 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
       );
       return;
     }
-    functions.push(`# ${action}`, `lading_run_${index}() {`);
+    functions.push(
+      `# ${action}`,
+      `lading_run_${index}() {`,
+      // One pipe for everything the steps print, in the order they print it: Docker keeps the
+      // order within a stream only, and the runner masks values over one ordered stream, so a value
+      // written half to stderr and half to stdout is still one value to it.
+      '  exec 2>&1',
+    );
     const sensitive = sensitiveOutputsOf(manifest, action);
     steps.forEach((step, stepIndex) => functions.push(...stepLines(step, stepIndex, manifest, sensitive)));
     const unbound = unboundOutputLines(manifest, action);

@@ -119,7 +119,8 @@ describe('the invocation image', () => {
     );
     expect(result.stderr).not.toContain('lading: unknown');
     expect(result.status).toBe(0);
-    const lines = result.stdout.split('\n');
+    // The run script's step labels share stdout with the steps' own output.
+    const lines = result.stdout.split('\n').filter((line) => !line.startsWith('lading: '));
     expect(lines.slice(0, 3)).toEqual(['65532', '65532', 'run-is-read-only']);
     expect(lines).toContain(String(Buffer.byteLength(secret)));
     expect(lines).toContain(`hello.sh got tok'en $(id) \`id\` "x"`);

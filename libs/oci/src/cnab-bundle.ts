@@ -60,6 +60,15 @@ export async function prepareBundleIndex(
           size: present.size || invocationImage.size,
           annotations: { [CnabAnnotations.manifestType]: 'invocation' },
         },
+        // Referenced images, by digest in this repository: what the relocation mapping points at, so copies and archives carry them.
+        ...Object.entries(options.components ?? {})
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, head]) => ({
+            mediaType: head.mediaType,
+            digest: head.digest,
+            size: head.size,
+            annotations: { [CnabAnnotations.manifestType]: 'component', [CnabAnnotations.componentName]: name },
+          })),
       ],
       annotations: {
         [CnabAnnotations.runtimeVersion]: runtimeVersion,

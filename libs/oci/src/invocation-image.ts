@@ -1,15 +1,16 @@
 import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
+import { relocateImage, type BundleLocation } from './relocation-mapping.js';
 import type { PulledBundle } from './types.js';
 
 /**
- * The invocation image a bundle runs: the one its CNAB index names. bundle.json travels inside
- * the index but is written by whoever published it, so it must agree with the index on the
- * image's digest and `contentDigest`, and name the registry the caller pulls through — images
- * of any other registry must have been relocated there at publish. Returns bundle.json's
- * reference once it is known to be exactly the indexed image.
+ * The invocation image a bundle runs: the one its CNAB index names, in the bundle's own
+ * repository. bundle.json travels inside the index but is written by whoever published it, so it
+ * must agree with the index on the image's digest and `contentDigest`. Where bundle.json says the
+ * image was built does not matter: the run pulls the relocated copy from where the bundle is, so
+ * a bundle moved to another registry never reaches back to the one it came from.
  */
-export function indexedInvocationImage(pulled: PulledBundle, frontDoor: string): string {
+export function indexedInvocationImage(pulled: PulledBundle, location: BundleLocation): string {
   const indexed = pulled.invocationImage.digest;
   const refuse = (why: string) => new OciError(`The bundle ${pulled.indexDigest} is refused: ${why}.`, { code: 'INVOCATION_IMAGE_MISMATCH' });
   const images = Array.isArray(pulled.bundle.invocationImages) ? (pulled.bundle.invocationImages as { image?: unknown; contentDigest?: unknown }[]) : [];
@@ -18,8 +19,5 @@ export function indexedInvocationImage(pulled: PulledBundle, frontDoor: string):
   const reference = parseReference(declared.image);
   if (reference.digest !== indexed) throw refuse(`bundle.json names invocation image ${declared.image} but its index holds ${indexed}`);
   if (declared.contentDigest !== indexed) throw refuse(`bundle.json gives contentDigest ${String(declared.contentDigest)} but its index holds ${indexed}`);
-  if (reference.registry !== frontDoor) {
-    throw refuse(`its invocation image is in registry ${reference.registry}, and runs pull only through ${frontDoor}: relocate the image there when publishing`);
-  }
-  return declared.image;
+  return relocateImage(declared.image, location, 'invocation image').reference;
 }

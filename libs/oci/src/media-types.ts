@@ -24,5 +24,6 @@ export function isIndexMediaType(mediaType: string): boolean {
 export const CnabAnnotations = {
   manifestType: 'io.cnab.manifest.type',
   runtimeVersion: 'io.cnab.runtime_version',
+  componentName: 'io.cnab.component.name',
   artifactType: 'org.opencontainers.artifactType',
 } as const;

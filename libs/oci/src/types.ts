@@ -95,4 +95,6 @@ export interface PulledBundle {
 export interface PrepareBundleOptions {
   /** CNAB runtime version written as `io.cnab.runtime_version`; defaults to the bundle's schemaVersion or v1.2.0. */
   readonly runtimeVersion?: string;
+  /** Images bundle.json names under `images`, already in the bundle's repository: listed in the index by name and digest. */
+  readonly components?: Readonly<Record<string, ManifestHead>>;
 }

@@ -8,6 +8,7 @@ import { followDockerStream } from './docker-stream.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
 import { bundleUid } from './hardened-host-config.js';
 import { splitRepositoryTag } from './image-name.js';
+import { userDatabase } from './nonroot-user.js';
 import type { BusyboxBaseImageOptions } from './types.js';
 
 const run = promisify(execFile);
@@ -75,8 +76,9 @@ async function busyboxRootfs(busyboxPath: string): Promise<Readable> {
   directory('home/nonroot', 0o755, bundleUid);
   entry('bin/busybox', 0o755, {}, binary);
   for (const applet of applets) entry(applet, 0o777, { type: 'symlink', linkname: '/bin/busybox' });
-  entry('etc/passwd', 0o644, {}, `root:x:0:0:root:/root:/bin/sh\nnonroot:x:${bundleUid}:${bundleUid}:nonroot:/home/nonroot:/bin/sh\n`);
-  entry('etc/group', 0o644, {}, `root:x:0:\nnonroot:x:${bundleUid}:\n`);
+  const users = userDatabase('/bin/sh');
+  entry('etc/passwd', 0o644, {}, users.passwd);
+  entry('etc/group', 0o644, {}, users.group);
   pack.finalize();
   return Readable.from(pack);
 }

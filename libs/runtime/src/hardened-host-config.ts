@@ -32,7 +32,7 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
       // The bundle's own files, copied here by its run script: writable in RAM, the root stays read-only.
       ...(options.writableApp === true ? { '/cnab/app': `rw,nosuid,nodev,exec,size=256m,mode=0755,uid=${bundleUid},gid=${bundleUid}` } : {}),
     },
-    Binds: allowSocket ? [`${socket}:/var/run/docker.sock`] : [],
+    Binds: [...(allowSocket ? [`${socket}:/var/run/docker.sock`] : []), ...(options.readOnlyBinds ?? []).filter((bind) => bind.endsWith(':ro'))],
     Mounts: [],
     VolumesFrom: [],
     Devices: [],

@@ -8,6 +8,7 @@ import { WRITABLE_APP_LABEL } from '@lading/manifest';
 import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
 import { ownerLabels } from './bundle-labels.js';
 import { createRunNetwork, removeRunNetwork } from './run-network.js';
+import { stageReadOnlyFiles } from './read-only-files.js';
 import type { BundleContainerResult, RunBundleContainerOptions } from './types.js';
 
 const containerName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -24,16 +25,21 @@ export async function runBundleContainer(docker: Docker, options: RunBundleConta
   validateRunOptions(options);
   throwIfAborted(options.signal, options.name);
   const labels = { ...options.labels, ...ownerLabels(options.owner) };
-  const network = await createRunNetwork(docker, options.name, labels, options.egress ?? 'on');
+  const staged = await stageReadOnlyFiles(options.readOnlyFiles ?? {});
   try {
-    const container = await createBundleContainer(docker, options, labels, network);
+    const network = await createRunNetwork(docker, options.name, labels, options.egress ?? 'on');
     try {
-      return await attachStartAndWait(container, docker, options);
+      const container = await createBundleContainer(docker, options, labels, network, staged.binds);
+      try {
+        return await attachStartAndWait(container, docker, options);
+      } finally {
+        await container.remove({ force: true, v: true }).catch(() => undefined);
+      }
     } finally {
-      await container.remove({ force: true, v: true }).catch(() => undefined);
+      await removeRunNetwork(docker, network);
     }
   } finally {
-    await removeRunNetwork(docker, network);
+    await staged.remove();
   }
 }
 
@@ -58,6 +64,7 @@ async function createBundleContainer(
   options: RunBundleContainerOptions,
   labels: Record<string, string>,
   network: string,
+  readOnlyBinds: readonly string[],
 ): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
   // A missing image is reported by createContainer below, with the reference it names.
@@ -81,6 +88,7 @@ async function createBundleContainer(
         dockerSocketGid,
         network,
         writableApp: imageLabels[WRITABLE_APP_LABEL] === 'true',
+        readOnlyBinds,
         memoryBytes: options.memoryBytes,
         pidsLimit: options.pidsLimit,
         nanoCpus: options.nanoCpus,

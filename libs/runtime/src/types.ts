@@ -89,6 +89,8 @@ export interface HardenedHostConfigOptions {
   /** Group owning the Docker socket, added to the bundle user only when the socket is allowed. */
   dockerSocketGid?: number;
   dockerSocketPath?: string;
+  /** `host:container:ro` binds of files staged by stageReadOnlyFiles. */
+  readOnlyBinds?: readonly string[];
   /** NetworkMode: the run's own network, or `none`. */
   network?: string;
   memoryBytes?: number;
@@ -119,6 +121,8 @@ export interface RunBundleContainerOptions extends BundleContainerSettings {
   /** Non-secret settings only: they are visible in `docker inspect`. */
   env?: Record<string, string>;
   allowDockerSocket?: boolean;
+  /** Container path → non-secret content mounted read-only (the relocation mapping); visible to anyone on the Docker host. */
+  readOnlyFiles?: Readonly<Record<string, Buffer>>;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** Called once the container is started, with its id. */

@@ -164,6 +164,7 @@ describe('pullImageByDigest', () => {
     const own = await startRegistry();
     let stopped = false;
     try {
+      await makeBusyboxBaseImage(docker, { tag: baseTag });
       const reference = await pushForDigest(docker, baseTag, own.host, uniqueName('cached'), images);
       images.add(reference);
       const first = await pullImageByDigest(docker, reference);

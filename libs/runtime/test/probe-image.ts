@@ -45,9 +45,8 @@ export interface ProbeSuite {
 }
 
 /** Registers the hooks of a suite that runs the probe image: a registry, the image, cleanup by owner. */
-export function useProbeImage(docker: Docker): ProbeSuite {
+export function useProbeImage(docker: Docker, owner: ContainerOwner = { runnerId: uniqueName('runner'), stackId: uniqueName('stack') }): ProbeSuite {
   const made = new Set<string>();
-  const owner: ContainerOwner = { runnerId: uniqueName('runner'), stackId: uniqueName('stack') };
   let registry: TestRegistry | undefined;
   let image = '';
   beforeAll(async () => {

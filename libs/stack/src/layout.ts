@@ -39,6 +39,8 @@ export function stackPaths(home: string) {
     /** The builder's password at the front door, and the verifier of it the guard checks. */
     builderRegistryPasswordFile: join(home, 'secrets', 'builder-registry.password'),
     contentPushersFile: join(home, 'registry', 'content-pushers.json'),
+    /** The broker's own copy of a file the operator named for it (a Vault token), when it runs as its own user. */
+    brokerCopyOf: (variable: string) => join(home, 'secrets', `broker-${variable.toLowerCase().replaceAll('_', '-')}`),
     keysDir: join(home, 'keys'),
     brokerKey: join(home, 'keys', 'broker.key'),
     storeKey: join(home, 'keys', 'store.key'),

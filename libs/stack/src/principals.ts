@@ -6,6 +6,7 @@ import { passwordVerifier, principalsFileSchema, type PrincipalsFile } from '@la
 import { writeCredentialsFile } from './credentials-file.js';
 import { stackPaths, type StackPaths } from './layout.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { shareStackHome } from './hand-over-files.js';
 
 const passwordsSchema = z.record(principalNameSchema, z.string().min(1));
 
@@ -43,6 +44,8 @@ async function save(paths: StackPaths, principals: PrincipalsFile, passwords: Re
   await ensurePrivateDir(paths.secretsDir);
   await writePrivateFile(paths.principalPasswords, `${JSON.stringify(passwords, null, 2)}\n`);
   await writePrivateFile(paths.principalsFile, `${JSON.stringify(principalsFileSchema.parse(principals), null, 2)}\n`);
+  // The services read the principals file: rewriting it made it private again.
+  await shareStackHome(paths);
 }
 
 /**

@@ -8,7 +8,7 @@ export interface StackService {
   role: ServiceRole;
   /** Process name in stack.json, status and log file names. */
   name: string;
-  /** Folder under apps/ holding src/main.ts. */
+  /** Folder under apps/ holding src/main.ts and, once built, dist/main.js. */
   app: string;
 }
 
@@ -30,8 +30,18 @@ export const upstreamUser = 'registry-guard';
 /** The builder's name at the front door, where it pushes invocation images by digest. */
 export const builderRegistryUser = 'builder';
 
-export function defaultServiceScript(repoRoot: string, service: StackService): string {
-  return join(repoRoot, 'apps', service.app, 'src', 'main.ts');
+/** A service's compiled bundle (`npm run build`), or its TypeScript entry when run from sources. */
+export function defaultServiceScript(repoRoot: string, service: StackService, fromSources = false): string {
+  return fromSources ? join(repoRoot, 'apps', service.app, 'src', 'main.ts') : join(repoRoot, 'apps', service.app, 'dist', 'main.js');
+}
+
+/**
+ * Node's arguments for one service script. Compiled JavaScript runs as it is; a TypeScript
+ * script (a checkout run from its sources, a test's stand-in) goes through tsx with the Lading
+ * libraries read from their sources too.
+ */
+export function serviceNodeArgs(script: string): string[] {
+  return script.endsWith('.ts') ? ['--conditions=@lading/source', '--import', 'tsx', script] : [script];
 }
 
 export interface ServiceEnvContext {

@@ -8,11 +8,15 @@ import { assertPortsFree, freeLoopbackPort } from './ports.js';
 import { answersOk, pollUntil, portAccepts, upstreamGuarded } from './probes.js';
 import { logTail, spawnDetached, terminate, type OwnedProcess } from './processes.js';
 import { allAlive, ownedProcesses } from './recorded-processes.js';
+import { handOverStackFiles } from './hand-over-files.js';
+import { operatorFilesFor } from './operator-files.js';
+import { asUser, planStackUsers, type StackProcessKind, type StackUsers } from './service-users.js';
 import {
   childEnvironment,
   defaultServiceScript,
   infrastructureNames,
   serviceEnvironment,
+  serviceNodeArgs,
   stackServices,
 } from './services.js';
 import { readStackFile, removeStackFile, type StackFile, type StackProcess } from './stack-file.js';
@@ -23,6 +27,8 @@ const defaultReadyAttempts = 300;
 
 interface Launch {
   name: string;
+  /** Which of the stack's users it runs as, when `lading up` runs as root. */
+  kind: StackProcessKind;
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
@@ -46,9 +52,11 @@ function checkPorts(ports: StackPorts): void {
 async function resolveScripts(options: StartStackOptions): Promise<Map<string, string>> {
   const scripts = new Map<string, string>();
   for (const service of stackServices) {
-    const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service));
+    const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service, options.fromSources));
     await access(script).catch(() => {
-      throw new Error(`the ${service.name} service script ${script} is missing: run lading from a Lading checkout`);
+      throw new Error(
+        `the ${service.name} service script ${script} is missing: run lading from a Lading checkout built with \`npm run build\``,
+      );
     });
     scripts.set(service.role, script);
   }
@@ -64,11 +72,14 @@ async function clearStaleStack(home: string, stack: StackFile): Promise<void> {
 async function launch(
   item: Launch,
   paths: StackPaths,
+  users: StackUsers | undefined,
   started: OwnedProcess[],
   records: Record<string, StackProcess>,
 ): Promise<() => string | undefined> {
   const log = paths.log(item.name);
-  const child = await spawnDetached({ command: item.command, args: item.args, env: item.env, cwd: item.cwd, log }).catch(
+  const user = users?.[item.kind];
+  const { command, args } = user ? asUser(user, item.command, item.args) : item;
+  const child = await spawnDetached({ command, args, env: item.env, cwd: item.cwd, log }).catch(
     (error: Error) => {
       throw new Error(`${error.message}: ${item.installHint}`, { cause: error });
     },
@@ -117,6 +128,9 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   const monitorPort = await freeLoopbackPort();
   await writeNatsConfig(paths, ports, monitorPort, passwords);
   await writeRegistryConfig(paths, ports);
+  const plan = await planStackUsers({ home, repoRoot: resolve(options.repoRoot) });
+  const users = plan.users;
+  if (users) await handOverStackFiles(paths, users);
 
   const natsUrl = `nats://127.0.0.1:${ports.nats}`;
   const upstream = `http://127.0.0.1:${ports.upstream}`;
@@ -125,6 +139,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   try {
     const nats: Launch = {
       name: infrastructureNames.nats,
+      kind: 'nats',
       command: 'nats-server',
       args: ['-c', paths.natsConfig],
       env: childEnvironment({}),
@@ -134,10 +149,11 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       ready: async () => (await portAccepts(ports.nats)) && answersOk(`http://127.0.0.1:${monitorPort}/healthz`),
       installHint: 'install the Debian package nats-server',
     };
-    await waitReady(nats, await launch(nats, paths, started, records), attempts, paths);
+    await waitReady(nats, await launch(nats, paths, users, started, records), attempts, paths);
 
     const registry: Launch = {
       name: infrastructureNames.upstream,
+      kind: 'upstream',
       command: 'docker-registry',
       args: ['serve', paths.registryConfig],
       env: childEnvironment({}),
@@ -146,7 +162,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       ready: () => upstreamGuarded(upstream),
       installHint: 'install the Debian package docker-registry',
     };
-    await waitReady(registry, await launch(registry, paths, started, records), attempts, paths);
+    await waitReady(registry, await launch(registry, paths, users, started, records), attempts, paths);
 
     const services: [Launch, () => string | undefined][] = [];
     for (const service of stackServices) {
@@ -154,10 +170,16 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
       const script = scripts.get(service.role) as string;
       const item: Launch = {
         name: service.name,
+        kind: service.role,
         command: process.execPath,
-        args: ['--import', 'tsx', script],
-        env: childEnvironment(serviceEnvironment(service.role, { natsUrl, httpPort, ports, paths })),
-        // `--import tsx` is resolved from here, where the checkout's node_modules are.
+        args: serviceNodeArgs(script),
+        env: childEnvironment({
+          ...serviceEnvironment(service.role, { natsUrl, httpPort, ports, paths }),
+          ...(users ? await operatorFilesFor(service.role, paths, users) : {}),
+          // Tools that look in ~ find the service's own folder, not root's.
+          ...(users ? { HOME: paths.stateDir(service.role) } : {}),
+        }),
+        // From sources, `--import tsx` is resolved from here, where the checkout's node_modules are.
         cwd: resolve(options.repoRoot),
         commandMark: script,
         healthPort: httpPort,
@@ -166,7 +188,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
           (service.role !== 'guard' || (await portAccepts(ports.guard))),
         installHint: 'check that Node.js can run it',
       };
-      services.push([item, await launch(item, paths, started, records)]);
+      services.push([item, await launch(item, paths, users, started, records)]);
     }
     for (const [item, exitReason] of services) await waitReady(item, exitReason, attempts, paths);
 
@@ -177,7 +199,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   }
   return {
     alreadyRunning: false,
-    message: `the stack is up: NATS at ${natsUrl}, registry at 127.0.0.1:${ports.guard}`,
+    message: `the stack is up: NATS at ${natsUrl}, registry at 127.0.0.1:${ports.guard}${plan.users || !plan.reason ? '' : `; its processes run as root because ${plan.reason}`}`,
     status: await stackStatus({ home }),
   };
 }

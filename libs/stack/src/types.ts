@@ -46,8 +46,10 @@ export interface StackPorts {
 export interface StartStackOptions {
   /** Defaults to $LADING_HOME, else ~/.lading. */
   home?: string;
-  /** The Lading checkout whose apps/<app>/src/main.ts files are run. */
+  /** The Lading checkout whose apps/<app>/dist/main.js files (or, from sources, src/main.ts) are run. */
   repoRoot: string;
+  /** Runs the services' TypeScript sources instead of their compiled bundles (a lading run from its sources does). */
+  fromSources?: boolean;
   ports?: Partial<StackPorts>;
   /** Runs another script for a service (tests use stand-ins). */
   services?: Partial<Record<ServiceRole, string>>;

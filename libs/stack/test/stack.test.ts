@@ -40,6 +40,17 @@ async function freePorts(): Promise<StackPorts> {
   return { nats: await freePort(), upstream: await freePort(), guard: await freePort() };
 }
 
+const asRoot = process.getuid?.() === 0;
+
+/** A field of /proc/<pid>/status, e.g. `Uid` or `CapEff`. */
+function procStatus(pid: number, field: string): string {
+  const found = new RegExp(`^${field}:\\s+(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!found) throw new Error(`/proc/${pid}/status has no ${field}`);
+  return found[1]!.trim();
+}
+
+const netAdmin = 1n << 12n;
+
 function mode(path: string): number {
   return statSync(path).mode & 0o777;
 }
@@ -179,7 +190,8 @@ describe('a stack started, inspected and stopped', { shuffle: false }, () => {
   it('keeps the stack file, passwords and keys private', async () => {
     const paths = stackPaths(home);
     expect(mode(paths.stackFile)).toBe(0o600);
-    expect(mode(paths.secretsDir)).toBe(0o700);
+    // As root the stack's processes may pass through the secrets folder (not list it), each to its own file.
+    expect(mode(paths.secretsDir)).toBe(asRoot ? 0o710 : 0o700);
     expect(mode(paths.keysDir)).toBe(0o700);
     expect(mode(paths.natsConfig)).toBe(0o600);
     for (const role of ['builder', 'guard', 'broker', 'runner'] as const) {
@@ -200,6 +212,58 @@ describe('a stack started, inspected and stopped', { shuffle: false }, () => {
       upstream: `http://127.0.0.1:${ports.upstream}`,
       admin: { user: 'admin', credentialsFile: paths.credentialsFile('admin') },
     });
+  });
+
+  it('runs each process as its own unprivileged user when started as root: no capabilities, the runner CAP_NET_ADMIN alone', async () => {
+    const stack = (await readStackFile(home))!;
+    const entries = Object.entries(stack.processes);
+    expect(entries).toHaveLength(6);
+    if (!asRoot) {
+      // Not root: nothing changes, every process is the caller's.
+      for (const [name, entry] of entries) expect(procStatus(entry.pid, 'Uid').split(/\s+/).map(Number)[0], name).toBe(process.getuid?.());
+      return;
+    }
+    const dockerGroup = statSync('/var/run/docker.sock').gid;
+    const uids = new Set<number>();
+    for (const [name, entry] of entries) {
+      const ids = procStatus(entry.pid, 'Uid').split(/\s+/).map(Number);
+      expect(new Set(ids).size, `${name}: real, effective, saved and file-system uid alike`).toBe(1);
+      expect(ids[0], name).not.toBe(0);
+      expect(procStatus(entry.pid, 'Gid').split(/\s+/).map(Number), name).not.toContain(0);
+      uids.add(ids[0]!);
+      const expected = name === 'runner' ? netAdmin : 0n;
+      for (const set of ['CapEff', 'CapPrm', 'CapBnd', 'CapInh']) expect(BigInt(`0x${procStatus(entry.pid, set)}`), `${name} ${set}`).toBe(expected);
+      expect(procStatus(entry.pid, 'NoNewPrivs'), name).toBe('1');
+      const groups = procStatus(entry.pid, 'Groups').split(/\s+/).map(Number);
+      expect(groups.includes(dockerGroup), `${name} in the Docker socket's group`).toBe(name === 'runner' || name === 'builder');
+      expect(groups, name).not.toContain(0);
+    }
+    expect(uids.size, 'one user per process').toBe(6);
+  });
+
+  it('lets no process of the stack read another one’s secrets', () => {
+    if (!asRoot) return;
+    const paths = stackPaths(home);
+    const stack = readFileSync(paths.stackFile, 'utf8');
+    const pids = JSON.parse(stack).processes as Record<string, { pid: number }>;
+    const uidOf = (name: string) => Number(procStatus(pids[name]!.pid, 'Uid').split(/\s+/)[0]);
+    // As the process's user, with its groups: what the process itself could read.
+    const groupsOf = (name: string) => procStatus(pids[name]!.pid, 'Groups').split(/\s+/).join(',');
+    const readAs = (name: string, file: string) =>
+      spawnSync('setpriv', [`--reuid=${uidOf(name)}`, `--regid=${uidOf(name)}`, `--groups=${groupsOf(name)}`, '--', 'cat', file], { encoding: 'utf8' });
+    const roles = { 'secret-broker': 'broker', 'registry-guard': 'guard', builder: 'builder', runner: 'runner' } as const;
+    for (const [name, role] of Object.entries(roles)) {
+      for (const other of Object.keys(pids)) {
+        expect(readAs(other, paths.passwordFile(role)).status, `${other} reads the NATS password of ${name}`).toBe(other === name ? 0 : 1);
+      }
+    }
+    for (const other of ['runner', 'builder', 'secret-broker', 'nats-server', 'upstream-registry']) expect(readAs(other, paths.upstreamPasswordFile).status, other).not.toBe(0);
+    for (const other of ['runner', 'registry-guard', 'nats-server', 'upstream-registry']) expect(readAs(other, paths.builderRegistryPasswordFile).status, other).not.toBe(0);
+    for (const name of Object.keys(pids)) {
+      for (const file of [paths.principalPasswords, paths.credentialsFile('admin'), paths.stackFile]) expect(readAs(name, file).status, `${name} reads ${file}`).not.toBe(0);
+      expect(readAs(name, paths.principalsFile).status, `${name} reads the principals file`).toBe(0);
+    }
+    expect(readAs('registry-guard', paths.upstreamPasswordFile).status).toBe(0);
   });
 
   it('lets the administrator in with its credentials file, but not to the lease subject', async () => {

@@ -7,3 +7,4 @@ export { startRegistry, type TestRegistry, type RegistryAccount, type StartRegis
 export { startConnectionCounter, type ConnectionCounter } from './connection-counter.js';
 export { startMountRefusingProxy, type MountRefusingProxy } from './mount-refusing-proxy.js';
 export { startingRunState } from './run-state.js';
+export { administratorCaller } from './administrator.js';

@@ -31,7 +31,9 @@ export async function startNatsServer(extraConfig = ''): Promise<TestNatsServer>
   try {
     await waitForPort(port);
   } catch (error) {
+    // A server that never came up removes its directory too: a failed start leaves nothing.
     await running.stop();
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`nats-server did not start: ${running.output()}`, { cause: error });
   }
   return {

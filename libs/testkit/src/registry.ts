@@ -55,7 +55,9 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   try {
     await waitForPort(port);
   } catch (error) {
+    // A server that never came up removes its directory too: a failed start leaves nothing.
     await running.stop();
+    await rm(dir, { recursive: true, force: true });
     throw new Error(`docker-registry did not start: ${running.output()}`, { cause: error });
   }
   return {

@@ -25,7 +25,11 @@ interface RunOptions {
   wait?: boolean;
 }
 
-/** How often `--wait` asks again while the installation is busy with another run. */
+/**
+ * How often `--wait` asks again while the installation is busy with another run. Asking again is
+ * the only way the CLI can learn the lock is free: the run holding it may be another principal's,
+ * whose events this principal may not watch, and the CLI has no JetStream access to watch the lock.
+ */
 const waitRetryMs = 1_000;
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -6,7 +6,10 @@ import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';
 import { driftLines, tagDrift } from './tag-drift.js';
 
-const repoRoot = resolve(import.meta.dirname, '../../../..');
+// Run from its sources (apps/cli/src/commands/stack.ts), lading starts the services from theirs;
+// compiled (apps/cli/dist/main.js), it starts their compiled bundles.
+const fromSources = import.meta.url.endsWith('.ts');
+const repoRoot = resolve(import.meta.dirname, fromSources ? '../../../..' : '../../..');
 
 function port(value: string): number {
   const parsed = Number(value);
@@ -26,6 +29,7 @@ export function registerStackCommands(program: Command): void {
       const started = await startStack({
         home: ladingHome(),
         repoRoot,
+        fromSources,
         ports: { nats: options.natsPort, guard: options.guardPort, upstream: options.upstreamPort },
       }).catch((error: unknown) => {
         if (error instanceof PortInUseError) throw new UserError(error.message);

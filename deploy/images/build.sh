@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds lading/builder, lading/registry-guard, lading/secret-broker and lading/runner, tagged with
+# their version, into the local Docker Engine, from a base made of Debian packages (see README.md
+# beside this file). `--rebuild` makes the Debian layers again from the cached packages.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+npx nx run-many -t build -p @lading/builder @lading/registry-guard @lading/secret-broker @lading/runner --outputStyle=static >/dev/null
+exec node --import tsx libs/images/src/cli/build-service-images.ts "$@"
