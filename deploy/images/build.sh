@@ -6,4 +6,4 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 npx nx run-many -t build -p @lading/builder @lading/registry-guard @lading/secret-broker @lading/runner --outputStyle=static >/dev/null
-exec node --import tsx libs/images/src/cli/build-service-images.ts "$@"
+exec node --conditions=@lading/source --import tsx libs/images/src/cli/build-service-images.ts "$@"

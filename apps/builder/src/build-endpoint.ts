@@ -1,10 +1,9 @@
 import type Docker from 'dockerode';
-import { buildContextLimits, endpoints } from '@lading/contracts';
+import { buildContextLimits, defaultBaseImage, endpoints } from '@lading/contracts';
 import { buildBundle, BuildRefusedError } from '@lading/build';
 import { AllowedRegistries, OciError, type RegistryCredentials } from '@lading/oci';
 import { RuntimeError, unpackBundleContext } from '@lading/runtime';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
-import { defaultBaseImage } from '@lading/stack';
 import { BuildContextStore } from './context-store.js';
 import { ContextUploads } from './context-uploads.js';
 

@@ -12,7 +12,7 @@ export interface BuildInput {
    * contact it; `what` names the field asking (`baseImage "…"`) for that refusal.
    */
   registryFor(host: string, what: string): RegistryClient;
-  /** The base image of a manifest that names none (the stack's default, see defaultBaseImage in @lading/stack). */
+  /** The base image of a manifest that names none (the stack's default, see defaultBaseImage in @lading/contracts). */
   defaultBaseImage?: string;
   /** Where to publish instead of where the manifest says (`--registry`, `--reference`). */
   destination?: DestinationOverride;

@@ -16,6 +16,10 @@ export interface DebianPackage {
   file: string;
   /** sha256 of the .deb, hex. */
   sha256: string;
+  /** Its control fields, as dpkg-deb prints them: what dpkg's status database records. */
+  control: string;
+  /** Its md5sums control file (empty when it has none), which dpkg keeps to verify installed files. */
+  md5sums: string;
 }
 
 /** Raised when the packages cannot be resolved or fetched; its message is one sentence for a person. */
@@ -81,7 +85,11 @@ async function aptFiles(options: string[], names: readonly string[]): Promise<st
 }
 
 async function describeDeb(file: string): Promise<DebianPackage> {
-  const [{ stdout }, content] = await Promise.all([run('dpkg-deb', ['-f', file, 'Package', 'Version', 'Architecture']), readFile(file)]);
+  const [{ stdout }, content, md5sums] = await Promise.all([
+    run('dpkg-deb', ['-f', file]),
+    readFile(file),
+    run('dpkg-deb', ['--info', file, 'md5sums']).then(({ stdout: text }) => text, () => ''),
+  ]);
   const field = (key: string) => new RegExp(`^${key}: (.+)$`, 'm').exec(stdout)?.[1]?.trim() ?? '';
   return {
     name: field('Package'),
@@ -89,6 +97,8 @@ async function describeDeb(file: string): Promise<DebianPackage> {
     architecture: field('Architecture'),
     file,
     sha256: createHash('sha256').update(content).digest('hex'),
+    control: stdout,
+    md5sums,
   };
 }
 

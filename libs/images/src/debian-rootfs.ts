@@ -25,7 +25,9 @@ export async function debianRootfs(recipe: RootfsRecipe, packages: readonly Debi
   const keep = (path: string) =>
     !omitted.some((rule) => (rule.endsWith('/') ? path.startsWith(rule) : path === rule)) || /^usr\/share\/doc\/[^/]+\/copyright$/.test(path);
   for (const name of mergedUsr) tree.set(name, { type: 'symlink', target: `usr/${name}` });
-  for (const pkg of packages) await unpackDeb(pkg.file, tree, keep);
+  const installed = new Map<string, string[]>();
+  for (const pkg of packages) installed.set(pkg.name, await unpackDeb(pkg.file, tree, keep));
+  if (recipe.packageDatabase) writePackageDatabase(tree, packages, installed);
 
   for (const [path, target] of Object.entries(recipe.links ?? {})) tree.set(path, { type: 'symlink', target });
   for (const [path, capability] of Object.entries(recipe.capabilities ?? {})) {
@@ -51,7 +53,9 @@ function mapPath(raw: string): string {
   return mergedUsr.includes(top) ? `usr/${path}` : path;
 }
 
-async function unpackDeb(file: string, tree: FileTree, keep: (path: string) => boolean): Promise<void> {
+/** Unpacks one package; returns its paths as dpkg lists them (before the /usr merge). */
+async function unpackDeb(file: string, tree: FileTree, keep: (path: string) => boolean): Promise<string[]> {
+  const listed: string[] = [];
   const child = spawn('dpkg-deb', ['--fsys-tarfile', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -63,6 +67,7 @@ async function unpackDeb(file: string, tree: FileTree, keep: (path: string) => b
       stream.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
       stream.on('end', () => {
         const path = mapPath(header.name);
+        listed.push(`/${header.name.replace(/^\.?\/+/, '').replace(/\/+$/, '')}`.replace(/^\/$/, '/.'));
         if (path !== '' && keep(path)) {
           if (header.type === 'directory') {
             if (!tree.has(path)) tree.set(path, { type: 'directory', mode: header.mode ?? 0o755 });
@@ -84,7 +89,42 @@ async function unpackDeb(file: string, tree: FileTree, keep: (path: string) => b
   child.stdout.pipe(extract);
   await done;
   if ((await exited) !== 0) throw new Error(`dpkg-deb could not unpack ${file}: ${stderr.trim()}`);
+  return listed;
 }
+
+/** What dpkg would have recorded installing the packages: their status stanzas and file lists, and apt's sources. */
+function writePackageDatabase(tree: FileTree, packages: readonly DebianPackage[], installed: Map<string, string[]>): void {
+  const stanzas = [...packages]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((pkg) => pkg.control.trimEnd().replace(/^(Package: .*)$/m, '$1\nStatus: install ok installed'));
+  tree.set('var/lib/dpkg/status', { type: 'file', mode: 0o644, content: Buffer.from(`${stanzas.join('\n\n')}\n`) });
+  for (const pkg of packages) {
+    // dpkg names a package's files by name, and by name:arch when copies of several architectures may coexist.
+    const name = /^Multi-Arch: same$/m.test(pkg.control) ? `${pkg.name}:${pkg.architecture}` : pkg.name;
+    const list = (installed.get(pkg.name) ?? []).filter((path) => path !== '/.');
+    tree.set(`var/lib/dpkg/info/${name}.list`, { type: 'file', mode: 0o644, content: Buffer.from(`/.\n${list.join('\n')}\n`) });
+    if (pkg.md5sums) tree.set(`var/lib/dpkg/info/${name}.md5sums`, { type: 'file', mode: 0o644, content: Buffer.from(pkg.md5sums) });
+  }
+  for (const dir of ['var/lib/dpkg/updates', 'var/lib/dpkg/triggers', 'var/lib/dpkg/alternatives', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial']) tree.set(dir, { type: 'directory', mode: 0o755 });
+  tree.set('var/lib/dpkg/available', { type: 'file', mode: 0o644, content: Buffer.alloc(0) });
+  // Format 1: the info files of Multi-Arch: same packages carry the architecture in their names.
+  tree.set('var/lib/dpkg/info/format', { type: 'file', mode: 0o644, content: Buffer.from('1\n') });
+  tree.set('etc/apt/sources.list.d/debian.sources', { type: 'file', mode: 0o644, content: Buffer.from(debianSources) });
+}
+
+/** The mirrors debian:bookworm names. */
+const debianSources = `Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+`;
 
 /** What update-ca-certificates writes: every CA the package ships, concatenated in name order. */
 function writeCaBundle(tree: FileTree): void {

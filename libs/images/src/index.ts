@@ -7,3 +7,4 @@ export { imageCacheDir } from './image-cache.js';
 export { cycloneDxSbom, debianComponent, npmComponent, type SbomComponent } from './cyclonedx-sbom.js';
 export { sbomPath, sbomDigestLabel } from './service-image.js';
 export { buildServiceImages, serviceApps, type BuiltServiceImage, type BuildServiceImagesOptions } from './service-images.js';
+export { debianBaseLayout } from './debian-base-image.js';

@@ -7,13 +7,13 @@ import { debianPackageCache, layerCache } from './image-cache.js';
 import type { RootfsRecipe } from './rootfs-recipes.js';
 
 /** Bump when the way a root file system is laid out changes, so cached layers are not reused. */
-const layoutRevision = 1;
+const layoutRevision = 4;
 
 export interface RootfsLayer {
   /** An uncompressed, reproducible tar. */
   file: string;
   /** What is inside, for the SBOM. */
-  packages: Omit<DebianPackage, 'file'>[];
+  packages: Omit<DebianPackage, 'file' | 'control' | 'md5sums'>[];
 }
 
 export interface RootfsLayerOptions {

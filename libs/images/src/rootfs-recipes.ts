@@ -15,6 +15,11 @@ export interface RootfsRecipe {
   capabilities?: Readonly<Record<string, string>>;
   /** The login shell /etc/passwd names. */
   loginShell: string;
+  /**
+   * Record the packages in dpkg's database and name Debian's mirrors for apt, so a Dockerfile
+   * step can `apt-get install` more on top (where the mirrors are reachable).
+   */
+  packageDatabase?: boolean;
 }
 
 /** What a Node.js service needs under /usr/bin/node: the C and C++ runtimes, nothing that runs a command. */
@@ -56,11 +61,14 @@ export const rootfsRecipes = {
   },
   /**
    * The default base of bundles, shaped like Porter's (debian:bookworm-slim): bash as in most
-   * porter.yaml scripts, the usual tools, and the CA bundle for curl.
+   * porter.yaml scripts, the usual tools, the CA bundle for curl, and apt with its database for
+   * Dockerfile templates that install more (dpkg also needs diff and ldconfig).
    */
   bundleBase: {
     name: 'bundle-base',
-    packages: ['base-files', 'bash', 'dash', 'coreutils', 'grep', 'sed', 'findutils', 'tar', 'gzip', 'ca-certificates', 'curl', 'jq'],
+    packages: ['base-files', 'bash', 'dash', 'coreutils', 'grep', 'sed', 'findutils', 'tar', 'gzip', 'ca-certificates', 'curl', 'jq', 'apt', 'diffutils', 'libc-bin'],
+    links: { 'usr/bin/awk': 'mawk', 'usr/bin/which': 'which.debianutils' },
     loginShell: '/bin/bash',
+    packageDatabase: true,
   },
 } as const satisfies Record<string, RootfsRecipe>;

@@ -91,7 +91,7 @@ describe('run path', () => {
 
   it('refuses a lease asked for by a runner other than the claimant, even one that registered the claimant\'s key', async () => {
     const request = submitRequest(path);
-    await admitRun(request, undefined, path.admission);
+    await admitRun(request, administratorCaller, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
     // The signature verifies with the key that claimed the run: only the runner id tells the two apart.
     const twin = await registerRunner(path, undefined, runner.keys);

@@ -9,7 +9,8 @@ import type { Descriptor } from './types.js';
 
 /** The parts of an image configuration a builder decides; everything else is fixed. */
 export interface ImageConfigSettings {
-  user: string;
+  /** Absent: root, as in a base image whose Dockerfile steps must run as root (bundles always run as 65532). */
+  user?: string;
   entrypoint?: string[];
   cmd?: string[];
   env: string[];

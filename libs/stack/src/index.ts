@@ -52,6 +52,5 @@ export type {
   ProcessStatus,
   StopStackResult,
 } from './types.js';
-export { seedBaseImage, baseImageRepository, baseImageTag } from './base-image.js';
-export { defaultBaseImage } from './default-base-image.js';
+export { seedBaseImages, type SeededBaseImage } from './base-image.js';
 export { prepareStackHome, recordStack, type PreparedHome } from './stack-home.js';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildContextLimits, endpoints } from '@lading/contracts';
+import { baseImageReference, buildContextLimits, endpoints } from '@lading/contracts';
 import { bundleTag, scaffoldFiles, scaffoldPorterFiles } from '@lading/manifest';
 import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit';
@@ -9,7 +9,7 @@ import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome, withSession } from '../session.js';
-import { defaultBaseImage, defaultPorts, readStackFile } from '@lading/stack';
+import { defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
 import { UserError } from '../user-error.js';
 
@@ -30,7 +30,7 @@ export function registerBundleCommands(program: Command): void {
       const name = (options.name ?? basename(target)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
       const files = options.porter
         ? scaffoldPorterFiles({ name, registry: `${registry}/bundles` })
-        : scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: defaultBaseImage(registry) });
+        : scaffoldFiles({ name, registry: `${registry}/bundles`, baseImage: baseImageReference(registry, 'busybox') });
       const clash = Object.keys(files).find((file) => existing.includes(file));
       if (clash !== undefined) throw new UserError(`${dir} already has a ${clash}: nothing was changed`);
       await mkdir(target, { recursive: true });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { defaultPorts, PortInUseError, seedBaseImage, startStack, stackStatus, stopStack } from '@lading/stack';
+import { defaultPorts, PortInUseError, seedBaseImages, startStack, stackStatus, stopStack } from '@lading/stack';
 import { parseOutputFormat, printResult } from '../output.js';
 import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';
@@ -37,8 +37,9 @@ export function registerStackCommands(program: Command): void {
       });
       process.stdout.write(`${started.message}\n`);
       const registry = started.status.endpoints?.registry ?? `127.0.0.1:${options.guardPort}`;
-      const base = await seedBaseImage(ladingHome());
-      process.stdout.write(`base image ${base.reference} (${base.digest})${base.note ? `: ${base.note}` : ''}\n`);
+      for (const base of await seedBaseImages(ladingHome(), (line) => process.stdout.write(`${line}\n`))) {
+        process.stdout.write(`base image ${base.reference} (${base.digest})${base.note ? `: ${base.note}` : ''}\n`);
+      }
       process.stdout.write(`registry front door: ${registry}\nnext: lading create mybundle && lading build --dir mybundle\n`);
     });
 
