@@ -8,6 +8,7 @@ import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultBaseImage } from '@lading/contracts';
 import { freePort } from '@lading/testkit';
 import { runCli } from './cli-process.js';
 
@@ -93,8 +94,8 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     const up = await cli('up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream));
     expect(up.code, up.stderr).toBe(0);
     registry = `127.0.0.1:${guard}`;
-    // Porter's bundles call bash; the busybox base has none, a Debian base has it.
-    const base = `${registry}/lading/busybox:stable`;
+    // Porter's bundles call bash; the busybox base has none, the Debian one has it.
+    const base = defaultBaseImage(registry);
     execFileSync('docker', ['pull', '-q', base]);
     baseHasBash = execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', base, '-c', 'command -v bash || true'], { encoding: 'utf8' }).trim() !== '';
   });
@@ -150,7 +151,7 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     expect(install.stdout + install.stderr).not.toContain('opensesame-7f3a');
   });
 
-  it('a bundle from `lading create --porter` installs, upgrades and uninstalls on the busybox base', async () => {
+  it('a bundle from `lading create --porter` installs, upgrades and uninstalls on the default base', async () => {
     const dir = join(work, 'created');
     expect((await cli('create', '--porter', dir)).code).toBe(0);
     const built = await cli('build', '--dir', dir);
