@@ -4,10 +4,11 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
-import { withSpan } from '@lading/telemetry';
+import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { pinBundle } from '../pin-bundle.js';
+import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
@@ -23,6 +24,7 @@ interface RunOptions {
   namespace: string;
   action?: string;
   wait?: boolean;
+  verify?: string;
 }
 
 /**
@@ -68,10 +70,17 @@ async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boole
   }
 }
 
+/** The run's trace id, to find it in Jaeger, Tempo or `lading installations runs NAME --trace RUN`. */
+function printTrace(label: string): void {
+  const ids = activeTraceIds();
+  if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
+}
+
 /** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
   if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
   const bundleReference = await pinBundle(options.reference ?? (await readBuiltBundle(options.dir as string)).tag);
+  if (options.verify) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
@@ -85,7 +94,7 @@ async function runAction(installation: string, action: string, options: RunOptio
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
-    await withSpan('lading', label, { 'lading.run': runId }, () =>
+    await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
     process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
@@ -98,6 +107,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       }
       bundleOutput.endOpenLines();
       process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
+      if (event.status === 'succeeded' || event.status === 'failed') printTrace(label);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
@@ -114,7 +124,8 @@ function addRunOptions(command: Command): Command {
     .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
-    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing');
+    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing')
+    .option('--verify <keyfile>', 'run only if the bundle and every image it lists are signed by this public key (cosign format)');
 }
 
 /** `lading install | upgrade | uninstall | invoke`. */
