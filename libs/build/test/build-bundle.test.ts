@@ -82,6 +82,28 @@ describe('buildBundle', () => {
     await registry?.stop();
   });
 
+  it('builds a porter.yaml on the default base image, published where --registry says', async () => {
+    const porter = `schemaVersion: 1.0.1\nname: ${bundleName}\nversion: 0.2.0\nregistry: ghcr.io/elsewhere\nmixins: [exec]\ninstall:\n  - exec: { command: echo, arguments: [hi] }\n`;
+    const built = await buildBundle({
+      ...input([file('porter.yaml', porter)]),
+      defaultBaseImage: `${registry.host}/${baseRepository}:stable`,
+      destination: { registry: `${registry.host}/bundles` },
+    });
+    expect(built.tag).toBe(`${registry.host}/bundles/${bundleName}:v0.2.0`);
+    expect(log).toContain(`baseImage ${registry.host}/${baseRepository}:stable (the default) → ${(built.bundle.custom as Record<string, { baseImage: string }>)['sh.lading'].baseImage}`);
+  });
+
+  it('lists every problem of a manifest it refuses, each with its line, and builds nothing', async () => {
+    const text = `name: Bad\nversion: one\nregistry: ${registry.host}/bundles\ninstall:\n  - exec: { command: echo, arguments: ["{{ bundle.parameters.nope }}"] }\n`;
+    const error = await buildBundle(input([file('lading.yaml', text)])).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildRefusedError);
+    expect((error as BuildRefusedError).message.split('\n')).toEqual([
+      expect.stringMatching(/^lading\.yaml:1:7: name must be/),
+      expect.stringMatching(/^lading\.yaml:2:10: version must be a semantic version/),
+      expect.stringMatching(/^lading\.yaml:5:40: install\[0\]\.exec\.arguments\[0\] refers to parameter "nope"/),
+    ]);
+  });
+
   it('builds a valid manifest into a bundle.json that names every image by digest', async () => {
     const { bundle, tag } = await build(`${registry.host}/${baseRepository}:stable`);
     expect(tag).toBe(`${registry.host}/bundles/${bundleName}:v0.1.0`);

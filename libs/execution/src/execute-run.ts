@@ -130,6 +130,8 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
           stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files, traceparent: trace.TRACEPARENT, tracestate: trace.TRACESTATE }),
           readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
           labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
+          // CNAB's run environment; porter.yaml's installation.name template reads it.
+          env: { CNAB_INSTALLATION_NAME: request.installation, CNAB_ACTION: request.action },
           allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
           onStdout: (chunk) => runOutput.stdout(chunk),
           onStderr: (chunk) => runOutput.stderr(chunk),

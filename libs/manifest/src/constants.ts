@@ -4,6 +4,15 @@ export const SECRETS_DIR = '/cnab/secrets';
 export const OUTPUTS_DIR = '/cnab/app/outputs';
 export const APP_DIR = '/cnab/app';
 export const RUN_SCRIPT_PATH = '/cnab/app/run';
+/**
+ * Where the image keeps the bundle's files and the run script, read-only: the run script copies the
+ * files into /cnab/app when it starts (a writable tmpfs under Lading's runner), and is the
+ * entry point; /cnab/app/run links to it, as CNAB asks.
+ */
+export const IMAGE_APP_DIR = '/cnab/lading/app';
+export const ENTRYPOINT_PATH = '/cnab/lading/run';
+/** Marks an image whose run script makes that copy, so the runner gives it a writable tmpfs at /cnab/app. */
+export const WRITABLE_APP_LABEL = 'sh.lading.writable-app';
 /** uid:gid every bundle runs as; the runner enforces it whatever the image says. */
 export const RUNTIME_USER = '65532:65532';
 export const MANIFEST_FILE_NAME = 'lading.yaml';

@@ -1,4 +1,7 @@
-import { APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_PATH, SECRETS_DIR } from './constants.js';
+import { APP_DIR, ENTRYPOINT_PATH, OUTPUTS_DIR, RUN_SCRIPT_PATH, SECRETS_DIR } from './constants.js';
+
+/** The image's own read-only copy of the bundle and its run script. */
+const imageDir = ENTRYPOINT_PATH.slice(0, ENTRYPOINT_PATH.lastIndexOf('/'));
 
 export const bundleNamePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Names of credentials, parameters and outputs: they become file names and template keys. */
@@ -48,7 +51,7 @@ const isUnder = (path: string, dir: string): boolean => path === dir || path.sta
 export function deliveryPathProblem(path: string): string | undefined {
   const problem = pathProblem(path);
   if (problem !== undefined) return problem;
-  for (const dir of [APP_DIR, SECRETS_DIR, '/proc', '/sys', '/dev']) {
+  for (const dir of [APP_DIR, SECRETS_DIR, imageDir, '/proc', '/sys', '/dev']) {
     if (isUnder(path, dir)) return `must not be under ${dir}`;
   }
   if (path === '/cnab' || path === '/tmp') return 'must name a file, not a directory the image relies on';
@@ -62,7 +65,7 @@ export function deliveryPathProblem(path: string): string | undefined {
 export function porterDeliveryPathProblem(path: string): string | undefined {
   const problem = pathProblem(path);
   if (problem !== undefined) return problem;
-  for (const dir of [SECRETS_DIR, OUTPUTS_DIR, '/proc', '/sys', '/dev']) {
+  for (const dir of [SECRETS_DIR, OUTPUTS_DIR, imageDir, '/proc', '/sys', '/dev']) {
     if (isUnder(path, dir)) return `must not be under ${dir}`;
   }
   if (path === RUN_SCRIPT_PATH) return `must not be ${RUN_SCRIPT_PATH}, the bundle's entry point`;

@@ -1,4 +1,4 @@
-import { APP_DIR, builtInActions, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { imageVariable, shellQuote } from './shell.js';
 import type { Manifest, ParameterValue } from './types.js';
@@ -114,9 +114,17 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '# Values arrive on standard input and live only in this process: never in the image, its',
     '# environment as Docker sees it, or this file.',
     'umask 077',
+    '# A failing step piped through tee must fail the run: a /bin/sh without pipefail (dash, on',
+    '# Debian) hands the script to bash, with standard input still unread.',
+    'if ! (set -o pipefail) 2>/dev/null; then',
+    '  command -v bash >/dev/null 2>&1 && exec bash "$0" "$@"',
+    `  printf 'lading: the base image has neither a /bin/sh with pipefail nor bash\\n' >&2`,
+    `  exit ${RUN_SCRIPT_USAGE_EXIT}`,
+    'fi',
     'set -o pipefail',
     `LADING_OUTPUTS_DIR="\${LADING_OUTPUTS_DIR:-${OUTPUTS_DIR}}"`,
     `LADING_SECRETS_DIR="\${LADING_SECRETS_DIR:-${SECRETS_DIR}}"`,
+    `LADING_RELOCATION_MAPPING="\${LADING_RELOCATION_MAPPING:-${RELOCATION_MAPPING_PATH}}"`,
     '',
     'lading_usage_error() {',
     `  printf 'lading: %s\\n' "$1" >&2`,
@@ -139,7 +147,10 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     'lading_capture_groups() {',
     // sed's delimiter is a control character, which no regex of the manifest holds.
     "  lading_soh=$(printf '\\001')",
-    `  grep -oE -- "$2" "$4" | sed -E "s\${lading_soh}^($2)\\$\${lading_soh}$3\${lading_soh}" > "$LADING_OUTPUTS_DIR/$1"`,
+    // Porter joins the groups with newlines and adds none at the end.
+    `  lading_groups=$(grep -oE -- "$2" "$4" | sed -E "s\${lading_soh}^($2)\\$\${lading_soh}$3\${lading_soh}")`,
+    `  printf '%s' "$lading_groups" > "$LADING_OUTPUTS_DIR/$1"`,
+    "  lading_groups=''",
     '}',
     '',
     '# As Porter: a bare command name is looked up on PATH, then in the bundle directory.',
@@ -151,8 +162,8 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '',
     '# An image reference as the relocation mapping gives it, when the run has one.',
     'lading_relocated() {',
-    `  if [ -f ${RELOCATION_MAPPING_PATH} ]; then`,
-    `    lading_moved=$(sed -n 's|.*"'"$1"'"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*|\\1|p' ${RELOCATION_MAPPING_PATH} | head -n 1)`,
+    '  if [ -f "$LADING_RELOCATION_MAPPING" ]; then',
+    `    lading_moved=$(sed -n 's|.*"'"$1"'"[[:space:]]*:[[:space:]]*"\\([^"]*\\)".*|\\1|p' "$LADING_RELOCATION_MAPPING" | head -n 1)`,
     '    if [ -n "$lading_moved" ]; then printf \'%s\' "$lading_moved"; return 0; fi',
     '  fi',
     '  printf \'%s\' "$1"',
@@ -286,6 +297,12 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '[ -n "$lading_ended" ] || lading_usage_error "standard input ended before the end line"',
     '[ -n "$lading_nonce" ] || lading_usage_error "no nonce line was given"',
     '[ -n "$lading_action" ] || lading_usage_error "no action line was given"',
+    '',
+    `# Where ${APP_DIR} is writable (a tmpfs under Lading's runner; the root file system stays`,
+    '# read-only), the bundle\'s files are copied there so that its scripts can write beside them.',
+    `if [ -d ${IMAGE_APP_DIR} ] && [ -w ${APP_DIR} ]; then`,
+    `  cp -RP ${IMAGE_APP_DIR}/. ${APP_DIR}/ || lading_usage_error "cannot copy the bundle's files into ${APP_DIR}"`,
+    'fi',
     '',
     '# Defaults of non-sensitive parameters that were not sent.',
     ...defaultLines(manifest),

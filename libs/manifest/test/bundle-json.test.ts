@@ -85,12 +85,15 @@ describe('renderDockerfile', () => {
     const text = renderDockerfile(manifest, { baseImageDigestRef: `127.0.0.1:5000/lading/busybox@${digest('b')}` });
     const lines = text.split('\n');
     expect(lines[1]).toBe(`FROM 127.0.0.1:5000/lading/busybox@${digest('b')}`);
-    expect(text).toContain('COPY --chown=0:0 run /cnab/app/run');
-    expect(text).toContain('chmod 0755 /cnab/app/run');
+    expect(text).toContain('COPY --chown=0:0 app/ /cnab/app/');
+    expect(text).toContain('COPY --chown=0:0 app/ /cnab/lading/app/');
+    expect(text).toContain('COPY --chown=0:0 run /cnab/lading/run');
+    expect(text).toContain('chmod 0755 /cnab/lading/run');
     expect(text).toContain('mkdir -p /cnab/app/outputs /cnab/secrets');
+    expect(text).toContain('ln -s /cnab/lading/run /cnab/app/run');
     expect(text).toContain("ln -s '/cnab/secrets/kubeconfig' '/home/nonroot/.kube/config'");
     expect(text).toContain("ln -s '/cnab/secrets/db-password' '/etc/hello/db-password'");
-    expect(lines.slice(-5)).toEqual(['ENV HOME=/tmp', 'WORKDIR /cnab/app', 'USER 65532:65532', 'ENTRYPOINT ["/cnab/app/run"]', '']);
+    expect(lines.slice(-6)).toEqual(['LABEL sh.lading.writable-app=true', 'ENV HOME=/tmp', 'WORKDIR /cnab/app', 'USER 65532:65532', 'ENTRYPOINT ["/cnab/lading/run"]', '']);
   });
 
   it('refuses a base image that is not pinned by digest', () => {

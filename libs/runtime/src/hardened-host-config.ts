@@ -29,6 +29,8 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
       '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
       '/cnab/secrets': `rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
       '/cnab/app/outputs': `rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
+      // The bundle's own files, copied here by its run script: writable in RAM, the root stays read-only.
+      ...(options.writableApp === true ? { '/cnab/app': `rw,nosuid,nodev,exec,size=256m,mode=0755,uid=${bundleUid},gid=${bundleUid}` } : {}),
     },
     Binds: [...(allowSocket ? [`${socket}:/var/run/docker.sock`] : []), ...(options.readOnlyBinds ?? []).filter((bind) => bind.endsWith(':ro'))],
     Mounts: [],

@@ -5,6 +5,7 @@ import { withSpan } from '@lading/telemetry';
 import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
+import { WRITABLE_APP_LABEL } from '@lading/manifest';
 import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
 import { ownerLabels } from './bundle-labels.js';
 import { createRunNetwork, removeRunNetwork } from './run-network.js';
@@ -71,6 +72,8 @@ async function createBundleContainer(
   readOnlyBinds: readonly string[],
 ): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
+  // A missing image is reported by createContainer below, with the reference it names.
+  const imageLabels = (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
   try {
     return await docker.createContainer({
       name: options.name,
@@ -89,6 +92,7 @@ async function createBundleContainer(
         allowDockerSocket: options.allowDockerSocket,
         dockerSocketGid,
         network,
+        writableApp: imageLabels[WRITABLE_APP_LABEL] === 'true',
         readOnlyBinds,
         memoryBytes: options.memoryBytes,
         pidsLimit: options.pidsLimit,

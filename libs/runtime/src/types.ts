@@ -97,6 +97,8 @@ export interface HardenedHostConfigOptions {
   pidsLimit?: number;
   /** CPU limit in billionths of a CPU; one CPU unless given. */
   nanoCpus?: number;
+  /** A tmpfs at /cnab/app the bundle user may write, for images that copy their files there at start (WRITABLE_APP_LABEL). */
+  writableApp?: boolean;
 }
 
 /** How a runner runs every bundle: who owns the containers, and the operator's limits. */

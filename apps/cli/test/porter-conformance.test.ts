@@ -1,0 +1,172 @@
+/**
+ * Public porter.yaml bundles (see porter-bundles/README.md for where each comes from), used as
+ * their authors wrote them: each is linted, and each Lading can read is built, published and run
+ * on the real stack through the `lading` command, with credentials and parameters from sets.
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultBaseImage } from '@lading/contracts';
+import { freePort } from '@lading/testkit';
+import { runCli } from './cli-process.js';
+
+const fixtures = resolve(import.meta.dirname, 'porter-bundles');
+
+/** What Lading says of each bundle: it builds unchanged, or the first line of each refusal it lists. */
+const verdicts: Record<string, 'builds' | string[]> = {
+  'porter-create-template': 'builds',
+  'porter-bundle-with-custom-action': 'builds',
+  'porter-bundle-with-string-params': 'builds',
+  'porter-bundle-with-credentials': 'builds',
+  'porter-bundle-with-credential-set-upgrade': 'builds',
+  'porter-bundle-with-param-set-upgrade': 'builds',
+  'porter-bundle-with-failing-install': 'builds',
+  'porter-bundle-with-file-params': 'builds',
+  'porter-exec-local-script': 'builds',
+  'porter-exec-local-script-with-prefix': 'builds',
+  'porter-bundle-with-sensitive-data': 'builds',
+  'examples-plugins-tutorial': 'builds',
+  'examples-hello': ['parameters[0].source is not supported yet'],
+  'examples-sensitive-data': ['parameters[0].source is not supported yet'],
+  'examples-credentials-tutorial': ['dockerfile is not supported yet'],
+  'examples-private-assets': ['dockerfile is not supported yet'],
+  'examples-exec-outputs': [
+    'dockerfile is not supported yet',
+    'parameters[0].source is not supported yet',
+    'parameters[1].source is not supported yet',
+    'install[1].exec.outputs[0].jsonPath is not supported yet',
+    'get-users[0].exec.outputs[0].jsonPath is not supported yet',
+    'outputs[0].name must be 1-63 letters',
+  ],
+  'porter-outputs-example': [
+    'install[0].exec.outputs[0].jsonPath is not supported yet',
+    'upgrade[0].exec.outputs[0].jsonPath is not supported yet',
+    'uninstall[0].exec.arguments[1] refers to output "user-output"',
+  ],
+  'porter-bundle-with-object-params': ['install[0].exec.arguments[0] has an unknown template'],
+  'porter-bundle-with-image': ['images.mybun.image is not a known field'],
+  'porter-bundle-with-state': ['state is not supported yet'],
+  'porter-bundle-with-modifies-false-action': ['state is not supported yet'],
+  'porter-bundle-with-persistent-params': ['parameters[0].persistent is not supported yet'],
+};
+
+let home: string;
+let work: string;
+const cli = (...args: string[]) => runCli(home, args);
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'lading-porter-home-'));
+  work = await mkdtemp(join(tmpdir(), 'lading-porter-work-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('lading lint on public porter.yaml bundles', () => {
+  it('has a verdict for every stored bundle', async () => {
+    expect((await readdir(fixtures, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()).toEqual(Object.keys(verdicts).sort());
+  });
+
+  it.each(Object.entries(verdicts))('%s', async (name, verdict) => {
+    const result = await cli('lint', '--dir', join(fixtures, name));
+    if (verdict === 'builds') {
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain('no problems');
+      return;
+    }
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.map((line) => line.replace(/^.*porter\.yaml:\d+:\d+: /, ''))).toEqual(verdict.map((start) => expect.stringContaining(start)));
+    expect(result.stderr).toContain(`${verdict.length} problem`);
+  });
+});
+
+describe('public porter.yaml bundles on the embedded stack', { shuffle: false }, () => {
+  let registry: string;
+  let baseHasBash = false;
+  const references = new Map<string, string>();
+
+  beforeAll(async () => {
+    const [nats, guard, upstream] = [await freePort(), await freePort(), await freePort()];
+    const up = await cli('up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream));
+    expect(up.code, up.stderr).toBe(0);
+    registry = `127.0.0.1:${guard}`;
+    // Porter's bundles call bash; the busybox base has none, the Debian one has it.
+    const base = defaultBaseImage(registry);
+    execFileSync('docker', ['pull', '-q', base]);
+    baseHasBash = execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', base, '-c', 'command -v bash || true'], { encoding: 'utf8' }).trim() !== '';
+  });
+  afterAll(async () => {
+    await cli('down');
+  });
+
+  const buildable = Object.entries(verdicts).flatMap(([name, verdict]) => (verdict === 'builds' ? [name] : []));
+
+  it.each(buildable)('%s builds unchanged and publishes under --registry', async (name) => {
+    // A copy, so the build's .lading/ lands outside the repository.
+    const dir = join(work, name);
+    await cp(join(fixtures, name), dir, { recursive: true });
+    // Several of them are porter-hello 0.1.0: each gets a registry path of its own, as no tag is overwritten.
+    const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout).toContain('(the default)');
+    const published = await cli('publish', '--dir', dir);
+    expect(published.code, published.stderr).toBe(0);
+    const reference = /reference (\S+)/.exec(published.stdout)?.[1];
+    expect(reference).toMatch(/@sha256:[a-f0-9]{64}$/);
+    references.set(name, String(reference));
+  });
+
+  it('porter-bundle-with-credentials requires its credential, as Porter does', async () => {
+    const explained = await cli('explain', String(references.get('porter-bundle-with-credentials')), '--output', 'json');
+    const entries = JSON.parse(explained.stdout).entries as { kind: string; name: string; required: boolean }[];
+    expect(entries.find((entry) => entry.name === 'kubeconfig')).toMatchObject({ kind: 'credential', required: true });
+  });
+
+  const runs: [string, string[], string][] = [
+    ['porter-create-template', [], 'Hello World'],
+    ['porter-exec-local-script', [], 'Installing via helper script'],
+    ['porter-bundle-with-string-params', ['--param', 'name=lading'], 'Hello, lading'],
+  ];
+
+  it.for(runs)('%s installs as its author intends (needs bash in the base image)', async ([name, extra, expected], context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet; these bundles run once the Debian base is the default');
+    const install = await cli('install', `${name.slice(0, 40)}-demo`, '--reference', String(references.get(name)), ...extra);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain(expected);
+  });
+
+  it('plugins-tutorial gets its credential from a set, and its value is masked (needs bash)', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    expect((await runCli(home, ['secrets', 'set', 'magic-password', '--from-stdin'], 'opensesame-7f3a')).code).toBe(0);
+    const set = join(work, 'plugins-creds.yaml');
+    await writeFile(set, 'schemaVersion: 1.0.1\nname: plugins-creds\ncredentials:\n  - { name: password, source: { secret: magic-password } }\n');
+    expect((await cli('credentials', 'apply', set)).code).toBe(0);
+    const install = await cli('install', 'plugins-demo', '--reference', String(references.get('examples-plugins-tutorial')), '--cred', 'plugins-creds');
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('Using Magic Password: ***');
+    expect(install.stdout + install.stderr).not.toContain('opensesame-7f3a');
+  });
+
+  it('a bundle from `lading create --porter` installs, upgrades and uninstalls on the default base', async () => {
+    const dir = join(work, 'created');
+    expect((await cli('create', '--porter', dir)).code).toBe(0);
+    const built = await cli('build', '--dir', dir);
+    expect(built.code, built.stderr).toBe(0);
+    const published = await cli('publish', '--dir', dir);
+    expect(published.code, published.stderr).toBe(0);
+    const reference = String(/reference (\S+)/.exec(published.stdout)?.[1]);
+    const install = await cli('install', 'created-demo', '--reference', reference, '--param', 'name=porter user');
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('Hello, porter user');
+    const upgrade = await cli('upgrade', 'created-demo', '--reference', reference);
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain('Hello again, lading');
+    const uninstall = await cli('uninstall', 'created-demo', '--reference', reference);
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).toContain('Goodbye, lading');
+  });
+});
