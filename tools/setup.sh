@@ -23,7 +23,9 @@ docker_cli=/usr/bin/docker
 if ! "$docker_cli" info >/dev/null 2>&1; then
   echo "setup: starting dockerd"
   log=/var/log/lading-dockerd.log
-  as_root sh -c "nohup /usr/sbin/dockerd >$log 2>&1 &"
+  # In a session of its own: ending the command that started it (Ctrl-C, a killed CI job's
+  # process group) must not take the daemon, and every container on it, down too.
+  as_root setsid -f sh -c "exec /usr/sbin/dockerd >>$log 2>&1 </dev/null"
   for _ in $(seq 1 120); do
     "$docker_cli" info >/dev/null 2>&1 && break
     sleep 0.5
