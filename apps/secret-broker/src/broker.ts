@@ -6,13 +6,11 @@ import {
   assertNamespace,
   assertPerson,
   mayUseNamespace,
-  openBucket,
   ensureStream,
   serveEndpoint,
   ServiceFailure,
   type ServiceContext,
 } from '@lading/service-kit';
-import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
@@ -41,7 +39,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   await ensureStream(nc, streams.leaseAudit);
   const runState = await openRunState(nc, parts.store, parts.brokerKey);
   const { credentialSets, parameterSets } = runState;
-  const runs = await RunRecords.open((name) => openBucket(nc, name));
+  const runs = runState.records;
   const publicKey = sealingPublicKey(parts.brokerKey);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 

@@ -3,6 +3,7 @@ import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
+import { runBundleReference } from './run-bundle.js';
 import { loadMappings, planSource } from './run-values.js';
 import type { AdmissionDependencies } from './types.js';
 
@@ -16,7 +17,7 @@ async function readBundle(reference: string, deps: AdmissionDependencies): Promi
 
 /**
  * Admits a run: checks the caller may use the namespace, that the bundle (read by digest) has
- * the action, that every set exists in the namespace with known source kinds, that every
+ * the action (the request's bundle, or the one the installation last ran), that every set exists in the namespace with known source kinds, that every
  * caller-resolved source was sent, and that every required value has a source — all before
  * anything is stored or queued. Then takes the installation's lock (a busy installation is
  * refused), records the admission and puts the run on the work queue.
@@ -31,7 +32,8 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   for (const [entry, found] of credentials) planSource('credentials', entry, found, input);
   for (const [entry, found] of parameters) planSource('parameters', entry, found, input);
 
-  const bundle = await readBundle(request.bundleReference, deps);
+  const bundleReference = await runBundleReference(request, deps.records);
+  const bundle = await readBundle(bundleReference, deps);
   if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
   const needs = bundleNeeds(bundle, action);
   const problem = commandLineProblem(needs, input.parameters);
@@ -58,7 +60,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     installation,
     namespace,
     action,
-    bundleReference: request.bundleReference,
+    bundleReference,
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
   };

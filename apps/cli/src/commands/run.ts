@@ -53,12 +53,11 @@ function parseParams(pairs: string[]): Record<string, string> {
  * Submits the run to the broker; with `wait`, asks again while the installation is busy with
  * another run (saying so once) instead of giving up with the broker's answer.
  */
-async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<void> {
+async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<{ bundleReference: string }> {
   let told = false;
   for (;;) {
     try {
-      await callEndpoint(nc, endpoints.runsSubmit, request);
-      return;
+      return await callEndpoint(nc, endpoints.runsSubmit, request);
     } catch (error) {
       if (!wait || !(error instanceof RemoteFailure) || error.code !== 'busy') throw error;
       if (!told) process.stderr.write(`${label}: waiting, ${error.message.split(':')[0]}\n`);
@@ -70,8 +69,11 @@ async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boole
 
 /** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
-  if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
-  const bundleReference = await pinBundle(options.reference ?? (await readBuiltBundle(options.dir as string)).tag);
+  if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
+  if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
+  // Without either, the broker runs the bundle the installation's record names, by digest.
+  const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
+  const bundleReference = named ? await pinBundle(named) : undefined;
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
@@ -85,10 +87,10 @@ async function runAction(installation: string, action: string, options: RunOptio
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
-    await withSpan('lading', label, { 'lading.run': runId }, () =>
+    const admitted = await withSpan('lading', label, { 'lading.run': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
-    process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
+    process.stderr.write(`${label}: run ${runId} queued (${admitted.bundleReference})\n`);
     const bundleOutput = new BundleOutputPrinter();
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
@@ -108,7 +110,7 @@ async function runAction(installation: string, action: string, options: RunOptio
 
 function addRunOptions(command: Command): Command {
   return command
-    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD)')
+    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD); without it (and --dir) the installation\'s recorded bundle, by digest')
     .option('-d, --dir <dir>', 'a bundle directory built and published with `lading build` / `lading publish`')
     .option('-c, --cred <set>', 'credential set ([namespace/]name); repeatable, later sets win', collect, [])
     .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])

@@ -29,8 +29,11 @@ export const runSubmitRequestSchema = z.object({
   installation: resourceNameSchema,
   namespace: namespaceSchema,
   action: actionNameSchema,
-  /** Pinned by the CLI with a manifest HEAD; the broker reads bundle.json by this digest. */
-  bundleReference: digestReferenceSchema,
+  /**
+   * Pinned by the CLI with a manifest HEAD; the broker reads bundle.json by this digest. Absent:
+   * the bundle the installation's record names, by digest (a tag is never resolved again).
+   */
+  bundleReference: digestReferenceSchema.optional(),
   credentialSets: z.array(setKeySchema).default([]),
   parameterSets: z.array(setKeySchema).default([]),
   /** A `RunInput`, sealed to the broker's public key for this run only. */
