@@ -113,7 +113,7 @@ function addRunOptions(command: Command): Command {
     .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD); without it (and --dir) the installation\'s recorded bundle, by digest')
     .option('-d, --dir <dir>', 'a bundle directory built and published with `lading build` / `lading publish`')
     .option('-c, --cred <set>', 'credential set ([namespace/]name); repeatable, later sets win', collect, [])
-    .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])
+    .option('-p, --param <name=value>', "parameter value; repeatable. Sealed to the broker, which keeps a successful run's values in the secret store for the installation's later actions", collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
     .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing');

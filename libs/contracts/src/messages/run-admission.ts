@@ -56,6 +56,8 @@ export const runAdmissionSchema = z.object({
   wantedCredentials: z.array(z.object({ name: z.string(), required: z.boolean() })),
   /** The bundle's parameters that apply to the action. */
   wantedParameters: z.array(z.object({ name: z.string(), required: z.boolean(), hasDefault: z.boolean() })),
+  /** Parameters neither given nor mapped by a set, whose values the installation's last successful runs used. */
+  reusedParameters: z.array(z.string()).optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
