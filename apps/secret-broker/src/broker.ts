@@ -5,6 +5,7 @@ import { BuiltinStore, KeyRotation, namespacedSecretName, open, runScopedSecretN
 import {
   assertNamespace,
   assertPerson,
+  callEndpoint,
   mayUseNamespace,
   ensureStream,
   serveEndpoint,
@@ -16,6 +17,7 @@ import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
 import { readLeaseAudit, runsVisibleTo } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
+import { deleteInstallation } from './installation-delete.js';
 import { serveRunPath } from './run-path.js';
 
 export interface BrokerParts {
@@ -155,6 +157,18 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       assertNamespace(caller, request.namespace);
       const reply = await showOutput(request, runs, parts.store);
       logger.info('output handed out sealed', { installation: request.installation, namespace: request.namespace, output: request.output, runId: reply.runId });
+      return reply;
+    },
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.installationsDelete,
+    async (key, { caller }) => {
+      const forgetRecords = async () => (await callEndpoint(nc, endpoints.installationsForget, key)).deletedRuns;
+      const reply = await deleteInstallation(key, caller, { state: runState, forgetRecords });
+      logger.info('installation deleted', { installation: key.name, namespace: key.namespace, deletedSecrets: reply.deletedSecrets, deletedRuns: reply.deletedRuns });
       return reply;
     },
     logger,
