@@ -5,7 +5,7 @@
  * through it (for two layer sizes, to show it does not grow with the layer); and the latency a
  * manifest PUT by tag gains from the ledger.
  *
- *   npx tsx tools/bench/guard-throughput.ts
+ *   NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/guard-throughput.ts
  *
  * Env: LADING_BENCH_LAYERS (5), LADING_BENCH_LAYER_MB (100), LADING_BENCH_SMALL_LAYER_MB (10),
  * LADING_BENCH_REPEATS (7), LADING_BENCH_PUTS (50). Starts its own NATS, registry and guard on

@@ -4,6 +4,7 @@ import { buildBundle, BuildRefusedError } from '@lading/build';
 import { AllowedRegistries, OciError, type RegistryCredentials } from '@lading/oci';
 import { RuntimeError, unpackBundleContext } from '@lading/runtime';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { instruments } from '@lading/telemetry';
 import { BuildContextStore } from './context-store.js';
 import { ContextUploads } from './context-uploads.js';
 
@@ -42,10 +43,10 @@ export async function serveBuild(
           destination: { ...(registry === undefined ? {} : { registry }), ...(reference === undefined ? {} : { reference }) },
           log: (line) => log.push(line),
         });
-        context.counters.increment('builds_succeeded');
+        instruments().buildsFinished.add(1, { outcome: 'succeeded' });
         return { bundle: output.bundle, tag: output.tag, log };
       } catch (error) {
-        context.counters.increment('builds_failed');
+        instruments().buildsFinished.add(1, { outcome: 'failed' });
         if (error instanceof ServiceFailure) throw error;
         if (error instanceof BuildRefusedError) throw new ServiceFailure(refusalCodes[error.kind], error.message);
         if (error instanceof RuntimeError) throw new ServiceFailure('invalid_request', error.message);

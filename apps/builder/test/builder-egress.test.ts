@@ -32,6 +32,8 @@ import { startTrapRegistry, type TrapRegistry } from './trap-registry.js';
 
 const suffix = randomBytes(6).toString('hex');
 const bundleName = `lading-test-egress-${suffix}`;
+/** A bundle no test builds: a failed push elsewhere leaves images of `bundleName` that would hide a build here. */
+const unbuiltName = `${bundleName}-unbuilt`;
 const localBaseTag = `lading-test-egress-busybox:${suffix}`;
 
 describe('builder egress', () => {
@@ -48,9 +50,9 @@ describe('builder egress', () => {
   const base = () => `${registry.host}/lading/busybox:stable`;
 
   /** Builds a lading.yaml with the given registry, base image and images, and returns the refusal. */
-  async function refusedBuild(fields: { registry?: string; baseImage?: string; images?: string }): Promise<RemoteFailure> {
+  async function refusedBuild(fields: { name?: string; registry?: string; baseImage?: string; images?: string }): Promise<RemoteFailure> {
     const manifest = `schemaVersion: 1.0.0
-name: ${bundleName}
+name: ${fields.name ?? bundleName}
 version: 0.1.0
 registry: ${fields.registry ?? registry.host}/bundles
 baseImage: ${fields.baseImage ?? base()}
@@ -88,7 +90,7 @@ ${fields.images ? `images:\n  tool: { repository: ${fields.images}, tag: v1 }\n`
   afterAll(async () => {
     await nc?.close();
     await builder?.stop();
-    removeImages(imagesLabelled(`sh.lading.bundle=${bundleName}`));
+    for (const name of [bundleName, unbuiltName]) removeImages(imagesLabelled(`sh.lading.bundle=${name}`));
     if (baseImageId) removeImages([baseImageId]);
     await Promise.all([nats?.stop(), registry?.stop(), elsewhere?.stop(), redirector?.stop(), realmTrap?.stop()]);
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
@@ -111,9 +113,9 @@ ${fields.images ? `images:\n  tool: { repository: ${fields.images}, tag: v1 }\n`
   });
 
   it('refuses to push to a registry the operator did not allow, before building anything', async () => {
-    const error = await refusedBuild({ registry: elsewhere.host });
+    const error = await refusedBuild({ name: unbuiltName, registry: elsewhere.host });
     expect(error.message).toBe(`registry "${elsewhere.host}/bundles" is on registry ${elsewhere.host}, which this stack does not contact: the operator allows ${allowed()}.`);
-    expect(imagesLabelled(`sh.lading.bundle=${bundleName}`)).toEqual([]);
+    expect(imagesLabelled(`sh.lading.bundle=${unbuiltName}`)).toEqual([]);
     expect(elsewhere.connections()).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack';
 import { connectToNats } from '@lading/service-kit';
-import { initTelemetry } from '@lading/telemetry';
+import { credentialsFileOption } from './credentials-option.js';
 import { UserError } from './user-error.js';
 
 export function ladingHome(): string {
@@ -15,20 +15,13 @@ export interface Session {
   close(): Promise<void>;
 }
 
-let telemetryStarted = false;
-let credentialsOption: string | undefined;
-
-/** `lading --credentials FILE`: act as the principal that file names (else `LADING_CREDENTIALS`). */
-export function useCredentialsFile(file: string | undefined): void {
-  credentialsOption = file;
-}
 
 /**
  * The credentials of this command: the file given with `--credentials` or `LADING_CREDENTIALS`,
  * else the administrator's, as the running stack in LADING_HOME records them.
  */
 export async function sessionCredentials(): Promise<CredentialsFile> {
-  const file = credentialsOption ?? process.env[credentialsEnv];
+  const file = credentialsFileOption() ?? process.env[credentialsEnv];
   if (file) return readCredentialsFile(file).catch((error: Error) => Promise.reject(new UserError(error.message)));
   const home = ladingHome();
   const stack = await readStackFile(home).catch(() => undefined);
@@ -39,10 +32,6 @@ export async function sessionCredentials(): Promise<CredentialsFile> {
 /** Connects to the stack as this command's principal. */
 export async function openSession(): Promise<Session> {
   const credentials = await sessionCredentials();
-  if (!telemetryStarted) {
-    initTelemetry({ serviceName: 'lading-cli', spansFile: process.env.LADING_SPANS_FILE });
-    telemetryStarted = true;
-  }
   const nc = await connectToNats({
     natsUrl: credentials.natsUrl,
     natsUser: credentials.principal,

@@ -209,10 +209,10 @@ describe('lading end to end on the embedded stack', { shuffle: false }, () => {
       (await readFile(join(home, 'logs', `spans-${service}.jsonl`), 'utf8'))
         .trim()
         .split('\n')
-        .map((line) => JSON.parse(line) as { name: string; traceId: string; parentSpanId?: string });
-    const run = (await spans('runner')).find((span) => span.name === 'run install');
+        .map((line) => JSON.parse(line) as { name: string; traceId: string; parentSpanId?: string; attributes: Record<string, unknown> });
+    const run = (await spans('runner')).find((span) => span.name === 'process lading.runs.requested' && span.attributes['lading.run.action'] === 'install');
     expect(run?.parentSpanId, 'the run continues the CLI trace').toBeDefined();
-    const lease = (await spans('broker')).find((span) => span.name === 'lading.broker.lease' && span.traceId === run?.traceId);
+    const lease = (await spans('broker')).find((span) => span.name === 'process lading.broker.lease' && span.traceId === run?.traceId);
     expect(lease, 'the lease is part of the run trace').toBeDefined();
   });
 

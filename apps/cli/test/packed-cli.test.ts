@@ -80,4 +80,12 @@ describe('the packed lading package', { shuffle: false }, () => {
     expect('stderr' in refused && refused.stderr).toMatch(/^lading: .* already has a lading\.yaml: nothing was changed\n$/);
     expect(await readFile(join(work, 'hello', 'lading.yaml'), 'utf8')).toBe(before);
   });
+
+  it('refuses `lading up` outside a checkout with one sentence, starting nothing', async () => {
+    const lading = join(work, 'local', 'node_modules', '.bin', 'lading');
+    const refused = await run(lading, ['up'], { cwd: work, env: bareEnvironment(work) }).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in refused && refused.code).toBe(1);
+    expect('stderr' in refused && refused.stderr).toBe('lading: lading up starts the services of a Lading checkout, and this lading is not inside one: run it from a checkout\n');
+    expect(await readdir(work)).not.toContain('lading-home');
+  });
 });

@@ -9,6 +9,7 @@ import {
 } from '@lading/guard';
 import { OciError } from '@lading/oci';
 import { assertPerson, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { instruments } from '@lading/telemetry';
 
 /**
  * Serves `publish` over NATS. The publisher is the principal nats-server vouches for: a request
@@ -23,13 +24,13 @@ export function servePublish(context: ServiceContext, publisher: BundlePublisher
       const { principal, namespaces } = assertPerson(caller);
       try {
         const published = await publisher.publish({ bundle, tag, force, principal, namespaces });
-        context.counters.increment(`publish_${published.outcome}`);
+        instruments().ledgerDecisions.add(1, { outcome: published.outcome });
         return published;
       } catch (error) {
         if (error instanceof PublishRefusedError) throw new ServiceFailure('invalid_request', error.message);
         if (error instanceof PublishForbiddenError) throw new ServiceFailure('forbidden', error.message);
         if (error instanceof TagConflictError || error instanceof TagDriftError) {
-          context.counters.increment('publish_refused');
+          instruments().ledgerDecisions.add(1, { outcome: 'refused' });
           throw new ServiceFailure('conflict', error.message);
         }
         if (error instanceof ForceNotAllowedError) throw new ServiceFailure('forbidden', error.message);

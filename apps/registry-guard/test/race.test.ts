@@ -14,7 +14,7 @@ import { endpoints } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import type { RegistryClient } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
-import type { TestRegistry } from '@lading/testkit';
+import { parsePrometheusText, type TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { importBusyboxImage, makeOciLayout, runClient, scratchDir, skopeoCopy } from '../../../libs/guard/test/support/clients.js';
 import { bundleFactory, variant, type BundleFactory, type TestBundle } from './support/bundles.js';
@@ -38,7 +38,8 @@ interface Attempt {
 /** How many publish requests a guard answered, from its own /metrics. */
 async function publishRequestsServed(guard: GuardProcess): Promise<number> {
   const text = await (await fetch(`${guard.healthUrl}/metrics`)).text();
-  return [...text.matchAll(/_publish_(?:created|unchanged|replaced|refused) (\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const decisions = parsePrometheusText(text).find((family) => family.name === 'lading_ledger_decisions_total');
+  return (decisions?.metrics ?? []).reduce((sum, metric) => sum + Number(metric.value ?? 0), 0);
 }
 
 // The rounds, then the spread they added up to: the last step counts what every round before it served.

@@ -4,10 +4,12 @@ import { RegistryClient } from '@lading/oci';
 import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
+import { instruments, secondsSince, withSpan } from '@lading/telemetry';
 import { serveInstallationQueries } from './queries.js';
 import { serveInstallationForget } from './installation-forget.js';
 import { prepareRunner } from './prepare-runner.js';
 import { claimRun, holdRun } from './run-claim.js';
+import { resolveRunnerId } from './runner-identity.js';
 import { registerRunnerIdentity } from './runner-registration.js';
 import { consumeRunRequests } from './work-queue.js';
 
@@ -15,8 +17,9 @@ await runService({
   role: 'runner',
   version: '0.1.0',
   description: 'Runs bundle actions in hardened containers and keeps installations, runs, outputs and logs',
+  instanceId: resolveRunnerId,
   async start(context) {
-    const { nc, logger, counters } = context;
+    const { nc, logger } = context;
     const docker = connectDocker();
     const settings = await prepareRunner(process.env, logger, {
       ensureDocker: () => ensureDockerAvailable(docker),
@@ -30,7 +33,11 @@ await runService({
     const identity = await registerRunnerIdentity(nc, settings.runnerId, logger);
     const allowDockerSocket = dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant }));
     await consumeRunRequests(context, async (request, submitter) => {
-      const claim = await claimRun(nc, identity, request.runId);
+      const claim = await withSpan('lading', 'claim', { 'lading.run.id': request.runId }, async (span) => {
+        const answer = await claimRun(nc, identity, request.runId);
+        span.setAttribute('lading.claim', answer);
+        return answer;
+      });
       if (claim === 'busy') return 'later';
       if (claim === 'unknown') {
         logger.warn('dropped a queued run the broker did not admit', { runId: request.runId });
@@ -40,7 +47,8 @@ await runService({
         logger.info('another runner has claimed this run', { runId: request.runId });
         return 'done';
       }
-      counters.increment('runs_started');
+      const started = performance.now();
+      instruments().runsStarted.add(1, { action: request.action });
       logger.info('run taken', { runId: request.runId, installation: request.installation, action: request.action });
       const execute = () =>
         executeRun(request, {
@@ -59,7 +67,9 @@ await runService({
         });
       // A run another runner claimed and left unfinished is only recorded as failed: this runner holds nothing of it.
       const state = claim === 'claimed' ? await holdRun(nc, identity, request, logger, execute) : await execute();
-      counters.increment(state.status === 'succeeded' ? 'runs_succeeded' : 'runs_failed');
+      const outcome = { action: request.action, outcome: state.status };
+      instruments().runsFinished.add(1, outcome);
+      instruments().runDuration.record(secondsSince(started), outcome);
       logger.info('run finished', { runId: request.runId, status: state.status, exitCode: state.exitCode });
       return 'done';
     });

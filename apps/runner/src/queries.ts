@@ -45,6 +45,7 @@ export function serveInstallationQueries(context: ServiceContext, records: RunRe
           status: run.status,
           created: String(run.claim.created ?? run.updatedAt),
           exitCode: run.exitCode,
+          traceId: run.traceId,
         })),
       };
     },

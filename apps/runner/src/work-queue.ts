@@ -2,7 +2,7 @@ import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsM
 import { nanos } from '@nats-io/nats-core';
 import { runRequestSchema, streams, type RunRequest } from '@lading/contracts';
 import { ensureStream, headerCarrier, type ServiceContext } from '@lading/service-kit';
-import { extractTraceContext, withSpan } from '@lading/telemetry';
+import { extractTraceContext, instruments, messagingAttributes, recordSpan, SpanKind, withSpan } from '@lading/telemetry';
 
 const consumerName = 'runners';
 /** How long a run whose installation is busy waits before it is offered to a runner again. */
@@ -38,6 +38,11 @@ export async function consumeRunRequests(
   await addConsumer(manager);
   const consumer = await jetstream(nc).consumers.get(streams.runs.name, consumerName);
   const messages = await consumer.consume({ max_messages: 1 });
+  // Queue lag: runs admitted and not yet taken, as the shared consumer counts them.
+  instruments().queueLag.addCallback(async (result) => {
+    const info = await consumer.info(true).catch(() => undefined);
+    if (info) result.observe(info.num_pending);
+  });
   let stopping = false;
   let inFlight: Promise<void> = Promise.resolve();
   // On SIGTERM: take no more requests, but finish the run already taken while NATS is still
@@ -71,8 +76,22 @@ export async function consumeRunRequests(
     }
     const heartbeat = setInterval(() => message.working(), 10_000);
     const parent = extractTraceContext(headerCarrier(message.headers));
+    // The wait in the queue, from the broker's publish to this delivery, as its own span (first delivery only:
+    // a busy installation's run handed back is waiting for the installation, not for a runner).
+    const queuedAt = message.info.timestampNanos / 1e6;
+    if (message.info.deliveryCount === 1) {
+      recordSpan('lading', 'queue wait', { 'lading.run.id': request.runId, 'messaging.system': 'nats', 'messaging.destination.name': message.subject }, queuedAt, Date.now(), parent);
+      instruments().queueWait.record(Math.max(0, (Date.now() - queuedAt) / 1000), { action: request.action });
+    }
     try {
-      const disposition = await withSpan('lading', `run ${request.action}`, { 'lading.run': request.runId }, () => execute(request, request.submittedBy), parent);
+      const disposition = await withSpan(
+        'lading',
+        `process ${message.subject}`,
+        { ...messagingAttributes(message.subject, 'process', message.data.length), 'lading.run.id': request.runId, 'lading.run.action': request.action },
+        () => execute(request, request.submittedBy),
+        parent,
+        { kind: SpanKind.CONSUMER },
+      );
       if (disposition === 'later') message.nak(busyRetryMs);
       else message.ack();
     } catch (error) {

@@ -4,7 +4,7 @@ import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import { headerCarrier, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
-import { injectTraceContext } from '@lading/telemetry';
+import { injectTraceContext, instruments, messagingAttributes, SpanKind, withSpan } from '@lading/telemetry';
 import { mapFailures } from './failures.js';
 
 /** How many bundle.json documents (by digest) the broker keeps in memory. */
@@ -16,7 +16,7 @@ const maxKnownBundles = 256;
  * leases, and the end of a run.
  */
 export async function serveRunPath(context: ServiceContext, state: RunPathState, registry: RegistryClient): Promise<void> {
-  const { nc, service, logger, counters } = context;
+  const { nc, service, logger } = context;
   const js = jetstream(nc);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
@@ -43,14 +43,17 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
         ...state,
         readBundle,
         enqueue: async (work) => {
-          const carrier = headerCarrier();
-          injectTraceContext(carrier);
-          await js.publish(subjects.runs.requested, JSON.stringify(work), { headers: carrier.headers, msgID: work.runId }).catch(() => {
-            throw new ServiceFailure('upstream_failed', 'the run queue did not take the run: is a runner up? See `lading status`');
-          });
+          const body = JSON.stringify(work);
+          await withSpan('lading', `send ${subjects.runs.requested}`, messagingAttributes(subjects.runs.requested, 'send', Buffer.byteLength(body)), async () => {
+            const carrier = headerCarrier();
+            injectTraceContext(carrier);
+            await js.publish(subjects.runs.requested, body, { headers: carrier.headers, msgID: work.runId }).catch(() => {
+              throw new ServiceFailure('upstream_failed', 'the run queue did not take the run: is a runner up? See `lading status`');
+            });
+          }, undefined, { kind: SpanKind.PRODUCER });
         },
       });
-      counters.increment('runs_admitted');
+      instruments().runsAdmitted.add(1, { action: admission.action });
       logger.info('run admitted', { runId: admission.runId, installation: admission.installation, namespace: admission.namespace, action: admission.action });
       return { runId: admission.runId, bundleReference: admission.bundleReference };
     },
@@ -82,7 +85,20 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
 
   const audit = async (entry: LeaseAuditEntry) => {
     await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
-    counters.increment(entry.granted ? 'leases_granted' : 'leases_refused');
   };
-  serve(service, endpoints.lease, async (request) => grantLease(request, { ...state, audit }), logger);
+  serve(
+    service,
+    endpoints.lease,
+    async (request) => {
+      try {
+        const lease = await grantLease(request, { ...state, audit });
+        instruments().leasesGranted.add(1);
+        return lease;
+      } catch (error) {
+        instruments().leaseRefusals.add(1, { reason: error instanceof LeaseRefusedError ? error.code : 'error' });
+        throw error;
+      }
+    },
+    logger,
+  );
 }

@@ -1,4 +1,5 @@
 import { validateBundle } from '@lading/cnab';
+import { withSpan } from '@lading/telemetry';
 import {
   bundleTag,
   formatImageReference,
@@ -15,7 +16,7 @@ import {
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
-import { resolveDigest, type PinnedImage } from './resolve-digest.js';
+import { resolveDigests, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
 /** The bundle directory's manifest, lading.yaml before porter.yaml, read with every problem listed. */
@@ -52,14 +53,18 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   const baseImageText = manifest.baseImage ?? input.defaultBaseImage;
   if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
-  const baseImage = await resolveDigest(baseImageText, 'baseImage', input.registryFor);
-  input.log(`baseImage ${baseImageText}${manifest.baseImage === undefined ? ' (the default)' : ''} → ${baseImage.reference}`);
-  const images: Record<string, PinnedImage> = {};
-  for (const [name, image] of Object.entries(manifest.images)) {
-    const text = formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest });
-    images[name] = await resolveDigest(text, `images.${name}`, input.registryFor);
-    input.log(`images.${name} ${text} → ${images[name].reference}`);
-  }
+  // The base image and every `images:` entry are pinned together, a bounded number at a time.
+  const wanted = [
+    { text: baseImageText, what: 'baseImage' },
+    ...Object.entries(manifest.images).map(([name, image]) => ({
+      text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
+      what: `images.${name}`,
+    })),
+  ];
+  const [baseImage, ...pinned] = await resolveDigests(wanted, input.registryFor);
+  const defaultNote = manifest.baseImage === undefined ? ' (the default)' : '';
+  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
+  const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));
 
   const context = assembleBuildContext({
     files: input.files,
@@ -68,9 +73,9 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   });
   let imageId;
   try {
-    imageId = await buildImage(input.docker, context, {
-      labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version },
-    });
+    imageId = await withSpan('lading', 'image build', {}, () =>
+      buildImage(input.docker, context, { labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version } }),
+    );
   } catch (error) {
     throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}`, 'failed');
   }
@@ -78,7 +83,12 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   let pushed;
   try {
-    pushed = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, imageId));
+    const built = imageId;
+    pushed = await withSpan('lading', 'image push', {}, async (span) => {
+      const result = await pushDockerArchive(pushTo, target.repository, await saveImage(input.docker, built));
+      span.setAttribute('container.image.id', result.digest);
+      return result;
+    });
   } catch (error) {
     if (!(error instanceof OciError)) throw error;
     throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'failed');

@@ -1,5 +1,18 @@
-import { OciError, parseReference, type RegistryClient } from '@lading/oci';
+import { withSpan } from '@lading/telemetry';
+import { OciError, parseReference, type ImageReference, type RegistryClient } from '@lading/oci';
+import { mapBounded } from './map-bounded.js';
 import { BuildRefusedError } from './types.js';
+
+/** HEADs in flight at once while pinning a bundle's images: enough to hide latency, few enough for any registry. */
+export const resolveConcurrency = 16;
+
+/** One image to pin: its reference as written and where it was written (`images.web`). */
+export interface ImageToPin {
+  text: string;
+  what: string;
+}
+
+type RegistryFor = (host: string, what: string) => RegistryClient;
 
 export interface PinnedImage {
   /** `registry/repository@sha256:…` */
@@ -14,21 +27,52 @@ export interface PinnedImage {
  * Fails closed: an unknown tag, a digest the registry does not hold or an unreachable
  * registry stops the build.
  */
-export async function resolveDigest(text: string, what: string, registryFor: (host: string, what: string) => RegistryClient): Promise<PinnedImage> {
-  let reference;
+export async function resolveDigest(text: string, what: string, registryFor: RegistryFor): Promise<PinnedImage> {
+  const [pinned] = await resolveDigests([{ text, what }], registryFor);
+  return pinned as PinnedImage;
+}
+
+/**
+ * Pins many images at once, as `resolveDigest` does each: every reference is checked and every
+ * registry allowed before any is contacted, each registry is told which repositories follow (one
+ * token for all of them where it uses tokens), and at most `resolveConcurrency` HEADs are in
+ * flight. Results keep the input order; the first failure in that order is the one thrown.
+ */
+export async function resolveDigests(images: readonly ImageToPin[], registryFor: RegistryFor): Promise<PinnedImage[]> {
+  const references = images.map(({ text, what }) => parseImage(text, what));
+  const targets = images.map(({ text, what }, index) => {
+    const reference = references[index] as ImageReference;
+    return { text, what, reference, client: clientFor(registryFor, reference, `${what} "${text}"`) };
+  });
+  const repositories = new Map<RegistryClient, Set<string>>();
+  for (const { client, reference } of targets) {
+    if (!repositories.has(client)) repositories.set(client, new Set());
+    repositories.get(client)?.add(reference.repository);
+  }
+  for (const [client, names] of repositories) client.expectPulls(names);
+  return mapBounded(targets, resolveConcurrency, ({ text, what, reference, client }) =>
+    withSpan('lading', 'image resolve', { 'lading.image.field': what }, () => pin(text, what, reference, client)),
+  );
+}
+
+function parseImage(text: string, what: string): ImageReference {
   try {
-    reference = parseReference(text);
+    return parseReference(text);
   } catch (error) {
     throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid');
   }
-  let client;
+}
+
+function clientFor(registryFor: RegistryFor, reference: ImageReference, what: string): RegistryClient {
   try {
-    client = registryFor(reference.registry, `${what} "${text}"`);
+    return registryFor(reference.registry, what);
   } catch (error) {
     if (error instanceof OciError) throw new BuildRefusedError(error.message, 'unresolvable');
     throw error;
   }
-  const wanted = reference.digest ?? reference.tag ?? 'latest';
+}
+
+async function pin(text: string, what: string, reference: ImageReference, client: RegistryClient): Promise<PinnedImage> {  const wanted = reference.digest ?? reference.tag ?? 'latest';
   let head;
   try {
     head = await client.headManifest(reference.repository, wanted);

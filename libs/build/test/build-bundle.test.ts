@@ -138,13 +138,13 @@ describe('buildBundle', () => {
     const missing = `sha256:${'0'.repeat(64)}`;
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}@${missing}`));
     expect(refusal.kind).toBe('unresolvable');
-    expect(refusal.message).toBe(`cannot resolve baseImage "${registry.host}/${baseRepository}@${missing}": registry ${registry.host} has no such image; push it there or correct baseImage in lading.yaml`);
+    expect(refusal.message).toBe(`cannot resolve baseImage "${registry.host}/${baseRepository}@${missing}": registry ${registry.host} has no such image; push it there or correct baseImage in the manifest`);
   });
 
   it('refuses a base image tag the registry does not know', async () => {
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}:no-such-tag`));
     expect(refusal.kind).toBe('unresolvable');
-    expect(refusal.message).toMatch(/^cannot resolve baseImage ".*:no-such-tag": registry .* has no such image; push it there or correct baseImage in lading.yaml$/);
+    expect(refusal.message).toMatch(/^cannot resolve baseImage ".*:no-such-tag": registry .* has no such image; push it there or correct baseImage in the manifest$/);
   });
 
   it('refuses a base image on a registry nothing listens on', async () => {
@@ -171,7 +171,7 @@ describe('buildBundle', () => {
   it('refuses a bundle directory without lading.yaml', async () => {
     const refusal = await refused(() => buildBundle(input([file('README.md', 'no manifest here\n')])));
     expect(refusal.kind).toBe('invalid');
-    expect(refusal.message).toBe('the bundle directory has no lading.yaml: create one with `lading create`');
+    expect(refusal.message).toBe('the bundle directory has neither lading.yaml nor porter.yaml: create one with `lading create`');
   });
 
   it('resolveDigest keeps a digest reference the registry holds', async () => {

@@ -79,6 +79,7 @@ export {
   type InstallationKey,
   type InstallationRecord,
   type OutputRecord,
+  type RunSummary,
 } from './messages/installations.js';
 export {
   secretsRotateKeyReplySchema,

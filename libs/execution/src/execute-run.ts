@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
-import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, relocationMappingPath, runBundleContainer } from '@lading/runtime';
+import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
+import { RELOCATION_MAPPING_PATH, takesTraceContext } from '@lading/manifest';
+import { activeTraceIds, context, instruments, markFailed, recordSpan, secondsSince, startSpan, traceContextVariables, withSpan } from '@lading/telemetry';
 import { checkCommandLine, planDelivery } from './delivery-plan.js';
 import { obtainLease, refuseExpiredLease } from './lease-step.js';
 import { maxStoredLogBytes } from '@lading/store';
 import { RunOutput, type StoredLog } from './run-output.js';
 import { recordFinish } from './record-finish.js';
+import { StepSpans } from './step-spans.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
 const terminal: RunStatus[] = ['succeeded', 'failed'];
@@ -57,6 +60,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
     bundleReference: request.bundleReference,
+    traceId: activeTraceIds()?.traceId,
     claim: {},
     updatedAt: new Date().toISOString(),
   };
@@ -75,7 +79,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
   let needs: BundleNeeds | undefined;
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
-    ({ bundle, digest: bundleDigest, image, relocationMapping } = await loadBundle(request, deps));
+    ({ bundle, digest: bundleDigest, image, relocationMapping } = await withSpan('lading', 'bundle pull', { 'lading.run.id': request.runId }, () => loadBundle(request, deps)));
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
     checkCommandLine(needs, request.parameters);
@@ -91,43 +95,72 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
 
     // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
-    await pullImageByDigest(deps.docker, image);
+    await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
     await save({ leaseRequestedAt: new Date().toISOString() });
-    const payload = await obtainLease(request, deps).catch((error: unknown) => {
+    const leaseStarted = performance.now();
+    const payload = await withSpan('lading', 'lease', { 'lading.run.id': request.runId }, () => obtainLease(request, deps)).catch((error: unknown) => {
+      instruments().leaseDuration.record(secondsSince(leaseStarted), { outcome: 'refused' });
       throw new RunRefusedError(`the lease requested at ${state.leaseRequestedAt} was not granted: ${error instanceof Error ? error.message : 'no answer'}`);
     });
+    instruments().leaseDuration.record(secondsSince(leaseStarted), { outcome: 'granted' });
     const plan = planDelivery(needs, request.parameters, payload);
     await save({ status: 'running' });
 
     const nonce = randomBytes(16).toString('hex');
+    refuseExpiredLease(payload);
+    // The container's span is the parent of each step's span; the run script learns it from its input.
+    const container = startSpan('lading', 'container run', { 'container.name': `lading-run-${request.runId}`, 'container.image.name': image });
+    const steps = new StepSpans(container.context);
+    const trace = takesTraceContext(bundle) ? traceContextVariables(container.context) : {};
     const runOutput = new RunOutput({
       nonce,
       secretValues: plan.secretValues,
       sensitiveOutputs: new Set(needs.outputs.filter((declared) => declared.sensitive).map(({ name }) => name)),
       logLimit: maxStoredLogBytes,
       deliver: (stream, data) => publish({ type: 'log', runId: request.runId, stream, data }),
+      onStep: (frame) => steps.frame(frame),
     });
     output = runOutput;
-    refuseExpiredLease(payload);
-    const result = await runBundleContainer(deps.docker, {
-      ...deps.container,
-      image,
-      name: `lading-run-${request.runId}`,
-      stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files }),
-      readOnlyFiles: { [relocationMappingPath]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
-      labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
-      allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
-      onStdout: (chunk) => runOutput.stdout(chunk),
-      onStderr: (chunk) => runOutput.stderr(chunk),
-    });
+    const result = await context
+      .with(container.context, () =>
+        runBundleContainer(deps.docker, {
+          ...deps.container,
+          image,
+          name: `lading-run-${request.runId}`,
+          stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files, traceparent: trace.TRACEPARENT, tracestate: trace.TRACESTATE }),
+          readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
+          labels: { [bundleLabels.run]: request.runId, [bundleLabels.installation]: request.installation },
+          allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
+          onStdout: (chunk) => runOutput.stdout(chunk),
+          onStderr: (chunk) => runOutput.stderr(chunk),
+        }),
+      )
+      .then(
+        (done) => {
+          container.span.setAttribute('process.exit.code', done.exitCode);
+          return done;
+        },
+        (error: unknown) => {
+          markFailed(container.span, error);
+          throw error;
+        },
+      )
+      .finally(() => {
+        steps.end();
+        container.span.end();
+      });
+    const captureStarted = Date.now();
     log = runOutput.end();
+    recordSpan('lading', 'output capture', { 'lading.output.count': runOutput.outputs.size, 'lading.output.redactions': runOutput.redactions, 'lading.log.truncated': log.truncated }, captureStarted, Date.now());
     plan.secretValues.length = 0;
 
     const status = result.exitCode === 0 ? 'succeeded' : 'failed';
     const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
-    const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === 'succeeded' });
-    const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
-    await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
+    await withSpan('lading', 'record', { 'lading.run.id': request.runId, 'lading.run.status': status }, async () => {
+      const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === 'succeeded' });
+      const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
+      await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : 'the run failed';
     deps.log('run failed', { runId: request.runId, reason: message });

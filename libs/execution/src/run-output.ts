@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { OutputFrameScanner } from '@lading/runtime';
+import { OutputFrameScanner, type StepFrame } from '@lading/runtime';
 import { redactBytes, StreamRedactor, type LabelledBytes } from '@lading/secrets';
 import { LogTail } from './log-tail.js';
 
@@ -22,6 +22,8 @@ export interface RunOutputOptions {
   logLimit: number;
   /** Masked output on its way to the user, as it arrives. */
   deliver(stream: OutputStream, text: string): void;
+  /** A step of the run script began or ended (its span). */
+  onStep?(frame: StepFrame): void;
 }
 
 /**
@@ -61,8 +63,13 @@ export class RunOutput {
         this.outputs.set(name, kept);
         if (options.sensitiveOutputs.has(name)) learn(kept);
       },
-      { onMask: learn },
+      { onMask: learn, onStep: options.onStep },
     );
+  }
+
+  /** How many values were masked in the output, both streams together. */
+  get redactions(): number {
+    return this.#redactors.stdout.masked + this.#redactors.stderr.masked;
   }
 
   stdout(chunk: Buffer): void {

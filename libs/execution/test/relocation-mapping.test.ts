@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateRelocationMapping } from '@lading/cnab';
 import { copyImage, parseReference, RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
@@ -65,6 +66,10 @@ install:
       description: Show the mapping and try to change it
       command: sh
       arguments: [-c, 'cat /cnab/app/relocation-mapping.json; if echo x > /cnab/app/relocation-mapping.json; then echo MAPPING-WRITABLE; else echo MAPPING-READ-ONLY; fi']
+  - exec:
+      description: Name the referenced image as templates render it
+      command: echo
+      arguments: ['IMAGE={{ bundle.images.tool.repository }}@{{ bundle.images.tool.digest }}']
 `,
     );
     broker = await startBrokerSide(nc, registry);
@@ -83,7 +88,7 @@ install:
     const state = await executeRun(queued, deps);
     expect(state.status, state.message).toBe('succeeded');
     const stdout = stdoutOf(queued.runId);
-    const mapping = JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1)) as Record<string, string>;
+    const mapping = validateRelocationMapping(JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.indexOf('}') + 1)));
     const bundleRepository = parseReference(published.reference).repository;
     const invocation = (published.bundle.invocationImages as { image: string }[])[0].image;
     const tool = (published.bundle.images as Record<string, { image: string }>).tool.image;
@@ -94,6 +99,7 @@ install:
     });
     expect(tool.startsWith(`${registryServer.host}/${baseRepository}@`)).toBe(true);
     expect(stdout).toContain('MAPPING-READ-ONLY');
+    expect(stdout).toContain(`IMAGE=${registryServer.host}/${bundleRepository}@${digestOf(tool)}`);
     expect(stdout).not.toContain('MAPPING-WRITABLE');
   });
 

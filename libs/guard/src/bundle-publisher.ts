@@ -1,4 +1,5 @@
 import { CnabValidationError, validateBundle } from '@lading/cnab';
+import { withSpan } from '@lading/telemetry';
 import { AllowedRegistries, OciError, parseReference, prepareBundleIndex, type ManifestHead, type RegistryClient } from '@lading/oci';
 import { ImageRelocator } from './image-relocator.js';
 import { repositoryRefusal } from './registry-access.js';
@@ -81,25 +82,33 @@ export class BundlePublisher {
     if (!invocation.digest || invocation.registry !== this.publicHost) {
       throw new PublishRefusedError(`the invocation image must be a digest reference in ${this.publicHost}`);
     }
-    const invocationHead = await this.relocator.bring(invocation.repository, invocation.digest, repository);
+    const invocationDigest = invocation.digest;
+    const invocationHead = await withSpan('lading', 'image copy', { 'lading.image.field': 'invocationImage' }, () =>
+      this.relocator.bring(invocation.repository, invocationDigest, repository),
+    );
     const components: Record<string, ManifestHead> = {};
     for (const [name, image] of Object.entries(bundle.images ?? {})) components[name] = await this.bringReferenced(`images.${name}`, image.image, repository);
-    const index = await retryTransient(() =>
-      prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead, { components }),
+    const index = await withSpan('lading', 'index prepare', {}, () =>
+      retryTransient(() => prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead, { components })),
     );
-    const written = await this.ledger.writeTag({
-      repository,
-      tag,
-      digest: index.digest,
-      principal: request.principal,
-      force: request.force,
-      upstream: {
-        // A read, so safe to repeat: docker-registry can answer 500 while another writer rewrites the tag.
-        headTag: async (repo, ref) => (await retryTransient(() => this.upstream.headManifest(repo, ref)))?.digest,
-        putManifest: async () => {
-          await this.upstream.putManifest(repository, tag, index.mediaType, index.body);
+    const written = await withSpan('lading', 'ledger decision', { 'lading.force': request.force === true }, async (span) => {
+      const decision = await this.ledger.writeTag({
+        repository,
+        tag,
+        digest: index.digest,
+        principal: request.principal,
+        force: request.force,
+        upstream: {
+          // A read, so safe to repeat: docker-registry can answer 500 while another writer rewrites the tag.
+          headTag: async (repo, ref) => (await retryTransient(() => this.upstream.headManifest(repo, ref)))?.digest,
+          putManifest: () =>
+            withSpan('lading', 'index write', {}, async () => {
+              await this.upstream.putManifest(repository, tag, index.mediaType, index.body);
+            }),
         },
-      },
+      });
+      span.setAttribute('lading.ledger.outcome', decision.outcome);
+      return decision;
     });
     return {
       tag: request.tag,
@@ -116,10 +125,11 @@ export class BundlePublisher {
    */
   private async bringReferenced(what: string, image: string, repository: string): Promise<ManifestHead> {
     const referenced = parseReference(image);
-    if (!referenced.digest) throw new PublishRefusedError(`${what} is not pinned by digest: rebuild the bundle`);
+    const digest = referenced.digest;
+    if (!digest) throw new PublishRefusedError(`${what} is not pinned by digest: rebuild the bundle`);
     try {
       const from = referenced.registry === this.publicHost ? this.upstream : this.sources.clientFor(referenced.registry, `${what} ${image}`);
-      return await this.relocator.bring(referenced.repository, referenced.digest, repository, from);
+      return await withSpan('lading', 'image copy', { 'lading.image.field': what }, () => this.relocator.bring(referenced.repository, digest, repository, from));
     } catch (error) {
       if (!(error instanceof OciError)) throw error;
       if (error.code === 'REGISTRY_NOT_ALLOWED') throw new PublishRefusedError(`${error.message.replace(/\.$/, '')}, so it cannot be copied into the bundle's repository`);

@@ -20,6 +20,11 @@ export class BrokenExchangeError extends Error {
   }
 }
 
+/** What the front door's request span and metrics say of one exchange: the status answered. */
+export interface ExchangeOutcome {
+  status?: number;
+}
+
 export interface ExchangeContext {
   link: UpstreamLink;
   rulesSocket: string;
@@ -115,18 +120,24 @@ function connectTo(toUpstream: boolean, context: ExchangeContext): Promise<Socke
  * Each exchange uses a fresh backend connection, closed after it. Resolves whether the client's
  * connection may carry another request.
  */
-export async function relayExchange(request: RequestHead, client: Socket, reader: SocketReader, context: ExchangeContext): Promise<boolean> {
+export async function relayExchange(
+  request: RequestHead,
+  client: Socket,
+  reader: SocketReader,
+  context: ExchangeContext,
+  outcome: ExchangeOutcome = {},
+): Promise<boolean> {
   const framing = requestFraming(request);
   const clientHeaders = asIncomingHeaders(request);
   const toUpstream = passesStraight(request);
   const verdict = toUpstream ? await context.admit(clientHeaders, request.method, request.target) : undefined;
   const refused = verdict?.refusal;
   if (refused?.status === 401) {
-    answerAndClose(client, relayAnswer(401, 'UNAUTHORIZED', refused.message, [['WWW-Authenticate', verdict?.challenge ?? basicChallenge]]));
+    answerAndClose(client, relayAnswer((outcome.status = 401), 'UNAUTHORIZED', refused.message, [['WWW-Authenticate', verdict?.challenge ?? basicChallenge]]));
     return false;
   }
   if (refused) {
-    answerAndClose(client, relayAnswer(403, 'DENIED', refused.message));
+    answerAndClose(client, relayAnswer((outcome.status = 403), 'DENIED', refused.message));
     return false;
   }
   // The relay reads the body whatever the backend would say, so it answers the client's wait itself.
@@ -137,7 +148,7 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
     backend = await connectTo(toUpstream, context);
   } catch (error) {
     const what = toUpstream ? 'the upstream registry could not be reached' : 'the registry guard could not reach its rule engine';
-    answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', `${what} (${(error as Error).message}); retry later`));
+    answerAndClose(client, relayAnswer((outcome.status = 502), 'UNAVAILABLE', `${what} (${(error as Error).message}); retry later`));
     return false;
   }
   backend.setNoDelay(true);
@@ -174,8 +185,8 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
     }
     if (!response) {
       // A body the relay could not frame was cut off before the backend could answer it.
-      if (refusedBody) answerAndClose(client, relayAnswer(refusedBody.status, 'UNSUPPORTED', refusedBody.message));
-      else answerAndClose(client, relayAnswer(502, 'UNAVAILABLE', 'the registry answered nothing; retry later'));
+      if (refusedBody) answerAndClose(client, relayAnswer((outcome.status = refusedBody.status), 'UNSUPPORTED', refusedBody.message));
+      else answerAndClose(client, relayAnswer((outcome.status = 502), 'UNAVAILABLE', 'the registry answered nothing; retry later'));
       return false;
     }
     const answerFraming = responseFraming(response, request.method);
@@ -187,6 +198,7 @@ export async function relayExchange(request: RequestHead, client: Socket, reader
       return [[name, value]];
     });
     answerFields.push(['Connection', reusable ? 'keep-alive' : 'close']);
+    outcome.status = response.status;
     client.write(writeHead(response.startLine, answerFields));
     try {
       await answers.pipeBody(answerFraming, client);

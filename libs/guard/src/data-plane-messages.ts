@@ -25,7 +25,23 @@ export interface DataPlaneMemory {
 export type DataPlaneEvent =
   | { type: 'listening'; port: number }
   | { type: 'who'; id: number; headers: IncomingHttpHeaders; method: string; target: string }
-  | { type: 'memory'; id: number; memory: DataPlaneMemory };
+  | { type: 'memory'; id: number; memory: DataPlaneMemory }
+  | { type: 'served'; exchange: ServedExchange };
+
+/** One front-door request as its span and metrics record it: no path, header or body beyond these. */
+export interface ServedExchange {
+  method: string;
+  target: string;
+  status: number;
+  requestBytes: number;
+  responseBytes: number;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  endedAt: number;
+  /** The client's W3C trace context, when it sent one. */
+  traceparent?: string;
+  tracestate?: string;
+}
 
 /** Main thread → data plane. */
 export type DataPlaneCommand =

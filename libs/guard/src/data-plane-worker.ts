@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type Verdict } from './data-plane-exchange.js';
+import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type ExchangeOutcome, type Verdict } from './data-plane-exchange.js';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
-import { couldStartRequest, MalformedHeadError, parseRequestHead } from './http1/head.js';
+import { couldStartRequest, field, MalformedHeadError, parseRequestHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
 import { ConnectionCap } from './connection-cap.js';
 import { HeadDeadline } from './head-deadline.js';
@@ -41,6 +41,33 @@ const context: ExchangeContext = {
 
 const cap = new ConnectionCap(settings.maxConnectionsPerClient);
 
+/** Relays one exchange and tells the main thread what it was, for the request's span and the front door's metrics. */
+async function observed(request: RequestHead, client: Socket, reader: SocketReader): Promise<boolean> {
+  const outcome: ExchangeOutcome = {};
+  const startedAt = Date.now();
+  const [read, written] = [client.bytesRead, client.bytesWritten];
+  const report = () =>
+    send({
+      type: 'served',
+      exchange: {
+        method: request.method,
+        target: request.target,
+        status: outcome.status ?? 0,
+        requestBytes: client.bytesRead - read,
+        responseBytes: client.bytesWritten - written,
+        startedAt,
+        endedAt: Date.now(),
+        traceparent: field(request, 'traceparent'),
+        tracestate: field(request, 'tracestate'),
+      },
+    });
+  try {
+    return await relayExchange(request, client, reader, context, outcome);
+  } finally {
+    report();
+  }
+}
+
 async function serveConnection(client: Socket): Promise<void> {
   client.setNoDelay(true);
   client.on('error', () => client.destroy());
@@ -62,7 +89,7 @@ async function serveConnection(client: Socket): Promise<void> {
       client.setTimeout(0);
       idle.delete(client);
       if (!head || deadline.expired) break;
-      if (!(await relayExchange(parseRequestHead(head), client, reader, context))) break;
+      if (!(await observed(parseRequestHead(head), client, reader))) break;
     }
     if (!deadline.expired) client.end();
   } catch (error) {

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneMemory, DataPlaneSettings } from './data-plane-messages.js';
 import { createFrontDoor, type FrontDoorOptions } from './front-door.js';
 import { parseOciRoute } from './oci-route.js';
+import { recordServedExchange } from './front-door-telemetry.js';
 import { admit, challengeFor } from './admission.js';
 import { UpstreamLink } from './upstream-link.js';
 
@@ -92,6 +93,8 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
         const { refusal } = admit(options, { headers: event.headers, method: event.method, route: parseOciRoute(event.target) });
         const challenge = refusal?.status === 401 ? challengeFor(options, link, { headers: event.headers }) : undefined;
         command({ type: 'admission', id: event.id, refusal, challenge });
+      } else if (event.type === 'served') {
+        recordServedExchange(event.exchange);
       } else if (event.type === 'memory') {
         memoryWaiters.get(event.id)?.(event.memory);
         memoryWaiters.delete(event.id);

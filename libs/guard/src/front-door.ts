@@ -13,6 +13,7 @@ import { authenticationRequired, sendAuthenticationRequired, sendOciError } from
 import { isRepositoryName } from './oci-names.js';
 import { mountSource, parseOciRoute, type OciRoute } from './oci-route.js';
 import { forceHeader, type PrincipalFrom } from './principal.js';
+import { tagOutcomeHeader } from '@lading/oci';
 import type { RegistryAccess } from './registry-access.js';
 import { tokenPath, type RegistryTokens } from './registry-tokens.js';
 import { streamToUpstream } from './stream-proxy.js';
@@ -82,7 +83,7 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
       .set({
         location: `${link.publicOrigin(ctx.req)}/v2/${name}/manifests/${manifest.digest}`,
         'docker-content-digest': manifest.digest,
-        'x-lading-outcome': result.outcome,
+        [tagOutcomeHeader]: result.outcome,
         'content-length': '0',
       })
       .end();

@@ -21,6 +21,30 @@ const shapes: Array<[RegExp, (name: string, part: string) => OciRoute]> = [
   [/^(.+)\/referrers\/([^/]+)$/, (name, digest) => ({ kind: 'referrers', name, digest })],
 ];
 
+/** The route as OpenTelemetry's `http.route` names it: a template, never the repository or reference asked for. */
+export function routeTemplate(route: OciRoute): string {
+  switch (route.kind) {
+    case 'ping':
+      return '/v2/';
+    case 'catalog':
+      return '/v2/_catalog';
+    case 'manifest':
+      return '/v2/{name}/manifests/{reference}';
+    case 'blob':
+      return '/v2/{name}/blobs/{digest}';
+    case 'uploads':
+      return '/v2/{name}/blobs/uploads/';
+    case 'upload':
+      return '/v2/{name}/blobs/uploads/{session}';
+    case 'tags':
+      return '/v2/{name}/tags/list';
+    case 'referrers':
+      return '/v2/{name}/referrers/{digest}';
+    default:
+      return 'unknown';
+  }
+}
+
 /** Classifies a raw (undecoded) request path of the OCI Distribution API. */
 export function parseOciRoute(rawUrl: string): OciRoute {
   const path = rawUrl.split('?')[0] ?? '';

@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export type PrincipalFrom = (req: { headers: IncomingHttpHeaders }) => string | undefined;
 
 /** Header a client sets to ask for a forced overwrite; honoured only for force principals. */
-export const forceHeader = 'x-lading-force';
+export { forceHeader } from '@lading/oci';
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);

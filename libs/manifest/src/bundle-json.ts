@@ -110,6 +110,8 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
       [CUSTOM_EXTENSION_KEY]: {
         baseImage: digestReference('base image', resolved.baseImage.reference, resolved.baseImage.digest),
         ...(manifest.baseImage === undefined ? {} : { manifestBaseImage: manifest.baseImage }),
+        // Its run script reads the trace line and runs each step under a span (older bundles refuse the line).
+        traceContext: true,
       },
     },
   };

@@ -37,7 +37,7 @@ export { parseImageReference, formatImageReference } from './image-reference.js'
 export { bundleTag } from './bundle-tag.js';
 export { toBundleJson } from './bundle-json.js';
 export { renderRunScript } from './run-script.js';
-export { encodeRunInput, parseOutputFrame, type RunInput } from './run-protocol.js';
+export { encodeRunInput, parseOutputFrame, takesTraceContext, type RunInput } from './run-protocol.js';
 export { renderDockerfile, type DockerfileOptions } from './dockerfile.js';
 export { scaffoldManifest, scaffoldFiles, type ScaffoldOptions } from './scaffold.js';
 export { shellQuote } from './shell.js';

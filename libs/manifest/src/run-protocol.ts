@@ -1,4 +1,4 @@
-import { SECRETS_DIR } from './constants.js';
+import { CUSTOM_EXTENSION_KEY, SECRETS_DIR } from './constants.js';
 
 /** What the runner hands the run script on standard input. */
 export interface RunInput {
@@ -9,8 +9,17 @@ export interface RunInput {
   /** Lower-case hex, fresh per run: only lines starting with it are outputs. */
   nonce: string;
   action: string;
+  /** W3C traceparent of the run's container span: each step then runs under a span of its own. */
+  traceparent?: string;
+  tracestate?: string;
   /** Where the secrets tmpfs is mounted; SECRETS_DIR unless testing outside a container. */
   secretsDir?: string;
+}
+
+/** Whether a bundle's run script takes the run's trace context (bundles built before it refuse the line). */
+export function takesTraceContext(bundle: { custom?: Record<string, unknown> }): boolean {
+  const extension = bundle.custom?.[CUSTOM_EXTENSION_KEY];
+  return typeof extension === 'object' && extension !== null && (extension as { traceContext?: unknown }).traceContext === true;
 }
 
 const b64 = (value: string | Uint8Array): string => Buffer.from(value).toString('base64');
@@ -22,6 +31,8 @@ export function encodeRunInput(input: RunInput): string {
   const lines = [
     ...Object.entries(input.env ?? {}).map(([name, value]) => `env ${name} ${b64(value)}`),
     ...Object.entries(input.files ?? {}).map(([name, value]) => `file ${secretsDir}/${name} ${b64(value)}`),
+    ...(input.traceparent ? [`trace - ${input.traceparent}`] : []),
+    ...(input.tracestate ? [`tracestate - ${b64(input.tracestate)}`] : []),
     `nonce - ${input.nonce}`,
     `action - ${b64(input.action)}`,
     'end',

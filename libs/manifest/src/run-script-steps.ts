@@ -77,7 +77,7 @@ function maskLine(output: StepOutput): string {
 export function stepLines(step: ExecStep, index: number, manifest: Manifest, sensitiveOutputs: string[]): string[] {
   const label = step.description ?? `step ${index + 1}`;
   const reads = fileValueReads(step, manifest);
-  const lines = [`  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...reads.before];
+  const lines = [`  lading_step_begin ${index + 1}`, `  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...reads.before];
   const command = `${commandLine(step, manifest)} </dev/null`;
   const sensitive = step.outputs.filter((output) => sensitiveOutputs.includes(output.name));
   const announce = `  lading_mask_outputs ${shellQuote(sensitiveOutputs.join(' '))}`;

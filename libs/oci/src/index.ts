@@ -29,3 +29,14 @@ export type {
   PulledBundle,
   PrepareBundleOptions,
 } from './types.js';
+export { forceHeader, tagOutcomeHeader } from './guard-headers.js';
+export { writeBundleArchive, type WriteArchiveOptions, type WrittenArchive } from './bundle-archive-write.js';
+export { readBundleArchive } from './bundle-archive-read.js';
+export { publishBundleArchive } from './bundle-archive-publish.js';
+export { refuseTagOverwrite, unguardedTagWarning, type TagWritten } from './tag-overwrite.js';
+export { archiveCompressions, type ArchiveCompression } from './archive-format.js';
+export { copyBundle, type BundleCopy } from './copy-bundle.js';
+export { generateSigningKeys, readSigningKey, readVerificationKey } from './signatures/cosign-key.js';
+export { signatureTag, simpleSigningMediaType, signatureAnnotation } from './signatures/simple-signing.js';
+export { signImage, verifyImage } from './signatures/signed-images.js';
+export { signBundle, verifyBundle } from './signatures/signed-bundle.js';

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { layoutBlobPath, layoutFile, layoutIndexFile, layoutMarker } from './archive-format.js';
 import { referencedImageDigests } from './bundle-images.js';
 import { sha256Digest } from './digest.js';
 import { OciError } from './errors.js';
@@ -11,8 +12,6 @@ import { isDigest } from './reference.js';
 import type { RegistryClient } from './registry-client.js';
 import type { Descriptor, ManifestDocument } from './types.js';
 
-const layoutMarker = { imageLayoutVersion: '1.0.0' };
-
 function layoutError(dir: string, why: string): OciError {
   return new OciError(`OCI layout ${dir} is unusable: ${why}.`, { code: 'BAD_LAYOUT' });
 }
@@ -20,7 +19,7 @@ function layoutError(dir: string, why: string): OciError {
 function blobPath(dir: string, digest: string): string {
   // Digests are validated before they become paths, so no name can climb out of blobs/.
   if (!isDigest(digest)) throw layoutError(dir, `"${digest}" is not a sha256 digest`);
-  return join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+  return join(dir, layoutBlobPath(digest));
 }
 
 /**
@@ -31,12 +30,12 @@ function blobPath(dir: string, digest: string): string {
  */
 export async function exportOciLayout(client: RegistryClient, repository: string, digest: string, dir: string): Promise<Descriptor> {
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  await writeFile(join(dir, 'oci-layout'), JSON.stringify(layoutMarker));
+  await writeFile(join(dir, layoutFile), JSON.stringify(layoutMarker));
   const root = await exportManifest(client, repository, digest, dir);
   const carried: Descriptor[] = [];
   for (const image of await referencedImageDigests(client, repository, digest)) carried.push(await exportManifest(client, repository, image, dir));
   const written = [root, ...carried];
-  const indexFile = join(dir, 'index.json');
+  const indexFile = join(dir, layoutIndexFile);
   const existing = await readFile(indexFile, 'utf8')
     .then((text) => JSON.parse(text) as ManifestDocument)
     .catch(() => undefined);
@@ -69,8 +68,8 @@ async function exportManifest(client: RegistryClient, repository: string, digest
  * `repository`, by digest only; nothing is fetched from anywhere else and no tag is written.
  */
 export async function importOciLayout(dir: string, client: RegistryClient, repository: string): Promise<Descriptor[]> {
-  const index = await readFile(join(dir, 'index.json'))
-    .then((body) => parseManifestDocument(body, `${dir}/index.json`))
+  const index = await readFile(join(dir, layoutIndexFile))
+    .then((body) => parseManifestDocument(body, `${dir}/${layoutIndexFile}`))
     .catch((error: unknown) => {
       throw error instanceof OciError ? error : layoutError(dir, 'it has no readable index.json');
     });

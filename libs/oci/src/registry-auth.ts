@@ -8,6 +8,11 @@ interface CachedToken {
 }
 
 const defaultTokenLifetimeSeconds = 60;
+/**
+ * Scopes announced ahead are asked for together, in one token request, as long as its URL stays
+ * within this many characters (8 KiB is the smallest request-line limit of common servers).
+ */
+const maxTokenUrlLength = 8 * 1024;
 // Renew a little early so a token does not expire between the check and the request.
 const renewalMarginMs = 10_000;
 
@@ -18,6 +23,10 @@ const renewalMarginMs = 10_000;
 export class RegistryAuth {
   private basicAccepted = false;
   private readonly tokens = new Map<string, CachedToken>();
+  /** Token requests in flight, by each scope they cover: concurrent challenges share one. */
+  private readonly pending = new Map<string, Promise<CachedToken>>();
+  /** Scopes the caller said it is about to need (`expectScopes`), asked for with the next token. */
+  private readonly expected = new Set<string>();
 
   constructor(
     private readonly registry: string,
@@ -34,8 +43,27 @@ export class RegistryAuth {
     return undefined;
   }
 
-  /** Handles a 401 answer; afterwards `headerFor(scope)` yields the header to retry with. */
-  async answer(challengeHeader: string | null, scope: string, repository: string | undefined): Promise<void> {
+  /**
+   * Announces scopes about to be needed (many images of one registry, say), so that the next token
+   * fetched covers them all rather than one token per repository.
+   */
+  expectScopes(scopes: Iterable<string>): void {
+    for (const scope of scopes) if (!this.headerFor(scope)) this.expected.add(scope);
+  }
+
+  /**
+   * Handles a 401 answer to a request sent with `sentWith` (or no Authorization); afterwards
+   * `headerFor(scope)` yields the header to retry with.
+   */
+  async answer(challengeHeader: string | null, scope: string, repository: string | undefined, sentWith?: string): Promise<void> {
+    // A token for this scope arrived while the request was on its way: retry with it.
+    const current = this.headerFor(scope);
+    if (current !== undefined && current !== sentWith) return;
+    const inFlight = this.pending.get(scope);
+    if (inFlight) {
+      await inFlight.catch(() => undefined);
+      if (this.headerFor(scope)) return;
+    }
     const challenge = challengeHeader ? parseChallenge(challengeHeader) : undefined;
     const details = { registry: this.registry, repository, status: 401, code: 'UNAUTHORIZED' };
     if (challenge?.scheme === 'basic') {
@@ -46,15 +74,42 @@ export class RegistryAuth {
       return;
     }
     if (challenge?.scheme === 'bearer' && challenge.params.realm) {
-      const scopes = (challenge.params.scope ?? scope).split(' ').filter((item) => item.length > 0);
-      const token = await this.fetchToken(challenge.params.realm, challenge.params.service, scopes, repository);
-      this.tokens.set(scope, token);
+      const { realm, service } = challenge.params;
+      const challenged = (challenge.params.scope ?? scope).split(' ').filter((item) => item.length > 0);
+      const covered = [scope, ...this.takeExpected(realm, service, challenged)];
+      const fetching = this.fetchToken(realm, service, [...new Set([...challenged, ...covered.slice(1)])], repository);
+      for (const each of covered) this.pending.set(each, fetching);
+      try {
+        const token = await fetching;
+        for (const each of covered) this.tokens.set(each, token);
+      } finally {
+        for (const each of covered) if (this.pending.get(each) === fetching) this.pending.delete(each);
+      }
       return;
     }
     throw new OciError(
       `Registry ${this.registry} refused the request with an authentication challenge Lading does not support (${challengeHeader ?? 'none'}).`,
       details,
     );
+  }
+
+  /** Announced scopes that fit in one token request beside the challenged ones; they leave the set. */
+  private takeExpected(realm: string, service: string | undefined, challenged: readonly string[]): string[] {
+    let length = realm.length + (service ? `&service=${encodeURIComponent(service)}`.length : 0);
+    for (const scope of challenged) length += `&scope=${encodeURIComponent(scope)}`.length;
+    const taken: string[] = [];
+    for (const scope of this.expected) {
+      if (challenged.includes(scope) || this.pending.has(scope) || this.headerFor(scope)) {
+        this.expected.delete(scope);
+        continue;
+      }
+      const added = `&scope=${encodeURIComponent(scope)}`.length;
+      if (length + added > maxTokenUrlLength) break;
+      length += added;
+      taken.push(scope);
+      this.expected.delete(scope);
+    }
+    return taken;
   }
 
   private async fetchToken(realm: string, service: string | undefined, scopes: string[], repository: string | undefined): Promise<CachedToken> {

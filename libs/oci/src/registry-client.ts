@@ -1,3 +1,4 @@
+import { forceHeader, tagOutcomeHeader } from './guard-headers.js';
 import { pipeline, Readable } from 'node:stream';
 import { ChunkSplitter } from './chunks.js';
 import { DigestMeter, DigestVerifier, sha256Digest } from './digest.js';
@@ -23,6 +24,14 @@ export class RegistryClient {
   constructor(options: RegistryClientOptions) {
     this.transport = new RegistryTransport(options);
     this.registry = this.transport.registry;
+  }
+
+  /**
+   * Says which repositories are about to be read, so that a registry with token authentication
+   * hands out one token for all of them instead of one per repository.
+   */
+  expectPulls(repositories: Iterable<string>): void {
+    this.transport.expectScopes([...repositories].map(pull));
   }
 
   /** Asks the registry (never a cache) what a tag or digest points at; undefined when it does not exist. */
@@ -85,6 +94,18 @@ export class RegistryClient {
 
   /** Stores a manifest under a tag or its digest; returns the digest the registry confirmed. */
   async putManifest(repository: string, reference: string, mediaType: string, body: Buffer): Promise<string> {
+    return (await this.sendManifest(repository, reference, mediaType, body, {})).digest;
+  }
+
+  /**
+   * Writes a tag. `force` asks a Lading guard to replace another digest (its ledger decides who
+   * may); `outcome` is the guard's answer, undefined when no guard decided.
+   */
+  async tagManifest(repository: string, tag: string, mediaType: string, body: Buffer, force = false): Promise<{ digest: string; outcome?: string }> {
+    return this.sendManifest(repository, tag, mediaType, body, force ? { [forceHeader]: 'true' } : {});
+  }
+
+  private async sendManifest(repository: string, reference: string, mediaType: string, body: Buffer, extraHeaders: Record<string, string>): Promise<{ digest: string; outcome?: string }> {
     this.checkNames(repository, reference);
     const digest = sha256Digest(body);
     const what = `storing manifest ${describe(repository, reference)}`;
@@ -97,7 +118,7 @@ export class RegistryClient {
       repository,
       scope: push(repository),
       what,
-      headers: { 'content-type': mediaType },
+      headers: { 'content-type': mediaType, ...extraHeaders },
       body,
       expect: [201],
     });
@@ -106,7 +127,7 @@ export class RegistryClient {
     if (confirmed && confirmed !== digest) {
       throw this.transport.error({ what, repository }, `the registry confirmed digest ${confirmed} instead of ${digest}`, 201, 'DIGEST_MISMATCH');
     }
-    return digest;
+    return { digest, outcome: response.headers.get(tagOutcomeHeader) ?? undefined };
   }
 
   /** Deletes a manifest by digest (registries do not delete tags alone). */

@@ -1,3 +1,4 @@
+import { injectTraceContext } from '@lading/telemetry';
 import { OciError } from './errors.js';
 import { describeFetchFailure, RegistryAuth } from './registry-auth.js';
 import type { RegistryClientOptions } from './types.js';
@@ -39,14 +40,21 @@ export class RegistryTransport {
     this.auth = new RegistryAuth(options.registry, options.credentials, options.allowedHosts);
   }
 
+  /** Token scopes about to be needed, to be covered by the next token fetched (see RegistryAuth). */
+  expectScopes(scopes: Iterable<string>): void {
+    this.auth.expectScopes(scopes);
+  }
+
   async send(request: RegistryRequest): Promise<Response> {
+    // What the first attempt authenticated with: a 401 to a request sent before a token arrived is not that token's refusal.
+    const sentWith = this.auth.headerFor(request.scope);
     let response = await this.attempt(request);
     if (response.status === 401 && !request.expect.includes(401)) {
       await response.body?.cancel();
       if (request.body !== undefined && !Buffer.isBuffer(request.body)) {
         throw this.error(request, `the registry asked for authentication in the middle of a streamed upload`, 401, 'UNAUTHORIZED');
       }
-      await this.auth.answer(response.headers.get('www-authenticate'), request.scope, request.repository);
+      await this.auth.answer(response.headers.get('www-authenticate'), request.scope, request.repository, sentWith);
       response = await this.attempt(request);
     }
     if (request.expect.includes(response.status)) return response;
@@ -94,6 +102,8 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'cache-control': 'no-cache', ...request.headers };
     const authorization = this.auth.headerFor(request.scope);
     if (authorization) headers.authorization = authorization;
+    // The registry's server span (the guard's front door) joins the caller's trace.
+    injectTraceContext({ get: (key) => headers[key], set: (key, value) => void (headers[key] = value) });
     // Redirects come back to `attempt`, which decides; fetch itself never follows one.
     const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers, redirect: 'manual' };
     if (request.body !== undefined) {

@@ -12,7 +12,7 @@ export { pullImageByDigest } from './pull-by-digest.js';
 export { hardenedHostConfig, bundleUser, bundleUid } from './hardened-host-config.js';
 export { userDatabase } from './nonroot-user.js';
 export { runBundleContainer } from './run-container.js';
-export { relocationMappingPath, stageReadOnlyFiles } from './read-only-files.js';
+export { stageReadOnlyFiles } from './read-only-files.js';
 export { removeLeftovers, type RemovedLeftovers } from './leftovers.js';
 export { bundleLabels, ownerLabels, type ContainerOwner } from './bundle-labels.js';
 export { createRunNetwork, removeRunNetwork, runBridgePrefix, type Egress } from './run-network.js';
@@ -44,5 +44,6 @@ export type {
   StdinPayloadInput,
   OutputFrameParserOptions,
   OutputListener,
+  StepFrame,
 } from './types.js';
 export { bundleFileFilter } from './dockerignore.js';

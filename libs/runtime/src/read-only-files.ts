@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RuntimeError } from './errors.js';
 
-/** Where CNAB says a bundle finds its relocation mapping. */
-export const relocationMappingPath = '/cnab/app/relocation-mapping.json';
-
-/** Container paths a run may be handed a read-only file at: each one Lading itself defines. */
-const allowedPaths = new Set([relocationMappingPath]);
+/**
+ * Where a run may be handed a read-only file: a JSON document directly in /cnab/app (CNAB puts
+ * the relocation mapping there), never over the run script or into the secrets and outputs mounts.
+ */
+const allowedPath = /^\/cnab\/app\/[a-z][a-z0-9-]*\.json$/;
 
 export interface StagedFiles {
   /** `host:container:ro` bind specifications. */
@@ -24,8 +24,8 @@ export interface StagedFiles {
 export async function stageReadOnlyFiles(files: Readonly<Record<string, Buffer>>): Promise<StagedFiles> {
   const entries = Object.entries(files);
   for (const [path] of entries) {
-    if (!allowedPaths.has(path)) {
-      throw new RuntimeError('invalid-run-options', `A read-only file may be mounted only at ${[...allowedPaths].join(', ')}, not ${JSON.stringify(path)}.`);
+    if (!allowedPath.test(path)) {
+      throw new RuntimeError('invalid-run-options', `A read-only file may be mounted only as a .json file directly in /cnab/app, not at ${JSON.stringify(path)}.`);
     }
   }
   if (entries.length === 0) return { binds: [], remove: async () => undefined };

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
+import { withSpan } from '@lading/telemetry';
 import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
@@ -28,7 +29,11 @@ export async function runBundleContainer(docker: Docker, options: RunBundleConta
   try {
     const network = await createRunNetwork(docker, options.name, labels, options.egress ?? 'on');
     try {
-      const container = await createBundleContainer(docker, options, labels, network, staged.binds);
+      const container = await withSpan('lading', 'container create', { 'container.name': options.name, 'container.image.name': options.image }, async (span) => {
+        const created = await createBundleContainer(docker, options, labels, network, staged.binds);
+        span.setAttribute('container.id', created.id);
+        return created;
+      });
       try {
         return await attachStartAndWait(container, docker, options);
       } finally {
@@ -141,11 +146,13 @@ async function attachStartAndWait(
   };
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
-    try {
-      await container.start();
-    } catch (error) {
-      throw new RuntimeError('docker-engine', `Starting the bundle container failed: ${engineMessage(error)}`, { cause: error });
-    }
+    await withSpan('lading', 'container start', { 'container.id': container.id }, async () => {
+      try {
+        await container.start();
+      } catch (error) {
+        throw new RuntimeError('docker-engine', `Starting the bundle container failed: ${engineMessage(error)}`, { cause: error });
+      }
+    });
     options.onStarted?.(container.id);
     if (options.signal?.aborted) abort();
     stream.write(options.stdinPayload);

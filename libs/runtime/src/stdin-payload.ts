@@ -3,6 +3,7 @@ import type { StdinPayloadInput } from './types.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const nonceHex = /^[0-9a-fA-F]{16,128}$/;
+const traceparentPattern = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 // Whitespace would break the line protocol; `..` and control characters could redirect a write.
 const containerPath = /^\/[A-Za-z0-9._@+,=:/-]+$/;
 
@@ -14,7 +15,8 @@ const b64 = (value: Buffer | string): string => Buffer.from(value).toString('bas
 
 /**
  * The lines the generated /cnab/app/run script reads from stdin: `env NAME B64`,
- * `file PATH B64`, `nonce - HEX`, `action - B64`, then `end`. Values travel base64-encoded so
+ * `file PATH B64`, `trace - TRACEPARENT` and `tracestate - B64` (when the bundle takes them),
+ * `nonce - HEX`, `action - B64`, then `end`. Values travel base64-encoded so
  * that no byte of a value can end a line early.
  */
 export function encodeStdinPayload(input: StdinPayloadInput): Buffer {
@@ -31,6 +33,11 @@ export function encodeStdinPayload(input: StdinPayloadInput): Buffer {
     }
     lines.push(`file ${path} ${b64(content)}`);
   }
+  if (input.traceparent !== undefined) {
+    if (!traceparentPattern.test(input.traceparent)) invalid('The traceparent is not a W3C version-00 traceparent.');
+    lines.push(`trace - ${input.traceparent}`);
+  }
+  if (input.tracestate) lines.push(`tracestate - ${b64(input.tracestate)}`);
   lines.push(`nonce - ${input.nonce}`, `action - ${b64(input.action)}`, 'end');
   return Buffer.from(`${lines.join('\n')}\n`);
 }

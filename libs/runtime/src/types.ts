@@ -140,6 +140,9 @@ export interface StdinPayloadInput {
   env?: Record<string, Buffer | string>;
   /** Absolute path inside the container → content. */
   files?: Record<string, Buffer | string>;
+  /** W3C trace context of the run's container span, for run scripts that take it. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface OutputFrameParserOptions {
@@ -149,7 +152,11 @@ export interface OutputFrameParserOptions {
   onMalformed?: (reason: string) => void;
   /** Called for a `mask` frame: a value the run script asks to be masked from here on. */
   onMask?: (value: Buffer) => void;
+  /** Called for a `step` frame: a step began (with the span id the run script gave it) or ended (with its exit status). */
+  onStep?: (frame: StepFrame) => void;
 }
+
+export type StepFrame = { index: number; kind: 'start'; spanId: string } | { index: number; kind: 'end'; exitCode: number };
 
 export type OutputListener = (name: string, value: Buffer) => void;
 

@@ -94,3 +94,30 @@ describe('mask frames', () => {
     expect(events).toEqual(['mask out-secret', 'bytes before\n', 'bytes after\n']);
   });
 });
+
+describe('step frames', () => {
+  it("reports a step's start with its span id and its end with its exit status, and drops malformed ones", () => {
+    const steps: unknown[] = [];
+    const malformed: string[] = [];
+    const scanner = new OutputFrameScanner(nonce, () => undefined, { onStep: (step) => steps.push(step), onMalformed: (reason) => malformed.push(reason) });
+    const text = [
+      `${nonce} step 1 start 00f067aa0ba902b7`,
+      'step output',
+      `${nonce} step 1 end 0`,
+      `${nonce} step 2 start 0000000000000000`,
+      `${nonce} step 0 start 00f067aa0ba902b7`,
+      `${nonce} step 2 end -1`,
+      `${nonce} step 2 start 00F067AA0BA902B7`,
+      `${nonce} step 3 end 12`,
+      '',
+    ].join('\n');
+    const passed = scanner.scan(Buffer.from(text)).map((bytes) => bytes.toString()).join('');
+    expect(passed).toBe('step output\n');
+    expect(steps).toEqual([
+      { index: 1, kind: 'start', spanId: '00f067aa0ba902b7' },
+      { index: 1, kind: 'end', exitCode: 0 },
+      { index: 3, kind: 'end', exitCode: 12 },
+    ]);
+    expect(malformed).toHaveLength(4);
+  });
+});

@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { hardenedHostConfig, relocationMappingPath, RuntimeError, stageReadOnlyFiles } from '../src/index.js';
+import { hardenedHostConfig, RuntimeError, stageReadOnlyFiles } from '../src/index.js';
+
+const relocationMappingPath = '/cnab/app/relocation-mapping.json';
 
 describe('read-only files handed to a run', () => {
   it('stages the relocation mapping world-readable and read-only, bound :ro, and removes it after', async () => {
@@ -15,9 +17,11 @@ describe('read-only files handed to a run', () => {
   });
 
   it('refuses any other container path in one sentence', async () => {
-    const refused = await stageReadOnlyFiles({ '/cnab/app/run': Buffer.from('evil') }).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(RuntimeError);
-    expect((refused as Error).message).toBe('A read-only file may be mounted only at /cnab/app/relocation-mapping.json, not "/cnab/app/run".');
+    for (const path of ['/cnab/app/run', '/cnab/secrets/x.json', '/cnab/app/../app/run.json', '/etc/passwd']) {
+      const refused = await stageReadOnlyFiles({ [path]: Buffer.from('evil') }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RuntimeError);
+      expect((refused as Error).message).toBe(`A read-only file may be mounted only as a .json file directly in /cnab/app, not at ${JSON.stringify(path)}.`);
+    }
   });
 
   it('never turns a staged file into a writable bind', () => {

@@ -52,6 +52,7 @@ export class StreamRedactor<L = undefined> {
   #pending: Buffer = Buffer.alloc(0);
   /** The labels of the pending bytes, as consecutive runs. */
   #labels: Array<{ label: L; length: number }> = [];
+  #masked = 0;
 
   constructor(values: readonly (Buffer | string)[] = [], mask: string = DEFAULT_MASK) {
     this.#matcher = new Matcher(mask);
@@ -68,6 +69,11 @@ export class StreamRedactor<L = undefined> {
     this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     this.#labels.push({ label, length: chunk.length });
     return this.#release(false);
+  }
+
+  /** How many values were masked so far (a count for the run's trace, never which ones). */
+  get masked(): number {
+    return this.#masked;
   }
 
   /** Everything still held back, masked. */
@@ -87,6 +93,7 @@ export class StreamRedactor<L = undefined> {
     };
     for (const piece of pieces) {
       if (piece.mask) {
+        this.#masked += 1;
         emit(this.#labelAt(piece.from), piece.mask);
         continue;
       }

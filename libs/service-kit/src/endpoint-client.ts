@@ -1,7 +1,7 @@
 import { errors, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { z } from 'zod';
 import { replySchema, type Endpoint } from '@lading/contracts';
-import { injectTraceContext, withSpan } from '@lading/telemetry';
+import { injectTraceContext, instruments, messagingAttributes, secondsSince, SpanKind, withSpan } from '@lading/telemetry';
 import { RemoteFailure } from './failure.js';
 import { headerCarrier } from './headers.js';
 
@@ -22,12 +22,28 @@ export async function callEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTy
   request: z.input<Req>,
   options: CallOptions = {},
 ): Promise<z.output<Rep>> {
-  const payload = endpoint.request.parse(request);
-  return withSpan('lading', `call ${endpoint.subject}`, { 'messaging.destination': endpoint.subject }, async () => {
-    const carrier = headerCarrier();
-    injectTraceContext(carrier);
-    return exchange(nc, endpoint, JSON.stringify(payload), carrier.headers, options);
-  });
+  const body = JSON.stringify(endpoint.request.parse(request));
+  const started = performance.now();
+  let outcome = 'ok';
+  try {
+    return await withSpan(
+      'lading',
+      `send ${endpoint.subject}`,
+      messagingAttributes(endpoint.subject, 'send', Buffer.byteLength(body)),
+      async () => {
+        const carrier = headerCarrier();
+        injectTraceContext(carrier);
+        return exchange(nc, endpoint, body, carrier.headers, options);
+      },
+      undefined,
+      { kind: SpanKind.PRODUCER },
+    );
+  } catch (error) {
+    outcome = error instanceof RemoteFailure ? error.code : 'error';
+    throw error;
+  } finally {
+    instruments().callDuration.record(secondsSince(started), { 'messaging.destination.name': endpoint.subject, outcome });
+  }
 }
 
 async function exchange<Rep extends z.ZodTypeAny>(

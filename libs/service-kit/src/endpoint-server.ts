@@ -2,7 +2,7 @@ import type { Service, ServiceMsg } from '@nats-io/services';
 import type { MsgHdrs } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import type { Endpoint } from '@lading/contracts';
-import { extractTraceContext, withSpan } from '@lading/telemetry';
+import { extractTraceContext, instruments, messagingAttributes, secondsSince, SpanKind, withSpan, type Span } from '@lading/telemetry';
 import { ServiceFailure } from './failure.js';
 import { headerCarrier } from './headers.js';
 import type { Logger } from './types.js';
@@ -53,43 +53,56 @@ export function serveEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny
 
   async function answer(message: ServiceMsg): Promise<void> {
     const parent = extractTraceContext(headerCarrier(message.headers));
+    const started = performance.now();
+    let outcome = 'ok';
+    const respond = (span: Span, reply: string, code?: string) => {
+      if (code) {
+        outcome = code;
+        span.setAttribute('error.type', code);
+      }
+      message.respond(reply);
+    };
     await withSpan(
       'lading',
-      endpoint.subject,
-      { 'messaging.destination': endpoint.subject },
-      async () => {
+      `process ${endpoint.subject}`,
+      messagingAttributes(endpoint.subject, 'process', message.data.length),
+      async (span) => {
         let decoded: unknown;
         try {
           decoded = message.json();
         } catch {
-          message.respond(JSON.stringify({ ok: false, error: { code: 'invalid_request', message: 'the request is not JSON' } }));
+          respond(span, JSON.stringify({ ok: false, error: { code: 'invalid_request', message: 'the request is not JSON' } }), 'invalid_request');
           return;
         }
         const parsed = endpoint.request.safeParse(decoded);
         if (!parsed.success) {
           const detail = describeZodIssues(parsed.error);
-          message.respond(JSON.stringify({ ok: false, error: { code: 'invalid_request', message: `invalid request: ${detail}` } }));
+          respond(span, JSON.stringify({ ok: false, error: { code: 'invalid_request', message: `invalid request: ${detail}` } }), 'invalid_request');
           return;
         }
         try {
           const caller = callerOf(message.headers, directory);
           const value = endpoint.reply.parse(await handler(parsed.data, { subject: message.subject, headers: message.headers, caller }));
-          message.respond(JSON.stringify({ ok: true, value }));
+          respond(span, JSON.stringify({ ok: true, value }));
         } catch (failure) {
           if (failure instanceof ServiceFailure) {
-            message.respond(JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message } }));
+            respond(span, JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message } }), failure.code);
             return;
           }
           logger.error('request failed', {
             subject: endpoint.subject,
             error: failure instanceof Error ? failure.message : String(failure),
           });
-          message.respond(
+          respond(
+            span,
             JSON.stringify({ ok: false, error: { code: 'internal', message: `internal error while handling ${endpoint.subject}; see the service log` } }),
+            'internal',
           );
         }
       },
       parent,
+      { kind: SpanKind.CONSUMER },
     );
+    instruments().endpointDuration.record(secondsSince(started), { 'messaging.destination.name': endpoint.subject, outcome });
   }
 }

@@ -6,8 +6,8 @@ export interface HealthServerOptions {
   host?: string;
   /** Whether the service can take work now (NATS connected, its storage reachable). */
   ready: () => boolean | Promise<boolean>;
-  /** Prometheus text exposition of the service's counters. */
-  metrics: () => string;
+  /** Prometheus text exposition (# HELP, # TYPE) of the service's metrics. */
+  metrics: () => string | Promise<string>;
 }
 
 export interface HealthServer {
@@ -26,8 +26,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     const ready = await Promise.resolve(options.ready()).catch(() => false);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  app.get('/metrics', (_request, response) => {
-    response.type('text/plain; version=0.0.4').send(options.metrics());
+  app.get('/metrics', async (_request, response) => {
+    response.type('text/plain; version=0.0.4').send(await options.metrics());
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port, options.host ?? '127.0.0.1', (error?: Error) =>

@@ -24,7 +24,6 @@ export {
 export { callEndpoint, type CallOptions } from './endpoint-client.js';
 export { headerCarrier } from './headers.js';
 export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
-export { Counters } from './metrics.js';
 export { openBucket, openObjectStore, ensureStream, type StreamSpec } from './jetstream.js';
 export { runService, type ServiceContext, type ServiceDefinition } from './run-service.js';
 export type { ServiceConfig, Logger, LogFields, LogLevel } from './types.js';

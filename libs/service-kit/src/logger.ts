@@ -1,4 +1,11 @@
+import { activeTraceIds } from '@lading/telemetry';
 import type { LogFields, Logger, LogLevel } from './types.js';
+
+/** The active span's ids, so that a log line can be found from its trace and the other way round. */
+function traceFields(): { trace_id?: string; span_id?: string } {
+  const ids = activeTraceIds();
+  return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
+}
 
 /**
  * Structured JSON logs, one line per event. Callers pass identifiers and counts only: a log
@@ -6,7 +13,7 @@ import type { LogFields, Logger, LogLevel } from './types.js';
  */
 export function createLogger(service: string, write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
   const log = (level: LogLevel, message: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, service, message, ...fields }) + '\n');
+    write(JSON.stringify({ time: new Date().toISOString(), level, service, message, ...traceFields(), ...fields }) + '\n');
   return {
     debug: (message, fields) => log('debug', message, fields),
     info: (message, fields) => log('info', message, fields),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Svcm, type Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { serviceNames, type ServiceRole } from '@lading/contracts';
@@ -6,7 +7,6 @@ import { readServiceConfig } from './config.js';
 import { connectToNats } from './connect.js';
 import { startHealthServer } from './health-server.js';
 import { createLogger } from './logger.js';
-import { Counters } from './metrics.js';
 import type { Logger, ServiceConfig } from './types.js';
 
 export interface ServiceContext {
@@ -14,7 +14,6 @@ export interface ServiceContext {
   nc: NatsConnection;
   service: Service;
   logger: Logger;
-  counters: Counters;
   /** Registers cleanup to run on SIGTERM, before the NATS connection drains. */
   onShutdown(cleanup: () => Promise<void> | void): void;
 }
@@ -23,19 +22,27 @@ export interface ServiceDefinition {
   role: ServiceRole;
   version: string;
   description: string;
+  /** What tells this process apart from others of its service (service.instance.id); host and pid by default. */
+  instanceId?(env: NodeJS.ProcessEnv): Promise<string>;
   start(context: ServiceContext): Promise<void>;
 }
 
 /**
  * The whole life of a service process: telemetry, NATS, the service-framework registration,
- * health endpoints, and a graceful stop on SIGTERM/SIGINT (stop taking work, finish, drain).
+ * health endpoints, and a graceful stop on SIGTERM/SIGINT (stop taking work, finish, drain,
+ * then export the spans and metrics still batched).
  */
 export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = readServiceConfig(definition.role, env);
   const name = serviceNames[definition.role];
   const logger = createLogger(name);
-  const telemetry = initTelemetry({ serviceName: name, spansFile: config.spansFile });
-  const counters = new Counters();
+  const telemetry = await (async () => {
+    const instanceId = definition.instanceId ? await definition.instanceId(env) : `${hostname()}-${process.pid}`;
+    return initTelemetry({ serviceName: name, serviceVersion: definition.version, instanceId, spansFile: config.spansFile, env });
+  })().catch((error: Error) => {
+    logger.error('cannot start', { error: error.message });
+    process.exit(1);
+  });
   const cleanups: Array<() => Promise<void> | void> = [];
 
   let nc: NatsConnection;
@@ -43,15 +50,16 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
     nc = await connectToNats({ ...config, name });
   } catch (error) {
     logger.error('cannot start', { error: (error as Error).message });
+    await telemetry.shutdown().catch(() => undefined);
     process.exit(1);
   }
   const service = await new Svcm(nc).add({ name, version: definition.version, description: definition.description });
-  await definition.start({ config, nc, service, logger, counters, onShutdown: (cleanup) => cleanups.push(cleanup) });
+  await definition.start({ config, nc, service, logger, onShutdown: (cleanup) => cleanups.push(cleanup) });
   const health = await startHealthServer({
     port: config.httpPort,
     host: config.httpHost,
     ready: () => !nc.isClosed() && !nc.isDraining(),
-    metrics: () => counters.render(name.replaceAll('-', '_')),
+    metrics: () => telemetry.prometheusText(),
   });
   logger.info('ready', { nats: config.natsUrl, healthPort: health.port });
 
@@ -64,7 +72,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
     await nc.drain().catch(() => undefined);
     await health.close();
-    await telemetry.shutdown();
+    await telemetry.shutdown().catch(() => undefined);
     logger.info('stopped');
     process.exit(0);
   };

@@ -47,6 +47,8 @@ export function stackPaths(home: string) {
     logsDir: join(home, 'logs'),
     log: (name: string) => join(home, 'logs', `${name}.log`),
     spansFile: (role: ServiceRole) => join(home, 'logs', `spans-${role}.jsonl`),
+    /** The command's own spans, next to the services': `installations runs --trace` reads them all. */
+    cliSpansFile: join(home, 'logs', 'spans-cli.jsonl'),
     stateDir: (role: ServiceRole) => join(home, 'state', role),
   };
 }

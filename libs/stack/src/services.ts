@@ -115,8 +115,12 @@ function allowedRegistriesChoice(env: NodeJS.ProcessEnv): Record<string, string>
   return value ? { [serviceEnv.allowedRegistries]: value } : {};
 }
 
-/** The environment of a child: this process's, without LADING_* leftovers, plus the service's own. */
+/**
+ * The environment of a child: this process's, without LADING_* leftovers, plus the service's own.
+ * The OpenTelemetry settings (OTEL_*) pass on, so `OTEL_EXPORTER_OTLP_ENDPOINT=… lading up` points
+ * every service at the Collector, except OTEL_SERVICE_NAME: each service names itself.
+ */
 export function childEnvironment(own: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LADING_')));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LADING_') && name !== 'OTEL_SERVICE_NAME'));
   return { ...inherited, ...own };
 }

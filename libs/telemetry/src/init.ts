@@ -1,26 +1,41 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { JsonLinesSpanExporter } from './jsonl-span-exporter.js';
+import { initMetrics } from './metrics.js';
+import { otlpSpanExporter } from './otlp-exporters.js';
+import { readOtlpSettings } from './otlp-settings.js';
+import { PresettableIdGenerator } from './preset-span-ids.js';
+import { processResource } from './process-resource.js';
 import type { TelemetryOptions } from './types.js';
 
 export interface Telemetry {
   tracer: Tracer;
+  /** /metrics: every instrument of this process in Prometheus text format. */
+  prometheusText(): Promise<string>;
+  /** Exports what is still batched and stops; safe to call more than once. */
   shutdown(): Promise<void>;
 }
 
-/** Registers a tracer provider with W3C trace-context propagation for this process. */
+/**
+ * Registers this process's tracer and meter providers with W3C trace-context propagation. Spans go
+ * to the JSON-lines file when one is given (at once, so `--trace` sees a run as soon as it ends) and,
+ * batched, to the OTLP endpoint when OTEL_EXPORTER_OTLP_ENDPOINT is set; nothing is sent otherwise.
+ */
 export function initTelemetry(options: TelemetryOptions): Telemetry {
+  const env = options.env ?? process.env;
+  const otlp = readOtlpSettings(env);
+  const resource = processResource({ serviceName: options.serviceName, serviceVersion: options.serviceVersion ?? '0.0.0', instanceId: options.instanceId }, env);
   const spanProcessors: SpanProcessor[] = [];
   if (options.spansFile) spanProcessors.push(new SimpleSpanProcessor(new JsonLinesSpanExporter(options.spansFile)));
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    spanProcessors,
-  });
+  if (otlp.traces) spanProcessors.push(new BatchSpanProcessor(otlpSpanExporter(otlp.traces)));
+  const provider = new NodeTracerProvider({ resource, spanProcessors, idGenerator: new PresettableIdGenerator() });
   provider.register();
+  const processMetrics = initMetrics(resource, otlp.metrics, env);
+  let stopped: Promise<void> | undefined;
   return {
     tracer: trace.getTracer(options.serviceName),
-    shutdown: () => provider.shutdown(),
+    prometheusText: () => processMetrics.prometheusText(),
+    shutdown: () => (stopped ??= Promise.all([provider.shutdown(), processMetrics.shutdown()]).then(() => undefined)),
   };
 }

@@ -5,6 +5,7 @@ export { startProcess, type RunningProcess } from './child-process.js';
 export { startNatsServer, type TestNatsServer } from './nats-server.js';
 export { startRegistry, type TestRegistry, type RegistryAccount, type StartRegistryOptions } from './registry.js';
 export { startConnectionCounter, type ConnectionCounter } from './connection-counter.js';
-export { startMountRefusingProxy, type MountRefusingProxy } from './mount-refusing-proxy.js';
+export { startMountRefusingProxy, startRegistryRelay, type MountRefusingProxy, type RegistryRelay, type RegistryRelayOptions } from './registry-relay.js';
 export { startingRunState } from './run-state.js';
+export { parsePrometheusText, type MetricFamily } from './prometheus-text.js';
 export { administratorCaller } from './administrator.js';

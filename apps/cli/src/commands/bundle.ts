@@ -7,10 +7,13 @@ import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
-import { parseOutputFormat, printResult } from '../output.js';
+import { parseOutputFormat, printResult, renderTable } from '../output.js';
+import { relocationColumns, relocationRows } from '../bundle-trust-view.js';
 import { ladingHome, withSession } from '../session.js';
 import { defaultPorts, readStackFile } from '@lading/stack';
 import { uploadBuildContext } from '../upload-context.js';
+import { publishArchive } from './relocation.js';
+import { signPublished } from '../signing-keys.js';
 import { UserError } from '../user-error.js';
 
 export function registerBundleCommands(program: Command): void {
@@ -63,9 +66,15 @@ export function registerBundleCommands(program: Command): void {
     .option('--reference <ref>', 'publish to this tag instead of <registry>/<name>:v<version>')
     .option('--registry <registry>', 'publish as <registry>/<name>:v<version> instead (as Porter\'s --registry)')
     .option('--force', 'replace the tag if it holds another bundle (only for principals allowed to force)', false)
+    .option('--archive <file>', 'publish a bundle archive (`lading archive`) to --reference instead, into any registry, digests unchanged')
+    .option('--sign <keyfile>', 'sign the published bundle and every image it lists, by digest, with this cosign private key; passphrase from LADING_KEY_PASSWORD')
     .description('Publish the built bundle as CNAB-in-OCI through the registry guard; an existing tag is never replaced without --force')
-    .action(async (options: { dir: string; reference?: string; registry?: string; force: boolean }) => {
+    .action(async (options: { dir: string; reference?: string; registry?: string; force: boolean; archive?: string; sign?: string }) => {
       if (options.registry !== undefined && options.reference !== undefined) throw new UserError('give --registry or --reference, not both');
+      if (options.archive !== undefined) {
+        if (!options.reference) throw new UserError('--archive needs --reference <registry>/<repository>:<tag>, where to publish it');
+        return publishArchive(options.archive, options.reference, options.force, options.sign);
+      }
       const built = await readBuiltBundle(options.dir);
       const tag =
         options.reference ??
@@ -78,6 +87,7 @@ export function registerBundleCommands(program: Command): void {
       const what = { created: 'published', unchanged: 'already published (same digest, nothing changed)', replaced: 'replaced' }[published.outcome];
       process.stdout.write(`${what} ${published.tag}\n  digest ${published.digest}\n  reference ${published.reference}\n`);
       if (published.previousDigest) process.stdout.write(`  previous ${published.previousDigest}\n`);
+      if (options.sign) await signPublished(published.reference, options.sign, options.force);
     });
 
   program
@@ -91,6 +101,8 @@ export function registerBundleCommands(program: Command): void {
       const bundle = await fetchBundle(ref, options.dir);
       const rows = describeBundle(bundle).images;
       printResult(format, bundle, { rows, columns: ['kind', 'name', 'image', 'digest'] });
+      // Where the images are now and whether they are signed: known only for a bundle in a registry.
+      if (ref && format === 'table') process.stdout.write(`\n${renderTable(await relocationRows(ref, bundle), relocationColumns)}`);
     });
 
   program
@@ -102,7 +114,9 @@ export function registerBundleCommands(program: Command): void {
     .action(async (ref: string | undefined, options: { dir?: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const bundle = await fetchBundle(ref, options.dir);
-      const description = describeBundle(bundle);
+      const relocation = ref ? await relocationRows(ref, bundle) : undefined;
+      const description = { ...describeBundle(bundle), ...(relocation ? { relocation } : {}) };
       printResult(format, description, { rows: description.entries, columns: ['kind', 'name', 'type', 'required', 'sensitive', 'applyTo', 'delivery'] });
+      if (relocation && format === 'table') process.stdout.write(`\n${renderTable(relocation, relocationColumns)}`);
     });
 }

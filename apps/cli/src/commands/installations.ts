@@ -5,6 +5,7 @@ import { callEndpoint } from '@lading/service-kit';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { neutraliseControls } from '../terminal-text.js';
+import { printRunTrace } from '../run-trace.js';
 
 const outputOption = ['-o, --output <format>', 'table, json or yaml', 'table'] as const;
 const namespaceOption = ['-n, --namespace <namespace>', 'namespace', ''] as const;
@@ -55,17 +56,19 @@ export function registerInstallationCommands(program: Command): void {
     .argument('<name>')
     .option(...namespaceOption)
     .option(...outputOption)
+    .option('--trace <run>', "print the run's span tree with durations, from the stack's embedded span store")
     .description("List the runs of an installation, each with the secret-broker's lease decision (names only, never values)")
-    .action(async (name: string, options: { namespace: string; output: string }) => {
+    .action(async (name: string, options: { namespace: string; output: string; trace?: string }) => {
       const format = parseOutputFormat(options.output);
       const { runs, entries } = await withSession(async ({ nc }) => {
         const { runs } = await callEndpoint(nc, endpoints.installationsRuns, { name, namespace: options.namespace });
         const { entries } = await callEndpoint(nc, endpoints.leaseAudit, { runIds: runs.map((run) => run.runId) });
         return { runs, entries };
       });
+      if (options.trace !== undefined) return printRunTrace(runs, options.trace);
       const shown = runs.map((run) => ({ ...run, lease: leaseSummary(entries.filter((entry) => entry.runId === run.runId)) }));
       const rows = shown.map((run) => ({ ...run, lease: run.lease.summary }));
-      printResult(format, shown, { rows, columns: ['runId', 'action', 'status', 'exitCode', 'created', 'lease'] });
+      printResult(format, shown, { rows, columns: ['runId', 'action', 'status', 'exitCode', 'created', 'lease', 'traceId'] });
     });
 
   const outputs = group

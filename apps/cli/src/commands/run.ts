@@ -4,10 +4,11 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
-import { withSpan } from '@lading/telemetry';
+import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { pinBundle } from '../pin-bundle.js';
+import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
@@ -23,6 +24,7 @@ interface RunOptions {
   namespace: string;
   action?: string;
   wait?: boolean;
+  verify?: string;
 }
 
 /**
@@ -67,13 +69,21 @@ async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boole
   }
 }
 
+/** The run's trace id, to find it in Jaeger, Tempo or `lading installations runs NAME --trace RUN`. */
+function printTrace(label: string): void {
+  const ids = activeTraceIds();
+  if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
+}
+
 /** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
   if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
   if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
   // Without either, the broker runs the bundle the installation's record names, by digest.
   const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
+  if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
   const bundleReference = named ? await pinBundle(named) : undefined;
+  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
@@ -87,7 +97,7 @@ async function runAction(installation: string, action: string, options: RunOptio
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
-    const admitted = await withSpan('lading', label, { 'lading.run': runId }, () =>
+    const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
     process.stderr.write(`${label}: run ${runId} queued (${admitted.bundleReference})\n`);
@@ -100,6 +110,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       }
       bundleOutput.endOpenLines();
       process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
+      if (event.status === 'succeeded' || event.status === 'failed') printTrace(label);
       if (event.status === 'succeeded') return 0;
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
@@ -116,7 +127,8 @@ function addRunOptions(command: Command): Command {
     .option('-p, --param <name=value>', "parameter value; repeatable. Sealed to the broker, which keeps a successful run's values in the secret store for the installation's later actions", collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
-    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing');
+    .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing')
+    .option('--verify <keyfile>', 'run only if the bundle and every image it lists are signed by this public key (cosign format)');
 }
 
 /** `lading install | upgrade | uninstall | invoke`. */

@@ -1,15 +1,13 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultPorts, PortInUseError, seedBaseImages, startStack, stackStatus, stopStack } from '@lading/stack';
 import { parseOutputFormat, printResult } from '../output.js';
+import { checkoutRoot } from '../checkout-root.js';
 import { ladingHome } from '../session.js';
 import { UserError } from '../user-error.js';
 import { driftLines, tagDrift } from './tag-drift.js';
 
-// Run from its sources (apps/cli/src/commands/stack.ts), lading starts the services from theirs;
-// compiled (apps/cli/dist/main.js), it starts their compiled bundles.
+// Run from its sources, lading starts the services from theirs; compiled, their compiled bundles.
 const fromSources = import.meta.url.endsWith('.ts');
-const repoRoot = resolve(import.meta.dirname, fromSources ? '../../../..' : '../../..');
 
 function port(value: string): number {
   const parsed = Number(value);
@@ -26,6 +24,8 @@ export function registerStackCommands(program: Command): void {
     .option('--guard-port <port>', 'registry front door (push and pull through this)', port, defaultPorts.guard)
     .option('--upstream-port <port>', 'upstream registry, on loopback only', port, defaultPorts.upstream)
     .action(async (options: { natsPort: number; guardPort: number; upstreamPort: number }) => {
+      const repoRoot = checkoutRoot(import.meta.dirname);
+      if (!repoRoot) throw new UserError('lading up starts the services of a Lading checkout, and this lading is not inside one: run it from a checkout');
       const started = await startStack({
         home: ladingHome(),
         repoRoot,

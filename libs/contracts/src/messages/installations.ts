@@ -31,7 +31,10 @@ export const runSummarySchema = z.object({
   status: z.string(),
   created: z.string(),
   exitCode: z.number().optional(),
+  /** The W3C trace id of the command that asked for the run. */
+  traceId: z.string().optional(),
 });
+export type RunSummary = z.infer<typeof runSummarySchema>;
 export const installationRunsReplySchema = z.object({ runs: z.array(runSummarySchema) });
 
 export const outputRecordSchema = z.object({

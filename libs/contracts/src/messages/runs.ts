@@ -41,6 +41,8 @@ export const runStateSchema = z.object({
   bundleReference: z.string(),
   /** When the runner asked the broker for the run's lease, so a lease that timed out says it was asked for. */
   leaseRequestedAt: z.string().optional(),
+  /** The trace the run belongs to (the W3C trace id of the command that asked for it): an id, never a value. */
+  traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
   claim: z.record(z.string(), z.unknown()),
   result: z.record(z.string(), z.unknown()).optional(),
   exitCode: z.number().optional(),
