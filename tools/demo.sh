@@ -16,6 +16,19 @@ work=$(mktemp -d /tmp/lading-demo.XXXXXX)
 say "Start the stack (NATS with per-service users, registry behind the guard, four services)"
 lading up
 lading status
+if [ "$(id -u)" -eq 0 ]; then
+  say "Started as root, yet no process of the stack runs as root: each has its own user (see README, Trust model)"
+  lading status --output json | node -e '
+    let s = "";
+    process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const services = JSON.parse(s).services;
+      for (const { name, uid } of services) console.log(`${name.padEnd(18)} uid ${uid}`);
+      if (services.some(({ uid }) => uid === undefined || uid === 0)) {
+        console.error("demo: a process of the stack runs as root (lading up said why above)");
+        process.exit(1);
+      }
+    });'
+fi
 
 say "Scaffold a bundle"
 lading create "$work/hello" --name hello

@@ -85,6 +85,19 @@ describe('lading end to end on the embedded stack', { shuffle: false }, () => {
       expect.arrayContaining(['builder', 'registry-guard', 'secret-broker', 'runner']),
     );
     expect(parsed.services.every((service: { healthy: boolean }) => service.healthy)).toBe(true);
+    // Started as root, every process has a user of its own; otherwise each is the caller's.
+    const uids = parsed.services.map((service: { uid: number }) => service.uid);
+    if (process.getuid?.() === 0) expect(uids).not.toContain(0);
+    else expect(new Set(uids)).toEqual(new Set([process.getuid?.()]));
+    expect(new Set(uids).size).toBe(process.getuid?.() === 0 ? parsed.services.length : 1);
+  });
+
+  it('names the user of each process in `lading status`', async () => {
+    const status = await cli('status');
+    expect(status.code, status.stderr).toBe(0);
+    const header = status.stdout.split('\n').find((line) => line.startsWith('NAME'));
+    expect(header).toMatch(/\bUSER\b/);
+    expect(status.stdout).not.toContain('(root)');
   });
 
   it('scaffolds a bundle that builds', async () => {

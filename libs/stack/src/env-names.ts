@@ -36,5 +36,5 @@ export const serviceEnv = {
 /** The CLI: a principal's credentials file to act as (as `--credentials` does). */
 export const credentialsEnv = 'LADING_CREDENTIALS';
 
-/** Where the stack lives when neither an option nor this variable says otherwise: ~/.lading. */
+/** Where the stack lives; without it, see defaultHome (layout.ts). */
 export const homeEnv = 'LADING_HOME';

@@ -24,7 +24,7 @@ export {
 } from './principals.js';
 export { applyPrincipals } from './apply-principals.js';
 export { credentialsFileSchema, readCredentialsFile, writeCredentialsFile, type CredentialsFile } from './credentials-file.js';
-export { defaultHome, defaultPorts, stackPaths, type StackPaths } from './layout.js';
+export { defaultHome, defaultPorts, rootStackHome, stackPaths, type StackPaths } from './layout.js';
 export { PortInUseError } from './ports.js';
 export { stackServices, infrastructureNames, type StackService } from './services.js';
 export {

@@ -6,9 +6,15 @@ import type { StackPorts } from './types.js';
 
 export const defaultPorts: StackPorts = { nats: 4222, upstream: 5001, guard: 5000 };
 
-/** $LADING_HOME, else ~/.lading. */
-export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env[homeEnv] || join(homedir(), '.lading');
+/**
+ * Root's stack home, where system daemons keep their state: the stack's own users can enter it,
+ * which they cannot do under /root (0700), so a stack started as root really runs without root.
+ */
+export const rootStackHome = '/var/lib/lading';
+
+/** $LADING_HOME; else /var/lib/lading for root and ~/.lading for everyone else. */
+export function defaultHome(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): string {
+  return env[homeEnv] || (uid === 0 ? rootStackHome : join(homedir(), '.lading'));
 }
 
 /** Where every file of the embedded stack lives under its home directory. */
@@ -50,6 +56,9 @@ export function stackPaths(home: string) {
     /** The command's own spans, next to the services': `installations runs --trace` reads them all. */
     cliSpansFile: join(home, 'logs', 'spans-cli.jsonl'),
     stateDir: (role: ServiceRole) => join(home, 'state', role),
+    /** The copies of the compiled services that run, one folder each: readable by the stack's users wherever the checkout is. */
+    servicesDir: join(home, 'services'),
+    serviceCode: (role: ServiceRole) => join(home, 'services', role),
   };
 }
 

@@ -73,6 +73,12 @@ export function isAlive(pid: number, mark?: string): boolean {
   return commandLine === undefined || commandLine.includes(mark);
 }
 
+/** The real user id a process runs as, from /proc/<pid>/status; undefined without /proc. */
+export function processUid(pid: number): number | undefined {
+  const found = /^Uid:\s+(\d+)/m.exec(procText(`/proc/${pid}/status`) ?? '');
+  return found ? Number(found[1]) : undefined;
+}
+
 function signal(pid: number, name: NodeJS.Signals): void {
   // The whole process group, so helpers a service started go too.
   try {

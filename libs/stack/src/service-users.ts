@@ -64,17 +64,20 @@ function hasSetpriv(): boolean {
  * Decides who the stack's processes run as. When `lading up` is not root nothing changes. As
  * root, each process gets its own user (see stackUserIds); the builder and the runner are also in
  * the Docker socket's group, and the runner keeps CAP_NET_ADMIN alone, for its firewall rules.
- * Where the host does not allow it — no setpriv, or a home, checkout or Node.js that other users
- * cannot reach (a home under /root, say) — the processes stay root and the reason is given.
+ * Where the host does not allow it — no setpriv, or a home or Node.js that other users cannot
+ * reach (a LADING_HOME under /root, say) — the processes stay root and the reason is given. The
+ * checkout matters only when services run from their TypeScript sources (`checkout` is given
+ * then): compiled services run from copies under the home (service-copies.ts).
  */
-export async function planStackUsers(places: { home: string; repoRoot: string }): Promise<StackUsersPlan> {
+export async function planStackUsers(places: { home: string; checkout?: string }): Promise<StackUsersPlan> {
   if (process.getuid?.() !== 0) return { users: undefined };
   if (!hasSetpriv()) return { users: undefined, reason: 'setpriv (Debian package util-linux) is missing' };
-  for (const [what, path] of [
+  const needed: [string, string][] = [
     ['the stack home', places.home],
-    ['the Lading checkout', places.repoRoot],
     ['Node.js', process.execPath],
-  ] as const) {
+    ...(places.checkout ? [['the Lading checkout the services run from', places.checkout] as [string, string]] : []),
+  ];
+  for (const [what, path] of needed) {
     if (!(await othersCanReach(path))) return { users: undefined, reason: `other users cannot reach ${what} (${path}): a folder above it lacks the x bit for others` };
   }
   const dockerGroup = await stat(defaultDockerSocket).then(

@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { defaultHome } from './layout.js';
 import { answersOk, upstreamGuarded } from './probes.js';
-import { isAlive } from './processes.js';
+import { isAlive, processUid } from './processes.js';
 import { infrastructureNames } from './services.js';
 import { readStackFile, type StackFile, type StackProcess } from './stack-file.js';
 import type { ProcessStatus, StackStatus } from './types.js';
 
 async function probe(stack: StackFile, name: string, entry: StackProcess): Promise<ProcessStatus> {
   const alive = isAlive(entry.pid, entry.commandMark);
-  const row = { name, pid: entry.pid, alive, healthPort: entry.healthPort };
+  const row = { name, pid: entry.pid, alive, healthPort: entry.healthPort, uid: alive ? processUid(entry.pid) : undefined };
   if (!alive) return { ...row, healthy: false, ready: false };
   if (name === infrastructureNames.upstream) {
     // An upstream that answers without the guard's credential is not healthy: it can be written around the guard.
@@ -27,7 +27,8 @@ async function probe(stack: StackFile, name: string, entry: StackProcess): Promi
 
 /**
  * What runs of the stack recorded in <home>/stack.json. `running` means every recorded process is
- * alive; each row says whether it is alive, healthy (/healthz) and ready (/readyz).
+ * alive; each row says whether it is alive, healthy (/healthz) and ready (/readyz), and which user
+ * id it runs as.
  */
 export async function stackStatus(options: { home?: string } = {}): Promise<StackStatus> {
   const home = resolve(options.home ?? defaultHome());

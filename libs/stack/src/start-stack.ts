@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
+import type { ServiceRole } from '@lading/contracts';
 import { recordStack } from './stack-home.js';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defaultHome, defaultPorts, stackPaths, type StackPaths } from './layout.js';
 import { prepareDirectories, writeNatsConfig, writePasswords } from './prepare-home.js';
 import { writeRegistryConfig } from './registry-config.js';
@@ -9,6 +10,7 @@ import { answersOk, pollUntil, portAccepts, upstreamGuarded } from './probes.js'
 import { logTail, spawnDetached, terminate, type OwnedProcess } from './processes.js';
 import { allAlive, ownedProcesses } from './recorded-processes.js';
 import { handOverStackFiles } from './hand-over-files.js';
+import { placeServiceCopies, runsFromCheckout } from './service-copies.js';
 import { operatorFilesFor } from './operator-files.js';
 import { asUser, planStackUsers, type StackProcessKind, type StackUsers } from './service-users.js';
 import {
@@ -49,8 +51,8 @@ function checkPorts(ports: StackPorts): void {
   }
 }
 
-async function resolveScripts(options: StartStackOptions): Promise<Map<string, string>> {
-  const scripts = new Map<string, string>();
+async function resolveScripts(options: StartStackOptions): Promise<Map<ServiceRole, string>> {
+  const scripts = new Map<ServiceRole, string>();
   for (const service of stackServices) {
     const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service, options.fromSources));
     await access(script).catch(() => {
@@ -128,7 +130,9 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
   const monitorPort = await freeLoopbackPort();
   await writeNatsConfig(paths, ports, monitorPort, passwords);
   await writeRegistryConfig(paths, ports);
-  const plan = await planStackUsers({ home, repoRoot: resolve(options.repoRoot) });
+  const placed = await placeServiceCopies(paths, scripts);
+  const fromCheckout = [...placed.values()].some(runsFromCheckout);
+  const plan = await planStackUsers({ home, checkout: fromCheckout ? resolve(options.repoRoot) : undefined });
   const users = plan.users;
   if (users) await handOverStackFiles(paths, users);
 
@@ -167,7 +171,7 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
     const services: [Launch, () => string | undefined][] = [];
     for (const service of stackServices) {
       const httpPort = await freeLoopbackPort();
-      const script = scripts.get(service.role) as string;
+      const script = placed.get(service.role) as string;
       const item: Launch = {
         name: service.name,
         kind: service.role,
@@ -179,8 +183,8 @@ export async function startStack(options: StartStackOptions): Promise<StartStack
           // Tools that look in ~ find the service's own folder, not root's.
           ...(users ? { HOME: paths.stateDir(service.role) } : {}),
         }),
-        // From sources, `--import tsx` is resolved from here, where the checkout's node_modules are.
-        cwd: resolve(options.repoRoot),
+        // From sources, `--import tsx` is resolved from the checkout, where its node_modules are.
+        cwd: runsFromCheckout(script) ? resolve(options.repoRoot) : dirname(script),
         commandMark: script,
         healthPort: httpPort,
         ready: async () =>

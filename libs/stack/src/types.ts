@@ -44,7 +44,7 @@ export interface StackPorts {
 }
 
 export interface StartStackOptions {
-  /** Defaults to $LADING_HOME, else ~/.lading. */
+  /** Defaults to defaultHome(): $LADING_HOME, else /var/lib/lading for root, ~/.lading for others. */
   home?: string;
   /** The Lading checkout whose apps/<app>/dist/main.js files (or, from sources, src/main.ts) are run. */
   repoRoot: string;
@@ -72,6 +72,8 @@ export interface ProcessStatus {
   healthy: boolean;
   ready: boolean;
   healthPort?: number;
+  /** The user id the process runs as (from /proc), while it is alive. */
+  uid?: number;
 }
 
 export interface StackStatus {

@@ -15,6 +15,12 @@ function port(value: string): number {
   return parsed;
 }
 
+/** A process's user id as a person reads it: root spelled out, since that is what matters. */
+function userLabel(uid: number | undefined): string {
+  if (uid === undefined) return '';
+  return uid === 0 ? '0 (root)' : String(uid);
+}
+
 /** `lading up | down | status`: the embedded default stack on this machine. */
 export function registerStackCommands(program: Command): void {
   program
@@ -53,7 +59,7 @@ export function registerStackCommands(program: Command): void {
 
   program
     .command('status')
-    .description('Show the endpoints and the health of each service')
+    .description('Show the endpoints, and the health and user of each process')
     .option('-o, --output <format>', 'table, json or yaml', 'table')
     .action(async (options: { output: string }) => {
       const format = parseOutputFormat(options.output);
@@ -62,11 +68,11 @@ export function registerStackCommands(program: Command): void {
         process.stdout.write(`nats      ${status.endpoints.nats}\nregistry  ${status.endpoints.registry}\nupstream  ${status.endpoints.upstream}\n\n`);
       }
       if (format === 'table' && !status.endpoints) process.stdout.write('no stack is running: start one with `lading up`\n');
-      const rows = status.services.map((service) => ({ ...service, healthPort: service.healthPort ?? '' }));
+      const rows = status.services.map((service) => ({ ...service, healthPort: service.healthPort ?? '', user: userLabel(service.uid) }));
       // Tags someone changed in the upstream around the guard: asked of the guard only when the stack runs.
       const drift = status.running && status.endpoints ? await tagDrift() : undefined;
       const tagDriftFound = drift && 'drift' in drift ? drift.drift : null;
-      printResult(format, { ...status, tagDrift: tagDriftFound }, { rows, columns: ['name', 'pid', 'alive', 'healthy', 'ready', 'healthPort'] });
+      printResult(format, { ...status, tagDrift: tagDriftFound }, { rows, columns: ['name', 'pid', 'user', 'alive', 'healthy', 'ready', 'healthPort'] });
       if (format === 'table' && tagDriftFound) process.stdout.write(tagDriftFound.length ? `\n${driftLines(tagDriftFound)}` : '');
       if (drift && 'unknown' in drift) process.stderr.write(`lading: could not ask the registry guard about tag drift: ${drift.unknown}\n`);
       if (!status.running) process.exitCode = 1;
