@@ -6,6 +6,7 @@ import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { instruments, secondsSince, withSpan } from '@lading/telemetry';
 import { serveInstallationQueries } from './queries.js';
+import { serveInstallationForget } from './installation-forget.js';
 import { prepareRunner } from './prepare-runner.js';
 import { claimRun, holdRun } from './run-claim.js';
 import { resolveRunnerId } from './runner-identity.js';
@@ -28,6 +29,7 @@ await runService({
     const registry = new RegistryClient({ registry: settings.registry });
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
+    serveInstallationForget(context, records);
     const identity = await registerRunnerIdentity(nc, settings.runnerId, logger);
     const allowDockerSocket = dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant }));
     await consumeRunRequests(context, async (request, submitter) => {

@@ -5,19 +5,19 @@ import { BuiltinStore, KeyRotation, namespacedSecretName, open, runScopedSecretN
 import {
   assertNamespace,
   assertPerson,
+  callEndpoint,
   mayUseNamespace,
-  openBucket,
   ensureStream,
   serveEndpoint,
   ServiceFailure,
   type ServiceContext,
 } from '@lading/service-kit';
-import { RunRecords } from '@lading/store';
 import type { KeyObject } from 'node:crypto';
 import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
 import { readLeaseAudit, runsVisibleTo } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
+import { deleteInstallation } from './installation-delete.js';
 import { serveRunPath } from './run-path.js';
 
 export interface BrokerParts {
@@ -41,7 +41,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   await ensureStream(nc, streams.leaseAudit);
   const runState = await openRunState(nc, parts.store, parts.brokerKey);
   const { credentialSets, parameterSets } = runState;
-  const runs = await RunRecords.open((name) => openBucket(nc, name));
+  const runs = runState.records;
   const publicKey = sealingPublicKey(parts.brokerKey);
   const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
@@ -157,6 +157,18 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       assertNamespace(caller, request.namespace);
       const reply = await showOutput(request, runs, parts.store);
       logger.info('output handed out sealed', { installation: request.installation, namespace: request.namespace, output: request.output, runId: reply.runId });
+      return reply;
+    },
+    logger,
+  );
+
+  serve(
+    service,
+    endpoints.installationsDelete,
+    async (key, { caller }) => {
+      const forgetRecords = async () => (await callEndpoint(nc, endpoints.installationsForget, key)).deletedRuns;
+      const reply = await deleteInstallation(key, caller, { state: runState, forgetRecords });
+      logger.info('installation deleted', { installation: key.name, namespace: key.namespace, deletedSecrets: reply.deletedSecrets, deletedRuns: reply.deletedRuns });
       return reply;
     },
     logger,

@@ -26,6 +26,8 @@ import {
   secretSetRequestSchema,
 } from './messages/secrets.js';
 import {
+  installationDeleteReplySchema,
+  installationForgetReplySchema,
   installationKeySchema,
   installationListReplySchema,
   installationListRequestSchema,
@@ -81,6 +83,7 @@ export const endpoints = {
   outputsShow: endpoint(subjects.broker.outputsShow, outputShowRequestSchema, outputShowReplySchema),
   leaseAudit: endpoint(subjects.broker.leaseAudit, leaseAuditRequestSchema, leaseAuditReplySchema),
   runsSubmit: endpoint(subjects.broker.runsSubmit, runSubmitRequestSchema, runSubmitReplySchema),
+  installationsDelete: endpoint(subjects.broker.installationsDelete, installationKeySchema, installationDeleteReplySchema),
   runnersRegister: endpoint(subjects.broker.runnersRegister, runnerRegisterRequestSchema, runnerRegisterReplySchema),
   runsClaim: endpoint(subjects.broker.runsClaim, signedRunStatementSchema, runClaimReplySchema),
   runsHeartbeat: endpoint(subjects.broker.runsHeartbeat, signedRunStatementSchema, runHeartbeatReplySchema),
@@ -91,4 +94,5 @@ export const endpoints = {
   installationsRuns: endpoint(subjects.runner.installationsRuns, installationKeySchema, installationRunsReplySchema),
   installationsOutputs: endpoint(subjects.runner.installationsOutputs, installationKeySchema, installationOutputsReplySchema),
   installationsLogs: endpoint(subjects.runner.installationsLogs, installationKeySchema, installationLogsReplySchema),
+  installationsForget: endpoint(subjects.runner.installationsForget, installationKeySchema, installationForgetReplySchema),
 } as const;

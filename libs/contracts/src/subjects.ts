@@ -33,6 +33,8 @@ export const subjects = {
     leaseAudit: 'lading.broker.leases.audit',
     /** People ask for a run here; the broker admits it and queues it. */
     runsSubmit: 'lading.broker.runs.submit',
+    /** People delete an installation here: the broker deletes its secrets, then has the runner forget its records. */
+    installationsDelete: 'lading.broker.installations.delete',
     /** Runner-only: a starting runner registers its Ed25519 public key. */
     runnersRegister: 'lading.broker.runners.register',
     /** Runner-only, signed: claim a queued run, keep its installation lock, end it. */
@@ -46,6 +48,8 @@ export const subjects = {
     installationsRuns: 'lading.runner.installations.runs',
     installationsOutputs: 'lading.runner.installations.outputs',
     installationsLogs: 'lading.runner.installations.logs',
+    /** The broker alone asks here, once it holds the installation's lock and has deleted its secrets. */
+    installationsForget: 'lading.runner.installations.forget',
   },
   runs: {
     /** JetStream work-queue subject: one admitted run, queued by the broker, taken by exactly one runner. */

@@ -3,6 +3,8 @@ import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
+import { rememberedValues } from './remembered-values.js';
+import { runBundleReference } from './run-bundle.js';
 import { loadMappings, planSource } from './run-values.js';
 import type { AdmissionDependencies } from './types.js';
 
@@ -16,7 +18,7 @@ async function readBundle(reference: string, deps: AdmissionDependencies): Promi
 
 /**
  * Admits a run: checks the caller may use the namespace, that the bundle (read by digest) has
- * the action, that every set exists in the namespace with known source kinds, that every
+ * the action (the request's bundle, or the one the installation last ran), that every set exists in the namespace with known source kinds, that every
  * caller-resolved source was sent, and that every required value has a source — all before
  * anything is stored or queued. Then takes the installation's lock (a busy installation is
  * refused), records the admission and puts the run on the work queue.
@@ -31,7 +33,8 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   for (const [entry, found] of credentials) planSource('credentials', entry, found, input);
   for (const [entry, found] of parameters) planSource('parameters', entry, found, input);
 
-  const bundle = await readBundle(request.bundleReference, deps);
+  const bundleReference = await runBundleReference(request, deps.records);
+  const bundle = await readBundle(bundleReference, deps);
   if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
   const needs = bundleNeeds(bundle, action);
   const problem = commandLineProblem(needs, input.parameters);
@@ -41,8 +44,11 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
       throw new LeaseRefusedError('unresolvable', `credential ${credential.name} is required for action ${action} but no credential set of the run maps it: pass one with --cred`);
     }
   }
+  // A value given now, by --param or a set, wins; else the one the installation's last successful runs used.
+  const remembered = action === 'install' ? {} : await rememberedValues(deps.store, namespace, installation);
+  const reused = needs.parameters.filter(({ name }) => !(name in input.parameters) && !parameters.has(name) && name in remembered).map(({ name }) => name);
   for (const parameter of needs.parameters) {
-    const sourced = parameter.name in input.parameters || parameters.has(parameter.name) || parameter.default !== undefined;
+    const sourced = parameter.name in input.parameters || parameters.has(parameter.name) || reused.includes(parameter.name) || parameter.default !== undefined;
     if (parameter.required && !sourced) {
       throw new LeaseRefusedError('unresolvable', `parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
     }
@@ -58,7 +64,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     installation,
     namespace,
     action,
-    bundleReference: request.bundleReference,
+    bundleReference,
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
   };
@@ -66,6 +72,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     ...run,
     wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
     wantedParameters: needs.parameters.map(({ name, required, default: fallback }) => ({ name, required, hasDefault: fallback !== undefined })),
+    reusedParameters: reused,
     input: request.input,
     admittedAt: new Date().toISOString(),
   };
@@ -75,7 +82,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     await deps.locks.release(namespace, installation, runId);
     throw new LeaseRefusedError('conflict', `run ${runId} was already submitted: every run needs a new id`);
   }
-  const given = Object.entries(input.parameters);
+  const given = [...Object.entries(input.parameters), ...reused.map((name) => [name, remembered[name]] as [string, string])];
   try {
     await deps.enqueue({
       ...run,

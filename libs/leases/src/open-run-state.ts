@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { buckets, runAdmissionSchema } from '@lading/contracts';
 import type { SecretStore } from '@lading/secrets';
 import { openBucket } from '@lading/service-kit';
-import { JsonBucket, SetStore } from '@lading/store';
+import { JsonBucket, RunRecords, SetStore } from '@lading/store';
 import { InstallationLocks, lockTtlMs } from './installation-lock.js';
 import { RunnerKeys } from './runner-keys.js';
 import type { RunPathState } from './types.js';
@@ -17,6 +17,7 @@ export async function openRunState(nc: NatsConnection, store: SecretStore, broke
     credentialSets: new SetStore(await openBucket(nc, buckets.credentialSets), 'credentials'),
     parameterSets: new SetStore(await openBucket(nc, buckets.parameterSets), 'parameters'),
     store,
+    records: await RunRecords.open((name) => openBucket(nc, name)),
     brokerKey,
     redemptions: await openBucket(nc, buckets.leases, { ttl: 24 * 60 * 60 * 1000 }),
   };

@@ -2,6 +2,7 @@ import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@la
 import { secretSourceName, type SecretStore } from '@lading/secrets';
 import type { SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
+import { rememberedValues } from './remembered-values.js';
 
 type Kind = 'credentials' | 'parameters';
 
@@ -87,6 +88,8 @@ export async function resolveRunValues(
     loadMappings(sets.parameters, 'parameters', admission.parameterSets, namespace, installation),
   ]);
   const values: RunValues = { credentials: {}, parameters: {} };
+  // Admitted as reused from the installation's last successful runs: read from what it remembers.
+  const reused = new Set<string>();
   // Every value is read at once: the lease waits for the slowest read, not for their sum.
   const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {
@@ -105,9 +108,20 @@ export async function resolveRunValues(
       continue;
     }
     const found = parameterMappings.get(wanted.name);
-    if (!found) continue;
+    if (!found) {
+      if (admission.reusedParameters?.includes(wanted.name)) reused.add(wanted.name);
+      continue;
+    }
     const planned = planSource('parameters', wanted.name, found, input);
     reads.push(valueOf(planned, store, `${found.label} entry ${wanted.name}`).then((value) => void (values.parameters[wanted.name] = value)));
+  }
+  if (reused.size > 0) {
+    const remembered = await rememberedValues(store, namespace, installation);
+    for (const name of reused) {
+      const value = remembered[name];
+      if (value === undefined) throw new LeaseRefusedError('unresolvable', `the remembered value of parameter ${name} of installation ${installation} is gone: pass --param ${name}=VALUE`);
+      values.parameters[name] = value;
+    }
   }
   await Promise.all(reads);
   return values;

@@ -4,7 +4,7 @@ import { runAdmissionSchema } from '@lading/contracts';
 import type { Bundle } from '@lading/cnab';
 import type { KV } from '@nats-io/kv';
 import type { SecretStore } from '@lading/secrets';
-import type { JsonBucket, SetStore } from '@lading/store';
+import type { JsonBucket, RunRecords, SetStore } from '@lading/store';
 import type { InstallationLocks } from './installation-lock.js';
 import type { RunnerKeys } from './runner-keys.js';
 
@@ -18,6 +18,8 @@ export interface RunPathState {
   credentialSets: SetStore;
   parameterSets: SetStore;
   store: SecretStore;
+  /** The runner's records, read only: which bundle an installation runs, how its last runs ended. */
+  records: RunRecords;
   /** The broker's X25519 private key: run inputs are sealed to it. */
   brokerKey: KeyObject;
   /** One key per run, created once: the second attempt to redeem finds it taken. */

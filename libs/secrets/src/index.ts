@@ -13,6 +13,7 @@ export { VaultStore } from './vault-store.js';
 export {
   assertSecretName,
   runScopedSecretName,
+  installationValuesSecretName,
   setValueSecretName,
   secretSourceName,
   namespacedSecretName,

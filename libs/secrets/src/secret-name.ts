@@ -54,8 +54,18 @@ export function secretNamespaceOf(stored: string): { namespace: string; name: st
   return slash < 0 ? { namespace: '', name: stored } : { namespace: stored.slice(0, slash), name: stored.slice(slash + 1) };
 }
 
-/** Prefixes of names only the broker derives (set values, run-scoped values): no set may name them. */
-const derivedPrefixes = ['set.', 'run.'];
+/**
+ * Where the broker keeps the parameter values an installation's successful runs used, which its
+ * later actions reuse when not given again; gone when the installation is deleted.
+ */
+export function installationValuesSecretName(namespace: string, installation: string): string {
+  const named = `installation.${namespace || '_'}.${installation}.parameters`;
+  assertSecretName(named);
+  return named;
+}
+
+/** Prefixes of names only the broker derives (set values, run-scoped and installation values): no set may name them. */
+const derivedPrefixes = ['set.', 'run.', 'installation.'];
 
 /**
  * The store name a `secret:` source of a set reads. Names are confined to the set's namespace:

@@ -49,6 +49,8 @@ export const endpointCallers: { readonly [Name in keyof typeof endpoints]: reado
   installationsRuns: ['people'],
   installationsOutputs: ['people'],
   installationsLogs: ['people'],
+  installationsDelete: ['people'],
+  installationsForget: ['broker'],
   runsSubmit: ['people'],
   runnersRegister: ['runner'],
   runsClaim: ['runner'],

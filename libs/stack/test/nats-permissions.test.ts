@@ -79,14 +79,15 @@ const people = [
   'build', 'contextUpload', 'publish', 'brokerPublicKey', 'credentialsApply', 'credentialsList', 'credentialsShow', 'credentialsDelete',
   'parametersApply', 'parametersList', 'parametersShow', 'parametersDelete', 'secretsSet', 'secretsList',
   'secretsDelete', 'outputsShow', 'leaseAudit', 'installationsList', 'installationsShow', 'installationsRuns',
-  'installationsOutputs', 'installationsLogs', 'runsSubmit',
+  'installationsOutputs', 'installationsLogs', 'runsSubmit', 'installationsDelete',
 ];
 const mayCall: Record<Who, readonly string[]> = {
   admin: [...people, 'tagAudit', 'tagDrift', 'secretsRotateKey'],
   alice: people,
   builder: [],
   guard: [],
-  broker: [],
+  // The broker has the runner forget an installation's records once it has deleted its secrets.
+  broker: ['installationsForget'],
   runner: ['lease', 'brokerPublicKey', 'outputsStore', 'runnersRegister', 'runsClaim', 'runsHeartbeat', 'runsFinish'],
 };
 

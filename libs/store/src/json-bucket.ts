@@ -43,6 +43,11 @@ export class JsonBucket<S extends z.ZodTypeAny> {
     await this.kv.delete(key);
   }
 
+  /** Removes the key and every earlier value of it, leaving no history behind. */
+  async purge(key: string): Promise<void> {
+    await this.kv.purge(key);
+  }
+
   async keys(filter = '>'): Promise<string[]> {
     const found: string[] = [];
     for await (const key of await this.kv.keys(filter)) found.push(key);

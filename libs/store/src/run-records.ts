@@ -87,6 +87,18 @@ export class RunRecords {
     return this.logs.put(runId, { runId, log: kept, truncated });
   }
 
+  /** Deletes an installation's record, its runs, their logs and its outputs; returns how many runs it had. */
+  async forgetInstallation(namespace: string, name: string): Promise<number> {
+    const runs = await this.runsOf(namespace, name);
+    for (const run of runs) {
+      await this.logs.purge(run.runId);
+      await this.runs.purge(run.runId);
+    }
+    for (const key of await this.outputs.keys(`${namespacedKey(namespace, name)}.*`)) await this.outputs.purge(key);
+    await this.installations.purge(namespacedKey(namespace, name));
+    return runs.length;
+  }
+
   async logOf(runId: string): Promise<string | undefined> {
     return (await this.logs.get(runId))?.value.log;
   }

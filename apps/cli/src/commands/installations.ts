@@ -23,9 +23,9 @@ function leaseSummary(entries: LeaseAuditEntry[]) {
   return { summary: 'none requested', granted: false, names: [] };
 }
 
-/** `lading installations list | show | runs | outputs [show] | logs`. */
+/** `lading installations list | show | runs | outputs [show] | logs | delete`. */
 export function registerInstallationCommands(program: Command): void {
-  const group = program.command('installations').description('Read installations, their runs, outputs and logs');
+  const group = program.command('installations').description('Read installations, their runs, outputs and logs, or delete one');
 
   group
     .command('list')
@@ -117,5 +117,15 @@ export function registerInstallationCommands(program: Command): void {
     .action(async (name: string, options: { namespace: string }) => {
       const { log } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsLogs, { name, namespace: options.namespace }));
       process.stdout.write(neutraliseControls(log));
+    });
+
+  group
+    .command('delete')
+    .argument('<name>')
+    .option(...namespaceOption)
+    .description('Delete an installation: its records, its stored outputs and the values it remembers (refused while a run holds it)')
+    .action(async (name: string, options: { namespace: string }) => {
+      const reply = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsDelete, { name, namespace: options.namespace }));
+      process.stderr.write(`installation ${name} deleted: ${reply.deletedRuns} run${reply.deletedRuns === 1 ? '' : 's'}, ${reply.deletedSecrets} secret${reply.deletedSecrets === 1 ? '' : 's'}\n`);
     });
 }

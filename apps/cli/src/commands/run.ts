@@ -55,12 +55,11 @@ function parseParams(pairs: string[]): Record<string, string> {
  * Submits the run to the broker; with `wait`, asks again while the installation is busy with
  * another run (saying so once) instead of giving up with the broker's answer.
  */
-async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<void> {
+async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<{ bundleReference: string }> {
   let told = false;
   for (;;) {
     try {
-      await callEndpoint(nc, endpoints.runsSubmit, request);
-      return;
+      return await callEndpoint(nc, endpoints.runsSubmit, request);
     } catch (error) {
       if (!wait || !(error instanceof RemoteFailure) || error.code !== 'busy') throw error;
       if (!told) process.stderr.write(`${label}: waiting, ${error.message.split(':')[0]}\n`);
@@ -78,9 +77,13 @@ function printTrace(label: string): void {
 
 /** Asks the broker for a run, follows its events, and exits with the action's status. */
 async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
-  if (Boolean(options.reference) === Boolean(options.dir)) throw new UserError('give exactly one of --reference REF or --dir DIR');
-  const bundleReference = await pinBundle(options.reference ?? (await readBuiltBundle(options.dir as string)).tag);
-  if (options.verify) await verifyPinned(bundleReference, options.verify);
+  if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
+  if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
+  // Without either, the broker runs the bundle the installation's record names, by digest.
+  const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
+  if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
+  const bundleReference = named ? await pinBundle(named) : undefined;
+  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
@@ -94,10 +97,10 @@ async function runAction(installation: string, action: string, options: RunOptio
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     await nc.flush();
     // The run's trace starts here and continues in the broker and the runner through headers.
-    await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
+    const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
     );
-    process.stderr.write(`${label}: run ${runId} queued (${bundleReference})\n`);
+    process.stderr.write(`${label}: run ${runId} queued (${admitted.bundleReference})\n`);
     const bundleOutput = new BundleOutputPrinter();
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
@@ -118,10 +121,10 @@ async function runAction(installation: string, action: string, options: RunOptio
 
 function addRunOptions(command: Command): Command {
   return command
-    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD)')
+    .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD); without it (and --dir) the installation\'s recorded bundle, by digest')
     .option('-d, --dir <dir>', 'a bundle directory built and published with `lading build` / `lading publish`')
     .option('-c, --cred <set>', 'credential set ([namespace/]name); repeatable, later sets win', collect, [])
-    .option('-p, --param <name=value>', 'parameter value; repeatable. Sealed to the broker for this run only, never stored', collect, [])
+    .option('-p, --param <name=value>', "parameter value; repeatable. Sealed to the broker, which keeps a successful run's values in the secret store for the installation's later actions", collect, [])
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
     .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing')

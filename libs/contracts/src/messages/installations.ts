@@ -47,4 +47,8 @@ export const outputRecordSchema = z.object({
 export type OutputRecord = z.infer<typeof outputRecordSchema>;
 export const installationOutputsReplySchema = z.object({ outputs: z.array(outputRecordSchema) });
 
+/** What deleting an installation removed: its secrets (remembered values, sensitive outputs) and its runs' records. */
+export const installationDeleteReplySchema = z.object({ name: z.string(), deletedSecrets: z.number(), deletedRuns: z.number() });
+export const installationForgetReplySchema = z.object({ deletedRuns: z.number() });
+
 export const installationLogsReplySchema = z.object({ runId: z.string(), log: z.string() });

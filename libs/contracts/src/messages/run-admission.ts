@@ -29,8 +29,11 @@ export const runSubmitRequestSchema = z.object({
   installation: resourceNameSchema,
   namespace: namespaceSchema,
   action: actionNameSchema,
-  /** Pinned by the CLI with a manifest HEAD; the broker reads bundle.json by this digest. */
-  bundleReference: digestReferenceSchema,
+  /**
+   * Pinned by the CLI with a manifest HEAD; the broker reads bundle.json by this digest. Absent:
+   * the bundle the installation's record names, by digest (a tag is never resolved again).
+   */
+  bundleReference: digestReferenceSchema.optional(),
   credentialSets: z.array(setKeySchema).default([]),
   parameterSets: z.array(setKeySchema).default([]),
   /** A `RunInput`, sealed to the broker's public key for this run only. */
@@ -53,6 +56,8 @@ export const runAdmissionSchema = z.object({
   wantedCredentials: z.array(z.object({ name: z.string(), required: z.boolean() })),
   /** The bundle's parameters that apply to the action. */
   wantedParameters: z.array(z.object({ name: z.string(), required: z.boolean(), hasDefault: z.boolean() })),
+  /** Parameters neither given nor mapped by a set, whose values the installation's last successful runs used. */
+  reusedParameters: z.array(z.string()).optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
