@@ -1,7 +1,7 @@
 import { endpoints, sealingContexts, streams } from '@lading/contracts';
 import { openRunState } from '@lading/leases';
 import type { RegistryClient } from '@lading/oci';
-import { BuiltinStore, KeyRotation, namespacedSecretName, open, runScopedSecretName, sealingPublicKey, secretNamespaceOf, type SecretStore } from '@lading/secrets';
+import { BuiltinStore, KeyRotation, namespacedSecretName, open, reservedSecretNameProblem, runScopedSecretName, sealingPublicKey, secretNamespaceOf, type SecretStore } from '@lading/secrets';
 import {
   assertNamespace,
   assertPerson,
@@ -52,6 +52,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     endpoints.secretsSet,
     async ({ name, namespace, sealed }, { caller }) => {
       assertNamespace(caller, namespace);
+      refuseReservedName(name);
       const stored = namespacedSecretName(namespace, name);
       await parts.store.set(stored, open(sealed, parts.brokerKey, sealingContexts.secretValue(stored)));
       logger.info('secret stored', { name, namespace });
@@ -77,6 +78,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     endpoints.secretsDelete,
     async ({ name, namespace }, { caller }) => {
       assertNamespace(caller, namespace);
+      refuseReservedName(name);
       const stored = namespacedSecretName(namespace, name);
       if ((await parts.store.get(stored)) === undefined) throw new ServiceFailure('not_found', `there is no secret named ${name}${namespace ? ` in namespace ${namespace}` : ''}`);
       await parts.store.delete(stored);
@@ -196,4 +198,10 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     },
     logger,
   );
+}
+
+/** The broker's own secret names are never taken from a request. */
+function refuseReservedName(name: string): void {
+  const problem = reservedSecretNameProblem(name);
+  if (problem) throw new ServiceFailure('invalid_request', problem);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { buckets, endpoints, sealingContexts, streams, type LeaseAuditEntry, type RunAdmission } from '@lading/contracts';
 import { generateSealingKeyPair, namespacedSecretName, seal } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit';
@@ -53,6 +53,22 @@ describe('namespaces as a boundary between principals', () => {
     await expect(callEndpoint(alice, endpoints.secretsDelete, { name: 'shared', namespace: 'team-b' })).rejects.toMatchObject(refused);
     await expect(callEndpoint(alice, endpoints.secretsList, {})).rejects.toMatchObject(refused);
     expect((await callEndpoint(admin, endpoints.secretsList, { namespace: 'team-b' })).names).toEqual(['shared']);
+  });
+
+  it('refuses everyone, the administrator included, the broker’s own secret names: nothing is stored or deleted', async () => {
+    const runOutput = 'run.01JRUN.output.token';
+    await callEndpoint(admin, endpoints.secretsSet, { name: 'plain', namespace: '', sealed: sealFor('', 'plain', 'kept') });
+    for (const name of [runOutput, 'set.credentials._.b-creds.token', 'installation._.app']) {
+      const reserved = { code: 'invalid_request', message: expect.stringMatching(/^the secret name ".*" is reserved: names starting with "(run|set|installation)\." are kept by Lading itself; choose another name$/) };
+      await expect(callEndpoint(admin, endpoints.secretsSet, { name, namespace: '', sealed: sealFor('', name, 'forged') })).rejects.toMatchObject(reserved);
+      await expect(callEndpoint(admin, endpoints.secretsDelete, { name, namespace: '' })).rejects.toMatchObject(reserved);
+    }
+    // Nothing was written under the reserved names: the store's stream holds no message for them.
+    const jsm = await jetstreamManager(await fixture.connect('broker'));
+    for (const name of [runOutput, 'installation._.app']) {
+      await expect(jsm.streams.getMessage(`KV_${buckets.secrets}`, { last_by_subj: `$KV.${buckets.secrets}.${name}` })).resolves.toBeNull();
+    }
+    expect((await callEndpoint(admin, endpoints.secretsList, { namespace: '' })).names).toContain('plain');
   });
 
   it('refuses a box sealed for another namespace’s name, storing nothing', async () => {

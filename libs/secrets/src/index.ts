@@ -18,6 +18,7 @@ export {
   secretSourceName,
   namespacedSecretName,
   secretNamespaceOf,
+  reservedSecretNameProblem,
 } from './secret-name.js';
 export { generateSigningKeyPair, signStatement, verifyStatement, isSigningPublicKey, type SigningKeyPair } from './signing.js';
 export { splitCommandLine } from './argv.js';

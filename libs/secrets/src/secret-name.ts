@@ -68,6 +68,17 @@ export function installationValuesSecretName(namespace: string, installation: st
 const derivedPrefixes = ['set.', 'run.', 'installation.'];
 
 /**
+ * Why a person may not store or delete a secret under `name`, or undefined when they may: the
+ * broker's own names (a set's literal values, a run's sensitive outputs, an installation's
+ * remembered values) are never written or deleted through the secrets endpoints, so nobody can
+ * forge or erase what a run or an installation later reads.
+ */
+export function reservedSecretNameProblem(name: string): string | undefined {
+  const prefix = derivedPrefixes.find((candidate) => name.startsWith(candidate));
+  return prefix === undefined ? undefined : `the secret name ${JSON.stringify(name.slice(0, 80))} is reserved: names starting with "${prefix}" are kept by Lading itself; choose another name`;
+}
+
+/**
  * The store name a `secret:` source of a set reads. Names are confined to the set's namespace:
  * in namespace `team-a`, `secret: token` reads `team-a/token`; in the default namespace a name
  * with "/" (another namespace's) is refused. A name the broker derives is accepted only when
