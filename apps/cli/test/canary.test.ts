@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackPaths } from '@lading/stack';
 import { freePort } from '@lading/testkit';
 import { startVaultStandIn, type VaultStandIn } from '../../../libs/secrets/test/vault-stand-in.js';
 import { runCli, startCli, type CliResult } from './cli-process.js';
@@ -295,5 +296,10 @@ for (const store of ['builtin', 'vault'] as const) describe(`with the ${store} s
       const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=sh.lading.run=${runId}`]).toString().trim();
       expect(left, `no container of run ${runId} is left behind`).toBe('');
     }
+    // A run-scoped secret's name says which run had which sensitive output: it stays in the store,
+    // out of every service log and span file.
+    const inLogs = await searchFiles(stackPaths(home).logsDir, runIds.map((runId) => `run.${runId}.`));
+    expect(inLogs.found).toEqual([]);
+    expect(inLogs.files, 'log and span files read').toBeGreaterThanOrEqual(5);
   });
 });
