@@ -20,7 +20,7 @@ function bareEnvironment(home: string): NodeJS.ProcessEnv {
   return { ...env, LADING_HOME: join(home, 'lading-home'), HOME: home, npm_config_cache: join(home, 'npm-cache') };
 }
 
-describe('the packed lading package', { shuffle: false }, () => {
+describe('the packed lading package', () => {
   let work: string;
   let tarball: string;
   let packedFiles: string[];
@@ -34,6 +34,8 @@ describe('the packed lading package', { shuffle: false }, () => {
     const [packed] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
     tarball = join(work, packed.filename);
     packedFiles = packed.files.map((file) => file.path);
+    // One offline install into an empty prefix that every test may run from, whatever their order.
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', join(work, 'local'), tarball], { cwd: work, env: bareEnvironment(work) });
   });
 
   afterAll(async () => {
@@ -50,7 +52,6 @@ describe('the packed lading package', { shuffle: false }, () => {
   it('installs with `npm install --prefix` offline and runs --version and create from there', async () => {
     const prefix = join(work, 'local');
     const env = bareEnvironment(work);
-    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, tarball], { cwd: work, env });
     // Everything is bundled: the package brings no dependency along.
     expect((await readdir(join(prefix, 'node_modules'))).filter((name) => !name.startsWith('.'))).toEqual(['@lading']);
     const lading = join(prefix, 'node_modules', '.bin', 'lading');
@@ -72,13 +73,14 @@ describe('the packed lading package', { shuffle: false }, () => {
 
   it('refuses to scaffold over an existing bundle with one sentence, changing nothing', async () => {
     const lading = join(work, 'local', 'node_modules', '.bin', 'lading');
-    const before = await readFile(join(work, 'hello', 'lading.yaml'), 'utf8');
-    const refused = await run(lading, ['create', join(work, 'hello')], { cwd: work, env: bareEnvironment(work) }).catch(
+    await run(lading, ['create', join(work, 'existing'), '--name', 'existing'], { cwd: work, env: bareEnvironment(work) });
+    const before = await readFile(join(work, 'existing', 'lading.yaml'), 'utf8');
+    const refused = await run(lading, ['create', join(work, 'existing')], { cwd: work, env: bareEnvironment(work) }).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect('code' in refused && refused.code).toBe(1);
     expect('stderr' in refused && refused.stderr).toMatch(/^lading: .* already has a lading\.yaml: nothing was changed\n$/);
-    expect(await readFile(join(work, 'hello', 'lading.yaml'), 'utf8')).toBe(before);
+    expect(await readFile(join(work, 'existing', 'lading.yaml'), 'utf8')).toBe(before);
   });
 
   it('refuses `lading up` outside a checkout with one sentence, starting nothing', async () => {
