@@ -63,6 +63,7 @@ await runService({
           publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
           container: settings.container,
           allowDockerSocket,
+          signaturePolicy: settings.signaturePolicy,
           log: (message, fields) => logger.info(message, fields),
         });
       // A run another runner claimed and left unfinished is only recorded as failed: this runner holds nothing of it.

@@ -1,5 +1,7 @@
 import { parseBundleDigests, parseCpuLimit, parseEgress, RuntimeError, type BundleContainerSettings, type BundleDigests } from '@lading/runtime';
+import type { SignaturePolicy } from '@lading/execution';
 import { resolveRunnerId, resolveStackId, RunnerSettingsError } from './runner-identity.js';
+import { readSignaturePolicy } from './signature-policy-file.js';
 
 export interface RunnerSettings {
   runnerId: string;
@@ -8,6 +10,8 @@ export interface RunnerSettings {
   dockerSocketBundles: BundleDigests;
   /** The registry front door bundles are pulled through. */
   registry: string;
+  /** Which repositories' bundles must be signed, and by which keys. */
+  signaturePolicy: SignaturePolicy;
 }
 
 /** Everything the runner reads from its environment, checked before it touches Docker or NATS. */
@@ -23,6 +27,7 @@ export async function readRunnerSettings(env: NodeJS.ProcessEnv): Promise<Runner
       },
       dockerSocketBundles: parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', env.LADING_DOCKER_SOCKET_BUNDLES),
       registry: env.LADING_REGISTRY ?? '127.0.0.1:5000',
+      signaturePolicy: await readSignaturePolicy(env.LADING_SIGNATURE_POLICY),
     };
   } catch (error) {
     if (error instanceof RuntimeError) throw new RunnerSettingsError(error.message);

@@ -11,6 +11,7 @@ import { maxStoredLogBytes } from '@lading/store';
 import { RunOutput, type StoredLog } from './run-output.js';
 import { recordFinish } from './record-finish.js';
 import { StepSpans } from './step-spans.js';
+import { enforceSignaturePolicy } from './signature-policy.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
 
 const terminal: RunStatus[] = ['succeeded', 'failed'];
@@ -80,6 +81,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
     ({ bundle, digest: bundleDigest, image, relocationMapping } = await withSpan('lading', 'bundle pull', { 'lading.run.id': request.runId }, () => loadBundle(request, deps)));
+    await enforceSignaturePolicy(deps.signaturePolicy ?? [], deps.registry, parseReference(request.bundleReference).repository, bundleDigest);
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);
     checkCommandLine(needs, request.parameters);

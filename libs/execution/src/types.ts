@@ -3,6 +3,7 @@ import type { LeaseReply, LeaseRequest, RunEvent, SealedBox } from '@lading/cont
 import type { RegistryClient } from '@lading/oci';
 import type { BundleContainerSettings } from '@lading/runtime';
 import type { RunRecords } from '@lading/store';
+import type { SignaturePolicy } from './signature-policy.js';
 
 /** What one runner needs to execute runs; each part is replaceable in tests. */
 export interface ExecutionDependencies {
@@ -21,6 +22,8 @@ export interface ExecutionDependencies {
   container: BundleContainerSettings;
   /** Whether the operator granted this bundle, by its digest, the Docker socket; the runner audits every grant. */
   allowDockerSocket(bundle: { runId: string; bundleReference: string; bundleDigest: string }): boolean;
+  /** The operator's rules of which repositories' bundles must be signed, and by which keys; none when absent. */
+  signaturePolicy?: SignaturePolicy;
   log(message: string, fields?: Record<string, string | number | boolean | undefined>): void;
 }
 

@@ -27,6 +27,8 @@ export const serviceEnv = {
   /** builder and registry-guard: registries besides the front door they may contact (comma-separated host:port). */
   allowedRegistries: 'LADING_ALLOWED_REGISTRIES',
   runnerId: 'LADING_RUNNER_ID',
+  /** runner: the operator's signature policy file (which repositories' bundles must be signed, by which keys). */
+  signaturePolicy: 'LADING_SIGNATURE_POLICY',
   brokerKeyFile: 'LADING_BROKER_KEY_FILE',
   storeKeyFile: 'LADING_STORE_KEY_FILE',
   /** all: the principals file (who may act, in which namespaces); read again when it changes. */

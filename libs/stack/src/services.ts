@@ -74,7 +74,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.guardPort]: String(ports.guard),
         [serviceEnv.forcePrincipals]: forcePrincipals,
         [serviceEnv.contentPushersFile]: paths.contentPushersFile,
-        ...allowedRegistriesChoice(process.env),
+        ...operatorChoice(process.env, serviceEnv.allowedRegistries),
       };
     case 'builder':
       return {
@@ -82,11 +82,11 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.registry]: frontDoor,
         [serviceEnv.registryUser]: builderRegistryUser,
         [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
-        ...allowedRegistriesChoice(process.env),
+        ...operatorChoice(process.env, serviceEnv.allowedRegistries),
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
-      return { ...common, [serviceEnv.registry]: frontDoor };
+      return { ...common, [serviceEnv.registry]: frontDoor, ...operatorChoice(process.env, serviceEnv.signaturePolicy) };
     case 'broker':
       return {
         ...common,
@@ -109,10 +109,13 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
   );
 }
 
-/** The operator's other registries (`LADING_ALLOWED_REGISTRIES` in the environment of `lading up`), for the builder and the guard. */
-function allowedRegistriesChoice(env: NodeJS.ProcessEnv): Record<string, string> {
-  const value = env[serviceEnv.allowedRegistries];
-  return value ? { [serviceEnv.allowedRegistries]: value } : {};
+/**
+ * One operator setting from the environment of `lading up`, passed on as is when set: the other registries
+ * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard) and the signature policy (`LADING_SIGNATURE_POLICY`, for the runner).
+ */
+function operatorChoice(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
+  const value = env[name];
+  return value ? { [name]: value } : {};
 }
 
 /**
