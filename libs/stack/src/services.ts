@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { adminPrincipal, type ServiceRole } from '@lading/contracts';
 import { serviceEnv } from './env-names.js';
 import type { StackPaths } from './layout.js';
@@ -86,7 +86,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
-      return { ...common, [serviceEnv.registry]: frontDoor, ...operatorChoice(process.env, serviceEnv.signaturePolicy) };
+      return { ...common, [serviceEnv.registry]: frontDoor, ...operatorChoice(process.env, serviceEnv.signaturePolicy, (file) => resolve(file)) };
     case 'broker':
       return {
         ...common,
@@ -112,10 +112,11 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
 /**
  * One operator setting from the environment of `lading up`, passed on as is when set: the other registries
  * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard) and the signature policy (`LADING_SIGNATURE_POLICY`, for the runner).
+ * Services start in the stack's home, so a file path is made absolute first (`shape`).
  */
-function operatorChoice(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
+function operatorChoice(env: NodeJS.ProcessEnv, name: string, shape: (value: string) => string = (value) => value): Record<string, string> {
   const value = env[name];
-  return value ? { [name]: value } : {};
+  return value ? { [name]: shape(value) } : {};
 }
 
 /**
