@@ -28,10 +28,10 @@ export async function enforceSignaturePolicy(policy: SignaturePolicy, registry: 
       return;
     } catch (error) {
       if (!(error instanceof OciError)) throw error;
-      reasons.push(error.message.replace(/\.$/, ''));
+      reasons.push(error.message.charAt(0).toLowerCase() + error.message.slice(1).replace(/\.$/, ''));
     }
   }
   throw new RunRefusedError(
-    `the signature policy refuses ${name}@${digest}: the rule for ${rule.repositories} requires a signature by ${rule.keyFiles.join(' or ')} (${reasons[0] ?? 'the rule has no key'})`,
+    `the signature policy refuses ${name}@${digest}: the rule for ${rule.repositories} requires a signature by ${rule.keyFiles.join(' or ')}, and ${reasons[0] ?? 'the rule has no key'}`,
   );
 }

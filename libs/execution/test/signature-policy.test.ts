@@ -111,7 +111,8 @@ uninstall:
       expect(state.status).toBe('failed');
       expect(state.message?.split('\n')).toHaveLength(1);
       expect(state.message).toContain(`the signature policy refuses ${registryServer.host}/bundles/${bundleName}-unsigned@`);
-      expect(state.message).toContain(`the rule for ${rule} requires a signature by operator.pub`);
+      expect(state.message).toContain(`the rule for ${rule} requires a signature by operator.pub, and the bundle `);
+      expect(state.message).toContain('is not signed');
       expect(containers).toEqual([]);
       expect(leased).toBe(false);
     }
@@ -122,6 +123,7 @@ uninstall:
     const { state, containers, leased } = await attempt('policy-stranger', stranger);
     expect(state.status).toBe('failed');
     expect(state.message).toContain(`the signature policy refuses ${registryServer.host}/bundles/${bundleName}-stranger@`);
+    expect(state.message).toContain('carries no signature that this key verifies');
     expect(containers).toEqual([]);
     expect(leased).toBe(false);
   });
