@@ -162,10 +162,11 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     const install = await cli('install', 'created-demo', '--reference', reference, '--param', 'name=porter user');
     expect(install.code, install.stderr).toBe(0);
     expect(install.stdout).toContain('Hello, porter user');
+    // As in Porter, the installation remembers the value its last successful run was given.
     const upgrade = await cli('upgrade', 'created-demo', '--reference', reference);
     expect(upgrade.code, upgrade.stderr).toBe(0);
-    expect(upgrade.stdout).toContain('Hello again, lading');
-    const uninstall = await cli('uninstall', 'created-demo', '--reference', reference);
+    expect(upgrade.stdout).toContain('Hello again, porter user');
+    const uninstall = await cli('uninstall', 'created-demo', '--reference', reference, '--param', 'name=lading');
     expect(uninstall.code, uninstall.stderr).toBe(0);
     expect(uninstall.stdout).toContain('Goodbye, lading');
   });
