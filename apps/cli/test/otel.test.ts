@@ -39,14 +39,6 @@ install:
 `;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('OTLP export, one trace into the container, metrics', { shuffle: false }, () => {
   let receiver: OtlpReceiver;
@@ -89,7 +81,7 @@ describe('OTLP export, one trace into the container, metrics', { shuffle: false 
     installOutput = install.stdout;
     installErrors = install.stderr;
     // The services export in batches: wait until the run's last span has arrived.
-    await until('the run spans', () => (runPhases.every((phase) => traceSpans().some((span) => span.name === phase)) ? true : undefined));
+    await receiver.received(() => runPhases.every((phase) => traceSpans().some((span) => span.name === phase)));
   });
 
   afterAll(async () => {
@@ -179,7 +171,7 @@ describe('OTLP export, one trace into the container, metrics', { shuffle: false 
       for (const name of expected[service.name] ?? []) expect(histograms, service.name).toContain(name);
       if (service.name === 'registry-guard') expect(families.map((family) => family.name)).toContain('lading_ledger_decisions_total');
     }
-    await until('OTLP metrics', () => (receiver.bodies.some((body) => body.path === '/v1/metrics') ? true : undefined));
+    await receiver.received(() => receiver.bodies.some((body) => body.path === '/v1/metrics'));
   });
 
   it('lets no canary value appear in any span, attribute, event, export or log', async () => {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import protobuf from 'protobufjs';
 import { otlpTraceSchema } from './otlp-schema.js';
@@ -25,6 +26,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Every request body as received, per path and content type. */
   bodies: Array<{ path: string; contentType: string; body: Buffer }>;
+  /** Resolves once `holds()` is true: checked now and again after each body that arrives, never on a timer. */
+  received(holds: () => boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,17 @@ export function decodeTraces(body: Buffer, contentType: string): ReceivedSpan[] 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const bodies: OtlpReceiver['bodies'] = [];
+  const arrivals = new EventEmitter();
+  const received = (holds: () => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!holds()) return;
+        arrivals.off('body', check);
+        resolve();
+      };
+      arrivals.on('body', check);
+      check();
+    });
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -92,6 +106,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         response.writeHead(400).end(String(error));
         return;
       }
+      arrivals.emit('body');
       // An empty Export*ServiceResponse: `{}` in JSON, no bytes in protobuf.
       if (contentType.includes('json')) response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       else response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
@@ -100,5 +115,5 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { endpoint: `http://127.0.0.1:${port}`, spans, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { endpoint: `http://127.0.0.1:${port}`, spans, bodies, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
