@@ -1,10 +1,10 @@
-export { TagLedger } from './tag-ledger.js';
-export { BundlePublisher, PublishRefusedError, PublishForbiddenError, type PublishBundleRequest, type PublishedBundle } from './bundle-publisher.js';
-export { ImageRelocator } from './image-relocator.js';
-export { retryTransient } from './upstream-retry.js';
-export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-export { startFrontDoor, frontDoorDefaults, type FrontDoorServer, type FrontDoorServerOptions } from './front-door-server.js';
-export type { DataPlaneMemory } from './data-plane-messages.js';
+export { TagLedger } from './ledger/tag-ledger.js';
+export { BundlePublisher, PublishRefusedError, PublishForbiddenError, type PublishBundleRequest, type PublishedBundle } from './publish/bundle-publisher.js';
+export { ImageRelocator } from './publish/image-relocator.js';
+export { retryTransient } from './upstream/upstream-retry.js';
+export { createFrontDoor, type FrontDoorOptions } from './rules/rule-engine.js';
+export { startFrontDoor, frontDoorDefaults, type FrontDoorServer, type FrontDoorServerOptions } from './front-door/front-door-server.js';
+export type { DataPlaneMemory } from './front-door/data-plane-messages.js';
 export {
   anonymousPrincipal,
   namespaceAccess,
@@ -14,16 +14,16 @@ export {
   type AccessRequest,
   type AccessRefusal,
   type NamespaceAccessOptions,
-} from './registry-access.js';
-export { principalFromVerifiers, type VerifierOf } from './principals-auth.js';
-export { RegistryTokens, tokenPath } from './registry-tokens.js';
+} from './rules/registry-access.js';
+export { principalFromVerifiers, type VerifierOf } from './auth/principals-auth.js';
+export { RegistryTokens, tokenPath } from './auth/registry-tokens.js';
 export {
   principalFromBasicAuth,
   principalFromHeader,
   principalFromUpstreamCredentials,
   forceHeader,
   type PrincipalFrom,
-} from './principal.js';
+} from './auth/principal.js';
 export {
   TagConflictError,
   TagDeleteRefusedError,
@@ -31,12 +31,12 @@ export {
   TagNotFoundError,
   TagLedgerBusyError,
   TagDriftError,
-} from './errors.js';
-export { driftPrincipal, type TagDrift } from './tag-drift.js';
-export { tagAuditEntrySchema, type TagAuditEntry } from './tag-audit.js';
-export { ledgerEntrySchema } from './ledger-entry.js';
-export { tagKey, parseTagKey } from './tag-key.js';
-export { knownManifestMediaTypes } from './manifest-body.js';
+} from './ledger/tag-errors.js';
+export { driftPrincipal, type TagDrift } from './ledger/tag-drift.js';
+export { tagAuditEntrySchema, type TagAuditEntry } from './ledger/tag-audit.js';
+export { ledgerEntrySchema } from './ledger/ledger-entry.js';
+export { tagKey, parseTagKey } from './ledger/tag-key.js';
+export { knownManifestMediaTypes } from './rules/manifest-body.js';
 export type {
   LedgerEntry,
   TagUpstream,
@@ -47,4 +47,4 @@ export type {
   DeleteTagRequest,
   DeleteTagResult,
   TagLedgerOptions,
-} from './types.js';
+} from './ledger/ledger-types.js';

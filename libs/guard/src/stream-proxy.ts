@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { sendOciError } from './oci-errors.js';
-import { endToEnd, type UpstreamLink } from './upstream-link.js';
+import { sendOciError } from './oci/oci-errors.js';
+import { endToEnd, type UpstreamLink } from './upstream/upstream-link.js';
 
 /**
  * Forwards one request to the upstream and streams both bodies through: a blob passes in

@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@lading/contracts';
 import { forceHeader, tagKey, type LedgerEntry } from '../src/index.js';
-import { appendTagAudit } from '../src/tag-audit.js';
+import { appendTagAudit } from '../src/ledger/tag-audit.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import {
   basicAuth,

@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { UpstreamLink } from './upstream-link.js';
-import { knownManifestMediaTypes } from './manifest-body.js';
+import { knownManifestMediaTypes } from '../rules/manifest-body.js';
 
 export interface UpstreamAnswer {
   status: number;

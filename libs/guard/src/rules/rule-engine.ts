@@ -6,20 +6,20 @@ import {
   TagDriftError,
   TagLedgerBusyError,
   TagNotFoundError,
-} from './errors.js';
+} from '../ledger/tag-errors.js';
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
 import { admit, challengeFor } from './admission.js';
-import { authenticationRequired, sendAuthenticationRequired, sendOciError } from './oci-errors.js';
-import { isRepositoryName } from './oci-names.js';
-import { mountSource, parseOciRoute, type OciRoute } from './oci-route.js';
-import { forceHeader, type PrincipalFrom } from './principal.js';
+import { authenticationRequired, sendAuthenticationRequired, sendOciError } from '../oci/oci-errors.js';
+import { isRepositoryName } from '../oci/oci-names.js';
+import { mountSource, parseOciRoute, type OciRoute } from '../oci/oci-route.js';
+import { forceHeader, type PrincipalFrom } from '../auth/principal.js';
 import { tagOutcomeHeader } from '@lading/oci';
 import type { RegistryAccess } from './registry-access.js';
-import { tokenPath, type RegistryTokens } from './registry-tokens.js';
-import { streamToUpstream } from './stream-proxy.js';
-import type { TagLedger } from './tag-ledger.js';
-import { UpstreamLink } from './upstream-link.js';
-import { UpstreamRefusedError, UpstreamRegistry } from './upstream-registry.js';
+import { tokenPath, type RegistryTokens } from '../auth/registry-tokens.js';
+import { streamToUpstream } from '../stream-proxy.js';
+import type { TagLedger } from '../ledger/tag-ledger.js';
+import { UpstreamLink } from '../upstream/upstream-link.js';
+import { UpstreamRefusedError, UpstreamRegistry } from '../upstream/upstream-registry.js';
 
 export interface FrontDoorOptions {
   /** The real registry, e.g. `http://127.0.0.1:5000`. */

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneMemory, DataPlaneSettings } from './data-plane-messages.js';
-import { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-import { parseOciRoute } from './oci-route.js';
+import { createFrontDoor, type FrontDoorOptions } from '../rules/rule-engine.js';
+import { parseOciRoute } from '../oci/oci-route.js';
 import { recordServedExchange } from './front-door-telemetry.js';
-import { admit, challengeFor } from './admission.js';
-import { UpstreamLink } from './upstream-link.js';
+import { admit, challengeFor } from '../rules/admission.js';
+import { UpstreamLink } from '../upstream/upstream-link.js';
 
 export interface FrontDoorServerOptions extends FrontDoorOptions {
   /** Port clients push to; 0 picks a free one. */

@@ -4,11 +4,11 @@ import net, { type Socket } from 'node:net';
 import { requestFraming, responseFraming } from './http1/framing.js';
 import { asIncomingHeaders, field, fieldValues, MalformedHeadError, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
-import { basicChallenge, ociErrorBody } from './oci-errors.js';
-import type { AccessRefusal } from './registry-access.js';
-import { isRepositoryName } from './oci-names.js';
-import { mountSource, parseOciRoute } from './oci-route.js';
-import { connectionScopedFields, type UpstreamLink } from './upstream-link.js';
+import { basicChallenge, ociErrorBody } from '../oci/oci-errors.js';
+import type { AccessRefusal } from '../rules/registry-access.js';
+import { isRepositoryName } from '../oci/oci-names.js';
+import { mountSource, parseOciRoute } from '../oci/oci-route.js';
+import { connectionScopedFields, type UpstreamLink } from '../upstream/upstream-link.js';
 
 export const maxHeadBytes = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import { everyNamespace } from '@lading/contracts';
-import type { OciRoute } from './oci-route.js';
+import type { OciRoute } from '../oci/oci-route.js';
 
 /**
  * The name the front door gives a request without credentials. It cannot be a principal's name

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FrontDoorOptions } from './front-door.js';
-import { authenticationRequired, basicChallenge } from './oci-errors.js';
-import type { OciRoute } from './oci-route.js';
+import type { FrontDoorOptions } from './rule-engine.js';
+import { authenticationRequired, basicChallenge } from '../oci/oci-errors.js';
+import type { OciRoute } from '../oci/oci-route.js';
 import type { AccessRefusal } from './registry-access.js';
-import type { ClientRequestView, UpstreamLink } from './upstream-link.js';
+import type { ClientRequestView, UpstreamLink } from '../upstream/upstream-link.js';
 
 export interface Admission {
   principal?: string;
