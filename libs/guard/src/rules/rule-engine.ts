@@ -1,12 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import {
-  ForceNotAllowedError,
-  TagConflictError,
-  TagDeleteRefusedError,
-  TagDriftError,
-  TagLedgerBusyError,
-  TagNotFoundError,
-} from '../ledger/tag-errors.js';
+import { DestructiveRefusedError, sendFailure } from './failure-answer.js';
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
 import { admit, challengeFor } from './admission.js';
 import { authenticationRequired, sendAuthenticationRequired, sendOciError } from '../oci/oci-errors.js';
@@ -17,7 +10,7 @@ import type { RegistryAccess } from './registry-access.js';
 import { tokenPath, type RegistryTokens } from '../auth/registry-tokens.js';
 import type { TagLedger } from '../ledger/tag-ledger.js';
 import { UpstreamLink } from '../upstream/upstream-link.js';
-import { UpstreamRefusedError, UpstreamRegistry } from '../upstream/upstream-registry.js';
+import { UpstreamRegistry } from '../upstream/upstream-registry.js';
 
 export interface FrontDoorOptions {
   /** The real registry, e.g. `http://127.0.0.1:5000`. */
@@ -165,33 +158,4 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     res.json(options.tokens.issue(principal));
   });
   return app;
-}
-
-class DestructiveRefusedError extends Error {}
-
-function sendFailure(res: Response, error: unknown): void {
-  if (error instanceof TagConflictError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
-  }
-  if (error instanceof TagDeleteRefusedError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
-  }
-  if (error instanceof TagDriftError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { ledgerDigest: error.ledgerDigest, upstreamDigest: error.upstreamDigest });
-  }
-  if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
-  if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);
-  if (error instanceof TagNotFoundError) return sendOciError(res, 404, 'MANIFEST_UNKNOWN', error.message);
-  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.code, error.message);
-  if (error instanceof TagLedgerBusyError) return sendOciError(res, 503, 'UNAVAILABLE', error.message);
-  if (error instanceof UpstreamRefusedError) {
-    if (res.headersSent) return void res.destroy();
-    const { status, headers, body } = error.answer;
-    res.status(status);
-    if (headers['content-type']) res.set('content-type', headers['content-type']);
-    if (headers['www-authenticate']) res.set('www-authenticate', headers['www-authenticate']);
-    res.end(body);
-    return;
-  }
-  sendOciError(res, 500, 'UNKNOWN', `the registry guard failed: ${(error as Error).message}; retry, and report it if it persists`);
 }
