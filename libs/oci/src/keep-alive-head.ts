@@ -3,6 +3,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 /** Longest wait for a registry's answer, as long as fetch waits for response headers. */
 const answerTimeoutMs = 300_000;
+/**
+ * How long a connection stays open unused. Short: a build's HEADs follow each other closely, and
+ * a client dropped with its connections open (one per build elsewhere) must not hold them for long.
+ */
+const idleTimeoutMs = 4_000;
 
 /**
  * HEAD requests over connections kept open between requests, one pool per registry.
@@ -14,8 +19,8 @@ const answerTimeoutMs = 300_000;
  * `Response` whole and the transport treats it like any answer fetch gives.
  */
 export class KeepAliveHead {
-  private readonly http = new HttpAgent({ keepAlive: true });
-  private readonly https = new HttpsAgent({ keepAlive: true });
+  private readonly http = new HttpAgent({ keepAlive: true, timeout: idleTimeoutMs });
+  private readonly https = new HttpsAgent({ keepAlive: true, timeout: idleTimeoutMs });
 
   async send(url: string, headers: Record<string, string>): Promise<Response> {
     try {
