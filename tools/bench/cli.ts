@@ -17,7 +17,7 @@
  *   LADING_BENCH_STARTS=40 LADING_BENCH_INSTALLS=10 LADING_BENCH_IMAGES=200 NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/cli.ts
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -200,6 +200,22 @@ async function registryFloor(host: string, repositories: string[], password: str
   };
 }
 
+/** CPU time (user + system) a process has used so far, from /proc, in ms; undefined where /proc is absent. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Wall time of `work`, and the CPU time the process `pid` spent meanwhile. */
+async function withCpu(pid: number | undefined, work: () => Promise<number>): Promise<{ ms: number; cpu: number | undefined }> {
+  const before = cpuMs(pid);
+  const ms = await work();
+  const after = cpuMs(pid);
+  return { ms, cpu: before === undefined || after === undefined ? undefined : after - before };
+}
+
 async function imageFigures(): Promise<void> {
   const users = { bench: 'bench-secret' };
   const registry = await startTokenRegistry(users);
@@ -226,12 +242,23 @@ async function imageFigures(): Promise<void> {
     await floor.measure();
     const pinned: number[] = [];
     const floors: number[] = [];
+    const registryCpu = { pin: [] as number[], floor: [] as number[] };
     let tokens = 0;
     for (let round = 0; round < 5; round++) {
-      const result = await pin();
-      pinned.push(result.ms);
-      tokens = result.tokens;
-      floors.push(await floor.measure());
+      let tokensThisRound = 0;
+      const pinRound = await withCpu(registry.pid, async () => {
+        const result = await pin();
+        tokensThisRound = result.tokens;
+        return result.ms;
+      });
+      pinned.push(pinRound.ms);
+      tokens = tokensThisRound;
+      const floorRound = await withCpu(registry.pid, () => floor?.measure() ?? Promise.resolve(0));
+      floors.push(floorRound.ms);
+      if (pinRound.cpu !== undefined && floorRound.cpu !== undefined) {
+        registryCpu.pin.push(pinRound.cpu);
+        registryCpu.floor.push(floorRound.cpu);
+      }
     }
     // What a build did before: one HEAD after another, a token per repository.
     const sequentialClient = new RegistryClient({ registry: registry.host, credentials: { username: 'bench', password: users.bench } });
@@ -250,6 +277,10 @@ async function imageFigures(): Promise<void> {
     rows.push([`  (one after another, as before)`, sequential.toFixed(0), '', '', `${(sequential / added).toFixed(1)}x slower`, '', '']);
     rows.push([`  (the registry's floor)`, median(floors).toFixed(0), `curl, ${pinConcurrency} in flight, kept open`, '', `${(added / median(floors)).toFixed(2)}x floor`, '', '']);
     console.log(`pin ${imageCount} images: median ${added.toFixed(0)} ms (${tokens} token request${tokens === 1 ? '' : 's'}) against ${imageCount} sequential skopeo inspect ${skopeo.toFixed(0)} ms`);
+    if (registryCpu.pin.length > 0) {
+      // CPU time does not stretch with the machine's load as wall time does: the registry's share, comparable across runs.
+      console.log(`registry CPU per round: pinning median ${median(registryCpu.pin).toFixed(0)} ms, curl floor median ${median(registryCpu.floor).toFixed(0)} ms`);
+    }
     console.log(`registry floor: ${imageCount} HEADs by curl, ${pinConcurrency} in flight over kept connections, one token: median ${median(floors).toFixed(0)} ms [${floors.map((ms) => ms.toFixed(0)).join(' ')}]; pinning [${pinned.map((ms) => ms.toFixed(0)).join(' ')}]`);
   } finally {
     await floor?.remove();
