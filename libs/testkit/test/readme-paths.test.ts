@@ -55,7 +55,7 @@ describe('the README path check', () => {
   });
 
   it('fails when an "enforced in" cell names a package, or a file without its functions', async () => {
-    const directory = await checkChanged('`libs/guard/src/ledger-store.ts` (`LedgerStore`)', '`libs/guard` (`LedgerStore`)');
+    const directory = await checkChanged('`libs/guard/src/ledger/ledger-store.ts` (`LedgerStore`)', '`libs/guard` (`LedgerStore`)');
     expect(directory.stderr).toContain('"enforced in" names the directory libs/guard; name the file and its functions');
     const bare = await checkChanged('`libs/manifest/src/dockerfile.ts` (`renderDockerfile`)', '`libs/manifest/src/dockerfile.ts`');
     expect(bare.stderr).toContain('"enforced in" names libs/manifest/src/dockerfile.ts without the functions');
