@@ -18,8 +18,13 @@ export const demoBundle: Bundle = validateBundle({
   parameters: {
     greeting: { definition: 'greeting', destination: { env: 'GREETING' } },
     'db-seed': { definition: 'seed', required: true, destination: { env: 'DB_SEED' } },
+    replicas: { definition: 'replicas', destination: { env: 'REPLICAS' } },
   },
-  definitions: { greeting: { type: 'string', default: 'hello' }, seed: { type: 'string', writeOnly: true } },
+  definitions: {
+    greeting: { type: 'string', default: 'hello' },
+    seed: { type: 'string', writeOnly: true },
+    replicas: { type: 'integer', default: 1, minimum: 1, maximum: 5 },
+  },
 });
 
 export interface RunPath {
