@@ -11,6 +11,7 @@
  *
  *   npm run build && NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/cli.ts
  *   LADING_BENCH_STARTS=40 LADING_BENCH_INSTALLS=10 LADING_BENCH_IMAGES=200 NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/cli.ts
+ *   LADING_BENCH_ONLY=install NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/cli.ts   # figure 3 alone
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,6 +32,9 @@ const lading = join(repoRoot, 'apps/cli/bin/lading.mjs');
 const starts = positiveInteger('LADING_BENCH_STARTS', 20);
 const installs = positiveInteger('LADING_BENCH_INSTALLS', 5);
 const imageCount = positiveInteger('LADING_BENCH_IMAGES', 200);
+/** `install` measures only `lading install` against `docker run --rm`; unset, everything. */
+const only = process.env.LADING_BENCH_ONLY ?? '';
+if (only !== '' && only !== 'install') throw new Error(`LADING_BENCH_ONLY is \`install\` or unset, not ${JSON.stringify(only)}`);
 
 function positiveInteger(name: string, fallback: number): number {
   const text = process.env[name];
@@ -134,12 +138,14 @@ async function startupFigures(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 async function stackFigures(stack: Stack): Promise<void> {
-  const [list, node] = await paired(
-    starts,
-    () => timed(process.execPath, [lading, 'installations', 'list'], stack.env),
-    () => timed(process.execPath, ['-e', '0'], stack.env),
-  );
-  record('lading installations list', list, 'node -e 0', node, 6);
+  if (only === '') {
+    const [list, node] = await paired(
+      starts,
+      () => timed(process.execPath, [lading, 'installations', 'list'], stack.env),
+      () => timed(process.execPath, ['-e', '0'], stack.env),
+    );
+    record('lading installations list', list, 'node -e 0', node, 6);
+  }
 
   const { reference, image } = await stack.publishEcho();
   // The first install pulls the invocation image into Docker; neither side is measured with that.
@@ -215,13 +221,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    await startupFigures(Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS')));
+    if (only === '') await startupFigures(Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS')));
     await stack.start();
     await stackFigures(stack);
   } finally {
     await stack.stop();
   }
-  await imageFigures();
+  if (only === '') await imageFigures();
   const header = ['measured', 'median ms', 'baseline', 'median ms', 'ratio', 'limit', 'aim'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ');

@@ -46,6 +46,18 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
  * run: the failure is recorded and returned.
  */
 export async function executeRun(request: RunRequest, deps: ExecutionDependencies): Promise<RunState> {
+  // The container and network are removed once the result is recorded, so the user need not wait for Docker.
+  const removals: Array<() => Promise<void>> = [];
+  try {
+    return await recordRun(request, deps, (removal) => removals.push(removal));
+  } finally {
+    const removal = Promise.all(removals.map((remove) => remove())).then(() => undefined);
+    if (deps.removeAfterRecord) deps.removeAfterRecord(removal);
+    else await removal;
+  }
+}
+
+async function recordRun(request: RunRequest, deps: ExecutionDependencies, removeLater: (removal: () => Promise<void>) => void): Promise<RunState> {
   const previous = await deps.records.getRun(request.runId);
   if (previous && terminal.includes(previous.value.status)) return previous.value;
 
@@ -137,6 +149,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
           allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
           onStdout: (chunk) => runOutput.stdout(chunk),
           onStderr: (chunk) => runOutput.stderr(chunk),
+          removeLater,
         }),
       )
       .then(
