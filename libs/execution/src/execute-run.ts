@@ -109,7 +109,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
 
     // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
-    await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
+    const pulled = await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
     await save({ leaseRequestedAt: new Date().toISOString() });
     const leaseStarted = performance.now();
     const payload = await withSpan('lading', 'lease', { 'lading.run.id': request.runId }, () => obtainLease(request, deps)).catch((error: unknown) => {
@@ -140,6 +140,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
         runBundleContainer(deps.docker, {
           ...deps.container,
           image,
+          imageLabels: pulled.labels,
           name: `lading-run-${request.runId}`,
           stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files, traceparent: trace.TRACEPARENT, tracestate: trace.TRACESTATE }),
           readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },

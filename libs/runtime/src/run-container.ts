@@ -82,7 +82,7 @@ async function createBundleContainer(
 ): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
   // A missing image is reported by createContainer below, with the reference it names.
-  const imageLabels = (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
+  const imageLabels = options.imageLabels ?? (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
   try {
     return await docker.createContainer({
       name: options.name,

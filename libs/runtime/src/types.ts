@@ -78,6 +78,8 @@ export interface PulledImage {
   id: string;
   /** The digest reference that was asked for and verified. */
   reference: string;
+  /** The image's labels, from the same inspection that verified it. */
+  labels: Record<string, string>;
 }
 
 export interface DigestReference {
@@ -128,6 +130,8 @@ export interface RunBundleContainerOptions extends BundleContainerSettings {
   readOnlyFiles?: Readonly<Record<string, Buffer>>;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** The image's labels as its pull read them (`PulledImage.labels`); the engine is asked when absent. */
+  imageLabels?: Readonly<Record<string, string>>;
   /** Called once the container is started, with its id. */
   onStarted?: (containerId: string) => void;
   signal?: AbortSignal;
