@@ -34,8 +34,9 @@ await runService({
     const identity = await registerRunnerIdentity(nc, settings.runnerId, logger);
     const allowDockerSocket = dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant }));
     // Made after the leftovers are gone (they would include these); with egress off runs have no network.
+    // Not awaited: a run that comes before they exist makes its own, and a busy Docker does not delay the start.
     const networkPool = settings.container.egress === 'off' ? undefined : new RunNetworkPool(docker, settings.container.owner, settings.networkPoolSize);
-    await networkPool?.ready();
+    void networkPool?.ready().then(() => logger.info('run networks made ahead', { networkPool: settings.networkPoolSize }));
     const removals = new PendingRemovals(logger);
     // Shutdown runs these last-registered first: the run in flight ends, then its removal, then the idle networks go.
     context.onShutdown(() => networkPool?.close());
