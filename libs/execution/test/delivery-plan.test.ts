@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valueLimits } from '@lading/cnab';
-import { planDelivery, RunRefusedError, type BundleNeeds } from '../src/index.js';
+import type { BundleNeeds } from '@lading/cnab';
+import { planDelivery, RunRefusedError } from '../src/internal.js';
 
 const needs: BundleNeeds = {
   credentials: [{ name: 'token', required: true, env: 'TOKEN' }, { name: 'kubeconfig', required: false, path: '/home/nonroot/kube' }],

@@ -13,7 +13,7 @@ import { generateSealingKeyPair, open, seal } from '@lading/secrets';
 import { connectToNats, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/index.js';
+import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/internal.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
 const canary = `canary-${randomBytes(8).toString('hex')}`;
