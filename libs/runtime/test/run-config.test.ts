@@ -70,8 +70,15 @@ describe('parseDigestReference', () => {
     ['app@sha256:abc', /invalid digest/],
     [`app@sha512:${'a'.repeat(128)}`, /invalid digest/],
     [`App@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/a//b@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/a..b@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/app@sha256:${'A'.repeat(64)}`, /invalid digest/],
   ])('refuses %s', (reference, message) => {
     expect(() => parseDigestReference(reference)).toThrow(message);
+  });
+  it('reads hosts as the OCI grammar does: uppercase DNS names and IPv6 in brackets', () => {
+    expect(parseDigestReference(`Registry.Example.com/app@${digest}`)).toEqual({ repository: 'Registry.Example.com/app', digest });
+    expect(parseDigestReference(`[::1]:5000/app@${digest}`)).toEqual({ repository: '[::1]:5000/app', digest });
   });
 });
 
