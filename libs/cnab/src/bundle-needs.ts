@@ -1,11 +1,7 @@
-import { isSensitiveParameter } from './claims.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
 import type { Bundle } from './types.js';
-
-function appliesTo(applyTo: string[] | undefined, action: string): boolean {
-  return !applyTo || applyTo.length === 0 || applyTo.includes(action);
-}
+import { appliesTo, isSensitiveOutput, isSensitiveParameter } from './value-rules.js';
 
 export interface BundleNeeds {
   credentials: Array<{ name: string; required: boolean; env?: string; path?: string }>;
@@ -34,10 +30,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
     });
   const outputs = Object.entries(bundle.outputs ?? {})
     .filter(([, output]) => appliesTo(output.applyTo, action))
-    .map(([name, output]) => ({
-      name,
-      sensitive: (bundle.definitions?.[output.definition] as { writeOnly?: boolean } | undefined)?.writeOnly === true,
-    }));
+    .map(([name]) => ({ name, sensitive: isSensitiveOutput(bundle, name) }));
   return { credentials, parameters, outputs };
 }
 

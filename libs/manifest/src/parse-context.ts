@@ -16,9 +16,6 @@ export type Declared<T> = T & { at: Located };
 
 export const strip = <T extends { at: Located }>({ at: _at, ...rest }: T): Omit<T, 'at'> => rest;
 
-export const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
-  entry.applyTo === undefined || entry.applyTo.includes(action);
-
 /** The value's text when it matches a pattern or passes a check (a grammar rule of @lading/oci). */
 export function matching(ctx: Context, value: Located, rule: RegExp | ((text: string) => boolean), problem: string): string {
   const text = ctx.reader.string(value);

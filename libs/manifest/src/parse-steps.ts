@@ -1,5 +1,6 @@
 import { isSeq } from 'yaml';
-import { appliesTo, type Context } from './parse-context.js';
+import { appliesTo } from '@lading/cnab';
+import { type Context } from './parse-context.js';
 import { porterWords } from './porter-words.js';
 import { countCaptureGroups } from './regex-groups.js';
 import { flagNamePattern, pathProblem } from './rules.js';
@@ -47,7 +48,7 @@ function templated(ctx: Context, reading: ActionReading, value: Located): Templa
     if (declared === undefined) {
       ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which is not declared under ${part.kind}s`);
     }
-    if (!appliesTo(declared, scope.action)) {
+    if (!appliesTo(declared.applyTo, scope.action)) {
       ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
     }
     // Porter: a value delivered as a file templates to its path.
@@ -119,7 +120,7 @@ function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): S
   if (declared === undefined && !porter) {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which is not declared under outputs`);
   }
-  if (declared !== undefined && !appliesTo(declared, scope.action)) {
+  if (declared !== undefined && !appliesTo(declared.applyTo, scope.action)) {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
   }
   reading.stepOutputs.add(name);
@@ -177,7 +178,7 @@ export function parseActionSteps(ctx: Context, scope: StepScope, steps: Located[
   for (const { name, at } of reading.outputReferences) {
     ctx.reader.attempt(() => {
       const declared = scope.outputs.get(name);
-      if (declared !== undefined && appliesTo(declared, scope.action)) return;
+      if (declared !== undefined && appliesTo(declared.applyTo, scope.action)) return;
       if (reading.stepOutputs.has(name)) return;
       ctx.reader.fail(at.at, at.path, `refers to output "${name}", which no step of ${scope.action} captures and no output applying to ${scope.action} declares`);
     });

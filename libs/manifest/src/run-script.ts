@@ -1,3 +1,4 @@
+import { appliesTo } from '@lading/cnab';
 import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { imageVariable, shellQuote } from './shell.js';
@@ -12,9 +13,6 @@ export interface RunScriptOptions {
 export const RELOCATION_MAPPING_PATH = `${APP_DIR}/relocation-mapping.json`;
 
 const textOf = (value: ParameterValue): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
-
-const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
-  entry.applyTo === undefined || entry.applyTo.includes(action);
 
 function caseLine(patterns: string[], body: string): string[] {
   return patterns.length === 0 ? [] : [`        ${patterns.join('|')}) ${body} ;;`];
@@ -39,7 +37,7 @@ function defaultLines(manifest: Manifest): string[] {
  * output declares (porter.yaml; Porter masks those too).
  */
 function sensitiveOutputsOf(manifest: Manifest, action: string): string[] {
-  const declared = manifest.outputs.filter((output) => output.sensitive && appliesTo(output, action)).map((output) => output.name);
+  const declared = manifest.outputs.filter((output) => output.sensitive && appliesTo(output.applyTo, action)).map((output) => output.name);
   const stepOnly = (manifest.actions[action] ?? []).flatMap((step) => step.outputs.map((o) => o.name)).filter((name) => !manifest.outputs.some((o) => o.name === name));
   return [...new Set([...declared, ...stepOnly])];
 }
@@ -62,7 +60,7 @@ function imageLines(manifest: Manifest, options: RunScriptOptions): string[] {
 /** After the steps: an output with a bundle-level path is taken from that file when no step wrote it. */
 function unboundOutputLines(manifest: Manifest, action: string): string[] {
   return manifest.outputs.flatMap((output) =>
-    output.path === undefined || !appliesTo(output, action)
+    output.path === undefined || !appliesTo(output.applyTo, action)
       ? []
       : [`  [ -f "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} ] || [ ! -f ${shellQuote(output.path)} ] || cp ${shellQuote(output.path)} "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} || return 1`],
   );
@@ -82,7 +80,7 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
   const functions: string[] = [];
   const dispatch: string[] = [];
   actionNames.forEach((action, index) => {
-    const outputs = manifest.outputs.filter((o) => appliesTo(o, action)).map((o) => o.name);
+    const outputs = manifest.outputs.filter((o) => appliesTo(o.applyTo, action)).map((o) => o.name);
     const steps = manifest.actions[action];
     const outputList = shellQuote(outputs.join(' '));
     if (steps === undefined) {

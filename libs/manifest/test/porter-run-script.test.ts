@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busybox, busyboxBin } from './busybox-bin.js';
 import { encodeRunInput, parseManifest, renderRunScript } from '../src/index.js';
 
 // porter.yaml steps run by the generated script under busybox sh, with only busybox on PATH.
-const busybox = '/bin/busybox';
 const nonce = 'feedc0de'.repeat(4);
 const digest = `sha256:${'d'.repeat(64)}`;
 const pinned = `127.0.0.1:5000/team/app@${digest}`;
@@ -59,9 +59,7 @@ let script: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-porter-run-'));
-  bin = join(root, 'bin');
-  mkdirSync(bin);
-  for (const applet of spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) symlinkSync(busybox, join(bin, applet));
+  bin = busyboxBin(root);
   script = join(root, 'run');
   writeFileSync(script, renderRunScript(parseManifest(porterYaml(root), 'porter.yaml'), { images: { app: pinned } }));
 });

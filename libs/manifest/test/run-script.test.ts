@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busybox, busyboxBin } from './busybox-bin.js';
 import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/index.js';
 
-const busybox = '/bin/busybox';
 const nonce = '0123456789abcdef0123456789abcdef';
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 // A secret written to break out of any quoting: it must come out exactly as it went in.
@@ -79,10 +79,7 @@ explode:
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-run-script-'));
   // Only busybox applets on PATH, as in the invocation image.
-  bin = join(root, 'bin');
-  mkdirSync(bin);
-  const applets = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  for (const applet of applets) symlinkSync(busybox, join(bin, applet));
+  bin = busyboxBin(root);
   script = join(root, 'run');
   writeFileSync(script, renderRunScript(parseManifest(manifestText(join(root, 'work')))));
 });
