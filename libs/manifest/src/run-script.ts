@@ -1,5 +1,6 @@
 import { appliesTo } from '@lading/cnab';
 import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { nonceDigits } from './run-protocol.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { imageVariable, shellQuote } from './shell.js';
 import type { Manifest, ParameterValue } from './types.js';
@@ -11,6 +12,8 @@ export interface RunScriptOptions {
 
 /** Where a run finds the relocation mapping when its bundle was copied to another registry (CNAB). */
 export const RELOCATION_MAPPING_PATH = `${APP_DIR}/relocation-mapping.json`;
+
+const nonceRule = `the nonce must be ${nonceDigits.min} to ${nonceDigits.max} lower-case hexadecimal digits`;
 
 const textOf = (value: ParameterValue): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
 
@@ -268,8 +271,9 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '      ;;',
     '    nonce)',
     '      case $lading_data in',
-    "        ''|*[!0-9a-f]*) lading_usage_error \"the nonce must be lower-case hexadecimal\" ;;",
+    `        ''|*[!0-9a-f]*) lading_usage_error "${nonceRule}" ;;`,
     '      esac',
+    `      [ \${#lading_data} -ge ${nonceDigits.min} ] && [ \${#lading_data} -le ${nonceDigits.max} ] || lading_usage_error "${nonceRule}"`,
     '      lading_nonce=$lading_data',
     '      ;;',
     '    trace)',

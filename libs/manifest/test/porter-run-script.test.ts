@@ -78,10 +78,9 @@ function run(options: { relocated: boolean }) {
   if (options.relocated) writeFileSync(mapping, JSON.stringify({ [pinned]: moved }));
   const input = encodeRunInput({
     env: { WHO: 'alice', PASSWORD: secret },
-    files: { kubeconfig: 'apiVersion: v1\n' },
+    files: { [join(secrets, 'kubeconfig')]: 'apiVersion: v1\n' },
     nonce,
     action: 'install',
-    secretsDir: secrets,
   });
   const result = spawnSync(busybox, ['sh', script], {
     cwd: dir,

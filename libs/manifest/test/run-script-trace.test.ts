@@ -35,7 +35,7 @@ install:
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function runScript(input: string): { status: number | null; stdout: string; stderr: string } {
+function runScript(input: Buffer | string): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(busybox, ['sh', script], { cwd: root, input, encoding: 'utf8', env: { PATH: bin, HOME: root, LADING_OUTPUTS_DIR: root, LADING_SECRETS_DIR: root } });
 }
 

@@ -131,10 +131,9 @@ describe('the run script, executed by busybox sh', () => {
     mkdirSync(join(root, 'work'), { recursive: true });
     const input = encodeRunInput({
       env: { API_TOKEN: 'tok', GREETING: 'hi' },
-      files: { kubeconfig: Buffer.from([0, 1, 2, 255]) },
+      files: { [join(secretsDir, 'kubeconfig')]: Buffer.from([0, 1, 2, 255]) },
       nonce,
       action: 'install',
-      secretsDir,
     });
     const result = spawnSync(busybox, ['sh', script], {
       cwd: dir,
@@ -152,6 +151,10 @@ describe('the run script, executed by busybox sh', () => {
     ]);
     expect(parseOutputFrame(`${nonce.replace('0', '1')} output message aGk=`, nonce)).toBeUndefined();
     expect(() => encodeRunInput({ nonce: 'XYZ', action: 'install' })).toThrow(/hexadecimal/);
+    // One frame grammar for the runner and for this reader: padded base64, the manifest's output names.
+    expect(parseOutputFrame(`${nonce} output message aGk`, nonce)).toBeUndefined();
+    expect(parseOutputFrame(`${nonce} output my.message aGk=`, nonce)).toBeUndefined();
+    expect(parseOutputFrame(`${nonce} output message aGk=`, nonce)?.value.toString()).toBe('hi');
   });
 
   it('is valid shell for the scaffold too', () => {
@@ -234,6 +237,10 @@ describe('the run script, executed by busybox sh', () => {
     ['a file path climbing out of the secrets dir', [`file SECRETS/../kubeconfig ${b64('x')}`], 'does not declare'],
     ['a value that is not base64', ['env API_TOKEN $(id)'], 'does not hold base64'],
     ['a nonce that is not hex', ['nonce - xyz'], 'hexadecimal'],
+    // The run protocol's one nonce rule; the runner once sent upper-case and the script once took 1 digit.
+    ['an upper-case nonce', [`nonce - ${'AB'.repeat(16)}`], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
+    ['a nonce shorter than 16 digits', ['nonce - ab12'], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
+    ['a nonce longer than 128 digits', [`nonce - ${'a'.repeat(130)}`], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
     ['a line with too few fields', ['end-of-story'], 'three fields'],
   ])('refuses %s with exit 64', (_name, lines, message) => {
     const result = run([...lines, ...standard('install')]);
@@ -287,7 +294,7 @@ install:
     const outputsDir = join(dir, 'outputs');
     mkdirSync(secretsDir);
     mkdirSync(outputsDir);
-    const input = encodeRunInput({ files: { 'key-file': keyFile }, nonce, action: 'install', secretsDir });
+    const input = encodeRunInput({ files: { [join(secretsDir, 'key-file')]: keyFile }, nonce, action: 'install' });
     return spawnSync(busybox, ['sh', maskingScript], {
       cwd: dir,
       input,

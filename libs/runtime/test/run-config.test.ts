@@ -52,7 +52,10 @@ describe('encodeStdinPayload', () => {
     [{ files: { 'relative/path': 'x' } }, /Container file path "relative\/path"/],
     [{ files: { '/cnab/secrets/../../etc/passwd': 'x' } }, /Container file path/],
     [{ files: { '/cnab/secrets/a b': 'x' } }, /Container file path/],
-    [{ nonce: 'not-hex' }, /output nonce must be 16 to 128 hex digits/],
+    [{ nonce: 'not-hex' }, /output nonce must be 16 to 128 lower-case hexadecimal digits/],
+    // The run script refuses these, so the runner does not send them.
+    [{ nonce: 'AB'.repeat(16) }, /output nonce must be 16 to 128 lower-case hexadecimal digits/],
+    [{ files: { '/cnab/secrets/./key': 'x' } }, /Container file path "\/cnab\/secrets\/.\/key" is not valid/],
   ])('refuses %o', (override, message) => {
     expect(() => encodeStdinPayload({ action: 'install', nonce: '00112233445566778899aabbccddeeff', ...override })).toThrow(message);
   });
