@@ -2,23 +2,27 @@ import { isRegistryHost, qualifiedName, splitReference } from '@lading/oci/refer
 import type { ImageReference } from './types.js';
 
 /**
- * Splits `host/repo:tag`, `host/repo@sha256:…` or `host/repo:tag@sha256:…` by the OCI grammar.
- * Returns undefined when the text is not such a reference; one with neither tag nor digest, or
- * with no registry host (`team/app` means Docker Hub, which Lading never pulls from implicitly),
- * is refused too.
+ * Splits `host/repo`, `host/repo:tag`, `host/repo@sha256:…` or `host/repo:tag@sha256:…` by the
+ * OCI grammar. Returns undefined when the text is not such a reference, or names no registry
+ * host (`team/app` means Docker Hub, which Lading never pulls from implicitly).
  */
-export function parseImageReference(text: string): ImageReference | undefined {
+export function splitImageReference(text: string): ImageReference | undefined {
   const parts = splitReference(text);
   if (typeof parts === 'string' || parts.registry === undefined) return undefined;
-  if (parts.tag === undefined && parts.digest === undefined) return undefined;
   const { tag, digest } = parts;
   return { repository: qualifiedName(parts), ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 
+/** As splitImageReference, but a reference with neither tag nor digest is refused too. */
+export function parseImageReference(text: string): ImageReference | undefined {
+  const reference = splitImageReference(text);
+  return reference === undefined || (reference.tag === undefined && reference.digest === undefined) ? undefined : reference;
+}
+
 /** `host/team/app`: a repository on a named registry, without tag or digest. */
 export function isRegistryRepository(text: string): boolean {
-  const parts = splitReference(text);
-  return typeof parts !== 'string' && parts.registry !== undefined && parts.tag === undefined && parts.digest === undefined;
+  const reference = splitImageReference(text);
+  return reference !== undefined && reference.tag === undefined && reference.digest === undefined;
 }
 
 /**

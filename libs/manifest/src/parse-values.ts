@@ -1,13 +1,12 @@
 import { isDigest, isTag } from '@lading/oci/reference-grammar';
 import { APP_DIR } from './constants.js';
 import { porterEnvName } from './dialect.js';
-import { isRegistryRepository } from './image-reference.js';
+import { isRegistryRepository, splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';
-import { deliveryPathProblem, envNameProblem, pathProblem, porterDeliveryPathProblem, valueNamePattern } from './rules.js';
+import { deliveryPathProblem, envNameProblem, pathProblem, porterDeliveryPathProblem, valueNamePattern, valueNameProblem } from './rules.js';
 import type { CustomAction, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, ParameterType, ParameterValue, SchemaKeywords } from './types.js';
 import type { Located, MapView } from './yaml-reader.js';
 
-const nameProblem = 'must be 1-63 letters, digits, _ or -, starting with a letter or digit';
 const ladingParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean'];
 const porterParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean', 'object', 'array', 'file'];
 
@@ -70,7 +69,7 @@ export function parseCredential(ctx: Context, item: Located): Declared<ManifestC
   const entry = ctx.reader.map(item);
   // Porter ignores a credential's type; porter.yaml files in the wild carry one.
   entry.refuseUnknown(['name', 'description', 'env', 'path', 'required', 'applyTo', ...(ctx.dialect === 'porter' ? ['type'] : [])]);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   // Porter: a credential is required unless it says otherwise.
   const required = entry.optionalBoolean('required', ctx.dialect === 'porter');
   const credential: ManifestCredential = { name, ...delivery(ctx, entry, 'credential', name), required };
@@ -114,7 +113,7 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
       persistent: 'is not supported yet: Lading installations do not keep parameter values between runs; remove it and pass the value each run',
     });
   }
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   const typeValue = entry.get('type');
   const allowed = porter ? porterParameterTypes : ladingParameterTypes;
   const fallback: ParameterType = porter && entry.get('path') !== undefined ? 'file' : 'string';
@@ -147,7 +146,7 @@ export function parseOutput(ctx: Context, item: Located): Declared<ManifestOutpu
   const porter = ctx.dialect === 'porter';
   const common = ['name', 'description', 'sensitive', 'applyTo'];
   entry.refuseUnknown(porter ? [...common, 'type', 'path', 'default', ...schemaKeywords] : common);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   const output: ManifestOutput = { name, sensitive: entry.optionalBoolean('sensitive', false) };
   const description = entry.optionalString('description');
   if (description !== undefined) output.description = description;
@@ -173,15 +172,31 @@ export function parseOutput(ctx: Context, item: Located): Declared<ManifestOutpu
   return { ...output, at: item };
 }
 
+/** porter.yaml's `image: repo[:tag][@digest]`, the one-field form of repository with tag or digest. */
+function porterImageField(ctx: Context, entry: MapView, value: Located): ManifestImage {
+  if (entry.get('repository') !== undefined) ctx.reader.fail(value.at, value.path, 'and repository name the same thing; give one of them');
+  const reference = splitImageReference(ctx.reader.string(value));
+  if (reference === undefined) ctx.reader.fail(value.at, value.path, 'must be an image reference such as registry.example.com/team/app:1.0 or …@sha256:<digest>');
+  const image: ManifestImage = { repository: reference.repository };
+  for (const field of ['tag', 'digest'] as const) {
+    const separate = entry.get(field);
+    if (separate !== undefined && reference[field] !== undefined) ctx.reader.fail(separate.at, separate.path, `is given twice: in image and in ${field}; keep one`);
+    if (reference[field] !== undefined) image[field] = reference[field];
+  }
+  return image;
+}
+
 export function parseImage(ctx: Context, value: Located): ManifestImage {
   const entry = ctx.reader.map(value);
   const porter = ctx.dialect === 'porter';
   const common = ['repository', 'tag', 'digest', 'description'];
   // Porter records these from the registry itself; Lading reads them there too.
-  entry.refuseUnknown(porter ? [...common, 'imageType', 'size', 'mediaType', 'labels'] : common);
-  const image: ManifestImage = {
-    repository: matching(ctx, entry.require('repository'), isRegistryRepository, 'must be a repository such as registry.example.com/team/app, without tag or digest'),
-  };
+  entry.refuseUnknown(porter ? [...common, 'image', 'imageType', 'size', 'mediaType', 'labels'] : common);
+  const imageField = porter ? entry.get('image') : undefined;
+  const image: ManifestImage =
+    imageField === undefined
+      ? { repository: matching(ctx, entry.require('repository'), isRegistryRepository, 'must be a repository such as registry.example.com/team/app, without tag or digest') }
+      : porterImageField(ctx, entry, imageField);
   const tag = entry.get('tag');
   const digest = entry.get('digest');
   if (!porter && (tag === undefined) === (digest === undefined)) {
@@ -190,7 +205,8 @@ export function parseImage(ctx: Context, value: Located): ManifestImage {
   // Porter: a digest wins over a tag, and a repository alone means its latest tag.
   if (digest !== undefined) image.digest = matching(ctx, digest, isDigest, 'must be a digest like sha256:<64 hex digits>');
   else if (tag !== undefined) image.tag = matching(ctx, tag, isTag, 'must be a valid image tag');
-  else image.tag = 'latest';
+  if (image.digest !== undefined) delete image.tag;
+  else image.tag ??= 'latest';
   const description = entry.optionalString('description');
   if (description !== undefined) image.description = description;
   return image;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleNeeds } from '@lading/cnab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busybox, busyboxBin } from './busybox-bin.js';
+import { busybox, busyboxOnlyPath } from './run-harness.js';
 import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, toBundleJson, type Manifest, type ResolvedImages } from '../src/index.js';
 
 // CNAB: an empty applyTo means every action. The runner (bundleNeeds, from bundle.json) and the
@@ -42,7 +42,7 @@ let bin: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-apply-to-'));
-  bin = busyboxBin(root);
+  bin = busyboxOnlyPath(root);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busybox, busyboxBin } from './busybox-bin.js';
+import { busybox, busyboxOnlyPath } from './run-harness.js';
 import { encodeRunInput, parseManifest, renderRunScript, takesTraceContext } from '../src/index.js';
 
 const nonce = 'fedcba9876543210fedcba9876543210';
@@ -15,7 +15,7 @@ let script: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-run-trace-'));
-  bin = busyboxBin(root);
+  bin = busyboxOnlyPath(root);
   script = join(root, 'run');
   writeFileSync(
     script,

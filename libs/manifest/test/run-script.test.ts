@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busybox, busyboxBin } from './busybox-bin.js';
+import { busybox, busyboxOnlyPath } from './run-harness.js';
 import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/index.js';
 
 const nonce = '0123456789abcdef0123456789abcdef';
@@ -79,7 +79,7 @@ explode:
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-run-script-'));
   // Only busybox applets on PATH, as in the invocation image.
-  bin = busyboxBin(root);
+  bin = busyboxOnlyPath(root);
   script = join(root, 'run');
   writeFileSync(script, renderRunScript(parseManifest(manifestText(join(root, 'work')))));
 });
@@ -153,7 +153,7 @@ describe('the run script, executed by busybox sh', () => {
     expect(() => encodeRunInput({ nonce: 'XYZ', action: 'install' })).toThrow(/hexadecimal/);
     // One frame grammar for the runner and for this reader: padded base64, the manifest's output names.
     expect(parseOutputFrame(`${nonce} output message aGk`, nonce)).toBeUndefined();
-    expect(parseOutputFrame(`${nonce} output my.message aGk=`, nonce)).toBeUndefined();
+    expect(parseOutputFrame(`${nonce} output my..message aGk=`, nonce)).toBeUndefined();
     expect(parseOutputFrame(`${nonce} output message aGk=`, nonce)?.value.toString()).toBe('hi');
   });
 

@@ -63,7 +63,7 @@ describe('createOutputFrameParser', () => {
   });
 
   it('reads frames by the run protocol the run script is rendered from: a name the manifest allows, padded base64', async () => {
-    const result = await parse([`${nonce} output dotted.name aGk=\n${nonce} output message aGk\n${frame('message', 'hi')}`]);
+    const result = await parse([`${nonce} output dotted..name aGk=\n${nonce} output message aGk\n${frame('message', 'hi')}`]);
     expect(result.outputs).toEqual([['message', 'hi']]);
     expect(result.malformed).toHaveLength(2);
   });
