@@ -1,5 +1,4 @@
-import { parseImageReference } from './image-reference.js';
-import { registryPattern } from './rules.js';
+import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import type { Manifest } from './types.js';
 
 /** Where a build or publish is told to put the bundle instead of where the manifest says (Porter's --registry and --reference). */
@@ -22,7 +21,7 @@ export function overrideDestination(manifest: Manifest, override: DestinationOve
   }
   if (override.registry !== undefined) {
     const registry = override.registry.replace(/\/+$/, '');
-    if (!registryPattern.test(registry)) {
+    if (!isRegistryLocation(registry)) {
       throw new Error(`--registry ${override.registry} is not a registry and optional path such as 127.0.0.1:5000/team, in lower case`);
     }
     const { reference: _dropped, ...rest } = manifest;
