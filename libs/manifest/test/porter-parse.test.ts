@@ -151,7 +151,7 @@ ${steps}`),
 
 describe('what porter.yaml asks for and Lading cannot do is refused, every problem at once', () => {
   it('lists each problem with file:line:col in document order', () => {
-    const text = porter(`dockerfile: template.Dockerfile
+    const text = porter(`dockerfile: ../template.Dockerfile
 state:
   - { name: tfstate, path: terraform.tfstate }
 parameters:
@@ -166,7 +166,7 @@ uninstall:
 `).replace('  - exec\n', '  - exec\n  - helm3:\n      clientVersion: v3\n');
     expect(problems(text)).toEqual([
       expect.stringMatching(/^porter\.yaml:8:5: mixins\[1\] names the helm3 mixin, which Lading does not have/),
-      expect.stringMatching(/^porter\.yaml:10:13: dockerfile is not supported yet/),
+      expect.stringMatching(/^porter\.yaml:10:13: dockerfile must be a path inside the bundle directory/),
       expect.stringMatching(/^porter\.yaml:12:3: state is not supported yet/),
       expect.stringMatching(/^porter\.yaml:14:45: parameters\[0\]\.source is not supported yet/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
