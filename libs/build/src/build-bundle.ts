@@ -54,22 +54,28 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
-  const template = readTemplate(manifest, input.files);
+  const template = readTemplate(manifest, input.files, input.defaultBaseImage);
   const baseImageText = template?.final ?? manifest.baseImage ?? input.defaultBaseImage;
   if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
   // The base image, every `images:` entry and every FROM of a template are pinned together, a bounded number at a time.
   const imageEntries = Object.entries(manifest.images);
+  const fromWhat = (line: number) => `dockerfile ${manifest.dockerfile}:${line} FROM`;
+  const finalLine = template?.images.find(({ image }) => image === template.final)?.line ?? 0;
   const wanted = [
-    { text: baseImageText, what: template === undefined ? 'baseImage' : `dockerfile ${manifest.dockerfile} FROM` },
+    { text: baseImageText, what: template === undefined ? 'baseImage' : fromWhat(finalLine) },
     ...imageEntries.map(([name, image]) => ({
       text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
       what: `images.${name}`,
     })),
-    ...(template?.images ?? []).map(({ image, line }) => ({ text: image, what: `dockerfile ${manifest.dockerfile}:${line} FROM` })),
+    ...(template?.images ?? []).map(({ image, line }) => ({ text: image, what: fromWhat(line) })),
   ];
   const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () => resolveDigests(wanted, input.registryFor));
   const defaultNote = manifest.baseImage === undefined && template === undefined ? ' (the default)' : '';
-  wanted.slice(0, 1 + imageEntries.length).forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
+  // With a template, its FROM lines say what the base is: the first entry repeats one of them.
+  const all = [baseImage, ...pinned];
+  wanted.forEach(({ text, what }, index) => {
+    if (index > 0 || template === undefined) input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${all[index]?.reference}`);
+  });
   const images: Record<string, PinnedImage> = Object.fromEntries(imageEntries.map(([name], index) => [name, pinned[index] as PinnedImage]));
   const templatePins = new Map((template?.images ?? []).map(({ image }, index) => [image, (pinned[imageEntries.length + index] as PinnedImage).reference]));
 
