@@ -4,7 +4,7 @@
  * on the real stack through the `lading` command, with credentials and parameters from sets.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,12 @@ import { runCli } from './cli-process.js';
 
 const fixtures = resolve(import.meta.dirname, 'porter-bundles');
 
-/** What Lading says of each bundle: it builds unchanged, or the first line of each refusal it lists. */
-const verdicts: Record<string, 'builds' | string[]> = {
+/**
+ * What Lading says of each bundle: it builds unchanged; it lints clean but its build needs what
+ * this machine lacks (`lints`: see the dockerfile template tests below); or the first line of
+ * each refusal it lists.
+ */
+const verdicts: Record<string, 'builds' | 'lints' | string[]> = {
   'porter-create-template': 'builds',
   'porter-bundle-with-custom-action': 'builds',
   'porter-bundle-with-string-params': 'builds',
@@ -30,10 +34,10 @@ const verdicts: Record<string, 'builds' | string[]> = {
   'examples-plugins-tutorial': 'builds',
   'examples-hello': ['parameters[0].source is not supported yet'],
   'examples-sensitive-data': ['parameters[0].source is not supported yet'],
-  'examples-credentials-tutorial': ['dockerfile is not supported yet'],
-  'examples-private-assets': ['dockerfile is not supported yet'],
+  // Their templates start FROM Docker Hub's debian:stable-slim.
+  'examples-credentials-tutorial': 'lints',
+  'examples-private-assets': 'lints',
   'examples-exec-outputs': [
-    'dockerfile is not supported yet',
     'parameters[0].source is not supported yet',
     'parameters[1].source is not supported yet',
     'install[1].exec.outputs[0].jsonPath is not supported yet',
@@ -72,7 +76,7 @@ describe('lading lint on public porter.yaml bundles', () => {
 
   it.each(Object.entries(verdicts))('%s', async (name, verdict) => {
     const result = await cli('lint', '--dir', join(fixtures, name));
-    if (verdict === 'builds') {
+    if (verdict === 'builds' || verdict === 'lints') {
       expect(result.code, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toContain('no problems');
       return;
@@ -91,7 +95,8 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
 
   beforeAll(async () => {
     const [nats, guard, upstream] = [await freePort(), await freePort(), await freePort()];
-    const up = await cli('up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream));
+    // No build step reaches the network, so a template's downloads fail here as on a machine without internet.
+    const up = await runCli(home, ['up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream)], undefined, { LADING_BUILD_EGRESS: 'off' });
     expect(up.code, up.stderr).toBe(0);
     registry = `127.0.0.1:${guard}`;
     // Porter's bundles call bash; the busybox base has none, the Debian one has it.
@@ -169,5 +174,68 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     const uninstall = await cli('uninstall', 'created-demo', '--reference', reference, '--param', 'name=lading');
     expect(uninstall.code, uninstall.stderr).toBe(0);
     expect(uninstall.stdout).toContain('Goodbye, lading');
+  });
+
+  describe('dockerfile templates', () => {
+    /** A copy of a public bundle, its template's FROM on the stack's Debian base as an operator mirroring Docker Hub would have it. */
+    async function mirrored(name: string, template: string): Promise<string> {
+      const dir = join(work, `${name}-mirrored`);
+      await cp(join(fixtures, name), dir, { recursive: true });
+      const text = await readFile(join(dir, template), 'utf8');
+      await writeFile(join(dir, template), text.replace(/^FROM debian:stable-slim$/m, `FROM ${defaultBaseImage(registry)}`));
+      return dir;
+    }
+
+    it.each(['examples-credentials-tutorial', 'examples-private-assets'])('%s unchanged is refused at its FROM on Docker Hub, saying what to do', async (name) => {
+      const dir = join(work, `${name}-unchanged`);
+      await cp(join(fixtures, name), dir, { recursive: true });
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toMatch(/:[12]: FROM debian:stable-slim names an image on Docker Hub, which Lading does not contact: copy it into a registry the stack allows/);
+      expect(built.stderr).toContain(`such as ${defaultBaseImage(registry)}`);
+    });
+
+    it('examples-credentials-tutorial builds on the mirrored base, its template run, and runs as 65532 (its install calls GitHub: not run here)', async () => {
+      const dir = await mirrored('examples-credentials-tutorial', 'Dockerfile.tmpl');
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/credentials-tutorial`);
+      expect(built.code, built.stderr).toBe(0);
+      expect(built.stdout).toMatch(new RegExp(`dockerfile Dockerfile\\.tmpl:1 FROM ${defaultBaseImage(registry).replace(/[.]/g, '\\.')} → ${registry.replace(/[.]/g, '\\.')}/lading/debian@sha256:[a-f0-9]{64}`));
+      const published = await cli('publish', '--dir', dir);
+      expect(published.code, published.stderr).toBe(0);
+      const reference = String(/reference (\S+)/.exec(published.stdout)?.[1]);
+      const explained = JSON.parse((await cli('explain', reference, '--output', 'json')).stdout) as { entries: { kind: string; name: string; required: boolean }[] };
+      expect(explained.entries.find((entry) => entry.name === 'github-token')).toMatchObject({ kind: 'credential', required: true });
+      const bundle = JSON.parse(await readFile(join(dir, '.lading', 'bundle.json'), 'utf8')) as { invocationImages: { image: string }[] };
+      const invocation = String(bundle.invocationImages[0]?.image);
+      execFileSync('docker', ['pull', '-q', invocation]);
+      const inImage = (command: string) => execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', invocation, '-c', command], { encoding: 'utf8' }).trim();
+      expect(inImage('id -u')).toBe('65532');
+      // The template's `COPY . ${BUNDLE_DIR}` brought the bundle's files; its .dockerignore kept the template out.
+      expect(inImage('ls /cnab/app')).toContain('helpers.sh');
+      expect(inImage('ls /cnab/app')).not.toContain('Dockerfile.tmpl');
+    });
+
+    it('examples-private-assets on the mirrored base is refused at its BuildKit cache and secret mounts, naming the line', async () => {
+      const dir = await mirrored('examples-private-assets', 'template.Dockerfile');
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/private-assets`);
+      expect(built.code).toBe(1);
+      expect(built.stderr).toMatch(/dockerfile template\.Dockerfile:7: RUN --mount needs BuildKit, which Lading's builder does not use/);
+    });
+
+    it('examples-exec-outputs\'s template on the mirrored base fails without internet at its apt-get install, with apt\'s errors shown', async () => {
+      // Its porter.yaml asks for more than templates; its template alone, under the bundle `porter create` writes.
+      const dir = await mirrored('examples-exec-outputs', 'Dockerfile.tmpl');
+      await cp(join(fixtures, 'porter-create-template'), dir, { recursive: true });
+      const manifest = await readFile(join(dir, 'porter.yaml'), 'utf8');
+      await writeFile(join(dir, 'porter.yaml'), `${manifest.trimEnd()}\ndockerfile: Dockerfile.tmpl\n`);
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/exec-outputs-template`);
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toContain("the invocation image did not build: Docker build failed: The command '/bin/sh -c apt-get update && apt-get install gnupg2 jq -y");
+      expect(built.stderr).toContain('returned a non-zero code: 100');
+      expect(built.stderr).toContain("Temporary failure resolving 'deb.debian.org'");
+      expect(built.stderr).toContain("E: Package 'gnupg2' has no installation candidate");
+    });
   });
 });

@@ -1,16 +1,20 @@
 /** Lines of the classic builder's own progress, not what a step printed. */
 const progressLine = /^(Step \d+\/\d+ : |---> |Removing intermediate container |Successfully (built|tagged) |\[Warning\] )/;
+/** Lines that say what went wrong (apt's `E:`/`W:`, curl's `curl: (6) …`): quoted before the plain last lines. */
+const problemLine = /^(E|W|Err|error|fatal|warning):|^curl: \(\d+\)/i;
 
-/** How many of a failed build's last lines the refusal quotes, and how long each may be. */
+/** How many of a failed build's lines the refusal quotes, and how long each may be. */
 const quotedLines = 3;
 const quotedLength = 200;
 
 /**
- * The last lines a build's steps printed, so a RUN that fails (apt-get or curl without internet)
- * is refused with what it said, on one line; control characters never reach the user.
+ * What a build's steps printed last, so a RUN that fails (apt-get or curl without internet) is
+ * refused with what it said, on one line: the last lines that name a problem, else the last
+ * lines. Escape sequences and control characters never reach the user.
  */
 export class BuildOutputTail {
-  private readonly lines: string[] = [];
+  private readonly last: string[] = [];
+  private readonly problems: string[] = [];
 
   add(stream: string | undefined): void {
     for (const raw of (stream ?? '').split(/\r?\n/)) {
@@ -18,13 +22,20 @@ export class BuildOutputTail {
       // eslint-disable-next-line no-control-regex
       const line = raw.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
       if (line === '' || progressLine.test(line)) continue;
-      this.lines.push(line.length > quotedLength ? `${line.slice(0, quotedLength)}…` : line);
-      if (this.lines.length > quotedLines) this.lines.shift();
+      const quoted = line.length > quotedLength ? `${line.slice(0, quotedLength)}…` : line;
+      keepLast(this.last, quoted);
+      if (problemLine.test(line)) keepLast(this.problems, quoted);
     }
   }
 
   /** ` (last output: "…" / "…")`, or nothing when the steps printed nothing. */
   tail(): string {
-    return this.lines.length === 0 ? '' : ` (last output: ${this.lines.map((line) => JSON.stringify(line)).join(' / ')})`;
+    const lines = this.problems.length > 0 ? this.problems : this.last;
+    return lines.length === 0 ? '' : ` (last output: ${lines.map((line) => JSON.stringify(line)).join(' / ')})`;
   }
+}
+
+function keepLast(lines: string[], line: string): void {
+  lines.push(line);
+  if (lines.length > quotedLines) lines.shift();
 }
