@@ -3,7 +3,7 @@ import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './c
 import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
 import { parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
-import { parseActionSteps } from './parse-steps.js';
+import { mixinAdvice, parseActionSteps } from './parse-steps.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
 import { templatePathProblem } from './dockerfile-template.js';
 import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, registryPattern, semverPattern } from './rules.js';
@@ -77,7 +77,7 @@ function porterOnlyFields(ctx: Context, root: MapView): void {
     const key = item.node !== null && 'items' in item.node ? reader.map(item).keys()[0]?.key : reader.string(item);
     const mixin = (key ?? '').replace(/@.*$/, '');
     if (mixin !== 'exec') {
-      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; Lading runs only the exec mixin: remove ${mixin} and call its tool from exec steps on a base image that has it`);
+      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; remove it. ${mixinAdvice}`);
     }
   });
 }
