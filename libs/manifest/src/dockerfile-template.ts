@@ -91,11 +91,16 @@ function fromLineOf(file: string, instruction: Instruction): FromLine {
 }
 
 /**
- * What Docker's classic builder, the one Lading builds with, cannot do: BuildKit's RUN flags (a
- * cache or secret mount, another network) are refused here with what to do, not left to fail late.
+ * What a template may not say. BuildKit's RUN flags (a cache or secret mount, another network):
+ * Docker's classic builder, the one Lading builds with, cannot run them, so they are refused here
+ * with what to do rather than left to fail late. VOLUME: Docker would give the bundle an anonymous
+ * volume on the host's disk there, and what a bundle writes (secrets included) never goes to disk.
  */
-function refuseBuildKitOnly(file: string, instructions: Instruction[]): void {
+function refuseUnsupported(file: string, instructions: Instruction[]): void {
   for (const instruction of instructions) {
+    if (keyword(instruction) === 'VOLUME') {
+      throw new DockerfileTemplateError(file, instruction.line, 'VOLUME would keep what the bundle writes there on the Docker host\'s disk: remove it (the runner gives the bundle a writable /cnab/app in memory)');
+    }
     if (keyword(instruction) !== 'RUN') continue;
     const flag = words(instruction).slice(1).find((word) => word.startsWith('--'));
     if (flag !== undefined) {
@@ -126,7 +131,7 @@ const pinnable = (from: FromLine, earlier: readonly FromLine[]): boolean =>
  */
 export function templateImages(text: string, file: string): { images: TemplateImage[]; final: string } {
   const instructions = instructionsOf(text);
-  refuseBuildKitOnly(file, instructions);
+  refuseUnsupported(file, instructions);
   const froms = fromLines(file, instructions);
   const images = froms.filter((from, index) => pinnable(from, froms.slice(0, index))).map((from) => ({ image: from.image, line: from.instruction.line }));
   let last = froms.length - 1;

@@ -140,6 +140,10 @@ describe('what a template cannot override', () => {
     expect(lines.filter((line) => line.startsWith('CMD ')).at(-1)).toBe('CMD []');
   });
 
+  it('refuses VOLUME, which would put what the bundle writes on the host\'s disk', () => {
+    expect(refusal('FROM debian:stable-slim\nVOLUME /tmp\n')).toMatch(/^template\.Dockerfile:2: VOLUME would keep what the bundle writes there on the Docker host's disk: remove it/);
+  });
+
   it('refuses BuildKit\'s RUN flags with what to do', () => {
     expect(refusal('FROM debian:stable-slim\nRUN --mount=type=secret,id=token cat /run/secrets/token\n')).toMatch(
       /^template\.Dockerfile:2: RUN --mount needs BuildKit, which Lading's builder does not use: write a plain RUN/,
