@@ -186,14 +186,25 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
       return dir;
     }
 
-    it.each(['examples-credentials-tutorial', 'examples-private-assets'])('%s unchanged is refused at its FROM on Docker Hub, saying what to do', async (name) => {
+    const buildUnchanged = async (name: string) => {
       const dir = join(work, `${name}-unchanged`);
       await cp(join(fixtures, name), dir, { recursive: true });
-      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
+      return cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
+    };
+
+    it('examples-credentials-tutorial unchanged is refused at its FROM on Docker Hub, saying what to do', async () => {
+      const built = await buildUnchanged('examples-credentials-tutorial');
       expect(built.code).toBe(1);
       expect(built.stderr.trim().split('\n')).toHaveLength(1);
-      expect(built.stderr).toMatch(/:[12]: FROM debian:stable-slim names an image on Docker Hub, which Lading does not contact: copy it into a registry the stack allows/);
+      expect(built.stderr).toContain('dockerfile Dockerfile.tmpl:1: FROM debian:stable-slim names an image on Docker Hub, which Lading does not contact: copy it into a registry the stack allows');
       expect(built.stderr).toContain(`such as ${defaultBaseImage(registry)}`);
+    });
+
+    it('examples-private-assets unchanged is refused at its BuildKit cache and secret mounts, naming the line, before any registry is asked', async () => {
+      const built = await buildUnchanged('examples-private-assets');
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toContain("dockerfile template.Dockerfile:7: RUN --mount needs BuildKit, which Lading's builder does not use");
     });
 
     it('examples-credentials-tutorial builds on the mirrored base, its template run, and runs as 65532 (its install calls GitHub: not run here)', async () => {
@@ -214,13 +225,6 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
       // The template's `COPY . ${BUNDLE_DIR}` brought the bundle's files; its .dockerignore kept the template out.
       expect(inImage('ls /cnab/app')).toContain('helpers.sh');
       expect(inImage('ls /cnab/app')).not.toContain('Dockerfile.tmpl');
-    });
-
-    it('examples-private-assets on the mirrored base is refused at its BuildKit cache and secret mounts, naming the line', async () => {
-      const dir = await mirrored('examples-private-assets', 'template.Dockerfile');
-      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/private-assets`);
-      expect(built.code).toBe(1);
-      expect(built.stderr).toMatch(/dockerfile template\.Dockerfile:7: RUN --mount needs BuildKit, which Lading's builder does not use/);
     });
 
     it('examples-exec-outputs\'s template on the mirrored base fails without internet at its apt-get install, with apt\'s errors shown', async () => {
