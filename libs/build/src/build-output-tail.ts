@@ -15,9 +15,17 @@ const quotedLength = 200;
 export class BuildOutputTail {
   private readonly last: string[] = [];
   private readonly problems: string[] = [];
+  /** The builder's chunks do not end at line ends: the unfinished line waits for the next chunk. */
+  private partial = '';
 
   add(stream: string | undefined): void {
-    for (const raw of (stream ?? '').split(/\r?\n/)) {
+    const lines = (this.partial + (stream ?? '')).split(/\r?\n/);
+    this.partial = lines.pop() ?? '';
+    this.take(lines);
+  }
+
+  private take(lines: readonly string[]): void {
+    for (const raw of lines) {
       // The builder colours a step's stderr with escape sequences: dropped, as is every other control character.
       // eslint-disable-next-line no-control-regex
       const line = raw.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim();
@@ -30,6 +38,8 @@ export class BuildOutputTail {
 
   /** ` (last output: "…" / "…")`, or nothing when the steps printed nothing. */
   tail(): string {
+    this.take([this.partial]);
+    this.partial = '';
     const lines = this.problems.length > 0 ? this.problems : this.last;
     return lines.length === 0 ? '' : ` (last output: ${lines.map((line) => JSON.stringify(line)).join(' / ')})`;
   }
