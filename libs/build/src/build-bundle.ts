@@ -69,7 +69,9 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
     })),
     ...(template?.images ?? []).map(({ image, line }) => ({ text: image, what: fromWhat(line) })),
   ];
-  const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () => resolveDigests(wanted, input.registryFor));
+  const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () =>
+    resolveDigests(wanted, input.registryFor, { concurrency: input.pinConcurrency }),
+  );
   const defaultNote = manifest.baseImage === undefined && template === undefined ? ' (the default)' : '';
   // With a template, its FROM lines say what the base is: the first entry repeats one of them.
   const all = [baseImage, ...pinned];

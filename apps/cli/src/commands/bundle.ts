@@ -5,7 +5,7 @@ import { baseImageReference, buildContextLimits, endpoints } from '@lading/contr
 import { bundleTag, scaffoldFiles, scaffoldPorterFiles } from '@lading/manifest';
 import { dockerfileTemplateOf } from '../manifest-file.js';
 import { packBundleContext } from '@lading/runtime';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult, renderTable } from '../output.js';
