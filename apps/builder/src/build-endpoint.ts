@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { buildContextLimits, defaultBaseImage, endpoints } from '@lading/contracts';
 import { buildBundle, BuildRefusedError } from '@lading/build';
 import { AllowedRegistries, OciError, type RegistryCredentials } from '@lading/oci';
-import { RuntimeError, unpackBundleContext } from '@lading/runtime';
+import { parseEgress, RuntimeError, unpackBundleContext } from '@lading/runtime';
+import { serviceEnv } from '@lading/stack';
 import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { instruments } from '@lading/telemetry';
 import { BuildContextStore } from './context-store.js';
@@ -25,6 +26,7 @@ export async function serveBuild(
   const frontDoor = process.env.LADING_REGISTRY ?? '127.0.0.1:5000';
   const registries = AllowedRegistries.fromList(frontDoor, process.env.LADING_ALLOWED_REGISTRIES);
   const registryFor = (host: string, what: string) => registries.clientFor(host, what, loginFor(host));
+  const buildEgress = parseEgress(serviceEnv.buildEgress, process.env[serviceEnv.buildEgress]);
 
   serveEndpoint(context.service, endpoints.contextUpload, (request, { caller }) => uploads.receive(request, caller?.principal ?? ''), context.logger);
 
@@ -40,6 +42,7 @@ export async function serveBuild(
           docker,
           registryFor,
           defaultBaseImage: defaultBaseImage(frontDoor),
+          buildEgress,
           destination: { ...(registry === undefined ? {} : { registry }), ...(reference === undefined ? {} : { reference }) },
           log: (line) => log.push(line),
         });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { manifestFileNames, MANIFEST_FILE_NAME, PORTER_MANIFEST_FILE_NAME } from '@lading/manifest';
+import { basename, join } from 'node:path';
+import { ManifestError, manifestFileNames, MANIFEST_FILE_NAME, parseManifest, PORTER_MANIFEST_FILE_NAME } from '@lading/manifest';
 import { UserError } from './user-error.js';
 
 /** The manifest of a bundle directory as the builder picks it: lading.yaml, else porter.yaml. */
@@ -11,4 +11,20 @@ export async function readManifestFile(dir: string): Promise<{ file: string; tex
     if (text !== undefined) return { file, text };
   }
   throw new UserError(`no ${MANIFEST_FILE_NAME} or ${PORTER_MANIFEST_FILE_NAME} in ${dir}: pass the bundle directory with --dir, or create one with \`lading create\``);
+}
+
+/**
+ * The Dockerfile template the bundle directory's manifest names, sent to the builder even when
+ * .dockerignore leaves it out of the image (Porter reads it from the directory, not the image).
+ * A manifest that does not parse names none here: the builder lists its problems.
+ */
+export async function dockerfileTemplateOf(dir: string): Promise<string[]> {
+  const { file, text } = await readManifestFile(dir);
+  try {
+    const { dockerfile } = parseManifest(text, basename(file));
+    return dockerfile === undefined ? [] : [dockerfile];
+  } catch (error) {
+    if (error instanceof ManifestError) return [];
+    throw error;
+  }
 }

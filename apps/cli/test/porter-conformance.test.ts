@@ -15,9 +15,10 @@ import { runCli } from './cli-process.js';
 const fixtures = resolve(import.meta.dirname, 'porter-bundles');
 
 /**
- * What Lading says of each bundle: it builds unchanged; it lints clean but names an image on a
- * registry this stack does not reach (checked up to the network: see `offline`); or the first
- * line of each refusal it lists.
+ * What Lading says of each bundle: it builds unchanged; it lints clean but its build needs what
+ * this machine lacks, an image on a registry this stack does not reach (checked up to the
+ * network: see `offline`) or a template's base on Docker Hub (see the dockerfile template tests
+ * below); or the first line of each refusal it lists.
  */
 const verdicts: Record<string, 'builds' | 'lints' | string[]> = {
   'porter-create-template': 'builds',
@@ -36,9 +37,10 @@ const verdicts: Record<string, 'builds' | 'lints' | string[]> = {
   'porter-bundle-with-image': 'lints',
   'examples-hello': ['parameters[0].source is not supported yet'],
   'examples-sensitive-data': ['parameters[0].source is not supported yet'],
-  'examples-credentials-tutorial': ['dockerfile is not supported yet'],
-  'examples-private-assets': ['dockerfile is not supported yet'],
-  'examples-exec-outputs': ['dockerfile is not supported yet', 'parameters[0].source is not supported yet', 'parameters[1].source is not supported yet'],
+  // Their templates start FROM Docker Hub's debian:stable-slim.
+  'examples-credentials-tutorial': 'lints',
+  'examples-private-assets': 'lints',
+  'examples-exec-outputs': ['parameters[0].source is not supported yet', 'parameters[1].source is not supported yet'],
   // Its uninstall templates an output only its upgrade writes: an earlier run's output, which reaches a later action through parameters[].source.
   'porter-outputs-example': ['uninstall[0].exec.arguments[1] refers to output "user-output"'],
   'porter-bundle-with-state': ['state is not supported yet'],
@@ -90,7 +92,8 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
 
   beforeAll(async () => {
     const [nats, guard, upstream] = [await freePort(), await freePort(), await freePort()];
-    const up = await cli('up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream));
+    // No build step reaches the network, so a template's downloads fail here as on a machine without internet.
+    const up = await runCli(home, ['up', '--nats-port', String(nats), '--guard-port', String(guard), '--upstream-port', String(upstream)], undefined, { LADING_BUILD_EGRESS: 'off' });
     expect(up.code, up.stderr).toBe(0);
     registry = `127.0.0.1:${guard}`;
     // Porter's bundles call bash; the busybox base has none, the Debian one has it.
@@ -211,5 +214,72 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     const uninstall = await cli('uninstall', 'created-demo', '--reference', reference, '--param', 'name=lading');
     expect(uninstall.code, uninstall.stderr).toBe(0);
     expect(uninstall.stdout).toContain('Goodbye, lading');
+  });
+
+  describe('dockerfile templates', () => {
+    /** A copy of a public bundle, its template's FROM on the stack's Debian base as an operator mirroring Docker Hub would have it. */
+    async function mirrored(name: string, template: string): Promise<string> {
+      const dir = join(work, `${name}-mirrored`);
+      await cp(join(fixtures, name), dir, { recursive: true });
+      const text = await readFile(join(dir, template), 'utf8');
+      await writeFile(join(dir, template), text.replace(/^FROM debian:stable-slim$/m, `FROM ${defaultBaseImage(registry)}`));
+      return dir;
+    }
+
+    const buildUnchanged = async (name: string) => {
+      const dir = join(work, `${name}-unchanged`);
+      await cp(join(fixtures, name), dir, { recursive: true });
+      return cli('build', '--dir', dir, '--registry', `${registry}/bundles/${name}`);
+    };
+
+    it('examples-credentials-tutorial unchanged is refused at its FROM on Docker Hub, saying what to do', async () => {
+      const built = await buildUnchanged('examples-credentials-tutorial');
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toContain('dockerfile Dockerfile.tmpl:1: FROM debian:stable-slim names an image on Docker Hub, which Lading does not contact: copy it into a registry the stack allows');
+      expect(built.stderr).toContain(`such as ${defaultBaseImage(registry)}`);
+    });
+
+    it('examples-private-assets unchanged is refused at its BuildKit cache and secret mounts, naming the line, before any registry is asked', async () => {
+      const built = await buildUnchanged('examples-private-assets');
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toContain("dockerfile template.Dockerfile:7: RUN --mount needs BuildKit, which Lading's builder does not use");
+    });
+
+    it('examples-credentials-tutorial builds on the mirrored base, its template run, and runs as 65532 (its install calls GitHub: not run here)', async () => {
+      const dir = await mirrored('examples-credentials-tutorial', 'Dockerfile.tmpl');
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/credentials-tutorial`);
+      expect(built.code, built.stderr).toBe(0);
+      expect(built.stdout).toMatch(new RegExp(`dockerfile Dockerfile\\.tmpl:1 FROM ${defaultBaseImage(registry).replace(/[.]/g, '\\.')} → ${registry.replace(/[.]/g, '\\.')}/lading/debian@sha256:[a-f0-9]{64}`));
+      const published = await cli('publish', '--dir', dir);
+      expect(published.code, published.stderr).toBe(0);
+      const reference = String(/reference (\S+)/.exec(published.stdout)?.[1]);
+      const explained = JSON.parse((await cli('explain', reference, '--output', 'json')).stdout) as { entries: { kind: string; name: string; required: boolean }[] };
+      expect(explained.entries.find((entry) => entry.name === 'github-token')).toMatchObject({ kind: 'credential', required: true });
+      const bundle = JSON.parse(await readFile(join(dir, '.lading', 'bundle.json'), 'utf8')) as { invocationImages: { image: string }[] };
+      const invocation = String(bundle.invocationImages[0]?.image);
+      execFileSync('docker', ['pull', '-q', invocation]);
+      const inImage = (command: string) => execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', invocation, '-c', command], { encoding: 'utf8' }).trim();
+      expect(inImage('id -u')).toBe('65532');
+      // The template's `COPY . ${BUNDLE_DIR}` brought the bundle's files; its .dockerignore kept the template out.
+      expect(inImage('ls /cnab/app')).toContain('helpers.sh');
+      expect(inImage('ls /cnab/app')).not.toContain('Dockerfile.tmpl');
+    });
+
+    it('examples-exec-outputs\'s template on the mirrored base fails without internet at its apt-get install, with apt\'s errors shown', async () => {
+      // Its porter.yaml asks for more than templates; its template alone, under the bundle `porter create` writes.
+      const dir = await mirrored('examples-exec-outputs', 'Dockerfile.tmpl');
+      await cp(join(fixtures, 'porter-create-template'), dir, { recursive: true });
+      const manifest = await readFile(join(dir, 'porter.yaml'), 'utf8');
+      await writeFile(join(dir, 'porter.yaml'), `${manifest.trimEnd()}\ndockerfile: Dockerfile.tmpl\n`);
+      const built = await cli('build', '--dir', dir, '--registry', `${registry}/bundles/exec-outputs-template`);
+      expect(built.code).toBe(1);
+      expect(built.stderr.trim().split('\n')).toHaveLength(1);
+      expect(built.stderr).toContain("the invocation image did not build: Docker build failed: The command '/bin/sh -c apt-get update && apt-get install gnupg2 jq -y");
+      expect(built.stderr).toContain('returned a non-zero code: 100');
+      expect(built.stderr).toContain("Temporary failure resolving 'deb.debian.org'");
+      expect(built.stderr).toContain("E: Package 'gnupg2' has no installation candidate");
+    });
   });
 });

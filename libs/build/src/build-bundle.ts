@@ -11,11 +11,14 @@ import {
   PORTER_MANIFEST_FILE_NAME,
   renderDockerfile,
   renderRunScript,
+  templateBuildArgs,
   toBundleJson,
   type Manifest,
 } from '@lading/manifest';
 import { OciError, parseReference, pushDockerArchive } from '@lading/oci';
 import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
+import { BuildOutputTail } from './build-output-tail.js';
+import { readTemplate } from './read-template.js';
 import { resolveDigests, type PinnedImage } from './resolve-digest.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
@@ -51,35 +54,54 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);
   input.log(`manifest ${manifest.name} ${manifest.version} is valid`);
 
-  const baseImageText = manifest.baseImage ?? input.defaultBaseImage;
+  const template = readTemplate(manifest, input.files, input.defaultBaseImage);
+  const baseImageText = template?.final ?? manifest.baseImage ?? input.defaultBaseImage;
   if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
-  // The base image and every `images:` entry are pinned together, a bounded number at a time.
+  // The base image, every `images:` entry and every FROM of a template are pinned together, a bounded number at a time.
+  const imageEntries = Object.entries(manifest.images);
+  const fromWhat = (line: number) => `dockerfile ${manifest.dockerfile}:${line} FROM`;
+  const finalLine = template?.images.find(({ image }) => image === template.final)?.line ?? 0;
   const wanted = [
-    { text: baseImageText, what: 'baseImage' },
-    ...Object.entries(manifest.images).map(([name, image]) => ({
+    { text: baseImageText, what: template === undefined ? 'baseImage' : fromWhat(finalLine) },
+    ...imageEntries.map(([name, image]) => ({
       text: formatImageReference({ repository: image.repository, tag: image.tag, digest: image.digest }),
       what: `images.${name}`,
     })),
+    ...(template?.images ?? []).map(({ image, line }) => ({ text: image, what: fromWhat(line) })),
   ];
   const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () =>
     resolveDigests(wanted, input.registryFor, { concurrency: input.pinConcurrency }),
   );
-  const defaultNote = manifest.baseImage === undefined ? ' (the default)' : '';
-  wanted.forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
-  const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));
+  const defaultNote = manifest.baseImage === undefined && template === undefined ? ' (the default)' : '';
+  // With a template, its FROM lines say what the base is: the first entry repeats one of them.
+  const all = [baseImage, ...pinned];
+  wanted.forEach(({ text, what }, index) => {
+    if (index > 0 || template === undefined) input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${all[index]?.reference}`);
+  });
+  const images: Record<string, PinnedImage> = Object.fromEntries(imageEntries.map(([name], index) => [name, pinned[index] as PinnedImage]));
+  const templatePins = new Map((template?.images ?? []).map(({ image }, index) => [image, (pinned[imageEntries.length + index] as PinnedImage).reference]));
 
   const context = assembleBuildContext({
     files: input.files,
-    dockerfile: renderDockerfile(manifest, { baseImageDigestRef: baseImage.reference }),
+    dockerfile: renderDockerfile(manifest, {
+      baseImageDigestRef: baseImage.reference,
+      ...(template === undefined ? {} : { template: { text: template.text, pinned: templatePins } }),
+    }),
     runScript: renderRunScript(manifest, { images: Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.reference])) }),
   });
+  const output = new BuildOutputTail();
   let imageId;
   try {
     imageId = await withSpan('lading', 'image build', {}, () =>
-      buildImage(input.docker, context, { labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version } }),
+      buildImage(input.docker, context, {
+        labels: { 'sh.lading.bundle': manifest.name, 'sh.lading.version': manifest.version },
+        ...(template === undefined ? {} : { buildArgs: { ...templateBuildArgs } }),
+        ...(input.buildEgress === undefined ? {} : { egress: input.buildEgress }),
+        onMessage: (message) => output.add(message.stream),
+      }),
     );
   } catch (error) {
-    throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}`, 'failed');
+    throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}${output.tail()}`, 'failed');
   }
   input.log(`invocation image built (${imageId.slice(0, 19)})`);
 

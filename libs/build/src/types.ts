@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { DestinationOverride } from '@lading/manifest';
 import type { RegistryClient } from '@lading/oci';
-import type { BundleFile } from '@lading/runtime';
+import type { BundleFile, Egress } from '@lading/runtime';
 
 export interface BuildInput {
   /** The bundle directory's files, lading.yaml among them. */
@@ -14,6 +14,8 @@ export interface BuildInput {
   registryFor(host: string, what: string): RegistryClient;
   /** The base image of a manifest that names none (the stack's default, see defaultBaseImage in @lading/contracts). */
   defaultBaseImage?: string;
+  /** Whether the build's RUN steps reach the network (LADING_BUILD_EGRESS); Docker's default network when absent. */
+  buildEgress?: Egress;
   /** Where to publish instead of where the manifest says (`--registry`, `--reference`). */
   destination?: DestinationOverride;
   /** Image HEADs in flight at most while pinning (`resolveConcurrency`, 16, when not given). */

@@ -54,6 +54,7 @@ export {
   type RunInput,
 } from './run-protocol.js';
 export { renderDockerfile, type DockerfileOptions } from './dockerfile.js';
+export { DockerfileTemplateError, templateBuildArgs, templateImages, type TemplateImage } from './dockerfile-template.js';
 export { scaffoldManifest, scaffoldFiles, type ScaffoldOptions } from './scaffold.js';
 export { shellQuote } from './shell.js';
 export { PORTER_MANIFEST_FILE_NAME, manifestFileNames, dialectOf, porterEnvName } from './dialect.js';

@@ -25,7 +25,8 @@ interface ActionReading {
   stepOutputs: Set<string>;
 }
 
-const mixinAdvice = 'Lading runs only the exec mixin: call the tool from an exec step on a base image that has it';
+/** What to do instead of a mixin Lading does not have (in `mixins:` and in a step). */
+export const mixinAdvice = 'Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it';
 
 /**
  * `bundle.parameters.config.name` where no parameter is named `config.name`: field `name` of

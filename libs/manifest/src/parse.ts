@@ -3,24 +3,24 @@ import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './c
 import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
 import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
-import { parseActionSteps } from './parse-steps.js';
+import { mixinAdvice, parseActionSteps } from './parse-steps.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
+import { templatePathProblem } from './dockerfile-template.js';
 import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, semverPattern } from './rules.js';
 import type { CustomAction, ExecStep, Manifest, ManifestDialect, ManifestImage } from './types.js';
 import { childPath, type Located, type MapView, YamlReader } from './yaml-reader.js';
 
 const ladingTopLevelKeys = [
-  'schemaVersion', 'name', 'version', 'description', 'registry', 'baseImage', 'credentials', 'parameters',
+  'schemaVersion', 'name', 'version', 'description', 'registry', 'baseImage', 'dockerfile', 'credentials', 'parameters',
   'outputs', 'images', 'customActions', 'install', 'upgrade', 'uninstall',
 ] as const;
 /** Porter's top-level keys; any other key holding a list of steps is a custom action, as in Porter. */
 const porterTopLevelKeys = [
-  ...ladingTopLevelKeys, 'schemaType', 'reference', 'maintainers', 'dockerfile', 'mixins', 'state', 'dependencies', 'custom', 'required',
+  ...ladingTopLevelKeys, 'schemaType', 'reference', 'maintainers', 'mixins', 'state', 'dependencies', 'custom', 'required',
 ] as const;
 
 /** porter.yaml fields Lading cannot honour yet: each refused with what to do instead. */
 const porterRefusals: Record<string, string> = {
-  dockerfile: 'is not supported yet: Lading builds the invocation image itself; name a base image that has your tools in baseImage and remove dockerfile',
   state: 'is not supported yet: Lading installations do not keep state files between runs; remove state and keep state outside the bundle',
   dependencies: 'is not supported yet: install the required bundles first with `lading install` and pass their outputs as parameters',
   required: 'is not supported: Lading never gives a bundle the Docker host through the manifest; an operator grants the Docker socket to a bundle digest (LADING_DOCKER_SOCKET_BUNDLES)',
@@ -77,7 +77,7 @@ function porterOnlyFields(ctx: Context, root: MapView): void {
     const key = item.node !== null && 'items' in item.node ? reader.map(item).keys()[0]?.key : reader.string(item);
     const mixin = (key ?? '').replace(/@.*$/, '');
     if (mixin !== 'exec') {
-      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; Lading runs only the exec mixin: remove ${mixin} and call its tool from exec steps on a base image that has it`);
+      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; remove it. ${mixinAdvice}`);
     }
   });
 }
@@ -112,6 +112,17 @@ function customActionsOf(ctx: Context, root: MapView): Record<string, CustomActi
     });
   }
   return customActions;
+}
+
+/** The Dockerfile template's path in the bundle directory, as Porter's `dockerfile:` names it. */
+function dockerfileOf(ctx: Context, root: MapView): string | undefined {
+  const value = root.get('dockerfile');
+  if (value === undefined) return undefined;
+  const path = ctx.reader.string(value).replace(/^\.\//, '');
+  const problem = templatePathProblem(path);
+  if (problem !== undefined) ctx.reader.fail(value.at, value.path, problem);
+  if (root.get('baseImage') !== undefined) ctx.reader.fail(value.at, value.path, 'and baseImage both name the base image: keep the FROM of the template and remove baseImage');
+  return path;
 }
 
 function registryOf(ctx: Context, root: MapView): { registry: string; reference?: string } {
@@ -184,6 +195,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     }
     return text;
   });
+  const dockerfile = reader.attempt(() => dockerfileOf(ctx, root));
 
   if (root.get('install') === undefined) reader.attempt(() => reader.fail(root.node, 'install', 'is required: every bundle needs install steps'));
   for (const action of [...builtInActions, ...Object.keys(customActions)]) {
@@ -234,6 +246,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     registry: where?.registry ?? '',
     ...(where?.reference === undefined ? {} : { reference: where.reference }),
     ...(baseImage === undefined ? {} : { baseImage }),
+    ...(dockerfile === undefined ? {} : { dockerfile }),
     credentials: credentials.map(strip),
     parameters: parameters.map(strip),
     outputs: outputs.map(strip),

@@ -117,6 +117,8 @@ export interface Manifest {
   reference?: string;
   /** Absent: the stack's default base image. */
   baseImage?: string;
+  /** A Dockerfile template in the bundle directory (Porter's `dockerfile:`); its FROM is the base image. */
+  dockerfile?: string;
   /** Which file it was read from; porter.yaml gives fields Porter's meanings. */
   dialect: ManifestDialect;
   credentials: ManifestCredential[];

@@ -151,7 +151,7 @@ ${steps}`),
 
 describe('what porter.yaml asks for and Lading cannot do is refused, every problem at once', () => {
   it('lists each problem with file:line:col in document order', () => {
-    const text = porter(`dockerfile: template.Dockerfile
+    const text = porter(`dockerfile: ../template.Dockerfile
 state:
   - { name: tfstate, path: terraform.tfstate }
 parameters:
@@ -166,12 +166,22 @@ uninstall:
 `).replace('  - exec\n', '  - exec\n  - helm3:\n      clientVersion: v3\n');
     expect(problems(text)).toEqual([
       expect.stringMatching(/^porter\.yaml:8:5: mixins\[1\] names the helm3 mixin, which Lading does not have/),
-      expect.stringMatching(/^porter\.yaml:10:13: dockerfile is not supported yet/),
+      expect.stringMatching(/^porter\.yaml:10:13: dockerfile must be a path inside the bundle directory/),
       expect.stringMatching(/^porter\.yaml:12:3: state is not supported yet/),
       expect.stringMatching(/^porter\.yaml:14:45: parameters\[0\]\.source is not supported yet/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath filters and scripts .* are not supported/),
       expect.stringMatching(/^porter\.yaml:21:40: uninstall\[0\]\.exec\.arguments\[0\] refers to output "nothing"/),
+    ]);
+  });
+});
+
+describe('mixins other than exec', () => {
+  it.each(['kubernetes', 'helm3', 'terraform', 'az', 'arm', 'docker'])('refuses %s in mixins and in a step, naming it and what to do', (mixin) => {
+    const text = porter(`install:\n  - ${mixin}:\n      description: uses ${mixin}\n`).replace('  - exec\n', `  - exec\n  - ${mixin}\n`);
+    expect(problems(text)).toEqual([
+      `porter.yaml:8:5: mixins[1] names the ${mixin} mixin, which Lading does not have; remove it. Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
+      `porter.yaml:10:5: install[0].${mixin} uses the ${mixin} mixin, which Lading does not have; Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
     ]);
   });
 });

@@ -10,6 +10,8 @@ export async function buildImage(docker: Docker, context: BuildContext, options:
     stream = await docker.buildImage(context, {
       ...(options.tag ? { t: options.tag } : {}),
       labels: options.labels ?? {},
+      ...(options.buildArgs === undefined ? {} : { buildargs: options.buildArgs }),
+      ...(options.egress === 'off' ? { networkmode: 'none' } : {}),
       rm: true,
       forcerm: true,
     });

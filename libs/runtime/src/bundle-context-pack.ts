@@ -28,7 +28,9 @@ export async function collectBundleFiles(dir: string, options: PackBundleContext
   }
   // What the image would leave out is not even uploaded; the builder applies the same filter.
   const dockerignore = await readFile(join(root, DOCKERIGNORE_FILE), 'utf8').catch(() => undefined);
-  const ignored = bundleFileFilter(dockerignore);
+  const leftOut = bundleFileFilter(dockerignore);
+  const kept = new Set(options.keep ?? []);
+  const ignored = (path: string): boolean => leftOut(path) && !(kept.has(path) && !isAlwaysLeftOut(path));
   const files: BundleFile[] = [];
   let total = 0;
   const add = (path: string, mode: number, content: Buffer): void => {

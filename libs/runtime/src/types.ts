@@ -35,6 +35,11 @@ export interface BundleFile {
 export interface PackBundleContextOptions {
   /** Upper bound for the summed size of all file contents. */
   maxBytes: number;
+  /**
+   * Files sent even where .dockerignore leaves them out (the manifest's Dockerfile template): the
+   * builder reads them, and the same filter still keeps them out of the image.
+   */
+  keep?: readonly string[];
 }
 
 export interface UnpackBundleContextOptions {
@@ -53,6 +58,10 @@ export interface AssembleBuildContextInput {
 export interface BuildImageOptions {
   tag?: string;
   labels?: Record<string, string>;
+  /** Values of the Dockerfile's ARGs. */
+  buildArgs?: Record<string, string>;
+  /** `off`: the build's RUN steps have no network at all (`none`); `on`: Docker's default network. */
+  egress?: Egress;
   onMessage?: DockerStreamListener;
 }
 

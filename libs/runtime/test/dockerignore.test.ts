@@ -66,4 +66,21 @@ describe('the build context honours .dockerignore', () => {
     const entries = [...(await readTar(context)).keys()];
     expect(entries.filter((name) => name.startsWith('app/') && !name.endsWith('/'))).toEqual(['app/.dockerignore', 'app/helpers.sh', 'app/porter.yaml']);
   });
+
+  it('sends a kept file (the manifest\'s Dockerfile template) that .dockerignore leaves out, and it still stays out of the image', async () => {
+    const dir = join(work, 'templated');
+    await mkdir(join(dir, '.lading'), { recursive: true });
+    await writeFile(join(dir, 'porter.yaml'), 'dockerfile: Dockerfile.tmpl\n');
+    await writeFile(join(dir, 'Dockerfile.tmpl'), 'FROM scratch\n');
+    await writeFile(join(dir, 'secret.txt'), 'left out');
+    await writeFile(join(dir, '.dockerignore'), 'Dockerfile.tmpl\nsecret.txt\n');
+    await writeFile(join(dir, '.lading', 'bundle.json'), '{}');
+
+    const uploaded = await unpackBundleContext(await packBundleContext(dir, { ...limits, keep: ['Dockerfile.tmpl', '.lading/bundle.json'] }), limits);
+    // .lading/ is never sent, kept or not.
+    expect(uploaded.map((file) => file.path)).toEqual(['.dockerignore', 'Dockerfile.tmpl', 'porter.yaml']);
+    const context = assembleBuildContext({ files: uploaded, dockerfile: 'FROM scratch\n', runScript: '#!/bin/sh\n' });
+    const entries = [...(await readTar(context)).keys()];
+    expect(entries.filter((name) => name.startsWith('app/') && !name.endsWith('/'))).toEqual(['app/.dockerignore', 'app/porter.yaml']);
+  });
 });

@@ -26,6 +26,8 @@ export const serviceEnv = {
   registryPasswordFile: 'LADING_REGISTRY_PASSWORD_FILE',
   /** builder and registry-guard: registries besides the front door they may contact (comma-separated host:port). */
   allowedRegistries: 'LADING_ALLOWED_REGISTRIES',
+  /** builder: `off` gives the RUN steps of an invocation image build no network at all; `on` (default) Docker's. */
+  buildEgress: 'LADING_BUILD_EGRESS',
   runnerId: 'LADING_RUNNER_ID',
   /** runner: the operator's signature policy file (which repositories' bundles must be signed, by which keys). */
   signaturePolicy: 'LADING_SIGNATURE_POLICY',

@@ -83,6 +83,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
         [serviceEnv.registryUser]: builderRegistryUser,
         [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
         ...operatorChoice(process.env, serviceEnv.allowedRegistries),
+        ...operatorChoice(process.env, serviceEnv.buildEgress),
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
@@ -111,7 +112,7 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
 
 /**
  * One operator setting from the environment of `lading up`, passed on as is when set: the other registries
- * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard) and the signature policy (`LADING_SIGNATURE_POLICY`, for the runner).
+ * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard), the build network (`LADING_BUILD_EGRESS`, for the builder) and the signature policy (`LADING_SIGNATURE_POLICY`, for the runner).
  * Services start in the stack's home, so a file path is made absolute first (`shape`).
  */
 function operatorChoice(env: NodeJS.ProcessEnv, name: string, shape: (value: string) => string = (value) => value): Record<string, string> {

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { baseImageReference, buildContextLimits, endpoints } from '@lading/contracts';
 import { bundleTag, scaffoldFiles, scaffoldPorterFiles } from '@lading/manifest';
+import { dockerfileTemplateOf } from '../manifest-file.js';
 import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit/client';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
@@ -50,7 +51,8 @@ export function registerBundleCommands(program: Command): void {
     .description('Build the bundle from lading.yaml (or porter.yaml): pin every image to a digest, build the invocation image (non-root) and push it by digest')
     .action(async (options: { dir: string; registry?: string; reference?: string }) => {
       if (options.registry !== undefined && options.reference !== undefined) throw new UserError('give --registry or --reference, not both');
-      const archive = await packBundleContext(resolve(options.dir), { maxBytes: buildContextLimits.maxBytes });
+      const keep = await dockerfileTemplateOf(resolve(options.dir));
+      const archive = await packBundleContext(resolve(options.dir), { maxBytes: buildContextLimits.maxBytes, keep });
       const destination = { ...(options.registry === undefined ? {} : { registry: options.registry }), ...(options.reference === undefined ? {} : { reference: options.reference }) };
       const built = await withSession(async ({ nc }) =>
         callEndpoint(nc, endpoints.build, { context: await uploadBuildContext(nc, archive), ...destination }, { timeoutMs: 600_000 }),
