@@ -1,4 +1,5 @@
 import { isSensitiveParameter } from './claims.js';
+import { parameterSourceOutput } from './parameter-sources.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
 import type { Bundle } from './types.js';
@@ -9,8 +10,28 @@ function appliesTo(applyTo: string[] | undefined, action: string): boolean {
 
 export interface BundleNeeds {
   credentials: Array<{ name: string; required: boolean; env?: string; path?: string }>;
-  parameters: Array<{ name: string; required: boolean; sensitive: boolean; env?: string; path?: string; default?: unknown; type?: string }>;
+  /** `source`: the output whose last value the parameter takes when not given (CNAB parameter sources), and whether it is sensitive. */
+  parameters: Array<{
+    name: string;
+    required: boolean;
+    sensitive: boolean;
+    env?: string;
+    path?: string;
+    default?: unknown;
+    type?: string;
+    source?: { output: string; sensitive: boolean };
+  }>;
   outputs: Array<{ name: string; sensitive: boolean }>;
+}
+
+const isSensitiveOutput = (bundle: Bundle, output: string): boolean => {
+  const definition = bundle.outputs?.[output]?.definition;
+  return definition !== undefined && (bundle.definitions?.[definition] as { writeOnly?: boolean } | undefined)?.writeOnly === true;
+};
+
+function sourceOf(bundle: Bundle, parameter: string): { source?: { output: string; sensitive: boolean } } {
+  const output = parameterSourceOutput(bundle, parameter);
+  return output === undefined ? {} : { source: { output, sensitive: isSensitiveOutput(bundle, output) } };
 }
 
 /** What a bundle's action takes and gives: the credentials, parameters and outputs that apply to it. */
@@ -30,14 +51,12 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
         path: parameter.destination?.path,
         default: (definition as { default?: unknown }).default,
         type: (definition as { type?: string }).type,
+        ...sourceOf(bundle, name),
       };
     });
   const outputs = Object.entries(bundle.outputs ?? {})
     .filter(([, output]) => appliesTo(output.applyTo, action))
-    .map(([name, output]) => ({
-      name,
-      sensitive: (bundle.definitions?.[output.definition] as { writeOnly?: boolean } | undefined)?.writeOnly === true,
-    }));
+    .map(([name]) => ({ name, sensitive: isSensitiveOutput(bundle, name) }));
   return { credentials, parameters, outputs };
 }
 

@@ -54,3 +54,4 @@ export { bundleSchemaVersion } from './versions.js';
 export { bundleNeeds, declaresAction, commandLineProblem, parameterTypeProblem, type BundleNeeds } from './bundle-needs.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';
+export { PARAMETER_SOURCES_EXTENSION, parameterSourceOutput } from './parameter-sources.js';

@@ -155,7 +155,7 @@ describe('what porter.yaml asks for and Lading cannot do is refused, every probl
 state:
   - { name: tfstate, path: terraform.tfstate }
 parameters:
-  - { name: kubeconfig, type: file, source: { output: kubeconfig } }
+  - { name: kubeconfig, path: /home/nonroot/.kube/config, source: { dependency: db, output: kubeconfig } }
 install:
   - helm3: { chart: x }
   - exec:
@@ -167,8 +167,7 @@ uninstall:
     expect(problems(text)).toEqual([
       expect.stringMatching(/^porter\.yaml:8:5: mixins\[1\] names the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:10:13: dockerfile is not supported yet/),
-      expect.stringMatching(/^porter\.yaml:12:3: state is not supported yet/),
-      expect.stringMatching(/^porter\.yaml:14:45: parameters\[0\]\.source is not supported yet/),
+      expect.stringMatching(/^porter\.yaml:14:\d+: parameters\[0\]\.source\.dependency is not supported/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath is not supported yet/),
       expect.stringMatching(/^porter\.yaml:21:40: uninstall\[0\]\.exec\.arguments\[0\] refers to output "nothing"/),
