@@ -138,15 +138,17 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     expect(install.stdout).toContain(expected);
   });
 
-  it('plugins-tutorial gets its credential from a set, and its value is masked (needs bash)', async (context) => {
+  // Its install passes "install <password>" as one argument, which Porter's exec mixin has not split since 1.0:
+  // helpers.sh then runs a command of that name, and fails. Lading does as Porter does, the value masked.
+  it('plugins-tutorial gets its credential from a set, fails as under Porter 1.0, and its value stays masked (needs bash)', async (context) => {
     if (!baseHasBash) context.skip('the base image has no bash yet');
     expect((await runCli(home, ['secrets', 'set', 'magic-password', '--from-stdin'], 'opensesame-7f3a')).code).toBe(0);
     const set = join(work, 'plugins-creds.yaml');
     await writeFile(set, 'schemaVersion: 1.0.1\nname: plugins-creds\ncredentials:\n  - { name: password, source: { secret: magic-password } }\n');
     expect((await cli('credentials', 'apply', set)).code).toBe(0);
     const install = await cli('install', 'plugins-demo', '--reference', String(references.get('examples-plugins-tutorial')), '--cred', 'plugins-creds');
-    expect(install.code, install.stderr).toBe(0);
-    expect(install.stdout).toContain('Using Magic Password: ***');
+    expect(install.code).toBe(127);
+    expect(install.stdout).toMatch(/install \*+: command not found/);
     expect(install.stdout + install.stderr).not.toContain('opensesame-7f3a');
   });
 

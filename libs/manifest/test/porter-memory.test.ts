@@ -163,13 +163,13 @@ state:
   - { name: counter, path: ${root}/kept/counter }
   - { name: notes, path: ${root}/kept/notes.txt }
 install:
-  - exec: { command: sh, arguments: [-c, "'mkdir -p ${root}/kept && echo 1 > ${root}/kept/counter'"] }
+  - exec: { command: sh, arguments: [-c, "mkdir -p ${root}/kept && echo 1 > ${root}/kept/counter"] }
 upgrade:
   - exec:
       command: sh
-      arguments: [-c, "'echo was $(cat ${root}/kept/counter); echo 2 >> ${root}/kept/counter; [ -z $BIG ] || head -c 800000 /dev/zero >> ${root}/kept/counter; exit $((FAIL))'"]
+      arguments: [-c, "echo was $(cat ${root}/kept/counter); echo 2 >> ${root}/kept/counter; [ -z \\"$BIG\\" ] || head -c 800000 /dev/zero >> ${root}/kept/counter; exit $((FAIL))"]
 uninstall:
-  - exec: { command: sh, arguments: [-c, "'rm -f ${root}/kept/counter; ln -s $LADING_SECRETS_DIR/token ${root}/kept/counter'"] }
+  - exec: { command: sh, arguments: [-c, "rm -f ${root}/kept/counter; ln -s \\"$LADING_SECRETS_DIR/token\\" ${root}/kept/counter"] }
 `),
       'porter.yaml',
     );

@@ -64,7 +64,7 @@ describe('porter.yaml is read with Porter\'s meanings', () => {
     expect(Object.keys(manifest.actions)).toEqual(['install', 'uninstall', 'zombies']);
   });
 
-  it('splits arguments and flags into words as the exec mixin does, flags in name order, quotes kept together', () => {
+  it('splits flags into words as the exec mixin does, in name order, quotes kept together; arguments stay as written', () => {
     const manifest = parseManifest(
       porter(`parameters:\n  - { name: who, default: a b }\ninstall:\n  - exec:
       command: helm
@@ -75,7 +75,7 @@ describe('porter.yaml is read with Porter\'s meanings', () => {
       'porter.yaml',
     );
     const args = manifest.actions.install[0].arguments.map((word) => word.map((part) => (part.kind === 'text' ? part.text : `<${part.kind}>`)).join(''));
-    expect(args).toEqual(['install', 'demo', 'two words', '<parameter>', '--atomic', 'true', '--debug', '--set', 'a=1', 'b=2', '-v', '3', '--wait', 'one arg']);
+    expect(args).toEqual(['install  demo', "'two words'", '<parameter>', '--atomic', 'true', '--debug', '--set', 'a=1', 'b=2', '-v', '3', '--wait', 'one arg']);
   });
 
   it('knows ${ } templates after 1.0.0-alpha.1 and {{ }} in it; a file value templates to its path', () => {
