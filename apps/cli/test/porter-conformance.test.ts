@@ -178,7 +178,8 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     const password = 'pw-7c1e0b9d';
     const install = await cli('install', 'sensitive-memory', '--reference', String(references.get('examples-sensitive-data')), '--param', `password=${password}`);
     expect(install.code, install.stderr).toBe(0);
-    expect(install.stdout).toContain('Hello, installing example-bundle with password: ***');
+    // The name is masked too once the runner has learned the sensitive output it is copied into: in the same chunk of output, even before.
+    expect(install.stdout).toMatch(/Hello, installing (example-bundle|\*+) with password: \*+/);
     expect((await outputsOf('sensitive-memory')).name).toMatchObject({ sensitive: true, value: '*******' });
     expect((await cli('installations', 'outputs', 'show', 'sensitive-memory', 'name')).stdout).toBe('example-bundle');
     const upgrade = await cli('upgrade', 'sensitive-memory');
