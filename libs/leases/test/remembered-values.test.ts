@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { startingRunState } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease } from '../src/index.js';
+import { admitRun, claimRun, finishRun, grantLease } from '../src/internal.js';
 import { startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
 
 const canary = `seed-${randomBytes(8).toString('hex')}`;

@@ -5,11 +5,9 @@
  */
 import { APP_DIR, builtInActions, STATE_DIR, STATE_VALUE_NAME } from './constants.js';
 import { matching, type Context, type Declared } from './parse-context.js';
-import { porterDeliveryPathProblem, valueNamePattern } from './rules.js';
+import { porterDeliveryPathProblem, valueNamePattern, valueNameProblem } from './rules.js';
 import type { ManifestOutput, ManifestParameter, ManifestState } from './types.js';
 import type { Located, MapView } from './yaml-reader.js';
-
-const nameProblem = 'must be 1-63 letters, digits, _ or -, starting with a letter or digit';
 
 /** A relative porter.yaml path is under /cnab/app, as Porter resolves it. */
 export const resolvePorterPath = (path: string): string => (path.startsWith('/') ? path : `${APP_DIR}/${path.replace(/^\.\//, '')}`);
@@ -31,7 +29,7 @@ export function parameterSource(ctx: Context, entry: MapView): { output: string 
   if (dependency !== undefined) {
     ctx.reader.fail(dependency.at, dependency.path, 'is not supported: Lading wires the outputs of required bundles with `${ bundle.dependencies.NAME.outputs.X }`, not through a parameter source');
   }
-  return { output: matching(ctx, source.require('output'), valueNamePattern, nameProblem) };
+  return { output: matching(ctx, source.require('output'), valueNamePattern, valueNameProblem) };
 }
 
 /**
@@ -94,7 +92,7 @@ export function parseStateFile(ctx: Context, item: Located): Declared<ManifestSt
   entry.refuseUnknown(['name', 'description', 'path', 'mixin']);
   const mixin = entry.get('mixin');
   if (mixin !== undefined) ctx.reader.fail(mixin.at, mixin.path, 'is reserved by Porter for mixins, which Lading does not have; remove it');
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   if (name === STATE_VALUE_NAME) ctx.reader.fail(entry.node, entry.path, `must not be named ${STATE_VALUE_NAME}: Lading keeps the state under that name`);
   const pathValue = entry.require('path');
   const path = resolvePorterPath(ctx.reader.string(pathValue));

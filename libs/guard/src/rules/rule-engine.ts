@@ -1,25 +1,16 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import {
-  ForceNotAllowedError,
-  TagConflictError,
-  TagDeleteRefusedError,
-  TagDriftError,
-  TagLedgerBusyError,
-  TagNotFoundError,
-} from './errors.js';
+import { DestructiveRefusedError, sendFailure } from './failure-answer.js';
 import { ManifestRejectedError, readBoundedBody, validateManifest } from './manifest-body.js';
 import { admit, challengeFor } from './admission.js';
-import { authenticationRequired, sendAuthenticationRequired, sendOciError } from './oci-errors.js';
-import { isRepositoryName } from './oci-names.js';
-import { mountSource, parseOciRoute, type OciRoute } from './oci-route.js';
-import { forceHeader, type PrincipalFrom } from './principal.js';
+import { authenticationRequired, sendAuthenticationRequired, sendOciError } from '../oci/oci-errors.js';
+import { classifyRequest, type OciRequest } from '../oci/oci-route.js';
+import { forceHeader, type PrincipalFrom } from '../auth/principal.js';
 import { tagOutcomeHeader } from '@lading/oci';
 import type { RegistryAccess } from './registry-access.js';
-import { tokenPath, type RegistryTokens } from './registry-tokens.js';
-import { streamToUpstream } from './stream-proxy.js';
-import type { TagLedger } from './tag-ledger.js';
-import { UpstreamLink } from './upstream-link.js';
-import { UpstreamRefusedError, UpstreamRegistry } from './upstream-registry.js';
+import { tokenPath, type RegistryTokens } from '../auth/registry-tokens.js';
+import type { TagLedger } from '../ledger/tag-ledger.js';
+import { UpstreamLink } from '../upstream/upstream-link.js';
+import { UpstreamRegistry } from '../upstream/upstream-registry.js';
 
 export interface FrontDoorOptions {
   /** The real registry, e.g. `http://127.0.0.1:5000`. */
@@ -47,7 +38,6 @@ interface Context {
 }
 
 const defaultMaxManifestBytes = 4 * 1024 * 1024;
-const reads = new Set(['GET', 'HEAD']);
 
 /**
  * The registry endpoint clients push to: a streaming reverse proxy of the OCI Distribution API
@@ -99,26 +89,32 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     ctx.res.writeHead(answer.status, link.responseHeaders(answer.headers, ctx.req)).end(answer.body);
   };
 
-  const deleteManifest = async (ctx: Context, name: string, reference: string, byDigest: boolean) => {
-    if (!byDigest) {
-      await ledger.deleteTag({
-        repository: name,
-        tag: reference,
-        principal: ctx.principal,
-        force: ctx.force,
-        upstream: {
-          headTag: (repository, ref) => registry.headTag(ctx.req, repository, ref),
-          deleteTag: async (signal) => {
-            await registry.deleteManifest(ctx.req, name, reference, signal);
-          },
+  const deleteTag = async (ctx: Context, name: string, tag: string) => {
+    await ledger.deleteTag({
+      repository: name,
+      tag,
+      principal: ctx.principal,
+      force: ctx.force,
+      upstream: {
+        headTag: (repository, ref) => registry.headTag(ctx.req, repository, ref),
+        deleteTag: async (signal) => {
+          await registry.deleteManifest(ctx.req, name, tag, signal);
         },
-      });
-      ctx.res.status(202).set('content-length', '0').end();
-      return;
-    }
-    requireForce(ctx, `deleting manifest ${name}@${reference} removes every tag that points at it`);
-    const answer = await registry.deleteManifest(ctx.req, name, reference);
-    await ledger.forgetDigest(name, reference, ctx.principal);
+      },
+    });
+    ctx.res.status(202).set('content-length', '0').end();
+  };
+
+  const deleteManifestByDigest = async (ctx: Context, name: string, digest: string) => {
+    requireForce(ctx, `deleting manifest ${name}@${digest} removes every tag that points at it`);
+    const answer = await registry.deleteManifest(ctx.req, name, digest);
+    await ledger.forgetDigest(name, digest, ctx.principal);
+    ctx.res.writeHead(answer.status, link.responseHeaders(answer.headers, ctx.req)).end(answer.body);
+  };
+
+  const deleteBlob = async (ctx: Context, name: string, digest: string) => {
+    requireForce(ctx, `deleting blob ${name}@${digest} breaks every manifest that uses it`);
+    const answer = await registry.deleteBlob(ctx.req, name, digest);
     ctx.res.writeHead(answer.status, link.responseHeaders(answer.headers, ctx.req)).end(answer.body);
   };
 
@@ -127,51 +123,30 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     ledger.assertMayForce(ctx.principal);
   };
 
-  const dispatch = async (ctx: Context, route: OciRoute): Promise<void> => {
-    const { method } = ctx.req;
-    switch (route.kind) {
-      case 'manifest':
-        if (reads.has(method)) return streamToUpstream(link, ctx.req, ctx.res);
-        if (method === 'PUT') {
-          return route.byDigest
-            ? writeManifestByDigest(ctx, route.name, route.reference)
-            : writeManifestByTag(ctx, route.name, route.reference);
-        }
-        if (method === 'DELETE') return deleteManifest(ctx, route.name, route.reference, route.byDigest);
-        break;
-      case 'blob':
-        if (method === 'DELETE') requireForce(ctx, `deleting blob ${route.name}@${route.digest} breaks every manifest that uses it`);
-        if (reads.has(method) || method === 'DELETE') return streamToUpstream(link, ctx.req, ctx.res);
-        break;
-      case 'uploads': {
-        const from = mountSource(ctx.req.originalUrl);
-        if (from !== undefined && !isRepositoryName(from)) {
-          sendOciError(ctx.res, 400, 'NAME_INVALID', `mount source repository "${from}" is invalid; use a valid repository name`);
-          return;
-        }
-        if (method === 'POST') return streamToUpstream(link, ctx.req, ctx.res);
-        break;
-      }
-      case 'upload':
-        if (['GET', 'PATCH', 'PUT', 'DELETE'].includes(method)) return streamToUpstream(link, ctx.req, ctx.res);
-        break;
-      default:
-        if (reads.has(method)) return streamToUpstream(link, ctx.req, ctx.res);
+  // Reads and uploads never come here: the data plane relays them to the upstream itself.
+  const dispatch = async (ctx: Context, { route, action }: OciRequest): Promise<void> => {
+    if (route.kind === 'manifest') {
+      if (action === 'write-tag') return writeManifestByTag(ctx, route.repository, route.reference);
+      if (action === 'push-by-digest') return writeManifestByDigest(ctx, route.repository, route.reference);
+      if (action === 'delete-tag') return deleteTag(ctx, route.repository, route.reference);
+      if (action === 'delete-content') return deleteManifestByDigest(ctx, route.repository, route.reference);
     }
-    sendOciError(ctx.res, 405, 'UNSUPPORTED', `${method} is not supported on ${ctx.req.path}`);
+    if (route.kind === 'blob' && action === 'delete-content') return deleteBlob(ctx, route.repository, route.reference);
+    sendOciError(ctx.res, 405, 'UNSUPPORTED', `${ctx.req.method} is not supported on ${ctx.req.path}`);
   };
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
-    const route = parseOciRoute(req.originalUrl);
+    const request = classifyRequest(req.method, req.originalUrl);
+    const { route } = request;
     if (route.kind === 'unknown') return next();
     if (route.kind === 'invalid') return sendOciError(res, 400, route.code, route.message);
-    const verdict = admit(options, { headers: req.headers, method: req.method, route });
+    const verdict = admit(options, req.headers, request);
     if (verdict.refusal?.status === 401) return sendAuthenticationRequired(res, verdict.refusal.message, challengeFor(options, link, req));
     if (verdict.refusal) return sendOciError(res, 403, 'DENIED', verdict.refusal.message);
     const principal = verdict.principal as string;
     const ctx: Context = { req, res, principal, force: req.headers[forceHeader] === 'true' };
     try {
-      await dispatch(ctx, route);
+      await dispatch(ctx, request);
     } catch (error) {
       sendFailure(res, error);
     }
@@ -183,33 +158,4 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
     res.json(options.tokens.issue(principal));
   });
   return app;
-}
-
-class DestructiveRefusedError extends Error {}
-
-function sendFailure(res: Response, error: unknown): void {
-  if (error instanceof TagConflictError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
-  }
-  if (error instanceof TagDeleteRefusedError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { existingDigest: error.existingDigest });
-  }
-  if (error instanceof TagDriftError) {
-    return sendOciError(res, 409, 'DENIED', error.message, { ledgerDigest: error.ledgerDigest, upstreamDigest: error.upstreamDigest });
-  }
-  if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
-  if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);
-  if (error instanceof TagNotFoundError) return sendOciError(res, 404, 'MANIFEST_UNKNOWN', error.message);
-  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.code, error.message);
-  if (error instanceof TagLedgerBusyError) return sendOciError(res, 503, 'UNAVAILABLE', error.message);
-  if (error instanceof UpstreamRefusedError) {
-    if (res.headersSent) return void res.destroy();
-    const { status, headers, body } = error.answer;
-    res.status(status);
-    if (headers['content-type']) res.set('content-type', headers['content-type']);
-    if (headers['www-authenticate']) res.set('www-authenticate', headers['www-authenticate']);
-    res.end(body);
-    return;
-  }
-  sendOciError(res, 500, 'UNKNOWN', `the registry guard failed: ${(error as Error).message}; retry, and report it if it persists`);
 }
