@@ -7,7 +7,7 @@ import { UserError } from './user-error.js';
 async function explainFailure(error: unknown): Promise<{ message: string; exitCode: number }> {
   if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
   // Loaded only on failure: commands that never talk to a service do not load the service kit.
-  const { RemoteFailure } = await import('@lading/service-kit');
+  const { RemoteFailure } = await import('@lading/service-kit/client');
   if (error instanceof RemoteFailure) return { message: error.message, exitCode: 1 };
   if (error instanceof Error && /^[A-Z][A-Za-z]*Error$/.test(error.name) && error.message) {
     return { message: error.message, exitCode: 1 };

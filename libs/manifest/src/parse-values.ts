@@ -1,3 +1,4 @@
+import { defaultText, parameterSchemaProblem } from '@lading/cnab';
 import { porterEnvName } from './dialect.js';
 import { splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';
@@ -127,6 +128,11 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
   if (sourcedActions !== undefined) parameter.applyTo = sourcedActions;
   const schema = schemaOf(ctx, entry);
   if (schema !== undefined) parameter.schema = schema;
+  // As Porter does at build: a default must fit the parameter's own JSON-Schema keywords.
+  if (schema !== undefined && parameter.default !== undefined && type !== 'file') {
+    const problem = parameterSchemaProblem(name, { ...schema, type }, defaultText(parameter.default));
+    if (problem !== undefined) ctx.reader.fail((defaultValue as Located).at, (defaultValue as Located).path, problem.replace(`parameter ${name} `, ''));
+  }
   return { ...parameter, at: item };
 }
 
