@@ -35,17 +35,17 @@ const verdicts: Record<string, 'builds' | 'lints' | string[]> = {
   'porter-bundle-with-object-params': 'builds',
   'examples-plugins-tutorial': 'builds',
   'porter-bundle-with-image': 'lints',
-  'examples-hello': ['parameters[0].source is not supported yet'],
-  'examples-sensitive-data': ['parameters[0].source is not supported yet'],
+  'examples-hello': 'builds',
+  'examples-sensitive-data': 'builds',
   // Their templates start FROM Docker Hub's debian:stable-slim.
   'examples-credentials-tutorial': 'lints',
   'examples-private-assets': 'lints',
-  'examples-exec-outputs': ['parameters[0].source is not supported yet', 'parameters[1].source is not supported yet'],
+  'examples-exec-outputs': 'lints',
   // Its uninstall templates an output only its upgrade writes: an earlier run's output, which reaches a later action through parameters[].source.
   'porter-outputs-example': ['uninstall[0].exec.arguments[1] refers to output "user-output"'],
-  'porter-bundle-with-state': ['state is not supported yet'],
-  'porter-bundle-with-modifies-false-action': ['state is not supported yet'],
-  'porter-bundle-with-persistent-params': ['parameters[0].persistent is not supported yet'],
+  'porter-bundle-with-state': 'builds',
+  'porter-bundle-with-modifies-false-action': 'builds',
+  'porter-bundle-with-persistent-params': 'builds',
 };
 
 /** Bundles whose images are on Docker Hub, which this machine cannot reach: the build refuses them before contacting it. */
@@ -184,16 +184,100 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     expect(output.stdout).toBe('sally');
   });
 
-  it('plugins-tutorial gets its credential from a set, and its value is masked (needs bash)', async (context) => {
+  // Its install passes "install <password>" as one argument, which Porter's exec mixin has not split since 1.0:
+  // helpers.sh then runs a command of that name, and fails. Lading does as Porter does, the value masked.
+  it('plugins-tutorial gets its credential from a set, fails as under Porter 1.0, and its value stays masked (needs bash)', async (context) => {
     if (!baseHasBash) context.skip('the base image has no bash yet');
     expect((await runCli(home, ['secrets', 'set', 'magic-password', '--from-stdin'], 'opensesame-7f3a')).code).toBe(0);
     const set = join(work, 'plugins-creds.yaml');
     await writeFile(set, 'schemaVersion: 1.0.1\nname: plugins-creds\ncredentials:\n  - { name: password, source: { secret: magic-password } }\n');
     expect((await cli('credentials', 'apply', set)).code).toBe(0);
     const install = await cli('install', 'plugins-demo', '--reference', String(references.get('examples-plugins-tutorial')), '--cred', 'plugins-creds');
-    expect(install.code, install.stderr).toBe(0);
-    expect(install.stdout).toContain('Using Magic Password: ***');
+    expect(install.code).toBe(127);
+    expect(install.stdout).toMatch(/install \*+: command not found/);
     expect(install.stdout + install.stderr).not.toContain('opensesame-7f3a');
+  });
+
+  // What a Porter installation remembers: outputs handed to parameters, persistent parameters, state files.
+  const outputsOf = async (installation: string) =>
+    Object.fromEntries((JSON.parse((await cli('installations', 'outputs', installation, '--output', 'json')).stdout) as { name: string; runId: string; value?: string }[]).map((o) => [o.name, o]));
+  const kept = async (installation: string) => (await cli('installations', 'outputs', 'show', installation, 'porter-state')).stdout;
+  const decoded = (state: string) => Object.fromEntries(state.trim().split('\n').map((line) => [line.split(' ')[0], Buffer.from(line.split(' ')[1] ?? '', 'base64').toString('utf8')]));
+
+  it('examples-hello: a parameter that is also an output takes its last value, as Porter does', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const reference = String(references.get('examples-hello'));
+    const install = await cli('install', 'hello-memory', '--reference', reference);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('Hello, porter');
+    const upgrade = await cli('upgrade', 'hello-memory', '--param', 'name=lading');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain('Hello, lading');
+    expect((await outputsOf('hello-memory')).name.value).toBe('lading');
+    const uninstall = await cli('uninstall', 'hello-memory');
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).toContain('Goodbye, lading');
+  });
+
+  it('examples-sensitive-data: a sensitive output handed to a parameter stays masked', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const password = 'pw-7c1e0b9d';
+    const install = await cli('install', 'sensitive-memory', '--reference', String(references.get('examples-sensitive-data')), '--param', `password=${password}`);
+    expect(install.code, install.stderr).toBe(0);
+    // The name is masked too once the runner has learned the sensitive output it is copied into: in the same chunk of output, even before.
+    expect(install.stdout).toMatch(/Hello, installing (example-bundle|\*+) with password: \*+/);
+    expect((await outputsOf('sensitive-memory')).name).toMatchObject({ sensitive: true, value: '*******' });
+    expect((await cli('installations', 'outputs', 'show', 'sensitive-memory', 'name')).stdout).toBe('example-bundle');
+    const upgrade = await cli('upgrade', 'sensitive-memory');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toMatch(/Hello, upgrading \*+/);
+    const uninstall = await cli('uninstall', 'sensitive-memory');
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).toMatch(/Goodbye, \*+/);
+    expect(install.stdout + upgrade.stdout + uninstall.stdout + upgrade.stderr).not.toContain(password);
+  });
+
+  it('porter-bundle-with-persistent-params: the value given on install is reused by upgrade', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const reference = String(references.get('porter-bundle-with-persistent-params'));
+    const refused = await cli('install', 'persistent-memory', '--reference', reference);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('parameter resource-group is required');
+    const install = await cli('install', 'persistent-memory', '--reference', reference, '--param', 'resource-group=rg-east-1');
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('rg-east-1');
+    const upgrade = await cli('upgrade', 'persistent-memory');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain('rg-east-1');
+    expect((await cli('uninstall', 'persistent-memory')).stdout).toContain('bye');
+  });
+
+  it('porter-bundle-with-state: the state file is put back before upgrade, which appends to it', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const install = await cli('install', 'state-memory', '--reference', String(references.get('porter-bundle-with-state')));
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain('Installing v0.1.0');
+    // The state is a sensitive output: the secret store holds it, the records do not.
+    expect((await outputsOf('state-memory'))['porter-state']).toMatchObject({ sensitive: true, value: '*******' });
+    const upgrade = await cli('upgrade', 'state-memory');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain('Upgrading to v0.1.0');
+    expect(decoded(await kept('state-memory'))).toEqual({ some_state: 'Installing v0.1.0\nUpgrading to v0.1.0\n' });
+    expect((await cli('uninstall', 'state-memory')).stdout).toContain('bye');
+  });
+
+  it('porter-bundle-with-modifies-false-action: an action that does not modify the installation keeps no state', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const install = await cli('install', 'dry-memory', '--reference', String(references.get('porter-bundle-with-modifies-false-action')));
+    expect(install.code, install.stderr).toBe(0);
+    const before = (await outputsOf('dry-memory'))['porter-state'];
+    expect(decoded(await kept('dry-memory'))).toEqual({ some_state: 'installed\n' });
+    const dryRun = await cli('invoke', 'dry-memory', '--action', 'dry-run');
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    const after = await outputsOf('dry-memory');
+    expect(after['dry-run-result'].value).toBe('dry-run-ok\n');
+    expect(after['porter-state'].runId).toBe(before.runId);
+    expect((await cli('uninstall', 'dry-memory')).stdout).toContain('uninstalled');
   });
 
   it('a bundle from `lading create --porter` installs, upgrades and uninstalls on the default base', async () => {

@@ -1,4 +1,5 @@
 import { parameterSchemaProblem } from './parameter-schema.js';
+import { parameterSourceOutput } from './parameter-sources.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
 import type { Bundle, JsonSchemaDefinition } from './types.js';
@@ -14,12 +15,19 @@ export interface NeededParameter {
   type?: string;
   /** Its bundle.json definition: the JSON Schema every value is checked against. */
   schema?: JsonSchemaDefinition;
+  /** The output whose last value the parameter takes when not given (CNAB parameter sources), and whether it is sensitive. */
+  source?: { output: string; sensitive: boolean };
 }
 
 export interface BundleNeeds {
   credentials: Array<{ name: string; required: boolean; env?: string; path?: string }>;
   parameters: Array<NeededParameter>;
   outputs: Array<{ name: string; sensitive: boolean }>;
+}
+
+function sourceOf(bundle: Bundle, parameter: string): { source?: { output: string; sensitive: boolean } } {
+  const output = parameterSourceOutput(bundle, parameter);
+  return output === undefined ? {} : { source: { output, sensitive: isSensitiveOutput(bundle, output) } };
 }
 
 /** What a bundle's action takes and gives: the credentials, parameters and outputs that apply to it. */
@@ -40,6 +48,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
         default: (definition as { default?: unknown }).default,
         type: (definition as { type?: string }).type,
         schema: bundle.definitions?.[parameter.definition],
+        ...sourceOf(bundle, name),
       };
     });
   const outputs = Object.entries(bundle.outputs ?? {})

@@ -64,3 +64,4 @@ export {
 export { parameterSchemaProblem } from './parameter-schema.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';
+export { PARAMETER_SOURCES_EXTENSION, parameterSourceOutput } from './parameter-sources.js';

@@ -11,6 +11,11 @@ export interface DeliveryPlan {
    * the bundle declares it sensitive or not, and the defaults of sensitive parameters.
    */
   secretValues: string[];
+  /**
+   * The values no output may carry out of the run: the secret values less those of parameters
+   * that take their value from an output, which hand that output's own value back to it.
+   */
+  outputSecretValues: string[];
 }
 
 /** A value from the lease (a set's secret, say) is checked like one given on the command line, before any container starts. */
@@ -33,7 +38,7 @@ export function checkCommandLine(needs: BundleNeeds, commandLine: Record<string,
  * file values onto the tmpfs at /cnab/secrets (the image links the declared path there).
  */
 export function planDelivery(needs: BundleNeeds, commandLine: Record<string, string>, lease: LeasePayload): DeliveryPlan {
-  const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [] };
+  const plan: DeliveryPlan = { env: {}, files: {}, secretValues: [], outputSecretValues: [] };
   const deliver = (what: string, name: string, value: string, target: { env?: string; path?: string }) => {
     const tooLarge = valueSizeProblem(`${what} ${name}`, value, target.env !== undefined);
     if (tooLarge) throw new RunRefusedError(tooLarge);
@@ -63,10 +68,17 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
   }
   // Every leased value is masked, except a non-sensitive parameter the user gave in clear on the
   // command line: it is in the run request and the claim already, and masking it would hide it.
+  // So is one that came from a plain output of the installation: it is in the records in clear.
   const givenInClear = (name: string, value: string) => commandLine[name] === value && !needs.parameters.some((p) => p.name === name && p.sensitive);
-  plan.secretValues.push(
-    ...Object.values(lease.credentials),
-    ...Object.entries(lease.parameters).flatMap(([name, value]) => (givenInClear(name, value) ? [] : [value])),
+  const fromPlainOutput = (name: string) => needs.parameters.some((p) => p.name === name && !p.sensitive && p.source !== undefined && !p.source.sensitive);
+  const sourced = new Set(needs.parameters.filter((p) => p.source !== undefined).map((p) => p.name));
+  const leasedParameters = Object.entries(lease.parameters);
+  const credentials = Object.values(lease.credentials);
+  plan.outputSecretValues.push(
+    ...plan.secretValues.filter((value) => !leasedParameters.some(([name, leased]) => sourced.has(name) && leased === value)),
+    ...credentials,
+    ...leasedParameters.flatMap(([name, value]) => (givenInClear(name, value) || sourced.has(name) ? [] : [value])),
   );
+  plan.secretValues.push(...credentials, ...leasedParameters.flatMap(([name, value]) => (givenInClear(name, value) || fromPlainOutput(name) ? [] : [value])));
   return plan;
 }

@@ -129,6 +129,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     const runOutput = new RunOutput({
       nonce,
       secretValues: plan.secretValues,
+      outputSecretValues: plan.outputSecretValues,
       sensitiveOutputs: new Set(needs.outputs.filter((declared) => declared.sensitive).map(({ name }) => name)),
       logLimit: maxStoredLogBytes,
       deliver: (stream, data) => publish({ type: 'log', runId: request.runId, stream, data }),
@@ -171,6 +172,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     log = runOutput.end();
     recordSpan('lading', 'output capture', { 'lading.output.count': runOutput.outputs.size, 'lading.output.redactions': runOutput.redactions, 'lading.log.truncated': log.truncated }, captureStarted, Date.now());
     plan.secretValues.length = 0;
+    plan.outputSecretValues.length = 0;
 
     const status = result.exitCode === 0 ? 'succeeded' : 'failed';
     const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;

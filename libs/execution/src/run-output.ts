@@ -16,6 +16,8 @@ export interface RunOutputOptions {
   nonce: string;
   /** Every value the run was leased, and sensitive defaults: masked wherever they appear. */
   secretValues: readonly string[];
+  /** The values no output may carry (masked in it); the secret values when not given. */
+  outputSecretValues?: readonly string[];
   /** The names of the outputs the bundle declares sensitive: their values are masked once known. */
   sensitiveOutputs: ReadonlySet<string>;
   /** How much of the end of the output the stored log keeps. */
@@ -59,7 +61,7 @@ export class RunOutput {
       options.nonce,
       (name, value) => {
         // An output must not carry a leased value out of the run: such a value is kept masked.
-        const kept = redactBytes(value, options.secretValues);
+        const kept = redactBytes(value, options.outputSecretValues ?? options.secretValues);
         this.outputs.set(name, kept);
         if (options.sensitiveOutputs.has(name)) learn(kept);
       },

@@ -43,4 +43,19 @@ describe('planDelivery', () => {
   it('delivers an object default as JSON, as a value given for it would be written', () => {
     expect(planDelivery(needs, {}, lease({ token: 't' })).env.CONFIG).toBe('{"name":"web"}');
   });
+
+  it('lets an output take back the value it handed to a parameter, and masks that value in the log only when the output is sensitive', () => {
+    const sourced: BundleNeeds = {
+      credentials: [{ name: 'token', required: true, env: 'TOKEN' }],
+      parameters: [
+        { name: 'name', required: false, sensitive: false, env: 'NAME', source: { output: 'name', sensitive: false } },
+        { name: 'secret', required: false, sensitive: false, env: 'SECRET', source: { output: 'secret', sensitive: true } },
+        { name: 'plain', required: false, sensitive: false, env: 'PLAIN' },
+      ],
+      outputs: [],
+    };
+    const plan = planDelivery(sourced, {}, lease({ token: 't-1' }, { name: 'porter', secret: 's-1', plain: 'p-1' }));
+    expect(new Set(plan.secretValues)).toEqual(new Set(['t-1', 's-1', 'p-1']));
+    expect(new Set(plan.outputSecretValues)).toEqual(new Set(['t-1', 'p-1']));
+  });
 });

@@ -3,6 +3,7 @@ import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
+import { outputSourcedParameters } from './output-sources.js';
 import { rememberedValues } from './remembered-values.js';
 import { runBundleReference } from './run-bundle.js';
 import { loadMappings, planSource } from './run-values.js';
@@ -51,11 +52,15 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
       throw new LeaseRefusedError('unresolvable', `credential ${credential.name} is required for action ${action} but no credential set of the run maps it: pass one with --cred`);
     }
   }
-  // A value given now, by --param or a set, wins; else the one the installation's last successful runs used.
+  // A value given now, by --param or a set, wins; else the installation's last output the
+  // parameter takes its value from; else the one the installation's last successful runs used.
+  const notGiven = needs.parameters.filter(({ name }) => !(name in input.parameters) && !parameters.has(name));
+  const fromOutputs = await outputSourcedParameters(deps.records, namespace, installation, notGiven);
   const remembered = action === 'install' ? {} : await rememberedValues(deps.store, namespace, installation);
-  const reused = needs.parameters.filter(({ name }) => !(name in input.parameters) && !parameters.has(name) && name in remembered).map(({ name }) => name);
+  const reused = notGiven.filter(({ name }) => !(name in fromOutputs) && name in remembered).map(({ name }) => name);
   for (const parameter of needs.parameters) {
-    const sourced = parameter.name in input.parameters || parameters.has(parameter.name) || reused.includes(parameter.name) || parameter.default !== undefined;
+    const sourced =
+      parameter.name in input.parameters || parameters.has(parameter.name) || parameter.name in fromOutputs || reused.includes(parameter.name) || parameter.default !== undefined;
     if (parameter.required && !sourced) {
       throw new LeaseRefusedError('unresolvable', `parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
     }
@@ -80,6 +85,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     wantedCredentials: needs.credentials.map(({ name, required }) => ({ name, required })),
     wantedParameters: needs.parameters.map(({ name, required, default: fallback }) => ({ name, required, hasDefault: fallback !== undefined })),
     reusedParameters: reused,
+    ...(Object.keys(fromOutputs).length === 0 ? {} : { outputSourcedParameters: fromOutputs }),
     input: request.input,
     admittedAt: new Date().toISOString(),
   };

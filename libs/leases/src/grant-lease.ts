@@ -24,7 +24,7 @@ async function decide(request: LeaseRequest, deps: LeaseDependencies, found: (ad
   found(admission);
   if (!admission.input) throw new LeaseRefusedError('conflict', `run ${runId} has already ended`);
   const input = openRunInput(admission.input, deps.brokerKey, runId);
-  const values = await resolveRunValues(admission, input, { credentials: deps.credentialSets, parameters: deps.parameterSets }, deps.store);
+  const values = await resolveRunValues(admission, input, { credentials: deps.credentialSets, parameters: deps.parameterSets }, deps.store, deps.records);
   try {
     await deps.redemptions.create(`run.${runId}`, new Date().toISOString());
   } catch {

@@ -1,7 +1,8 @@
 import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@lading/contracts';
 import { describeSet, isCallerResolved, secretSourceName, sourceKindOf, sourceKinds, type SecretStore } from '@lading/secrets';
-import type { SetStore } from '@lading/store';
+import type { RunRecords, SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
+import { readOutputSourcedValues } from './output-sources.js';
 import { rememberedValues } from './remembered-values.js';
 
 type Kind = 'credentials' | 'parameters';
@@ -68,12 +69,17 @@ async function valueOf(planned: PlannedSource, store: SecretStore, what: string)
   return value.toString('utf8');
 }
 
-/** Resolves exactly the values the admitted run's action needs, from broker-owned state and the run's own input. */
+/**
+ * Resolves exactly the values the admitted run's action needs, from broker-owned state and the
+ * run's own input. Without `records`, the values that come from the installation's outputs are
+ * left out (what an installation remembers never holds them: its outputs do).
+ */
 export async function resolveRunValues(
   admission: RunAdmission,
   input: RunInput,
   sets: { credentials: SetStore; parameters: SetStore },
   store: SecretStore,
+  records?: RunRecords,
 ): Promise<RunValues> {
   const { namespace, installation } = admission;
   const [credentialMappings, parameterMappings] = await Promise.all([
@@ -83,6 +89,7 @@ export async function resolveRunValues(
   const values: RunValues = { credentials: {}, parameters: {} };
   // Admitted as reused from the installation's last successful runs: read from what it remembers.
   const reused = new Set<string>();
+  const fromOutputs: Record<string, string> = {};
   // Every value is read at once: the lease waits for the slowest read, not for their sum.
   const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {
@@ -102,7 +109,9 @@ export async function resolveRunValues(
     }
     const found = parameterMappings.get(wanted.name);
     if (!found) {
-      if (admission.reusedParameters?.includes(wanted.name)) reused.add(wanted.name);
+      const output = admission.outputSourcedParameters?.[wanted.name];
+      if (output !== undefined) fromOutputs[wanted.name] = output;
+      else if (admission.reusedParameters?.includes(wanted.name)) reused.add(wanted.name);
       continue;
     }
     const planned = planSource('parameters', wanted.name, found, input);
@@ -116,6 +125,7 @@ export async function resolveRunValues(
       values.parameters[name] = value;
     }
   }
+  if (records !== undefined) Object.assign(values.parameters, await readOutputSourcedValues(records, store, namespace, installation, fromOutputs));
   await Promise.all(reads);
   return values;
 }

@@ -9,10 +9,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts';
 import { generateSealingKeyPair, open } from '@lading/secrets';
-import { connectToNats } from '@lading/service-kit';
-import { startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
+import { startingRunState } from '@lading/testkit';
 import { admitRun, claimRun, finishRun, grantLease } from '../src/internal.js';
-import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
+import { startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
 
 const canary = `seed-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -20,26 +19,20 @@ const bob = { principal: 'bob', namespaces: ['team-b'], admin: false };
 const creds = { name: 'shop-creds', namespace: 'team-a' };
 
 describe('remembered parameter values', () => {
-  let server: TestNatsServer;
+  let suite: RunPathSuite;
   let nc: NatsConnection;
   let path: RunPath;
   let runner: TestRunner;
 
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connectToNats({ natsUrl: server.url, name: 'test' });
-    path = await openRunPath(nc);
-    runner = await registerRunner(path);
+    suite = await startRunPathSuite();
+    ({ nc, path, runner } = suite);
     await path.state.store.set('team-a/token', Buffer.from('team-a-token'));
     for (const namespace of ['team-a', 'team-b']) {
       await path.state.credentialSets.apply({ name: 'shop-creds', namespace, credentials: [{ name: 'api-token', source: { secret: 'token' } }] });
     }
   });
-
-  afterAll(async () => {
-    await nc?.close();
-    await server?.stop();
-  });
+  afterAll(() => suite?.stop());
 
   /** One run as a runner takes it: admitted, claimed, leased, recorded with `status`, ended. */
   async function run(installation: string, action: string, parameters: Record<string, string>, status: RunStatus = 'succeeded') {

@@ -3,6 +3,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunInput, type RunRequest, type RunSubmitRequest, type SignedRunStatement } from '@lading/contracts';
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets';
+import { connectToNats } from '@lading/service-kit';
+import { startNatsServer } from '@lading/testkit';
 import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
 
 const digest = `sha256:${'1'.repeat(64)}`;
@@ -96,5 +98,29 @@ export async function registerRunner(
     claim: (runId) => ({ runId, runnerId, signature: signStatement(keys.privateKey, signedStatements.claim(runId, runnerId)) }),
     finish: (runId) => ({ runId, runnerId, signature: signStatement(keys.privateKey, signedStatements.finish(runId, runnerId)) }),
     lease: (runId, publicKey, ttlMs) => ({ runId, runnerId, publicKey, ttlMs, signature: signStatement(keys.privateKey, signedStatements.lease(runId, runnerId, publicKey)) }),
+  };
+}
+
+/** A suite's own nats-server with the broker's run path on it and one registered runner. */
+export interface RunPathSuite {
+  nc: NatsConnection;
+  path: RunPath;
+  runner: TestRunner;
+  stop(): Promise<void>;
+}
+
+export async function startRunPathSuite(): Promise<RunPathSuite> {
+  const server = await startNatsServer();
+  const nc = await connectToNats({ natsUrl: server.url, name: 'test' });
+  const path = await openRunPath(nc);
+  const runner = await registerRunner(path);
+  return {
+    nc,
+    path,
+    runner,
+    stop: async () => {
+      await nc.close();
+      await server.stop();
+    },
   };
 }

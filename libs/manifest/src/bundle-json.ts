@@ -1,4 +1,5 @@
 import {
+  PARAMETER_SOURCES_EXTENSION,
   bundleSchemaVersion,
   validateBundle,
   type Bundle,
@@ -8,7 +9,8 @@ import {
   type BundleParameter,
   type JsonSchemaDefinition,
 } from '@lading/cnab';
-import { CUSTOM_EXTENSION_KEY, OUTPUTS_DIR } from './constants.js';
+import { parameterSourcesOf, stateEntries } from './bundle-memory.js';
+import { CUSTOM_EXTENSION_KEY, OUTPUTS_DIR, STATE_VALUE_NAME } from './constants.js';
 import { parseImageReference } from './image-reference.js';
 import type { Manifest, ResolvedImages } from './types.js';
 
@@ -72,6 +74,14 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
     };
   }
 
+  const state = stateEntries(manifest);
+  if (state !== undefined) {
+    definitions[state.parameter.definition] = state.definition;
+    parameters[STATE_VALUE_NAME] = state.parameter;
+    outputs[STATE_VALUE_NAME] = state.output;
+  }
+  const sources = parameterSourcesOf(manifest);
+
   const images: Record<string, BundleImage> = {};
   for (const [name, image] of Object.entries(manifest.images)) {
     const found = resolved.images[name];
@@ -113,7 +123,9 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
         // Its run script reads the trace line and runs each step under a span (older bundles refuse the line).
         traceContext: true,
       },
+      ...(sources === undefined ? {} : { [PARAMETER_SOURCES_EXTENSION]: sources }),
     },
+    ...(sources === undefined ? {} : { requiredExtensions: [PARAMETER_SOURCES_EXTENSION] }),
   };
   if (Object.keys(manifest.customActions).length > 0) {
     bundle.actions = Object.fromEntries(

@@ -31,3 +31,11 @@ export const BUILD_CONTEXT_RUN_SCRIPT = 'run';
 
 /** Exit status of the run script when its input or the requested action is wrong. */
 export const RUN_SCRIPT_USAGE_EXIT = 64;
+
+/**
+ * porter.yaml state files live on the /cnab/app tmpfs: a state path elsewhere (the root file
+ * system is read-only) is a link into this directory, which the build context can never hold.
+ */
+export const STATE_DIR = '/cnab/app/.lading/state';
+/** The parameter and output an installation's state files travel in, as Porter names them. */
+export const STATE_VALUE_NAME = 'porter-state';

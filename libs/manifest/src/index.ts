@@ -3,6 +3,7 @@ export type {
   ManifestCredential,
   ManifestParameter,
   ManifestOutput,
+  ManifestState,
   ManifestImage,
   CustomAction,
   ExecStep,

@@ -103,10 +103,14 @@ function parseFlags(ctx: Context, reading: ActionReading, value: Located | undef
 
 const flagWord = (name: string): TemplatedString => [{ kind: 'text', text: name.length === 1 ? `-${name}` : `--${name}` }];
 
-/** Porter's command line: arguments, then each flag and its values, all split into words; then the suffix arguments as they are. */
+/**
+ * Porter's command line: the arguments as they are (one each, a multi-line `sh -c` script
+ * included), then each flag and its values split into words, then the suffix arguments as they
+ * are. Porter's exec mixin has split only flags since 1.0 (getporter/porter#2091).
+ */
 function porterArguments(args: TemplatedString[], flags: ExecFlag[], suffix: TemplatedString[]): TemplatedString[] {
   const flagged = flags.flatMap((flag) => (flag.values.length === 0 ? [flagWord(flag.name)] : flag.values.flatMap((v) => [flagWord(flag.name), v])));
-  return [...[...args, ...flagged].flatMap(porterWords), ...suffix];
+  return [...args, ...flagged.flatMap(porterWords), ...suffix];
 }
 
 function parseRegex(ctx: Context, regex: Located): { regex: string; groups?: number } {

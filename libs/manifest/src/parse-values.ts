@@ -1,9 +1,9 @@
 import { defaultText, parameterSchemaProblem } from '@lading/cnab';
 import { isDigest, isTag } from '@lading/oci/reference-grammar';
-import { APP_DIR } from './constants.js';
 import { porterEnvName } from './dialect.js';
 import { isRegistryRepository, splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';
+import { parameterSource, persistentParameter, resolvePorterPath, sourcedApplyTo } from './parse-memory.js';
 import { deliveryPathProblem, envNameProblem, pathProblem, porterDeliveryPathProblem, valueNamePattern, valueNameProblem } from './rules.js';
 import type { CustomAction, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, ParameterType, ParameterValue, SchemaKeywords } from './types.js';
 import type { Located, MapView } from './yaml-reader.js';
@@ -17,9 +17,6 @@ const schemaKeywords = [
   'pattern', 'format', 'items', 'minItems', 'maxItems', 'uniqueItems', 'properties', 'additionalProperties',
   'minProperties', 'maxProperties', 'contentEncoding', 'contentMediaType', 'title', 'examples', '$comment',
 ] as const;
-
-/** A relative porter.yaml path is under /cnab/app, as Porter resolves it. */
-const resolvePorterPath = (path: string): string => (path.startsWith('/') ? path : `${APP_DIR}/${path.replace(/^\.\//, '')}`);
 
 function delivery(ctx: Context, entry: MapView, what: string, name: string): { env?: string; path?: string } {
   const envValue = entry.get('env');
@@ -56,14 +53,6 @@ function schemaOf(ctx: Context, entry: MapView): SchemaKeywords | undefined {
     if (value !== undefined && value.node !== null) schema[keyword] = ctx.reader.json(value);
   }
   return Object.keys(schema).length === 0 ? undefined : schema;
-}
-
-/** Fields Porter reads but Lading cannot honour yet: refused with what to do, never ignored. */
-function refuseUnsupported(ctx: Context, entry: MapView, fields: Record<string, string>): void {
-  for (const [field, problem] of Object.entries(fields)) {
-    const value = entry.get(field);
-    if (value !== undefined) ctx.reader.fail(value.at, value.path, problem);
-  }
 }
 
 export function parseCredential(ctx: Context, item: Located): Declared<ManifestCredential> {
@@ -108,13 +97,8 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
   const porter = ctx.dialect === 'porter';
   const common = ['name', 'description', 'type', 'default', 'env', 'path', 'sensitive', 'required', 'applyTo'];
   entry.refuseUnknown(porter ? [...common, 'source', 'persistent', ...schemaKeywords] : common);
-  if (porter) {
-    refuseUnsupported(ctx, entry, {
-      source: 'is not supported yet: Lading installations do not hand outputs of earlier runs to parameters; remove it and pass the value with --param or a parameter set',
-      persistent: 'is not supported yet: Lading installations do not keep parameter values between runs; remove it and pass the value each run',
-    });
-  }
   const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
+  const persistent = porter ? persistentParameter(ctx, entry, name) : undefined;
   const typeValue = entry.get('type');
   const allowed = porter ? porterParameterTypes : ladingParameterTypes;
   const fallback: ParameterType = porter && entry.get('path') !== undefined ? 'file' : 'string';
@@ -124,7 +108,8 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
   }
   const sensitive = entry.optionalBoolean('sensitive', false);
   const defaultValue = entry.get('default');
-  const parameter: ManifestParameter = { name, type, ...delivery(ctx, entry, 'parameter', name), sensitive, required: false };
+  const destination = persistent === undefined ? delivery(ctx, entry, 'parameter', name) : { path: persistent.path };
+  const parameter: ManifestParameter = { name, type, ...destination, sensitive, required: false };
   if (type === 'file' && parameter.path === undefined) ctx.reader.fail(entry.node, entry.path, 'is a file parameter and needs a path to deliver the file to');
   if (defaultValue !== undefined && defaultValue.node !== null) {
     if (sensitive) {
@@ -135,8 +120,13 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
   parameter.required = entry.optionalBoolean('required', parameter.default === undefined);
   const description = entry.optionalString('description');
   if (description !== undefined) parameter.description = description;
-  const actions = applyTo(ctx, entry);
+  const actions = persistent?.applyTo ?? applyTo(ctx, entry);
   if (actions !== undefined) parameter.applyTo = actions;
+  if (persistent !== undefined) parameter.persistent = true;
+  const source = persistent?.source ?? (porter ? parameterSource(ctx, entry) : undefined);
+  if (source !== undefined) parameter.source = source;
+  const sourcedActions = sourcedApplyTo(ctx, parameter);
+  if (sourcedActions !== undefined) parameter.applyTo = sourcedActions;
   const schema = schemaOf(ctx, entry);
   if (schema !== undefined) parameter.schema = schema;
   // As Porter does at build: a default must fit the parameter's own JSON-Schema keywords.

@@ -3,6 +3,7 @@ import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './c
 import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
 import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
+import { checkSources, parseStateFile, persistentOutputs, refuseStateName } from './parse-memory.js';
 import { mixinAdvice, parseActionSteps } from './parse-steps.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
 import { templatePathProblem } from './dockerfile-template.js';
@@ -21,7 +22,6 @@ const porterTopLevelKeys = [
 
 /** porter.yaml fields Lading cannot honour yet: each refused with what to do instead. */
 const porterRefusals: Record<string, string> = {
-  state: 'is not supported yet: Lading installations do not keep state files between runs; remove state and keep state outside the bundle',
   dependencies: 'is not supported yet: install the required bundles first with `lading install` and pass their outputs as parameters',
   required: 'is not supported: Lading never gives a bundle the Docker host through the manifest; an operator grants the Docker socket to a bundle digest (LADING_DOCKER_SOCKET_BUNDLES)',
 };
@@ -204,7 +204,13 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
 
   const credentials = each(ctx, root.get('credentials'), (item) => parseCredential(ctx, item));
   const parameters = each(ctx, root.get('parameters'), (item) => parseParameter(ctx, item));
-  const outputs = each(ctx, root.get('outputs'), (item) => parseOutput(ctx, item));
+  const declaredOutputs = each(ctx, root.get('outputs'), (item) => parseOutput(ctx, item));
+  const outputs = [...declaredOutputs, ...persistentOutputs(parameters, declaredOutputs)];
+  checkSources(ctx, parameters, outputs);
+  const state = dialect === 'porter' ? each(ctx, root.get('state'), (item) => parseStateFile(ctx, item)) : [];
+  refuseDuplicates(ctx, state, (e) => e.name, (n) => `reuses the state name "${n}"`);
+  refuseDuplicates(ctx, state, (e) => e.path, (p) => `reuses the state path ${p}; each state file needs its own`);
+  if (state.length > 0) refuseStateName(ctx, [...credentials, ...parameters, ...outputs]);
   const delivered = [...credentials, ...parameters];
   refuseDuplicates(ctx, delivered, (e) => e.name, (n) => `reuses the name "${n}": credential and parameter names must be unique (each can be a file under /cnab/secrets/<name>)`);
   refuseDuplicates(ctx, delivered, (e) => e.env, (v) => `reuses the environment variable ${v}; each credential and parameter needs its own`);
@@ -252,6 +258,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     outputs: outputs.map(strip),
     images,
     customActions,
+    ...(state.length === 0 ? {} : { state: state.map(strip) }),
     actions,
   };
   if (description !== undefined) manifest.description = description;

@@ -1,8 +1,9 @@
 import { appliesTo } from '@lading/cnab';
-import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR, STATE_VALUE_NAME } from './constants.js';
 import { nonceDigits } from './run-protocol.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { jsonReaderAwk } from './json-reader-awk.js';
+import { stateActions, stateFunctionLines } from './state-files.js';
 import { imageVariable, shellQuote } from './shell.js';
 import type { Manifest, ParameterValue } from './types.js';
 
@@ -112,14 +113,17 @@ const jsonLines = [
 export function renderRunScript(manifest: Manifest, options: RunScriptOptions = {}): string {
   const delivered = [...manifest.credentials, ...manifest.parameters];
   const envNames = delivered.flatMap((d) => (d.env === undefined ? [] : [shellQuote(d.env)]));
-  const fileTargets = delivered.flatMap((d) => (d.path === undefined ? [] : [`"$LADING_SECRETS_DIR/${d.name}"`]));
+  const keepsState = (manifest.state ?? []).length > 0;
+  const fileTargets = [...delivered.flatMap((d) => (d.path === undefined ? [] : [d.name])), ...(keepsState ? [STATE_VALUE_NAME] : [])].map((name) => `"$LADING_SECRETS_DIR/${name}"`);
+  const statefulActions = keepsState ? stateActions(manifest) : [];
   const actionNames = [...new Set([...builtInActions, ...Object.keys(manifest.actions)])];
   const needsTmp = Object.entries(manifest.actions).some(([action, steps]) => steps.some((step) => stepNeedsTmp(step, sensitiveOutputsOf(manifest, action))));
 
   const functions: string[] = [];
   const dispatch: string[] = [];
   actionNames.forEach((action, index) => {
-    const outputs = manifest.outputs.filter((o) => appliesTo(o.applyTo, action)).map((o) => o.name);
+    const keepsStateHere = statefulActions.includes(action);
+    const outputs = [...manifest.outputs.filter((o) => appliesTo(o.applyTo, action)).map((o) => o.name), ...(keepsStateHere ? [STATE_VALUE_NAME] : [])];
     const steps = manifest.actions[action];
     const outputList = shellQuote(outputs.join(' '));
     if (steps === undefined) {
@@ -142,7 +146,9 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     const unbound = unboundOutputLines(manifest, action);
     functions.push(...unbound, ...(unbound.length > 0 && sensitive.length > 0 ? [`  lading_mask_outputs ${shellQuote(sensitive.join(' '))}`] : []));
     functions.push('  return 0', '}', '');
-    dispatch.push(`  ${shellQuote(action)}) lading_run_${index}; lading_status=$?; lading_step_end "$lading_status"; lading_outputs=${outputList} ;;`);
+    // State is kept after a failing action too, as Porter does; a state that cannot be kept fails the run.
+    const save = keepsStateHere ? ' lading_state_save || { [ "$lading_status" -ne 0 ] || lading_status=1; };' : '';
+    dispatch.push(`  ${shellQuote(action)}) lading_run_${index}; lading_status=$?; lading_step_end "$lading_status";${save} lading_outputs=${outputList} ;;`);
   });
 
   return [
@@ -269,6 +275,7 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '  for lading_output in $1; do lading_mask_file "$LADING_OUTPUTS_DIR/$lading_output"; done',
     '}',
     '',
+    ...stateFunctionLines(manifest),
     '# Input: "env NAME B64", "file PATH B64", "trace - TRACEPARENT", "tracestate - B64", "nonce - HEX",',
     '# "action - B64", then "end".',
     "lading_nonce=''",
@@ -343,6 +350,7 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     `  cp -RP ${IMAGE_APP_DIR}/. ${APP_DIR}/ || lading_usage_error "cannot copy the bundle's files into ${APP_DIR}"`,
     'fi',
     '',
+    ...(keepsState ? ['lading_state_restore', ''] : []),
     '# Defaults of non-sensitive parameters that were not sent.',
     ...defaultLines(manifest),
     '',

@@ -34,6 +34,18 @@ export interface ManifestParameter {
   required: boolean;
   applyTo?: string[];
   schema?: SchemaKeywords;
+  /** porter.yaml's `source.output`: when not given, the value is the installation's last recorded output of that name. */
+  source?: { output: string };
+  /** porter.yaml's `persistent`: delivered at /cnab/app/NAME and kept in the output of the same name for every later action. */
+  persistent?: boolean;
+}
+
+/** A porter.yaml `state` file: kept (in the secret store) after each run and put back at its path before the next. */
+export interface ManifestState {
+  name: string;
+  /** Absolute, as read (a relative porter.yaml path is under /cnab/app). */
+  path: string;
+  description?: string;
 }
 
 export interface ManifestOutput {
@@ -126,6 +138,8 @@ export interface Manifest {
   outputs: ManifestOutput[];
   images: Record<string, ManifestImage>;
   customActions: Record<string, CustomAction>;
+  /** porter.yaml's state files; absent or empty when the bundle keeps none. */
+  state?: ManifestState[];
   /** Steps of every action the manifest declares: install always, upgrade/uninstall/custom when given. */
   actions: Record<string, ExecStep[]>;
 }

@@ -64,7 +64,7 @@ describe('porter.yaml is read with Porter\'s meanings', () => {
     expect(Object.keys(manifest.actions)).toEqual(['install', 'uninstall', 'zombies']);
   });
 
-  it('splits arguments and flags into words as the exec mixin does, flags in name order, quotes kept together', () => {
+  it('splits flags into words as the exec mixin does, in name order, quotes kept together; arguments stay as written', () => {
     const manifest = parseManifest(
       porter(`parameters:\n  - { name: who, default: a b }\ninstall:\n  - exec:
       command: helm
@@ -75,7 +75,7 @@ describe('porter.yaml is read with Porter\'s meanings', () => {
       'porter.yaml',
     );
     const args = manifest.actions.install[0].arguments.map((word) => word.map((part) => (part.kind === 'text' ? part.text : `<${part.kind}>`)).join(''));
-    expect(args).toEqual(['install', 'demo', 'two words', '<parameter>', '--atomic', 'true', '--debug', '--set', 'a=1', 'b=2', '-v', '3', '--wait', 'one arg']);
+    expect(args).toEqual(['install  demo', "'two words'", '<parameter>', '--atomic', 'true', '--debug', '--set', 'a=1', 'b=2', '-v', '3', '--wait', 'one arg']);
   });
 
   it('knows ${ } templates after 1.0.0-alpha.1 and {{ }} in it; a file value templates to its path', () => {
@@ -155,7 +155,7 @@ describe('what porter.yaml asks for and Lading cannot do is refused, every probl
 state:
   - { name: tfstate, path: terraform.tfstate }
 parameters:
-  - { name: kubeconfig, type: file, source: { output: kubeconfig } }
+  - { name: kubeconfig, path: /home/nonroot/.kube/config, source: { dependency: db, output: kubeconfig } }
 install:
   - helm3: { chart: x }
   - exec:
@@ -167,8 +167,7 @@ uninstall:
     expect(problems(text)).toEqual([
       expect.stringMatching(/^porter\.yaml:8:5: mixins\[1\] names the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:10:13: dockerfile must be a path inside the bundle directory/),
-      expect.stringMatching(/^porter\.yaml:12:3: state is not supported yet/),
-      expect.stringMatching(/^porter\.yaml:14:45: parameters\[0\]\.source is not supported yet/),
+      expect.stringMatching(/^porter\.yaml:14:\d+: parameters\[0\]\.source\.dependency is not supported/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath filters and scripts .* are not supported/),
       expect.stringMatching(/^porter\.yaml:21:40: uninstall\[0\]\.exec\.arguments\[0\] refers to output "nothing"/),

@@ -49,7 +49,7 @@ install:
       flags: { level: "\${ bundle.parameters.log-level }" }
   - exec:
       command: sh
-      arguments: ["-c", "'printf tok-%s \\"$LOG_LEVEL\\"'"]
+      arguments: ["-c", "printf tok-%s \\"$LOG_LEVEL\\""]
       outputs: [{ name: token, regex: "tok-(.*)" }]
 `;
 
@@ -96,12 +96,12 @@ describe('porter.yaml steps run with Porter\'s meanings', () => {
   it('renders ${ } templates when the step runs, from the delivered values, outputs, installation and images', () => {
     const result = run({ relocated: false });
     expect(result.status, result.stderr).toBe(0);
-    // Porter splits literal text into words: the space between the two image fields makes two arguments.
+    // An argument stays one argument, spaces and all, as Porter's exec mixin passes it.
     for (const printed of [
       '[http://alice.example\n80\nhttp://b\n443]',
       '[/home/nonroot/.kube/config]',
       '[demo/porter-run@1.2.3]',
-      `[127.0.0.1:5000/team/app]\n[${digest}]`,
+      `[127.0.0.1:5000/team/app ${digest}]`,
       `[${secret}]`,
       '[--level]\n[info]',
     ]) {
@@ -128,7 +128,7 @@ describe('porter.yaml steps run with Porter\'s meanings', () => {
 
   it('reads an image from the relocation mapping when the run has one', () => {
     const result = run({ relocated: true });
-    expect(result.stdout).toContain(`[mirror.example:5000/copy/app]\n[${digest}]`);
+    expect(result.stdout).toContain(`[mirror.example:5000/copy/app ${digest}]`);
   });
 });
 

@@ -58,6 +58,8 @@ export const runAdmissionSchema = z.object({
   wantedParameters: z.array(z.object({ name: z.string(), required: z.boolean(), hasDefault: z.boolean() })),
   /** Parameters neither given nor mapped by a set, whose values the installation's last successful runs used. */
   reusedParameters: z.array(z.string()).optional(),
+  /** Parameters neither given nor mapped by a set, whose value is the installation's last output of a name: parameter → output. */
+  outputSourcedParameters: z.record(z.string(), z.string()).optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),

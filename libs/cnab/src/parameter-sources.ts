@@ -1,0 +1,12 @@
+import type { Bundle, ParameterSources } from './types.js';
+
+/** bundle.json `custom` key of CNAB's parameter-sources extension: a parameter's value from an earlier output of the installation. */
+export const PARAMETER_SOURCES_EXTENSION = 'io.cnab.parameter-sources';
+
+/** The output a parameter takes its value from when it is not given, if the bundle says so. */
+export function parameterSourceOutput(bundle: Bundle, parameter: string): string | undefined {
+  const sources = bundle.custom?.[PARAMETER_SOURCES_EXTENSION] as ParameterSources | undefined;
+  const entry = sources !== undefined && Object.hasOwn(sources, parameter) ? sources[parameter] : undefined;
+  if (entry?.priority !== undefined && !entry.priority.includes('output')) return undefined;
+  return entry?.sources?.output?.name;
+}
