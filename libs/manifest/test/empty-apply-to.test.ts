@@ -28,13 +28,13 @@ credentials:
 outputs:
   - { name: note, applyTo: [] }
 install:
-  - exec: { command: sh, arguments: ["-c", "'printf %s-$TOKEN install > $LADING_OUTPUTS_DIR/note'"] }
+  - exec: { command: sh, arguments: ["-c", "printf %s-$TOKEN install > $LADING_OUTPUTS_DIR/note"] }
 upgrade:
-  - exec: { command: sh, arguments: ["-c", "'printf %s-$TOKEN upgrade > $LADING_OUTPUTS_DIR/note'"] }
+  - exec: { command: sh, arguments: ["-c", "printf %s-$TOKEN upgrade > $LADING_OUTPUTS_DIR/note"] }
 customActions:
   probe: {}
 probe:
-  - exec: { command: sh, arguments: ["-c", "'printf %s-$TOKEN probe > $LADING_OUTPUTS_DIR/note'"] }
+  - exec: { command: sh, arguments: ["-c", "printf %s-$TOKEN probe > $LADING_OUTPUTS_DIR/note"] }
 `;
 
 let root: string;
