@@ -1,14 +1,12 @@
 import type Docker from 'dockerode';
 import { buildContextLimits, defaultBaseImage, endpoints } from '@lading/contracts';
-import { buildBundle, BuildRefusedError } from '@lading/build';
-import { AllowedRegistries, OciError, type RegistryCredentials } from '@lading/oci';
-import { RuntimeError, unpackBundleContext } from '@lading/runtime';
-import { serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { buildBundle } from '@lading/build';
+import { AllowedRegistries, type RegistryCredentials } from '@lading/oci';
+import { unpackBundleContext } from '@lading/runtime';
+import { serveEndpoint, type ServiceContext } from '@lading/service-kit';
 import { instruments } from '@lading/telemetry';
 import { BuildContextStore } from './context-store.js';
 import { ContextUploads } from './context-uploads.js';
-
-const refusalCodes = { invalid: 'invalid_request', unresolvable: 'unresolvable', failed: 'build_failed' } as const;
 
 /**
  * Serves `contextUpload` and `build`: the CLI uploads the bundle directory's archive chunk by
@@ -47,11 +45,6 @@ export async function serveBuild(
         return { bundle: output.bundle, tag: output.tag, log };
       } catch (error) {
         instruments().buildsFinished.add(1, { outcome: 'failed' });
-        if (error instanceof ServiceFailure) throw error;
-        if (error instanceof BuildRefusedError) throw new ServiceFailure(refusalCodes[error.kind], error.message);
-        if (error instanceof RuntimeError) throw new ServiceFailure('invalid_request', error.message);
-        // Registry failures name the registry and the cause already; never an "internal error".
-        if (error instanceof OciError) throw new ServiceFailure('upstream_failed', error.message);
         throw error;
       }
     },

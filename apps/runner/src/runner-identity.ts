@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CodedError } from '@lading/contracts/errors';
 
 /** Letters, digits, `.`, `_` and `-`, as Docker labels, NATS tokens and pod names all allow. */
 const identityPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const runnerIdFile = 'runner-id';
 
 /** A setting that cannot be used as this runner's identity: one sentence for the operator. */
-export class RunnerSettingsError extends Error {
+export class RunnerSettingsError extends CodedError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RunnerSettingsError';
+    super('bad_configuration', message);
   }
 }
 

@@ -59,7 +59,7 @@ function parseImage(text: string, what: string): ImageReference {
   try {
     return parseReference(text);
   } catch (error) {
-    throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid');
+    throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid_request');
   }
 }
 

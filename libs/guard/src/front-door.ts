@@ -20,6 +20,7 @@ import { streamToUpstream } from './stream-proxy.js';
 import type { TagLedger } from './tag-ledger.js';
 import { UpstreamLink } from './upstream-link.js';
 import { UpstreamRefusedError, UpstreamRegistry } from './upstream-registry.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface FrontDoorOptions {
   /** The real registry, e.g. `http://127.0.0.1:5000`. */
@@ -185,7 +186,11 @@ export function createFrontDoor(options: FrontDoorOptions): Express {
   return app;
 }
 
-class DestructiveRefusedError extends Error {}
+class DestructiveRefusedError extends CodedError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 
 function sendFailure(res: Response, error: unknown): void {
   if (error instanceof TagConflictError) {
@@ -200,7 +205,7 @@ function sendFailure(res: Response, error: unknown): void {
   if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
   if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);
   if (error instanceof TagNotFoundError) return sendOciError(res, 404, 'MANIFEST_UNKNOWN', error.message);
-  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.code, error.message);
+  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.ociCode, error.message);
   if (error instanceof TagLedgerBusyError) return sendOciError(res, 503, 'UNAVAILABLE', error.message);
   if (error instanceof UpstreamRefusedError) {
     if (res.headersSent) return void res.destroy();

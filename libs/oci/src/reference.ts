@@ -10,7 +10,7 @@ const digestPattern = /^sha256:[a-f0-9]{64}$/;
 const expectedShape = 'expected <registry-host>/<repository>[:tag][@sha256:<64 hex>]';
 
 function invalid(text: string, why: string): OciError {
-  return new OciError(`Image reference "${text}" is invalid: ${why}; ${expectedShape}.`, { code: 'BAD_REFERENCE' });
+  return new OciError(`Image reference "${text}" is invalid: ${why}; ${expectedShape}.`, { reason: 'BAD_REFERENCE' });
 }
 
 /** True for a sha256 digest in the only form Lading accepts. */
