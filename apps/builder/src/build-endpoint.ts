@@ -4,6 +4,7 @@ import { buildBundle } from '@lading/build';
 import { AllowedRegistries, type RegistryCredentials } from '@lading/oci';
 import { unpackBundleContext } from '@lading/runtime';
 import { serveEndpoint, type ServiceContext } from '@lading/service-kit';
+import type { builderSettings, SettingValues } from '@lading/service-kit/settings';
 import { instruments } from '@lading/telemetry';
 import { BuildContextStore } from './context-store.js';
 import { ContextUploads } from './context-uploads.js';
@@ -15,13 +16,14 @@ import { ContextUploads } from './context-uploads.js';
 export async function serveBuild(
   context: ServiceContext,
   docker: Docker,
+  settings: Pick<SettingValues<typeof builderSettings>, 'registry' | 'allowedRegistries'>,
   loginFor: (host: string) => RegistryCredentials | undefined = () => undefined,
 ): Promise<void> {
   const store = await BuildContextStore.open(context.nc);
   const uploads = new ContextUploads(store);
   // The only registries a lading.yaml may make the builder contact (LADING_REGISTRY is the front door).
-  const frontDoor = process.env.LADING_REGISTRY ?? '127.0.0.1:5000';
-  const registries = AllowedRegistries.fromList(frontDoor, process.env.LADING_ALLOWED_REGISTRIES);
+  const frontDoor = settings.registry;
+  const registries = new AllowedRegistries(frontDoor, settings.allowedRegistries);
   const registryFor = (host: string, what: string) => registries.clientFor(host, what, loginFor(host));
 
   serveEndpoint(context.service, endpoints.contextUpload, (request, { caller }) => uploads.receive(request, caller?.principal ?? ''), context.logger);

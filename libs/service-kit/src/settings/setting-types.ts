@@ -81,7 +81,7 @@ export function url(): SettingType<URL> {
     parse(value, variable) {
       try {
         const parsed = new URL(value);
-        if (parsed.protocol === 'http:' || parsed.protocol === 'https:' || parsed.protocol === 'nats:') return parsed;
+        if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed;
       } catch {
         // Refused below, with the variable's name.
       }
