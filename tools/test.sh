@@ -12,6 +12,7 @@ export LADING_TEST_REPORT_DIR="$reports"
 npx nx run-many -t build --outputStyle=stream || exit 1
 node tools/check-boundaries.mjs
 boundaries=$?
+node tools/check-readme-paths.mjs || boundaries=1
 npx nx run-many -t lint typecheck test --parallel=2 --outputStyle=stream
 status=$?
 node tools/summarise-tests.mjs "$reports"

@@ -61,7 +61,9 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
       what: `images.${name}`,
     })),
   ];
-  const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () => resolveDigests(wanted, input.registryFor));
+  const [baseImage, ...pinned] = await withSpan('lading', 'image resolve', { 'lading.image.count': wanted.length }, () =>
+    resolveDigests(wanted, input.registryFor, { concurrency: input.pinConcurrency }),
+  );
   const defaultNote = manifest.baseImage === undefined ? ' (the default)' : '';
   wanted.forEach(({ text, what }, index) => input.log(`${what} ${text}${index === 0 ? defaultNote : ''} → ${[baseImage, ...pinned][index]?.reference}`));
   const images: Record<string, PinnedImage> = Object.fromEntries(Object.keys(manifest.images).map((name, index) => [name, pinned[index] as PinnedImage]));

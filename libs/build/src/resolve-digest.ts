@@ -6,6 +6,11 @@ import { BuildRefusedError } from './types.js';
 /** HEADs in flight at once while pinning a bundle's images: enough to hide latency, few enough for any registry. */
 export const resolveConcurrency = 16;
 
+export interface ResolveOptions {
+  /** HEADs in flight at most, a positive whole number; `resolveConcurrency` when not given. */
+  concurrency?: number;
+}
+
 /** One image to pin: its reference as written and where it was written (`images.web`). */
 export interface ImageToPin {
   text: string;
@@ -35,10 +40,15 @@ export async function resolveDigest(text: string, what: string, registryFor: Reg
 /**
  * Pins many images at once, as `resolveDigest` does each: every reference is checked and every
  * registry allowed before any is contacted, each registry is told which repositories follow (one
- * token for all of them where it uses tokens), and at most `resolveConcurrency` HEADs are in
- * flight. Results keep the input order; the first failure in that order is the one thrown.
+ * token for all of them where it uses tokens), and at most `concurrency` HEADs are in flight
+ * (over connections each registry's client keeps open). Results keep the input order; the first
+ * failure in that order is the one thrown.
  */
-export async function resolveDigests(images: readonly ImageToPin[], registryFor: RegistryFor): Promise<PinnedImage[]> {
+export async function resolveDigests(images: readonly ImageToPin[], registryFor: RegistryFor, options: ResolveOptions = {}): Promise<PinnedImage[]> {
+  const concurrency = options.concurrency ?? resolveConcurrency;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new BuildRefusedError(`the number of images pinned at once must be a positive whole number, not ${concurrency}`, 'invalid_request');
+  }
   const references = images.map(({ text, what }) => parseImage(text, what));
   const targets = images.map(({ text, what }, index) => {
     const reference = references[index] as ImageReference;
@@ -50,7 +60,7 @@ export async function resolveDigests(images: readonly ImageToPin[], registryFor:
     repositories.get(client)?.add(reference.repository);
   }
   for (const [client, names] of repositories) client.expectPulls(names);
-  return mapBounded(targets, resolveConcurrency, ({ text, what, reference, client }) =>
+  return mapBounded(targets, concurrency, ({ text, what, reference, client }) =>
     withSpan('lading', 'image resolve', { 'lading.image.field': what }, () => pin(text, what, reference, client)),
   );
 }
@@ -72,7 +82,8 @@ function clientFor(registryFor: RegistryFor, reference: ImageReference, what: st
   }
 }
 
-async function pin(text: string, what: string, reference: ImageReference, client: RegistryClient): Promise<PinnedImage> {  const wanted = reference.digest ?? reference.tag ?? 'latest';
+async function pin(text: string, what: string, reference: ImageReference, client: RegistryClient): Promise<PinnedImage> {
+  const wanted = reference.digest ?? reference.tag ?? 'latest';
   let head;
   try {
     head = await client.headManifest(reference.repository, wanted);

@@ -17,6 +17,8 @@ export interface BuildInput {
   defaultBaseImage?: string;
   /** Where to publish instead of where the manifest says (`--registry`, `--reference`). */
   destination?: DestinationOverride;
+  /** Image HEADs in flight at most while pinning (`resolveConcurrency`, 16, when not given). */
+  pinConcurrency?: number;
   /** Progress, one line per step, for the user. */
   log(line: string): void;
 }

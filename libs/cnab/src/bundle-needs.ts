@@ -1,15 +1,28 @@
 import { isSensitiveParameter } from './claims.js';
+import { parameterSchemaProblem } from './parameter-schema.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
-import type { Bundle } from './types.js';
+import type { Bundle, JsonSchemaDefinition } from './types.js';
 
 function appliesTo(applyTo: string[] | undefined, action: string): boolean {
   return !applyTo || applyTo.length === 0 || applyTo.includes(action);
 }
 
+export interface NeededParameter {
+  name: string;
+  required: boolean;
+  sensitive: boolean;
+  env?: string;
+  path?: string;
+  default?: unknown;
+  type?: string;
+  /** Its bundle.json definition: the JSON Schema every value is checked against. */
+  schema?: JsonSchemaDefinition;
+}
+
 export interface BundleNeeds {
   credentials: Array<{ name: string; required: boolean; env?: string; path?: string }>;
-  parameters: Array<{ name: string; required: boolean; sensitive: boolean; env?: string; path?: string; default?: unknown; type?: string }>;
+  parameters: Array<NeededParameter>;
   outputs: Array<{ name: string; sensitive: boolean }>;
 }
 
@@ -30,6 +43,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
         path: parameter.destination?.path,
         default: (definition as { default?: unknown }).default,
         type: (definition as { type?: string }).type,
+        schema: bundle.definitions?.[parameter.definition],
       };
     });
   const outputs = Object.entries(bundle.outputs ?? {})
@@ -51,17 +65,35 @@ export function parameterTypeProblem(name: string, type: string | undefined, val
   return parameterValueProblem(name, type, value);
 }
 
+/** The text a default stands for, as a value given on the command line would be written. */
+export function defaultText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 /**
- * Why command-line parameters do not fit the action — an unknown name, a value not of its type
- * (read strictly), a value too large for where it is delivered — or undefined. The broker asks
- * before it admits a run, so nothing is stored or queued for such a request.
+ * Why a value does not fit the parameter: its type (read strictly), its size for where it is
+ * delivered, then the JSON Schema of its definition (minimum, enum, pattern…); undefined when it fits.
+ */
+export function parameterProblem(parameter: NeededParameter, value: string): string | undefined {
+  return (
+    parameterTypeProblem(parameter.name, parameter.type, value) ??
+    valueSizeProblem(`parameter ${parameter.name}`, value, parameter.env !== undefined) ??
+    parameterSchemaProblem(parameter.name, parameter.schema, value)
+  );
+}
+
+/**
+ * Why command-line parameters do not fit the action — an unknown name, a value too large for
+ * where it is delivered, a value not of its type (read strictly) or outside its JSON Schema — or
+ * undefined. The CLI asks before it submits a run and the broker before it admits one, so
+ * nothing is stored or queued for such a request.
  */
 export function commandLineProblem(needs: BundleNeeds, commandLine: Record<string, string>): string | undefined {
   const declared = new Map(needs.parameters.map((parameter) => [parameter.name, parameter]));
   for (const [name, value] of Object.entries(commandLine)) {
     const parameter = declared.get(name);
     if (!parameter) return `the bundle has no parameter ${name} for this action`;
-    const problem = parameterTypeProblem(name, parameter.type, value) ?? valueSizeProblem(`parameter ${name}`, value, parameter.env !== undefined);
+    const problem = parameterProblem(parameter, value);
     if (problem) return problem;
   }
   return undefined;

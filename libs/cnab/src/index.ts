@@ -51,6 +51,16 @@ export {
 export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
 export { bundleSchemaVersion } from './versions.js';
-export { bundleNeeds, declaresAction, commandLineProblem, parameterTypeProblem, type BundleNeeds } from './bundle-needs.js';
+export {
+  bundleNeeds,
+  declaresAction,
+  commandLineProblem,
+  defaultText,
+  parameterProblem,
+  parameterTypeProblem,
+  type BundleNeeds,
+  type NeededParameter,
+} from './bundle-needs.js';
+export { parameterSchemaProblem } from './parameter-schema.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';

@@ -1,4 +1,4 @@
-import { commandLineProblem, parameterValueProblem, valueSizeProblem, type BundleNeeds } from '@lading/cnab';
+import { commandLineProblem, defaultText, parameterProblem, valueSizeProblem, type BundleNeeds, type NeededParameter } from '@lading/cnab';
 import { SECRETS_DIR } from '@lading/manifest';
 import type { LeasePayload } from '@lading/contracts';
 import { RunRefusedError } from './types.js';
@@ -13,8 +13,9 @@ export interface DeliveryPlan {
   secretValues: string[];
 }
 
-function checkType(name: string, type: string | undefined, value: string): void {
-  const problem = parameterValueProblem(name, type, value);
+/** A value from the lease (a set's secret, say) is checked like one given on the command line, before any container starts. */
+function checkValue(parameter: NeededParameter, value: string): void {
+  const problem = parameterProblem(parameter, value);
   if (problem) throw new RunRefusedError(problem);
 }
 
@@ -51,12 +52,12 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
 
   for (const parameter of needs.parameters) {
     const given = lease.parameters[parameter.name] ?? commandLine[parameter.name];
-    const value = given ?? (parameter.default === undefined ? undefined : String(parameter.default));
+    const value = given ?? (parameter.default === undefined ? undefined : defaultText(parameter.default));
     if (value === undefined) {
       if (parameter.required) throw new RunRefusedError(`parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
       continue;
     }
-    checkType(parameter.name, parameter.type, value);
+    checkValue(parameter, value);
     deliver('parameter', parameter.name, value, parameter);
     if (parameter.sensitive) plan.secretValues.push(value);
   }

@@ -1,7 +1,5 @@
+// Running one bundle action's container: the runner's public face. The parts its tests drive one
+// by one are in ./internal.ts (`@lading/execution/internal`).
 export { executeRun } from './execute-run.js';
-export { sealOutput } from './seal-output.js';
-export { bundleNeeds, declaresAction, type BundleNeeds } from '@lading/cnab';
-export { checkCommandLine, planDelivery, type DeliveryPlan } from './delivery-plan.js';
-export { RunOutput, type RunOutputOptions, type StoredLog } from './run-output.js';
-export { RunRefusedError, type ExecutionDependencies } from './types.js';
-export { enforceSignaturePolicy, type SignaturePolicy, type SignatureRule } from './signature-policy.js';
+export type { ExecutionDependencies } from './types.js';
+export type { SignaturePolicy, SignatureRule } from './signature-policy.js';

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { valueLimits } from '@lading/cnab';
-import { planDelivery, RunRefusedError, type BundleNeeds } from '../src/index.js';
+import type { BundleNeeds } from '@lading/cnab';
+import { planDelivery, RunRefusedError } from '../src/internal.js';
 
 const needs: BundleNeeds = {
   credentials: [{ name: 'token', required: true, env: 'TOKEN' }, { name: 'kubeconfig', required: false, path: '/home/nonroot/kube' }],
   parameters: [
     { name: 'region', required: false, sensitive: false, env: 'REGION' },
-    { name: 'replicas', required: false, sensitive: false, env: 'REPLICAS', type: 'integer' },
+    { name: 'replicas', required: false, sensitive: false, env: 'REPLICAS', type: 'integer', schema: { type: 'integer', minimum: 1, maximum: 5 } },
+    { name: 'config', required: false, sensitive: false, env: 'CONFIG', type: 'object', default: { name: 'web' }, schema: { type: 'object', required: ['name'] } },
   ],
   outputs: [],
 };
@@ -31,5 +33,14 @@ describe('planDelivery', () => {
 
   it('refuses a leased integer that is not written plainly', () => {
     expect(() => planDelivery(needs, {}, lease({ token: 't' }, { replicas: '0x1f' }))).toThrow(/parameter replicas must be an integer/);
+  });
+
+  it('refuses a leased value outside its JSON Schema (a set\'s secret, read only for the lease) before any container starts', () => {
+    expect(() => planDelivery(needs, {}, lease({ token: 't' }, { replicas: '9' }))).toThrow(/^parameter replicas must be at most 5 \(maximum in its definition\)$/);
+    expect(() => planDelivery(needs, {}, lease({ token: 't' }, { config: '{"port": 1}' }))).toThrow(/^parameter config must have the field "name"/);
+  });
+
+  it('delivers an object default as JSON, as a value given for it would be written', () => {
+    expect(planDelivery(needs, {}, lease({ token: 't' })).env.CONFIG).toBe('{"name":"web"}');
   });
 });

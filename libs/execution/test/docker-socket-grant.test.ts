@@ -10,7 +10,7 @@ import { parseReference, RegistryClient } from '@lading/oci';
 import { connectDocker, dockerSocketGrants, ensureDockerAvailable, removeLeftovers, type ContainerOwner, type PrivilegeGrant } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { executeRun, type ExecutionDependencies } from '../src/index.js';
+import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import { buildAndPublish, EventLog, removeBaseImage, removeBundleImages, runRequest, seedBaseImage, startBrokerSide } from './fixtures.js';
 
 const suffix = randomBytes(4).toString('hex');

@@ -16,7 +16,7 @@ import { runScopedSecretName } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { filesContaining, leakForms } from '../../../apps/cli/test/search-files.js';
-import { executeRun, type ExecutionDependencies } from '../src/index.js';
+import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import {
   buildAndPublish,
   buildAndPublishAsRoot,

@@ -28,7 +28,7 @@ import { openBucket } from '@lading/service-kit';
 import { RunRecords, SetStore } from '@lading/store';
 import { administratorCaller } from '@lading/testkit';
 import { randomBytes } from 'node:crypto';
-import type { ExecutionDependencies } from '../src/index.js';
+import type { ExecutionDependencies } from '../src/internal.js';
 
 export const baseRepository = 'lading/busybox';
 

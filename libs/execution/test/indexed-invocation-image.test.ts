@@ -11,7 +11,7 @@ import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { startConnectionCounter, startNatsServer, startRegistry, type ConnectionCounter, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { executeRun, type ExecutionDependencies } from '../src/index.js';
+import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import {
   baseRepository,
   buildAndPublish,

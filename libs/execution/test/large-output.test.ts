@@ -12,7 +12,7 @@ import { connectDocker, ensureDockerAvailable, removeLeftovers, type ContainerOw
 import { connectToNats } from '@lading/service-kit';
 import { maxStoredLogBytes } from '@lading/store';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { executeRun, type ExecutionDependencies } from '../src/index.js';
+import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import { buildAndPublish, manifestHeader, removeBaseImage, removeBundleImages, runRequest, seedBaseImage, startBrokerSide, type BrokerSide } from './fixtures.js';
 
 const suffix = randomBytes(4).toString('hex');

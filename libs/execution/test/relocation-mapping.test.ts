@@ -11,7 +11,7 @@ import { copyImage, parseReference, RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { executeRun, type ExecutionDependencies } from '../src/index.js';
+import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import {
   baseRepository,
   buildAndPublish,

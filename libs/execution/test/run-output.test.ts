@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunOutput, type RunOutputOptions } from '../src/index.js';
+import { RunOutput, type RunOutputOptions } from '../src/internal.js';
 
 const nonce = '00112233445566778899aabbccddeeff';
 const b64 = (text: string) => Buffer.from(text).toString('base64');

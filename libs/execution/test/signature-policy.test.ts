@@ -10,7 +10,7 @@ import { copyImage, generateSigningKeys, parseReference, readSigningKey, readVer
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
-import { executeRun, type ExecutionDependencies, type SignaturePolicy } from '../src/index.js';
+import { executeRun, type ExecutionDependencies, type SignaturePolicy } from '../src/internal.js';
 import {
   buildAndPublish,
   containerEvents,

@@ -1,50 +1,15 @@
-export { TagLedger } from './tag-ledger.js';
-export { BundlePublisher, PublishRefusedError, PublishForbiddenError, type PublishBundleRequest, type PublishedBundle } from './bundle-publisher.js';
-export { ImageRelocator } from './image-relocator.js';
-export { retryTransient } from './upstream-retry.js';
-export { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-export { startFrontDoor, frontDoorDefaults, type FrontDoorServer, type FrontDoorServerOptions } from './front-door-server.js';
-export type { DataPlaneMemory } from './data-plane-messages.js';
-export {
-  anonymousPrincipal,
-  namespaceAccess,
-  repositoryNamespace,
-  repositoryRefusal,
-  type RegistryAccess,
-  type AccessRequest,
-  type AccessRefusal,
-  type NamespaceAccessOptions,
-} from './registry-access.js';
-export { principalFromVerifiers, type VerifierOf } from './principals-auth.js';
-export { RegistryTokens, tokenPath } from './registry-tokens.js';
-export {
-  principalFromBasicAuth,
-  principalFromHeader,
-  principalFromUpstreamCredentials,
-  forceHeader,
-  type PrincipalFrom,
-} from './principal.js';
-export {
-  TagConflictError,
-  TagDeleteRefusedError,
-  ForceNotAllowedError,
-  TagNotFoundError,
-  TagLedgerBusyError,
-  TagDriftError,
-} from './errors.js';
-export { driftPrincipal, type TagDrift } from './tag-drift.js';
-export { tagAuditEntrySchema, type TagAuditEntry } from './tag-audit.js';
-export { ledgerEntrySchema } from './ledger-entry.js';
-export { tagKey, parseTagKey } from './tag-key.js';
-export { knownManifestMediaTypes } from './manifest-body.js';
-export type {
-  LedgerEntry,
-  TagUpstream,
-  TagDeleteUpstream,
-  WriteTagRequest,
-  WriteTagResult,
-  WriteTagOutcome,
-  DeleteTagRequest,
-  DeleteTagResult,
-  TagLedgerOptions,
-} from './types.js';
+// The registry guard's public face: what the registry-guard service starts and serves with. The
+// parts tests drive one by one are in ./internal.ts (`@lading/guard/internal`).
+export { TagLedger } from './ledger/tag-ledger.js';
+export type { TagLedgerOptions } from './ledger/ledger-types.js';
+export type { TagDrift } from './ledger/tag-drift.js';
+export type { TagAuditEntry } from './ledger/tag-audit.js';
+export { TagConflictError, ForceNotAllowedError, TagDriftError } from './ledger/tag-errors.js';
+export { BundlePublisher, PublishRefusedError, PublishForbiddenError, type PublishBundleRequest, type PublishedBundle } from './publish/bundle-publisher.js';
+export { startFrontDoor, type FrontDoorServer, type FrontDoorServerOptions } from './front-door/front-door-server.js';
+export type { FrontDoorOptions } from './rules/rule-engine.js';
+export { namespaceAccess, type RegistryAccess, type AccessRequest, type AccessRefusal, type NamespaceAccessOptions } from './rules/registry-access.js';
+export { principalFromVerifiers, type VerifierOf } from './auth/principals-auth.js';
+export type { PrincipalFrom } from './auth/principal.js';
+export { RegistryTokens } from './auth/registry-tokens.js';
+export { retryTransient } from './upstream/upstream-retry.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net, { createServer } from 'node:net';
 import { freePort } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { principalFromBasicAuth, startFrontDoor } from '../src/index.js';
+import { principalFromBasicAuth, startFrontDoor } from '../src/internal.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { basicAuth, rawRequest, sha256 } from './support/oci-http.js';
 import { openAccess } from './support/open-access.js';

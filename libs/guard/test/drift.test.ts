@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driftPrincipal, forceHeader } from '../src/index.js';
+import { driftPrincipal, forceHeader } from '../src/internal.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { basicAuth, imageManifest, pushImageBlobs, putManifest, upstreamDigest, type ImageBlobs } from './support/oci-http.js';
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forceHeader, TagConflictError } from '../src/index.js';
+import { forceHeader, TagConflictError } from '../src/internal.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import {
   basicAuth,
   imageManifest,
+  pushBlob,
   pushImageBlobs,
   putManifest,
   rawRequest,
@@ -95,6 +96,21 @@ describe('registry guard front door over HTTP', () => {
     expect(answer.status).toBe(401);
     expect(answer.headers['www-authenticate']).toContain('Basic');
     expect(await upstreamDigest(stack.registry.url, repo, 'v5')).toBeUndefined();
+  });
+
+  it('refuses to delete a blob unless forced by an allowed principal, and deletes it upstream when forced', async () => {
+    const digest = await pushBlob(guard, repo, Buffer.from(`a blob to delete ${Date.now()}`));
+    const upstreamBlob = () => rawRequest(stack.registry.url, 'HEAD', `/v2/${repo}/blobs/${digest}`);
+    const refused = await rawRequest(guard, 'DELETE', `/v2/${repo}/blobs/${digest}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('--force');
+    const notAllowed = await rawRequest(guard, 'DELETE', `/v2/${repo}/blobs/${digest}`, { headers: { authorization: dev, [forceHeader]: 'true' } });
+    expect(notAllowed.status).toBe(403);
+    expect((await upstreamBlob()).status).toBe(200);
+
+    const forced = await rawRequest(guard, 'DELETE', `/v2/${repo}/blobs/${digest}`, { headers: { authorization: releaseManager, [forceHeader]: 'true' } });
+    expect(forced.status).toBe(202);
+    expect((await upstreamBlob()).status).toBe(404);
   });
 
   it('refuses to delete a tag unless forced by an allowed principal, and audits the delete', async () => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { principalFromBasicAuth, startFrontDoor, type FrontDoorServer, type FrontDoorServerOptions } from '../src/index.js';
+import { principalFromBasicAuth, startFrontDoor, type FrontDoorServer, type FrontDoorServerOptions } from '../src/internal.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { rawRequest } from './support/oci-http.js';
 import { openAccess } from './support/open-access.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { buckets } from '@lading/contracts';
-import { forceHeader, tagKey, type LedgerEntry } from '../src/index.js';
-import { appendTagAudit } from '../src/tag-audit.js';
+import { forceHeader, tagKey, type LedgerEntry } from '../src/internal.js';
+import { appendTagAudit } from '../src/internal.js';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import {
   basicAuth,

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGuardStack, users, type GuardStack } from './support/guard-stack.js';
 import { importBusyboxImage, makeOciLayout, runClient, scratchDir, skopeoCopy, type OciLayout } from './support/clients.js';
-import { forceHeader } from '../src/index.js';
+import { forceHeader } from '../src/internal.js';
 import { basicAuth, imageManifest, pushImageBlobs, putManifest, upstreamDigest, type ImageBlobs } from './support/oci-http.js';
 
 const publishers = Number(process.env.LADING_RACE_PUBLISHERS ?? 20);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordVerifier, PrincipalsFileReader } from '@lading/service-kit';
-import { anonymousPrincipal, namespaceAccess, principalFromVerifiers, RegistryTokens, startFrontDoor, tokenPath, type FrontDoorServer } from '../src/index.js';
+import { anonymousPrincipal, namespaceAccess, principalFromVerifiers, RegistryTokens, startFrontDoor, tokenPath, type FrontDoorServer } from '../src/internal.js';
 import { makeOciLayout, scratchDir, skopeoCopy } from './support/clients.js';
 import { startGuardStack, type GuardStack } from './support/guard-stack.js';
 import { basicAuth, imageManifest, pushImageBlobs, putManifest, rawRequest, upstreamDigest, upstreamTags } from './support/oci-http.js';

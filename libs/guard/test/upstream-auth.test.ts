@@ -14,7 +14,7 @@ import {
   principalFromUpstreamCredentials,
   TagLedger,
   type FrontDoorOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { makeOciLayout, skopeoCopy } from './support/clients.js';
 import { basicAuth, imageManifest, ociManifestType, rawRequest, sha256 } from './support/oci-http.js';
 import { openAccess } from './support/open-access.js';

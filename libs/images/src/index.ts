@@ -1,10 +1,5 @@
-export { FileTree, type TreeEntry } from './file-tree.js';
-export { fetchDebianPackages, DebianPackagesError, type DebianPackage } from './debian-packages.js';
-export { debianRootfs } from './debian-rootfs.js';
-export { rootfsRecipes, type RootfsRecipe } from './rootfs-recipes.js';
-export { rootfsLayer, type RootfsLayer, type RootfsLayerOptions } from './rootfs-layer.js';
+// The service images' public face: the Debian base `lading up` seeds and where it is cached. The
+// image build itself (deploy/images/build.sh) runs src/cli/build-service-images.ts; what the tests
+// drive one by one is in ./internal.ts (`@lading/images/internal`).
 export { imageCacheDir } from './image-cache.js';
-export { cycloneDxSbom, debianComponent, npmComponent, type SbomComponent } from './cyclonedx-sbom.js';
-export { sbomPath, sbomDigestLabel } from './service-image.js';
-export { buildServiceImages, serviceApps, type BuiltServiceImage, type BuildServiceImagesOptions } from './service-images.js';
 export { debianBaseLayout } from './debian-base-image.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DebianPackagesError, debianBaseLayout, imageCacheDir, rootfsLayer } from '../src/index.js';
+import { DebianPackagesError, debianBaseLayout, imageCacheDir, rootfsLayer } from '../src/internal.js';
 import { run } from './image-contents.js';
 
 const image = `lading-test-debian-base-${process.pid}:bookworm-slim`;

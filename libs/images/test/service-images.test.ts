@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startNatsServer, waitForPort, type TestNatsServer } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sbomDigestLabel, sbomPath, serviceApps } from '../src/index.js';
+import { sbomDigestLabel, sbomPath, serviceApps } from '../src/internal.js';
 import { imageContents, run, type ImageFile } from './image-contents.js';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');

@@ -1,4 +1,4 @@
-import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, type Bundle } from '@lading/cnab';
+import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, parameterProblem, type Bundle } from '@lading/cnab';
 import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
@@ -31,7 +31,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   const credentials = await loadMappings(deps.credentialSets, 'credentials', request.credentialSets, namespace, installation);
   const parameters = await loadMappings(deps.parameterSets, 'parameters', request.parameterSets, namespace, installation);
   for (const [entry, found] of credentials) planSource('credentials', entry, found, input);
-  for (const [entry, found] of parameters) planSource('parameters', entry, found, input);
+  const plannedParameters = [...parameters].map(([entry, found]) => ({ entry, planned: planSource('parameters', entry, found, input) }));
 
   const bundleReference = await runBundleReference(request, deps.records);
   const bundle = await readBundle(bundleReference, deps);
@@ -39,6 +39,13 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   const needs = bundleNeeds(bundle, action);
   const problem = commandLineProblem(needs, input.parameters);
   if (problem) throw new LeaseRefusedError('invalid_request', problem);
+  // Values the CLI resolved from a set (env, path, command) are known now: checked like --param values.
+  // A secret's value is read only for the lease, and the runner checks it before any container starts.
+  for (const { entry, planned } of plannedParameters) {
+    const parameter = needs.parameters.find(({ name }) => name === entry);
+    const setProblem = parameter !== undefined && 'given' in planned && !(entry in input.parameters) ? parameterProblem(parameter, planned.given) : undefined;
+    if (setProblem) throw new LeaseRefusedError('invalid_request', setProblem);
+  }
   for (const credential of needs.credentials) {
     if (credential.required && !credentials.has(credential.name)) {
       throw new LeaseRefusedError('unresolvable', `credential ${credential.name} is required for action ${action} but no credential set of the run maps it: pass one with --cred`);

@@ -1,10 +1,10 @@
-export { grantLease, leaseLifetimeMs, maxLeaseTtlMs } from './grant-lease.js';
+// The run path's public face: what the secret broker serves and the runner calls. The parts its
+// tests drive one by one are in ./internal.ts (`@lading/leases/internal`).
+export { grantLease } from './grant-lease.js';
 export { admitRun } from './admit-run.js';
 export { claimRun } from './claim-run.js';
 export { finishRun, heartbeatRun } from './finish-run.js';
-export { InstallationLocks, heartbeatIntervalMs, lockTtlMs } from './installation-lock.js';
-export { RunnerKeys } from './runner-keys.js';
+export { heartbeatIntervalMs } from './installation-lock.js';
 export { openRunState } from './open-run-state.js';
-export { resolveRunValues, type RunValues } from './run-values.js';
 export { LeaseRefusedError } from './lease-refused.js';
-export type { AdmissionBucket, AdmissionDependencies, LeaseDependencies, LeaseRefusalCode, RunPathState } from './types.js';
+export type { AdmissionBucket, AdmissionDependencies, LeaseDependencies, RunPathState } from './types.js';

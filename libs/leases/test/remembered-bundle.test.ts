@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectToNats } from '@lading/service-kit';
 import { administratorCaller, startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { admitRun, finishRun, claimRun } from '../src/index.js';
+import { admitRun, finishRun, claimRun } from '../src/internal.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
 const recordedDigest = `127.0.0.1:5000/bundles/demo@sha256:${'3'.repeat(64)}`;

@@ -11,7 +11,7 @@ import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/con
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { connectToNats } from '@lading/service-kit';
 import { startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease } from '../src/index.js';
+import { admitRun, claimRun, finishRun, grantLease } from '../src/internal.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
 const canary = `seed-${randomBytes(8).toString('hex')}`;

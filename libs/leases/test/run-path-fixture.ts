@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunInput, type RunRequest, type RunSubmitRequest, type SignedRunStatement } from '@lading/contracts';
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets';
-import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/index.js';
+import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
 
 const digest = `sha256:${'1'.repeat(64)}`;
 export const bundleReference = `127.0.0.1:5000/bundles/demo@sha256:${'2'.repeat(64)}`;
@@ -18,8 +18,13 @@ export const demoBundle: Bundle = validateBundle({
   parameters: {
     greeting: { definition: 'greeting', destination: { env: 'GREETING' } },
     'db-seed': { definition: 'seed', required: true, destination: { env: 'DB_SEED' } },
+    replicas: { definition: 'replicas', destination: { env: 'REPLICAS' } },
   },
-  definitions: { greeting: { type: 'string', default: 'hello' }, seed: { type: 'string', writeOnly: true } },
+  definitions: {
+    greeting: { type: 'string', default: 'hello' },
+    seed: { type: 'string', writeOnly: true },
+    replicas: { type: 'integer', default: 1, minimum: 1, maximum: 5 },
+  },
 });
 
 export interface RunPath {

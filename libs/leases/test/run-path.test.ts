@@ -13,7 +13,7 @@ import { generateSealingKeyPair, open, seal } from '@lading/secrets';
 import { connectToNats, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/index.js';
+import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/internal.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
 const canary = `canary-${randomBytes(8).toString('hex')}`;
@@ -201,12 +201,19 @@ describe('run path', () => {
 
   it('refuses an unknown set, an unknown source kind and a missing required parameter before anything is queued', async () => {
     await path.state.credentialSets.apply({ name: 'odd-kind', credentials: [{ name: 'api-token', source: { vaultish: 'x' } }] });
+    await path.state.parameterSets.apply({ name: 'replica-command', parameters: [{ name: 'replicas', source: { command: 'echo 0' } }] });
     const cases: Array<[ReturnType<typeof submitRequest>, RegExp]> = [
       [submitRequest(path, { credentialSets: [{ name: 'no-such-set', namespace: '' }] }), /credential set "no-such-set" does not exist/],
       [submitRequest(path, { credentialSets: [{ name: 'odd-kind', namespace: '' }] }), /unknown source kind/],
       [submitRequest(path, {}, { parameters: {} }), /parameter db-seed is required/],
       [submitRequest(path, {}, { parameters: { 'db-seed': 'x', nope: '1' } }), /the bundle has no parameter nope/],
       [submitRequest(path, { action: 'frobnicate' }), /the bundle has no action frobnicate/],
+      // Outside the parameter's JSON Schema, given on the command line or resolved by the CLI from a set.
+      [submitRequest(path, {}, { parameters: { 'db-seed': 'x', replicas: '9' } }), /^parameter replicas must be at most 5 \(maximum in its definition\)$/],
+      [
+        submitRequest(path, { parameterSets: [{ name: 'replica-command', namespace: '' }] }, { sources: { [runSourceKey('parameters', { name: 'replica-command', namespace: '' }, 'replicas')]: '0' } }),
+        /^parameter replicas must be at least 1 \(minimum in its definition\)$/,
+      ],
     ];
     for (const [request, reason] of cases) {
       const queuedBefore = path.queued.length;

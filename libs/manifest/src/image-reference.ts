@@ -2,10 +2,10 @@ import { digestPattern, repositoryPattern, tagPattern } from './rules.js';
 import type { ImageReference } from './types.js';
 
 /**
- * Splits `repo:tag`, `repo@sha256:…` or `repo:tag@sha256:…`. Returns undefined when the text is
- * not such a reference; a reference with neither tag nor digest is refused too.
+ * Splits `repo`, `repo:tag`, `repo@sha256:…` or `repo:tag@sha256:…`. Returns undefined when the
+ * text is not such a reference.
  */
-export function parseImageReference(text: string): ImageReference | undefined {
+export function splitImageReference(text: string): ImageReference | undefined {
   let rest = text;
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -23,8 +23,13 @@ export function parseImageReference(text: string): ImageReference | undefined {
     if (!tagPattern.test(tag)) return undefined;
   }
   if (!repositoryPattern.test(rest)) return undefined;
-  if (tag === undefined && digest === undefined) return undefined;
   return { repository: rest, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
+/** As splitImageReference, but a reference with neither tag nor digest is refused too. */
+export function parseImageReference(text: string): ImageReference | undefined {
+  const reference = splitImageReference(text);
+  return reference === undefined || (reference.tag === undefined && reference.digest === undefined) ? undefined : reference;
 }
 
 /** `repo@sha256:…` when the image is pinned, otherwise `repo:tag`. */

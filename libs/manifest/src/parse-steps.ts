@@ -1,6 +1,7 @@
 import { isSeq } from 'yaml';
 import { appliesTo, type Context } from './parse-context.js';
 import { porterWords } from './porter-words.js';
+import { compileJsonPath } from './json-path.js';
 import { countCaptureGroups } from './regex-groups.js';
 import { flagNamePattern, pathProblem } from './rules.js';
 import { parseTemplate } from './templates.js';
@@ -25,6 +26,25 @@ interface ActionReading {
 
 const mixinAdvice = 'Lading runs only the exec mixin: call the tool from an exec step on a base image that has it';
 
+/**
+ * `bundle.parameters.config.name` where no parameter is named `config.name`: field `name` of
+ * object parameter `config` (the longest declared name wins), as Porter's templates read it.
+ */
+function objectField(ctx: Context, scope: StepScope, reference: string, value: Located): { name: string; field: string[] } | undefined {
+  if (scope.parameters.has(reference)) return undefined;
+  const owner = [...scope.parameters.values()].filter((p) => reference.startsWith(`${p.name}.`)).sort((a, b) => b.name.length - a.name.length)[0];
+  if (owner === undefined) return undefined;
+  const field = reference.slice(owner.name.length + 1).split('.');
+  if (owner.type !== 'object') {
+    ctx.reader.fail(value.at, value.path, `reads field "${field.join('.')}" of parameter "${owner.name}", which is of type ${owner.type}; only object parameters have fields`);
+  }
+  if (field.some((key) => key === '')) ctx.reader.fail(value.at, value.path, `reads an empty field name of parameter "${owner.name}"`);
+  if (!appliesTo(owner, scope.action)) {
+    ctx.reader.fail(value.at, value.path, `refers to parameter "${owner.name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
+  }
+  return { name: owner.name, field };
+}
+
 function templated(ctx: Context, reading: ActionReading, value: Located): TemplatedString {
   const { scope } = reading;
   const raw = ctx.reader.scalar(value);
@@ -43,6 +63,8 @@ function templated(ctx: Context, reading: ActionReading, value: Located): Templa
       if (scope.images[part.name] === undefined) ctx.reader.fail(value.at, value.path, `refers to image "${part.name}", which is not declared under images`);
       return part;
     }
+    const field = part.kind === 'parameter' ? objectField(ctx, scope, part.name, value) : undefined;
+    if (field !== undefined) return { kind: 'parameter', name: field.name, field: field.field };
     const declared = part.kind === 'parameter' ? scope.parameters.get(part.name) : scope.credentials.get(part.name);
     if (declared === undefined) {
       ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which is not declared under ${part.kind}s`);
@@ -111,7 +133,7 @@ function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): S
   const { scope } = reading;
   const porter = ctx.dialect === 'porter';
   const entry = ctx.reader.map(item);
-  entry.refuseUnknown(porter ? ['name', 'regex', 'path', 'jsonPath', 'sensitive', 'description'] : ['name', 'regex', 'path']);
+  entry.refuseUnknown(porter ? ['name', 'regex', 'path', 'jsonPath', 'sensitive', 'description'] : ['name', 'regex', 'path', 'jsonPath']);
   const nameValue = entry.require('name');
   const name = ctx.reader.string(nameValue);
   const declared = scope.outputs.get(name);
@@ -124,13 +146,16 @@ function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): S
   }
   reading.stepOutputs.add(name);
   const jsonPath = entry.get('jsonPath');
-  if (jsonPath !== undefined) {
-    ctx.reader.fail(jsonPath.at, jsonPath.path, 'is not supported yet: print the value and capture it with regex, or write it to a file and capture it with path');
-  }
   const regex = entry.get('regex');
   const path = entry.get('path');
-  if ((regex === undefined) === (path === undefined)) {
-    ctx.reader.fail(entry.node, entry.path, 'must have exactly one of regex (matched against the step\'s output) or path (a file the step writes)');
+  if ([jsonPath, regex, path].filter((field) => field !== undefined).length !== 1) {
+    ctx.reader.fail(entry.node, entry.path, 'must have exactly one of regex or jsonPath (read from the step\'s output) or path (a file the step writes)');
+  }
+  if (jsonPath !== undefined) {
+    const text = ctx.reader.string(jsonPath);
+    const compiled = compileJsonPath(text);
+    if ('problem' in compiled) ctx.reader.fail(jsonPath.at, jsonPath.path, compiled.problem);
+    return { name, jsonPath: text, program: compiled.program };
   }
   if (regex !== undefined) return { name, ...parseRegex(ctx, regex) };
   const file = ctx.reader.string(path as Located);

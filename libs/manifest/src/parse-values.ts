@@ -1,11 +1,11 @@
 import { APP_DIR } from './constants.js';
 import { porterEnvName } from './dialect.js';
+import { splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';
-import { deliveryPathProblem, digestPattern, envNameProblem, pathProblem, porterDeliveryPathProblem, repositoryPattern, tagPattern, valueNamePattern } from './rules.js';
+import { deliveryPathProblem, digestPattern, envNameProblem, pathProblem, porterDeliveryPathProblem, repositoryPattern, tagPattern, valueNamePattern, valueNameProblem } from './rules.js';
 import type { CustomAction, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, ParameterType, ParameterValue, SchemaKeywords } from './types.js';
 import type { Located, MapView } from './yaml-reader.js';
 
-const nameProblem = 'must be 1-63 letters, digits, _ or -, starting with a letter or digit';
 const ladingParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean'];
 const porterParameterTypes: readonly ParameterType[] = ['string', 'integer', 'number', 'boolean', 'object', 'array', 'file'];
 
@@ -68,7 +68,7 @@ export function parseCredential(ctx: Context, item: Located): Declared<ManifestC
   const entry = ctx.reader.map(item);
   // Porter ignores a credential's type; porter.yaml files in the wild carry one.
   entry.refuseUnknown(['name', 'description', 'env', 'path', 'required', 'applyTo', ...(ctx.dialect === 'porter' ? ['type'] : [])]);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   // Porter: a credential is required unless it says otherwise.
   const required = entry.optionalBoolean('required', ctx.dialect === 'porter');
   const credential: ManifestCredential = { name, ...delivery(ctx, entry, 'credential', name), required };
@@ -112,7 +112,7 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
       persistent: 'is not supported yet: Lading installations do not keep parameter values between runs; remove it and pass the value each run',
     });
   }
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   const typeValue = entry.get('type');
   const allowed = porter ? porterParameterTypes : ladingParameterTypes;
   const fallback: ParameterType = porter && entry.get('path') !== undefined ? 'file' : 'string';
@@ -145,7 +145,7 @@ export function parseOutput(ctx: Context, item: Located): Declared<ManifestOutpu
   const porter = ctx.dialect === 'porter';
   const common = ['name', 'description', 'sensitive', 'applyTo'];
   entry.refuseUnknown(porter ? [...common, 'type', 'path', 'default', ...schemaKeywords] : common);
-  const name = matching(ctx, entry.require('name'), valueNamePattern, nameProblem);
+  const name = matching(ctx, entry.require('name'), valueNamePattern, valueNameProblem);
   const output: ManifestOutput = { name, sensitive: entry.optionalBoolean('sensitive', false) };
   const description = entry.optionalString('description');
   if (description !== undefined) output.description = description;
@@ -171,15 +171,31 @@ export function parseOutput(ctx: Context, item: Located): Declared<ManifestOutpu
   return { ...output, at: item };
 }
 
+/** porter.yaml's `image: repo[:tag][@digest]`, the one-field form of repository with tag or digest. */
+function porterImageField(ctx: Context, entry: MapView, value: Located): ManifestImage {
+  if (entry.get('repository') !== undefined) ctx.reader.fail(value.at, value.path, 'and repository name the same thing; give one of them');
+  const reference = splitImageReference(ctx.reader.string(value));
+  if (reference === undefined) ctx.reader.fail(value.at, value.path, 'must be an image reference such as registry.example.com/team/app:1.0 or …@sha256:<digest>');
+  const image: ManifestImage = { repository: reference.repository };
+  for (const field of ['tag', 'digest'] as const) {
+    const separate = entry.get(field);
+    if (separate !== undefined && reference[field] !== undefined) ctx.reader.fail(separate.at, separate.path, `is given twice: in image and in ${field}; keep one`);
+    if (reference[field] !== undefined) image[field] = reference[field];
+  }
+  return image;
+}
+
 export function parseImage(ctx: Context, value: Located): ManifestImage {
   const entry = ctx.reader.map(value);
   const porter = ctx.dialect === 'porter';
   const common = ['repository', 'tag', 'digest', 'description'];
   // Porter records these from the registry itself; Lading reads them there too.
-  entry.refuseUnknown(porter ? [...common, 'imageType', 'size', 'mediaType', 'labels'] : common);
-  const image: ManifestImage = {
-    repository: matching(ctx, entry.require('repository'), repositoryPattern, 'must be a repository such as registry.example.com/team/app, without tag or digest'),
-  };
+  entry.refuseUnknown(porter ? [...common, 'image', 'imageType', 'size', 'mediaType', 'labels'] : common);
+  const imageField = porter ? entry.get('image') : undefined;
+  const image: ManifestImage =
+    imageField === undefined
+      ? { repository: matching(ctx, entry.require('repository'), repositoryPattern, 'must be a repository such as registry.example.com/team/app, without tag or digest') }
+      : porterImageField(ctx, entry, imageField);
   const tag = entry.get('tag');
   const digest = entry.get('digest');
   if (!porter && (tag === undefined) === (digest === undefined)) {
@@ -188,7 +204,8 @@ export function parseImage(ctx: Context, value: Located): ManifestImage {
   // Porter: a digest wins over a tag, and a repository alone means its latest tag.
   if (digest !== undefined) image.digest = matching(ctx, digest, digestPattern, 'must be a digest like sha256:<64 hex digits>');
   else if (tag !== undefined) image.tag = matching(ctx, tag, tagPattern, 'must be a valid image tag');
-  else image.tag = 'latest';
+  if (image.digest !== undefined) delete image.tag;
+  else image.tag ??= 'latest';
   const description = entry.optionalString('description');
   if (description !== undefined) image.description = description;
   return image;

@@ -4,8 +4,13 @@ import { APP_DIR, ENTRYPOINT_PATH, OUTPUTS_DIR, RUN_SCRIPT_PATH, SECRETS_DIR } f
 const imageDir = ENTRYPOINT_PATH.slice(0, ENTRYPOINT_PATH.lastIndexOf('/'));
 
 export const bundleNamePattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
-/** Names of credentials, parameters and outputs: they become file names and template keys. */
-export const valueNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+/**
+ * Names of credentials, parameters and outputs: they become file names, secret names and template
+ * keys. Dots are allowed, as Porter allows them (`users.json`), but never two in a row or one at
+ * the end, so a name is never `.`, `..` or a path trick.
+ */
+export const valueNamePattern = /^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9_-])){0,62}$/;
+export const valueNameProblem = 'must be 1-63 letters, digits, _, - or ., starting with a letter or digit, with no two dots in a row and none at the end';
 export const actionNamePattern = /^[a-z][a-z0-9-]{0,62}$/;
 export const imageNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,5 @@
 import { CUSTOM_EXTENSION_KEY, SECRETS_DIR } from './constants.js';
+import { valueNamePattern } from './rules.js';
 
 /** What the runner hands the run script on standard input. */
 export interface RunInput {
@@ -45,6 +46,6 @@ export function parseOutputFrame(line: string, nonce: string): { name: string; v
   const prefix = `${nonce} output `;
   if (!line.startsWith(prefix)) return undefined;
   const [name, data = '', ...rest] = line.slice(prefix.length).replace(/\r$/, '').split(' ');
-  if (rest.length > 0 || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name) || !/^[A-Za-z0-9+/=]*$/.test(data)) return undefined;
+  if (rest.length > 0 || !valueNamePattern.test(name) || !/^[A-Za-z0-9+/=]*$/.test(data)) return undefined;
   return { name, value: Buffer.from(data, 'base64') };
 }

@@ -1,4 +1,5 @@
-import { fileValueVariable, shellQuote, shellWord } from './shell.js';
+import { fieldProgram } from './json-path.js';
+import { fieldVariable, fileValueVariable, shellQuote, shellWord } from './shell.js';
 import type { ExecStep, Manifest, StepOutput, TemplatedString } from './types.js';
 
 /** A bare name is looked up as Porter does: on PATH, then in the bundle directory. */
@@ -20,7 +21,10 @@ function fileReferences(step: ExecStep, manifest: Manifest): string[] {
   const delivered = [...manifest.credentials, ...manifest.parameters];
   const names = templated.flatMap((parts) =>
     parts.flatMap((part) =>
-      (part.kind === 'parameter' || part.kind === 'credential') && part.asPath !== true && delivered.find((d) => d.name === part.name)?.env === undefined
+      (part.kind === 'parameter' || part.kind === 'credential') &&
+      part.asPath !== true &&
+      !(part.kind === 'parameter' && part.field !== undefined) &&
+      delivered.find((d) => d.name === part.name)?.env === undefined
         ? [part.name]
         : [],
     ),
@@ -47,12 +51,38 @@ function fileValueReads(step: ExecStep, manifest: Manifest): { before: string[];
   };
 }
 
+/**
+ * Reads each object field a step's templates use into a variable (empty when the value is not
+ * JSON or has no such field, as Porter's templates render a missing field), announcing the
+ * field's value as one to mask when the parameter is sensitive.
+ */
+function fieldReads(step: ExecStep, manifest: Manifest): { before: string[]; after: string[] } {
+  const templated: TemplatedString[] = [...step.arguments, ...step.flags.flatMap((flag) => flag.values)];
+  const fields = new Map<string, { name: string; field: string[] }>();
+  for (const part of templated.flat()) {
+    if (part.kind === 'parameter' && part.field !== undefined) fields.set(fieldVariable(part.name, part.field), { name: part.name, field: part.field });
+  }
+  const before = [...fields].flatMap(([variable, { name, field }]) => {
+    const parameter = manifest.parameters.find((p) => p.name === name);
+    if (parameter === undefined) throw new Error(`The manifest refers to undeclared parameter "${name}"; parse it with parseManifest first.`);
+    const source = parameter.env !== undefined ? `printf '%s' "$${parameter.env}" | ` : '';
+    const input = parameter.env !== undefined ? '' : ` < "$LADING_SECRETS_DIR/${name}"`;
+    return [
+      `  ${variable}=$(${source}lading_json ${shellQuote(fieldProgram(field))}${input} 2>/dev/null; printf x)`,
+      `  ${variable}=\${${variable}%x}`,
+      ...(parameter.sensitive ? [`  lading_mask_text "$${variable}"`] : []),
+    ];
+  });
+  return { before, after: [...fields.keys()].map((variable) => `  ${variable}=''`) };
+}
+
 /** sed's replacement for a match of `^(regex)$`: the regex's own groups (2…), one a line. */
 function groupsReplacement(groups: number): string {
   return Array.from({ length: groups }, (_, i) => `\\${i + 2}`).join('\\\n');
 }
 
 function captureLine(output: StepOutput): string {
+  if ('jsonPath' in output) return `  lading_capture_json ${shellQuote(output.name)} ${shellQuote(output.program)} "$lading_tmp/stdout" || return 1`;
   if ('path' in output) return `  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`;
   if (output.groups !== undefined) {
     return `  lading_capture_groups ${shellQuote(output.name)} ${shellQuote(output.regex)} ${shellQuote(groupsReplacement(output.groups))} "$lading_tmp/stdout"`;
@@ -62,6 +92,7 @@ function captureLine(output: StepOutput): string {
 
 /** Announces the value a sensitive capture takes, read from where the capture reads it. */
 function maskLine(output: StepOutput): string {
+  if ('jsonPath' in output) return `${captureLine(output)}\n  lading_mask_lines "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)}`;
   if ('path' in output) return `  lading_mask_file ${shellQuote(output.path)}`;
   if (output.groups !== undefined) return `${captureLine(output)}\n  lading_mask_lines "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)}`;
   return `  lading_mask_regex ${shellQuote(output.regex)} "$lading_tmp/stdout"`;
@@ -76,7 +107,9 @@ function maskLine(output: StepOutput): string {
  */
 export function stepLines(step: ExecStep, index: number, manifest: Manifest, sensitiveOutputs: string[]): string[] {
   const label = step.description ?? `step ${index + 1}`;
-  const reads = fileValueReads(step, manifest);
+  const files = fileValueReads(step, manifest);
+  const fields = fieldReads(step, manifest);
+  const reads = { before: [...files.before, ...fields.before], after: [...files.after, ...fields.after] };
   const lines = [`  lading_step_begin ${index + 1}`, `  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...reads.before];
   const command = `${commandLine(step, manifest)} </dev/null`;
   const sensitive = step.outputs.filter((output) => sensitiveOutputs.includes(output.name));
@@ -92,8 +125,8 @@ export function stepLines(step: ExecStep, index: number, manifest: Manifest, sen
       '  [ "$lading_step_status" -eq 0 ] || return "$lading_step_status"',
     );
   } else {
-    // Only steps with regex outputs go through tee, so the others keep their stdout as it is.
-    const captures = step.outputs.some((o) => 'regex' in o);
+    // Only steps with regex or jsonPath outputs go through tee, so the others keep their stdout as it is.
+    const captures = step.outputs.some((o) => !('path' in o));
     lines.push(captures ? `  ${command} | tee "$lading_tmp/stdout" || return $?` : `  ${command} || return $?`, ...reads.after);
   }
   lines.push(...step.outputs.map(captureLine));
@@ -101,7 +134,7 @@ export function stepLines(step: ExecStep, index: number, manifest: Manifest, sen
   return lines;
 }
 
-/** Whether a step needs the run script's temporary directory (regex captures, buffered output). */
+/** Whether a step needs the run script's temporary directory (regex and jsonPath captures, buffered output). */
 export function stepNeedsTmp(step: ExecStep, sensitiveOutputs: string[]): boolean {
-  return step.outputs.some((output) => 'regex' in output || sensitiveOutputs.includes(output.name));
+  return step.outputs.some((output) => !('path' in output) || sensitiveOutputs.includes(output.name));
 }

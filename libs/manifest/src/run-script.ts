@@ -1,5 +1,6 @@
 import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
+import { jsonReaderAwk } from './json-reader-awk.js';
 import { imageVariable, shellQuote } from './shell.js';
 import type { Manifest, ParameterValue } from './types.js';
 
@@ -67,6 +68,41 @@ function unboundOutputLines(manifest: Manifest, action: string): string[] {
       : [`  [ -f "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} ] || [ ! -f ${shellQuote(output.path)} ] || cp ${shellQuote(output.path)} "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} || return 1`],
   );
 }
+
+/** Whether any step reads JSON: a jsonPath output or an object parameter's field. */
+function readsJson(manifest: Manifest): boolean {
+  return Object.values(manifest.actions)
+    .flat()
+    .some(
+      (step) =>
+        step.outputs.some((output) => 'jsonPath' in output) ||
+        [...step.arguments, ...step.flags.flatMap((flag) => flag.values)].flat().some((part) => part.kind === 'parameter' && part.field !== undefined),
+    );
+}
+
+/** The run script's JSON reader and what uses it; only in scripts whose steps read JSON. */
+const jsonLines = [
+  '# Porter\'s JSONPath over JSON on standard input; the program is the build\'s reading of it.',
+  'lading_json() {',
+  `  LC_ALL=C LADING_JSON_PATH=$1 awk ${shellQuote(jsonReaderAwk)}`,
+  '}',
+  '',
+  'lading_capture_json() {',
+  '  if lading_json "$2" < "$3" > "$LADING_OUTPUTS_DIR/$1"; then return 0; fi',
+  '  rm -f "$LADING_OUTPUTS_DIR/$1"',
+  `  printf 'lading: output %s: the jsonPath could not be read from the step output\\n' "$1" >&2`,
+  '  return 1',
+  '}',
+  '',
+  '# A value (a sensitive parameter\'s field) the runner must mask from here on.',
+  'lading_mask_text() {',
+  '  [ -n "$1" ] || return 0',
+  `  printf '%s mask ' "$lading_nonce"`,
+  "  printf '%s' \"$1\" | base64 -w 0",
+  "  printf '\\n'",
+  '}',
+  '',
+];
 
 /**
  * The text of /cnab/app/run: reads values and the action from standard input, runs the action's
@@ -153,6 +189,7 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     "  lading_groups=''",
     '}',
     '',
+    ...(readsJson(manifest) ? jsonLines : []),
     '# As Porter: a bare command name is looked up on PATH, then in the bundle directory.',
     'lading_command() {',
     '  if command -v -- "$1" >/dev/null 2>&1; then printf \'%s\' "$1"',

@@ -14,6 +14,14 @@ export function fileValueVariable(name: string, manifest: Manifest): string {
   return `lading_file_value_${index}`;
 }
 
+/**
+ * The variable a field of an object parameter is read into before the step that uses it: named
+ * by the parameter and the field's keys in hexadecimal, since a key may hold any character.
+ */
+export function fieldVariable(name: string, field: string[]): string {
+  return `lading_field_${Buffer.from([name, ...field].join('\0'), 'utf8').toString('hex')}`;
+}
+
 /** The run script variable holding an image's reference (`repo@sha256:…`), relocated when the run has a mapping. */
 export function imageVariable(name: string, manifest: Manifest): string {
   return `lading_image_${Object.keys(manifest.images).indexOf(name)}`;
@@ -30,9 +38,14 @@ export function shellWord(parts: TemplatedString, manifest: Manifest): string {
     // Command substitution drops trailing newlines, as Porter trims an output it templates.
     if (part.kind === 'output') return `"$(cat "$LADING_OUTPUTS_DIR/"${shellQuote(part.name)} 2>/dev/null)"`;
     if (part.kind === 'image') {
+      const image = manifest.images[part.name];
+      // The tag and description are the manifest's own; only the reference moves with relocation.
+      if (part.field === 'tag') return image?.tag === undefined ? "''" : shellQuote(image.tag);
+      if (part.field === 'description') return image?.description === undefined ? "''" : shellQuote(image.description);
       const variable = imageVariable(part.name, manifest);
       return part.field === 'repository' ? `"\${${variable}%@*}"` : `"\${${variable}#*@}"`;
     }
+    if (part.kind === 'parameter' && part.field !== undefined) return `"$${fieldVariable(part.name, part.field)}"`;
     const declared =
       part.kind === 'parameter'
         ? manifest.parameters.find((p) => p.name === part.name)

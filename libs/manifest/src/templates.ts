@@ -3,23 +3,26 @@ import type { TemplatedString } from './types.js';
 /** How a manifest writes a template: `{{ … }}` (lading.yaml, porter.yaml 1.0.0-alpha.1) or `${ … }` (porter.yaml since). */
 export type TemplateDelimiters = 'braces' | 'dollar';
 
+// Mustache's unescaped forms (`{{{ x }}}`, `${{ x }}`, `{{& x }}`) mean the same: Porter escapes nothing.
 const patterns: Record<TemplateDelimiters, { whole: RegExp; open: string; close: string }> = {
-  braces: { whole: /\{\{(.*?)\}\}/gs, open: '{{', close: '}}' },
-  dollar: { whole: /\$\{(.*?)\}/gs, open: '${', close: '}' },
+  braces: { whole: /\{\{\{(.*?)\}\}\}|\{\{(.*?)\}\}/gs, open: '{{', close: '}}' },
+  dollar: { whole: /\$\{\{(.*?)\}\}|\$\{(.*?)\}/gs, open: '${', close: '}' },
 };
 
-const name = '[A-Za-z0-9_-]+';
+// A value name (dots allowed); after `bundle.parameters.` it may go on into an object's fields,
+// which the steps' reader tells apart once it knows the declared names.
+const name = '[A-Za-z0-9_.-]+';
+const imageName = '[A-Za-z0-9_.-]+?';
 const references: { pattern: RegExp; part: (m: RegExpExecArray, constants: BundleConstants) => TemplatedString[number] | string }[] = [
   { pattern: new RegExp(`^bundle\\.parameters\\.(${name})$`), part: (m) => ({ kind: 'parameter', name: m[1] }) },
   { pattern: new RegExp(`^bundle\\.credentials\\.(${name})$`), part: (m) => ({ kind: 'credential', name: m[1] }) },
   { pattern: new RegExp(`^bundle\\.outputs\\.(${name})$`), part: (m) => ({ kind: 'output', name: m[1] }) },
-  { pattern: new RegExp(`^bundle\\.images\\.(${name})\\.(repository|digest)$`), part: (m) => ({ kind: 'image', name: m[1], field: m[2] as 'repository' | 'digest' }) },
+  {
+    pattern: new RegExp(`^bundle\\.images\\.(${imageName})\\.(repository|digest|tag|description)$`),
+    part: (m) => ({ kind: 'image', name: m[1], field: m[2] as 'repository' | 'digest' | 'tag' | 'description' }),
+  },
   { pattern: /^installation\.name$/, part: () => ({ kind: 'installation-name' }) },
   { pattern: /^bundle\.(name|version|description)$/, part: (m, c) => ({ kind: 'text', text: c[m[1] as keyof BundleConstants] ?? '' }) },
-  {
-    pattern: new RegExp(`^bundle\\.parameters\\.(${name})\\.`),
-    part: (m) => `reads a field of parameter "${m[1]}", which Lading does not support yet; pass the whole value and read the field in the step`,
-  },
 ];
 
 /** Values fixed when the bundle is built, the same in every run. */
@@ -30,7 +33,7 @@ export interface BundleConstants {
 }
 
 const known =
-  'bundle.parameters.NAME, bundle.credentials.NAME, bundle.outputs.NAME, bundle.images.NAME.repository, bundle.images.NAME.digest, bundle.name, bundle.version, bundle.description or installation.name';
+  'bundle.parameters.NAME (or NAME.FIELD of an object), bundle.credentials.NAME, bundle.outputs.NAME, bundle.images.NAME.repository (or .digest, .tag, .description), bundle.name, bundle.version, bundle.description or installation.name';
 
 /**
  * Splits `echo ${ bundle.parameters.greeting }` into text and references. Returns a problem
@@ -42,7 +45,7 @@ export function parseTemplate(text: string, delimiters: TemplateDelimiters, cons
   const parts: TemplatedString = [];
   let last = 0;
   for (const match of text.matchAll(whole)) {
-    const expression = match[1].trim();
+    const expression = (match[1] ?? match[2]).trim().replace(/^&\s*/, '');
     const reference = references.map(({ pattern, part }) => ({ found: pattern.exec(expression), part })).find(({ found }) => found !== null);
     if (reference === undefined) return `has an unknown template "${match[0]}"; use ${open} ${known} ${close}`;
     const part = reference.part(reference.found as RegExpExecArray, constants);

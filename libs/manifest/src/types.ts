@@ -64,22 +64,28 @@ export interface CustomAction {
 export type TemplatePart =
   | { kind: 'text'; text: string }
   /** `asPath`: the file the value was delivered to, not its content (porter.yaml's meaning). */
-  | { kind: 'parameter'; name: string; asPath?: boolean }
+  /** `field`: the keys into an object parameter's value (`config.name` → ["name"]), read when the step runs. */
+  | { kind: 'parameter'; name: string; asPath?: boolean; field?: string[] }
   | { kind: 'credential'; name: string; asPath?: boolean }
   /** What an earlier step of the same run wrote to the output. */
   | { kind: 'output'; name: string }
-  /** The image as the bundle names it, or as relocated when the run has a relocation mapping. */
-  | { kind: 'image'; name: string; field: 'repository' | 'digest' }
+  /**
+   * The image as the bundle names it, or as relocated when the run has a relocation mapping;
+   * its tag and description are the manifest's.
+   */
+  | { kind: 'image'; name: string; field: 'repository' | 'digest' | 'tag' | 'description' }
   | { kind: 'installation-name' };
 
 /** An argument or flag value as parsed: a sequence of literal text and template references. */
 export type TemplatedString = TemplatePart[];
 
 /**
+ * `jsonPath`: Porter's JSONPath over the step's standard output read as JSON; `program` is the
+ * form the run script evaluates (see json-path.ts).
  * `groups`: keep the capture groups of every match, one a line, as Porter does (porter.yaml);
  * otherwise the whole matches (lading.yaml).
  */
-export type StepOutput = { name: string; regex: string; groups?: number } | { name: string; path: string };
+export type StepOutput = { name: string; regex: string; groups?: number } | { name: string; path: string } | { name: string; jsonPath: string; program: string };
 
 export interface ExecFlag {
   name: string;

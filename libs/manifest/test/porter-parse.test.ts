@@ -160,7 +160,7 @@ install:
   - helm3: { chart: x }
   - exec:
       command: echo
-      outputs: [{ name: user, jsonPath: "$.user" }]
+      outputs: [{ name: user, jsonPath: "$.users[?(@.admin)]" }]
 uninstall:
   - exec: { command: echo, arguments: ["\${ bundle.outputs.nothing }"] }
 `).replace('  - exec\n', '  - exec\n  - helm3:\n      clientVersion: v3\n');
@@ -170,7 +170,7 @@ uninstall:
       expect.stringMatching(/^porter\.yaml:12:3: state is not supported yet/),
       expect.stringMatching(/^porter\.yaml:14:45: parameters\[0\]\.source is not supported yet/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
-      expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath is not supported yet/),
+      expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath filters and scripts .* are not supported/),
       expect.stringMatching(/^porter\.yaml:21:40: uninstall\[0\]\.exec\.arguments\[0\] refers to output "nothing"/),
     ]);
   });

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRunInput, parseManifest, renderRunScript } from '../src/index.js';
+import { busyboxOnlyPath, readFrames } from './run-harness.js';
 
 // porter.yaml steps run by the generated script under busybox sh, with only busybox on PATH.
 const busybox = '/bin/busybox';
@@ -59,9 +60,7 @@ let script: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-porter-run-'));
-  bin = join(root, 'bin');
-  mkdirSync(bin);
-  for (const applet of spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) symlinkSync(busybox, join(bin, applet));
+  bin = busyboxOnlyPath(root);
   script = join(root, 'run');
   writeFileSync(script, renderRunScript(parseManifest(porterYaml(root), 'porter.yaml'), { images: { app: pinned } }));
 });
@@ -91,13 +90,7 @@ function run(options: { relocated: boolean }) {
     encoding: 'utf8',
     env: { PATH: bin, HOME: dir, LADING_OUTPUTS_DIR: outputs, LADING_SECRETS_DIR: secrets, LADING_RELOCATION_MAPPING: mapping, CNAB_INSTALLATION_NAME: 'demo' },
   });
-  const frames: Record<string, string> = {};
-  const masks: string[] = [];
-  for (const line of result.stdout.split('\n')) {
-    const [first, kind, name, data] = line.split(' ');
-    if (first === nonce && kind === 'output') frames[name] = Buffer.from(data ?? '', 'base64').toString('utf8');
-    if (first === nonce && kind === 'mask') masks.push(Buffer.from(name ?? '', 'base64').toString('utf8'));
-  }
+  const { frames, masks } = readFrames(result.stdout, nonce);
   return { ...result, frames, masks, dir };
 }
 

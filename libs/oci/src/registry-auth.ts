@@ -159,10 +159,12 @@ export class RegistryAuth {
   }
 }
 
-/** undici hides the reason (ECONNREFUSED, ENOTFOUND…) in `cause`. */
+/** The reason (ECONNREFUSED, ENOTFOUND…): undici hides it in `cause`, node:http puts it on the error. */
 export function describeFetchFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   if (cause?.code) return cause.code;
   if (cause?.message) return cause.message;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { injectTraceContext } from '@lading/telemetry';
 import { OciError } from './errors.js';
+import { KeepAliveHead } from './keep-alive-head.js';
 import { describeFetchFailure, RegistryAuth } from './registry-auth.js';
 import type { RegistryClientOptions } from './types.js';
 
@@ -32,6 +33,7 @@ export class RegistryTransport {
   readonly registry: string;
   readonly baseUrl: string;
   private readonly auth: RegistryAuth;
+  private readonly heads = new KeepAliveHead();
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
@@ -116,6 +118,8 @@ export class RegistryTransport {
       }
     }
     try {
+      // HEADs (pinning many images) go over kept connections; see KeepAliveHead for why not fetch.
+      if (request.method === 'HEAD') return await this.heads.send(url, headers);
       return await fetch(url, init);
     } catch (error) {
       if (error instanceof OciError) throw error;

@@ -1,3 +1,6 @@
+// Tracing and metrics as every Lading process uses them: set up once (initTelemetry), spans and
+// trace context across NATS, processes and containers, and the shared instruments. How spans are
+// exported and the process described stays behind initTelemetry.
 export { initTelemetry, type Telemetry } from './init.js';
 export {
   activeTraceIds,
@@ -10,10 +13,7 @@ export {
   withSpan,
   type SpanOptions,
 } from './propagation.js';
-export { JsonLinesSpanExporter } from './jsonl-span-exporter.js';
 export { instruments, secondsSince, type LadingInstruments } from './instruments.js';
-export { readOtlpSettings, type OtlpProtocol, type OtlpSettings } from './otlp-settings.js';
-export { podNameEnv, podNamespaceEnv } from './process-resource.js';
 export { withPresetSpanId } from './preset-span-ids.js';
 export { messagingAttributes } from './messaging-attributes.js';
 export { SpanKind, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';

@@ -10,6 +10,11 @@ export interface RegistryRelay {
   uploadedBlobBytes(): number;
   /** The digest of each blob upload that carried content (the `?digest=` it was finished with), in order. */
   uploadedDigests(): string[];
+  /** The most requests the relay was answering at one moment: a client's bound, measured on the wire. */
+  peakInFlight(): number;
+  /** Requests received, and client connections accepted (fewer connections than requests: kept open). */
+  requests(): number;
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -35,8 +40,16 @@ export async function startRegistryRelay(upstream: string, options: RegistryRela
   let uploaded = 0;
   const digests: string[] = [];
   const sessionBytes = new Map<string, number>();
+  let inFlight = 0;
+  let peak = 0;
+  let requests = 0;
+  let connections = 0;
   const target = new URL(upstream);
   const server = createServer((incoming, outgoing) => {
+    requests += 1;
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
+    outgoing.once('close', () => (inFlight -= 1));
     const url = new URL(incoming.url ?? '/', 'http://proxy');
     if (incoming.method === 'POST' && url.searchParams.has('mount')) {
       mounts += 1;
@@ -69,12 +82,16 @@ export async function startRegistryRelay(upstream: string, options: RegistryRela
     relay.on('error', () => outgoing.destroy());
     incoming.pipe(relay);
   });
+  server.on('connection', () => (connections += 1));
   const host = await listenOnLoopback(server);
   return {
     host,
     mountRequests: () => mounts,
     uploadedBlobBytes: () => uploaded,
     uploadedDigests: () => [...digests],
+    peakInFlight: () => peak,
+    requests: () => requests,
+    connections: () => connections,
     stop: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

@@ -7,6 +7,7 @@ import { callEndpoint, RemoteFailure } from '@lading/service-kit';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
+import { checkParameters } from '../check-parameters.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -86,6 +87,7 @@ async function runAction(installation: string, action: string, options: RunOptio
   if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
+  if (bundleReference) await checkParameters(bundleReference, action, parameters);
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
   const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
   const label = `${action} ${installation}`;

@@ -1,7 +1,7 @@
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { principalFromBasicAuth, startFrontDoor, TagLedger, type FrontDoorServer } from '../../src/index.js';
+import { principalFromBasicAuth, startFrontDoor, TagLedger, type FrontDoorServer } from '../../src/internal.js';
 import { openAccess } from './open-access.js';
 
 export const users = { 'release-manager': 'rm-secret', dev: 'dev-secret' };

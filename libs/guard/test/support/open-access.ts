@@ -1,4 +1,4 @@
-import type { RegistryAccess } from '../../src/index.js';
+import type { RegistryAccess } from '../../src/internal.js';
 
 /**
  * Lets every request through, anonymous writes included: for suites about the ledger, streaming

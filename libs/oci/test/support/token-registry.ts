@@ -15,6 +15,8 @@ export interface TokenRegistry {
   readonly host: string;
   /** Scopes asked for, one entry per token request. */
   readonly tokenRequests: string[][];
+  /** The docker-registry process, for benchmarks that read its CPU time. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startTokenRegistry(users: Record<string, string>, readOnly
   return {
     host: `127.0.0.1:${port}`,
     tokenRequests,
+    pid: registry.child.pid,
     async stop() {
       await registry.stop();
       await new Promise((resolve) => tokenServer.close(resolve));

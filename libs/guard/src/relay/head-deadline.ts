@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { answerAndClose, relayAnswer } from './data-plane-exchange.js';
+import { answerAndClose, relayAnswer } from './relay-exchange.js';
 
 /**
  * A request head must be complete within `ms` of its start: a client that sends its head a byte

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { verifyPassword } from '@lading/service-kit';
 import { basicCredentials, type PrincipalFrom } from './principal.js';
-import { anonymousPrincipal } from './registry-access.js';
+import { anonymousPrincipal } from '../rules/registry-access.js';
 
 /** Where the front door finds the scrypt verifier of a name's password. */
 export type VerifierOf = (name: string) => string | undefined;

@@ -2,10 +2,10 @@ import { CnabValidationError, validateBundle } from '@lading/cnab';
 import { withSpan } from '@lading/telemetry';
 import { AllowedRegistries, OciError, parseReference, prepareBundleIndex, type ManifestHead, type RegistryClient } from '@lading/oci';
 import { ImageRelocator } from './image-relocator.js';
-import { repositoryRefusal } from './registry-access.js';
-import type { TagLedger } from './tag-ledger.js';
-import { retryTransient } from './upstream-retry.js';
-import type { WriteTagOutcome } from './types.js';
+import { repositoryRefusal } from '../rules/registry-access.js';
+import type { TagLedger } from '../ledger/tag-ledger.js';
+import { retryTransient } from '../upstream/upstream-retry.js';
+import type { WriteTagOutcome } from '../ledger/ledger-types.js';
 import { CodedError } from '@lading/contracts/errors';
 
 /** The caller may not publish there: the repository is outside its namespaces. */

@@ -14,10 +14,10 @@ export const connectionScopedFields: ReadonlySet<string> = new Set([
   'expect',
 ]);
 
-/** node:http re-frames bodies and sets Host itself, so those fields are dropped too when it relays. */
+/** node:http re-frames bodies and sets Host itself, so those fields are dropped too from answers it relays. */
 const hopByHop = new Set([...connectionScopedFields, 'transfer-encoding', 'host']);
 
-export function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const kept: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !hopByHop.has(name)) kept[name] = value;

@@ -4,11 +4,10 @@ import net, { type Socket } from 'node:net';
 import { requestFraming, responseFraming } from './http1/framing.js';
 import { asIncomingHeaders, field, fieldValues, MalformedHeadError, parseResponseHead, writeHead, type MessageHead, type RequestHead } from './http1/head.js';
 import { SocketReader } from './http1/socket-reader.js';
-import { basicChallenge, ociErrorBody } from './oci-errors.js';
-import type { AccessRefusal } from './registry-access.js';
-import { isRepositoryName } from './oci-names.js';
-import { mountSource, parseOciRoute } from './oci-route.js';
-import { connectionScopedFields, type UpstreamLink } from './upstream-link.js';
+import { basicChallenge, ociErrorBody } from '../oci/oci-errors.js';
+import type { AccessRefusal } from '../rules/registry-access.js';
+import { classifyRequest, type OciAction } from '../oci/oci-route.js';
+import { connectionScopedFields, type UpstreamLink } from '../upstream/upstream-link.js';
 import { CodedError } from '@lading/contracts/errors';
 
 export const maxHeadBytes = 64 * 1024;
@@ -64,33 +63,12 @@ export function answerAndClose(client: Socket, answer: Buffer): void {
   setTimeout(() => client.destroy(), lingerMs).unref();
 }
 
-const reads = new Set(['GET', 'HEAD']);
-
 /**
- * Requests that change no tag and delete nothing go straight to the upstream: reads, blob
+ * Requests that change no tag and delete no content go straight to the upstream: reads, blob
  * uploads (content-addressed) and upload sessions. Manifest writes and every delete of content
  * go to the rule engine, as do paths that are not valid OCI routes, which it refuses.
  */
-function passesStraight(request: RequestHead): boolean {
-  const route = parseOciRoute(request.target);
-  switch (route.kind) {
-    case 'ping':
-    case 'catalog':
-    case 'tags':
-    case 'referrers':
-    case 'manifest':
-    case 'blob':
-      return reads.has(request.method);
-    case 'uploads': {
-      const from = mountSource(request.target);
-      return request.method === 'POST' && (from === undefined || isRepositoryName(from));
-    }
-    case 'upload':
-      return ['GET', 'PATCH', 'PUT', 'DELETE'].includes(request.method);
-    default:
-      return false;
-  }
-}
+const relayedActions: ReadonlySet<OciAction> = new Set(['read', 'upload', 'cancel-upload']);
 
 function endToEndFields(head: MessageHead): Array<[string, string]> {
   const named = new Set(fieldValues(head, 'connection').flatMap((value) => value.split(',').map((name) => name.trim().toLowerCase())));
@@ -129,7 +107,7 @@ export async function relayExchange(
 ): Promise<boolean> {
   const framing = requestFraming(request);
   const clientHeaders = asIncomingHeaders(request);
-  const toUpstream = passesStraight(request);
+  const toUpstream = relayedActions.has(classifyRequest(request.method, request.target).action);
   const verdict = toUpstream ? await context.admit(clientHeaders, request.method, request.target) : undefined;
   const refused = verdict?.refusal;
   if (refused?.status === 401) {

@@ -1,5 +1,5 @@
 import { everyNamespace } from '@lading/contracts';
-import type { OciRoute } from './oci-route.js';
+import type { OciRequest } from '../oci/oci-route.js';
 
 /**
  * The name the front door gives a request without credentials. It cannot be a principal's name
@@ -7,10 +7,8 @@ import type { OciRoute } from './oci-route.js';
  */
 export const anonymousPrincipal = '(anonymous)';
 
-export interface AccessRequest {
-  method: string;
-  route: OciRoute;
-}
+/** A request as the one route classifier sees it: its route and what its method does there. */
+export type AccessRequest = OciRequest;
 
 /** Why a request is refused: 401 asks the client for credentials, 403 refuses the ones it gave. */
 export interface AccessRefusal {
@@ -32,8 +30,6 @@ export interface NamespaceAccessOptions {
   anonymousRead: boolean;
 }
 
-const reads = new Set(['GET', 'HEAD']);
-
 /** The namespace that owns a repository: its first path segment (`<registry>/<namespace>/...`). */
 export function repositoryNamespace(repository: string): string | undefined {
   const slash = repository.indexOf('/');
@@ -51,14 +47,9 @@ export function repositoryRefusal(principal: string, namespaces: readonly string
   return `the principal ${principal} may push only to repositories of its namespaces (${own}), not to ${repository}`;
 }
 
-function isRead({ method, route }: AccessRequest): boolean {
-  return reads.has(method) && route.kind !== 'uploads' && route.kind !== 'upload';
-}
-
 /** Content-addressed writes: they cannot change what any tag names. */
-function isContentWrite({ method, route }: AccessRequest): boolean {
-  if (route.kind === 'uploads' || route.kind === 'upload') return method !== 'DELETE';
-  return route.kind === 'manifest' && route.byDigest && method === 'PUT';
+function isContentWrite({ action }: AccessRequest): boolean {
+  return action === 'upload' || action === 'push-by-digest';
 }
 
 /**
@@ -70,14 +61,14 @@ export function namespaceAccess(options: NamespaceAccessOptions): RegistryAccess
   return {
     refusal(principal, request) {
       const anonymous = principal === anonymousPrincipal;
-      if (isRead(request)) {
+      if (request.action === 'read') {
         if (anonymous && !options.anonymousRead) {
           return { status: 401, message: 'this registry serves only logged-in principals; log in with your Lading credentials' };
         }
         return undefined;
       }
       if (anonymous) return { status: 401, message: 'pushing needs a principal; log in to this registry with your Lading credentials' };
-      const repository = 'name' in request.route ? request.route.name : '';
+      const repository = 'repository' in request.route ? request.route.repository : '';
       if (options.contentPushers.has(principal)) {
         if (isContentWrite(request)) return undefined;
         return { status: 403, message: `${principal} pushes content by digest only; tags are written by principals` };

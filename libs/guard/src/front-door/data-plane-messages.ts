@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AccessRefusal } from './registry-access.js';
+import type { AccessRefusal } from '../rules/registry-access.js';
 
 /** What the data-plane thread needs to serve the front door's port. */
 export interface DataPlaneSettings {

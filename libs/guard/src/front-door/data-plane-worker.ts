@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type ExchangeOutcome, type Verdict } from './data-plane-exchange.js';
+import { answerAndClose, maxHeadBytes, relayAnswer, relayExchange, type ExchangeContext, type ExchangeOutcome, type Verdict } from '../relay/relay-exchange.js';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneSettings } from './data-plane-messages.js';
-import { couldStartRequest, field, MalformedHeadError, parseRequestHead, type RequestHead } from './http1/head.js';
-import { SocketReader } from './http1/socket-reader.js';
-import { ConnectionCap } from './connection-cap.js';
-import { HeadDeadline } from './head-deadline.js';
-import { UpstreamLink } from './upstream-link.js';
+import { couldStartRequest, field, MalformedHeadError, parseRequestHead, type RequestHead } from '../relay/http1/head.js';
+import { SocketReader } from '../relay/http1/socket-reader.js';
+import { ConnectionCap } from '../relay/connection-cap.js';
+import { HeadDeadline } from '../relay/head-deadline.js';
+import { UpstreamLink } from '../upstream/upstream-link.js';
 
 /**
  * The front door's port, served from its own thread. Reads and blob uploads are relayed

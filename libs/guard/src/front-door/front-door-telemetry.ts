@@ -1,6 +1,6 @@
 import { extractTraceContext, instruments, recordSpan, SpanKind } from '@lading/telemetry';
 import type { ServedExchange } from './data-plane-messages.js';
-import { parseOciRoute, routeTemplate } from './oci-route.js';
+import { parseOciRoute, routeTemplate } from '../oci/oci-route.js';
 
 const knownMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

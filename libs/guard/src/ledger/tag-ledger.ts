@@ -11,7 +11,7 @@ import {
   TagDriftError,
   TagLedgerBusyError,
   TagNotFoundError,
-} from './errors.js';
+} from './tag-errors.js';
 import { driftPrincipal, type TagDrift } from './tag-drift.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import { LedgerStore, type StoredEntry } from './ledger-store.js';
@@ -23,7 +23,7 @@ import type {
   TagLedgerOptions,
   WriteTagRequest,
   WriteTagResult,
-} from './types.js';
+} from './ledger-types.js';
 
 /** Upper bound on ledger changes one request follows before giving up; each step is a real change. */
 const maxSteps = 200;

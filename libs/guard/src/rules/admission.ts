@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FrontDoorOptions } from './front-door.js';
-import { authenticationRequired, basicChallenge } from './oci-errors.js';
-import type { OciRoute } from './oci-route.js';
+import type { FrontDoorOptions } from './rule-engine.js';
+import { authenticationRequired, basicChallenge } from '../oci/oci-errors.js';
+import type { OciRequest } from '../oci/oci-route.js';
 import type { AccessRefusal } from './registry-access.js';
-import type { ClientRequestView, UpstreamLink } from './upstream-link.js';
+import type { ClientRequestView, UpstreamLink } from '../upstream/upstream-link.js';
 
 export interface Admission {
   principal?: string;
@@ -16,9 +16,9 @@ export interface Admission {
  */
 export function admit(
   options: Pick<FrontDoorOptions, 'principalFrom' | 'access' | 'tokens'>,
-  request: { headers: IncomingHttpHeaders; method: string; route: OciRoute },
+  headers: IncomingHttpHeaders,
+  request: OciRequest,
 ): Admission {
-  const { headers } = request;
   const bearer = /^bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
   let principal: string | undefined;
   try {
@@ -31,7 +31,7 @@ export function admit(
   if (options.tokens && request.route.kind === 'ping' && !headers.authorization) {
     return { refusal: { status: 401, message: authenticationRequired } };
   }
-  const refusal = options.access.refusal(principal, { method: request.method, route: request.route });
+  const refusal = options.access.refusal(principal, request);
   return refusal ? { refusal } : { principal };
 }
 

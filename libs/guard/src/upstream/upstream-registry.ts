@@ -1,7 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { UpstreamLink } from './upstream-link.js';
-import { knownManifestMediaTypes } from './manifest-body.js';
+import { knownManifestMediaTypes } from '../rules/manifest-body.js';
 import { CodedError } from '@lading/contracts/errors';
 
 export interface UpstreamAnswer {
@@ -19,7 +19,7 @@ export class UpstreamRefusedError extends CodedError {
 
 const headAttempts = 5;
 
-/** Small, buffered calls the guard makes itself while deciding a tag (manifests only, never blobs). */
+/** Small, buffered calls the guard makes itself while deciding a tag or a delete; no blob's bytes pass here. */
 export class UpstreamRegistry {
   constructor(private readonly link: UpstreamLink) {}
 
@@ -61,8 +61,16 @@ export class UpstreamRegistry {
     return answer;
   }
 
-  async deleteManifest(req: IncomingMessage, repository: string, reference: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
-    const answer = await this.call(req, 'DELETE', `/v2/${repository}/manifests/${reference}`, {}, undefined, signal);
+  deleteManifest(req: IncomingMessage, repository: string, reference: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
+    return this.remove(req, `/v2/${repository}/manifests/${reference}`, signal);
+  }
+
+  deleteBlob(req: IncomingMessage, repository: string, digest: string): Promise<UpstreamAnswer> {
+    return this.remove(req, `/v2/${repository}/blobs/${digest}`);
+  }
+
+  private async remove(req: IncomingMessage, path: string, signal?: AbortSignal): Promise<UpstreamAnswer> {
+    const answer = await this.call(req, 'DELETE', path, {}, undefined, signal);
     if (answer.status >= 300) throw new UpstreamRefusedError(answer);
     return answer;
   }

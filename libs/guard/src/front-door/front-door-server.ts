@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneMemory, DataPlaneSettings } from './data-plane-messages.js';
-import { createFrontDoor, type FrontDoorOptions } from './front-door.js';
-import { parseOciRoute } from './oci-route.js';
+import { createFrontDoor, type FrontDoorOptions } from '../rules/rule-engine.js';
+import { classifyRequest } from '../oci/oci-route.js';
 import { recordServedExchange } from './front-door-telemetry.js';
-import { admit, challengeFor } from './admission.js';
-import { UpstreamLink } from './upstream-link.js';
+import { admit, challengeFor } from '../rules/admission.js';
+import { UpstreamLink } from '../upstream/upstream-link.js';
 
 export interface FrontDoorServerOptions extends FrontDoorOptions {
   /** Port clients push to; 0 picks a free one. */
@@ -90,7 +90,7 @@ export async function startFrontDoor(options: FrontDoorServerOptions): Promise<F
     worker.on('message', (event: DataPlaneEvent) => {
       if (event.type === 'listening') resolve(event.port);
       else if (event.type === 'who') {
-        const { refusal } = admit(options, { headers: event.headers, method: event.method, route: parseOciRoute(event.target) });
+        const { refusal } = admit(options, event.headers, classifyRequest(event.method, event.target));
         const challenge = refusal?.status === 401 ? challengeFor(options, link, { headers: event.headers }) : undefined;
         command({ type: 'admission', id: event.id, refusal, challenge });
       } else if (event.type === 'served') {

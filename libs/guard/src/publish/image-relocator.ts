@@ -1,5 +1,5 @@
 import { copyImage, OciError, type ManifestHead, type RegistryClient } from '@lading/oci';
-import { retryTransient } from './upstream-retry.js';
+import { retryTransient } from '../upstream/upstream-retry.js';
 
 /**
  * Makes images available by digest in a bundle's repository. What is already there is left
