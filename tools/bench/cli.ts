@@ -10,7 +10,8 @@
  *      sequential `skopeo inspect` of the same references, on a docker-registry with token auth,
  *      and against the registry's own floor (the same HEADs by curl, as many in flight, kept open).
  *
- *   LADING_BENCH_ONLY=images runs part 4 alone (it needs no build and no stack);
+ *   LADING_BENCH_ONLY=images runs part 4 alone (it needs no build and no stack), =install part 3
+ *   alone, =cli parts 1 to 3;
  *   LADING_BENCH_PIN_CONCURRENCY sets its HEADs in flight (default 16, the builder's).
  *
  *   npm run build && NODE_OPTIONS=--conditions=@lading/source npx tsx tools/bench/cli.ts
@@ -38,12 +39,16 @@ const imageCount = positiveInteger('LADING_BENCH_IMAGES', 200);
 const pinConcurrency = positiveInteger('LADING_BENCH_PIN_CONCURRENCY', resolveConcurrency);
 const parts = benchParts(process.env.LADING_BENCH_ONLY);
 
-/** `LADING_BENCH_ONLY=images` runs the image pinning alone (no build, no stack); unset runs everything. */
-function benchParts(text: string | undefined): { cli: boolean; images: boolean } {
-  if (text === undefined || text === '') return { cli: true, images: true };
-  if (text === 'images') return { cli: false, images: true };
-  if (text === 'cli') return { cli: true, images: false };
-  throw new Error(`LADING_BENCH_ONLY=${text} is not a part of this benchmark: give images or cli`);
+/**
+ * `LADING_BENCH_ONLY=images` runs the image pinning alone (no build, no stack), `install` the
+ * install figure alone (a stack, no start-up or listing figures), `cli` all but the images; unset runs everything.
+ */
+function benchParts(text: string | undefined): { cli: boolean; installOnly: boolean; images: boolean } {
+  if (text === undefined || text === '') return { cli: true, installOnly: false, images: true };
+  if (text === 'images') return { cli: false, installOnly: false, images: true };
+  if (text === 'cli') return { cli: true, installOnly: false, images: false };
+  if (text === 'install') return { cli: true, installOnly: true, images: false };
+  throw new Error(`LADING_BENCH_ONLY=${text} is not a part of this benchmark: give images, install or cli`);
 }
 
 function positiveInteger(name: string, fallback: number): number {
@@ -148,12 +153,14 @@ async function startupFigures(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 async function stackFigures(stack: Stack): Promise<void> {
-  const [list, node] = await paired(
-    starts,
-    () => timed(process.execPath, [lading, 'installations', 'list'], stack.env),
-    () => timed(process.execPath, ['-e', '0'], stack.env),
-  );
-  record('lading installations list', list, 'node -e 0', node, 6);
+  if (!parts.installOnly) {
+    const [list, node] = await paired(
+      starts,
+      () => timed(process.execPath, [lading, 'installations', 'list'], stack.env),
+      () => timed(process.execPath, ['-e', '0'], stack.env),
+    );
+    record('lading installations list', list, 'node -e 0', node, 6);
+  }
 
   const { reference, image } = await stack.publishEcho();
   // The first install pulls the invocation image into Docker; neither side is measured with that.
@@ -299,7 +306,7 @@ async function cliFigures(): Promise<void> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    await startupFigures(Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS')));
+    if (!parts.installOnly) await startupFigures(Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_OPTIONS')));
     await stack.start();
     await stackFigures(stack);
   } finally {

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, sealingContexts } from '@lading/contracts';
 import { namespacedSecretName, seal } from '@lading/secrets';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 
 /** The secret-broker's public key: every value the CLI sends is sealed to it first. */
 export async function brokerPublicKey(nc: NatsConnection): Promise<string> {

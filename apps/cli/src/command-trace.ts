@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { defaultHome, stackPaths } from '@lading/stack';
+import { defaultHome, stackPaths } from '@lading/stack/home';
 import { extractTraceContext, initTelemetry, trace, withSpan, SpanKind, type Telemetry } from '@lading/telemetry';
 import { cliVersion } from './version.js';
 

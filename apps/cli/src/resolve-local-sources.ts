@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runSourceKey, type SetKey } from '@lading/contracts';
 import { resolveValue, SourceError } from '@lading/secrets';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { UserError } from './user-error.js';
 
 const localKinds = ['env', 'path', 'command'];

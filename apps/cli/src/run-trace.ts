@@ -1,5 +1,5 @@
 import type { RunSummary } from '@lading/contracts';
-import { defaultHome, stackPaths } from '@lading/stack';
+import { defaultHome, stackPaths } from '@lading/stack/home';
 import { readTrace, renderSpanTree } from '@lading/telemetry';
 import { UserError } from './user-error.js';
 

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack';
-import { connectToNats } from '@lading/service-kit';
+import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack/home';
+import { connectToNats } from '@lading/service-kit/client';
 import { credentialsFileOption } from './credentials-option.js';
 import { UserError } from './user-error.js';
 

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { buildContextLimits, endpoints } from '@lading/contracts';
 import { sha256Digest } from '@lading/oci';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { CodedError } from '@lading/contracts/errors';
 
 /**

@@ -1,12 +1,13 @@
 import { endpoints, subjects } from '@lading/contracts';
 import { executeRun } from '@lading/execution';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers } from '@lading/runtime';
+import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers, RunNetworkPool } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { instruments, secondsSince, withSpan } from '@lading/telemetry';
 import { serveInstallationQueries } from './queries.js';
 import { serveInstallationForget } from './installation-forget.js';
+import { PendingRemovals } from './pending-removals.js';
 import { prepareRunner } from './prepare-runner.js';
 import { claimRun, holdRun } from './run-claim.js';
 import { resolveRunnerId } from './runner-identity.js';
@@ -32,6 +33,14 @@ await runService({
     serveInstallationForget(context, records);
     const identity = await registerRunnerIdentity(nc, settings.runnerId, logger);
     const allowDockerSocket = dockerSocketGrants(settings.dockerSocketBundles, (grant) => logger.warn('privilege granted', { ...grant }));
+    // Made after the leftovers are gone (they would include these); with egress off runs have no network.
+    // Not awaited: a run that comes before they exist makes its own, and a busy Docker does not delay the start.
+    const networkPool = settings.container.egress === 'off' ? undefined : new RunNetworkPool(docker, settings.container.owner, settings.networkPoolSize);
+    void networkPool?.ready().then(() => logger.info('run networks made ahead', { networkPool: settings.networkPoolSize }));
+    const removals = new PendingRemovals(logger);
+    // Shutdown runs these last-registered first: the run in flight ends, then its removal, then the idle networks go.
+    context.onShutdown(() => networkPool?.close());
+    context.onShutdown(() => removals.settled());
     await consumeRunRequests(context, async (request, submitter) => {
       const claim = await withSpan('lading', 'claim', { 'lading.run.id': request.runId }, async (span) => {
         const answer = await claimRun(nc, identity, request.runId);
@@ -61,9 +70,10 @@ await runService({
           brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,
           storeSensitiveOutput: (output) => callEndpoint(nc, endpoints.outputsStore, output),
           publishEvent: (event) => nc.publish(subjects.runs.events(submitter, event.runId), JSON.stringify(event)),
-          container: settings.container,
+          container: { ...settings.container, networkPool },
           allowDockerSocket,
           signaturePolicy: settings.signaturePolicy,
+          removeAfterRecord: (removal) => removals.add(removal),
           log: (message, fields) => logger.info(message, fields),
         });
       // A run another runner claimed and left unfinished is only recorded as failed: this runner holds nothing of it.

@@ -26,7 +26,7 @@ export async function prepareRunner(env: NodeJS.ProcessEnv, logger: Logger, host
     if (left.containers.length + left.networks.length > 0) {
       logger.warn('removed bundle containers and networks left by an earlier life of this runner', { ...owner, containers: left.containers.length, networks: left.networks.length });
     }
-    logger.info('runner identity', { ...owner, egress: settings.container.egress, nanoCpus: settings.container.nanoCpus, dockerSocketBundles: settings.dockerSocketBundles.size });
+    logger.info('runner identity', { ...owner, egress: settings.container.egress, networkPool: settings.networkPoolSize, nanoCpus: settings.container.nanoCpus, dockerSocketBundles: settings.dockerSocketBundles.size });
     return settings;
   } catch (error) {
     if (!(error instanceof RunnerSettingsError || error instanceof RuntimeError)) throw error;

@@ -1,4 +1,4 @@
-import { parseBundleDigests, parseCpuLimit, parseEgress, RuntimeError, type BundleContainerSettings, type BundleDigests } from '@lading/runtime';
+import { parseBundleDigests, parseCpuLimit, parseEgress, parseNetworkPoolSize, RuntimeError, type BundleContainerSettings, type BundleDigests } from '@lading/runtime';
 import type { SignaturePolicy } from '@lading/execution';
 import { readSettings, runnerSettings } from '@lading/service-kit/settings';
 import { resolveRunnerId, resolveStackId, RunnerSettingsError } from './runner-identity.js';
@@ -7,6 +7,8 @@ import { readSignaturePolicy } from './signature-policy-file.js';
 export interface RunnerSettings {
   runnerId: string;
   container: BundleContainerSettings;
+  /** How many run networks are kept made ahead of the runs that take them. */
+  networkPoolSize: number;
   /** Bundle digests the operator grants the Docker socket. */
   dockerSocketBundles: BundleDigests;
   /** The registry front door bundles are pulled through. */
@@ -18,7 +20,7 @@ export interface RunnerSettings {
 /** Everything the runner reads from its environment, checked before it touches Docker or NATS. */
 export async function readRunnerSettings(env: NodeJS.ProcessEnv): Promise<RunnerSettings> {
   const settings = readSettings(runnerSettings, env);
-  const { runEgress, runCpus, dockerSocketBundles } = runnerSettings;
+  const { runEgress, runCpus, runNetworkPool, dockerSocketBundles } = runnerSettings;
   try {
     const runnerId = await resolveRunnerId(env);
     return {
@@ -28,6 +30,7 @@ export async function readRunnerSettings(env: NodeJS.ProcessEnv): Promise<Runner
         egress: parseEgress(runEgress.name, settings.runEgress),
         nanoCpus: parseCpuLimit(runCpus.name, settings.runCpus),
       },
+      networkPoolSize: parseNetworkPoolSize(runNetworkPool.name, settings.runNetworkPool),
       dockerSocketBundles: parseBundleDigests(dockerSocketBundles.name, settings.dockerSocketBundles),
       registry: settings.registry,
       signaturePolicy: await readSignaturePolicy(settings.signaturePolicy),

@@ -1,7 +1,8 @@
 /**
  * Two stacks on one Docker host, both with a runner named runner-1 (as every embedded stack's
  * runner once was): starting, killing (SIGKILL) and restarting one stack's runner clears that
- * runner's own leftovers and never touches the other stack's running bundle. Real runner
+ * runner's own leftovers (a bundle, its network, the networks its pool made ahead) and never
+ * touches the other stack's running bundle or pool. Real runner
  * processes on real nats-servers, real Docker.
  */
 import { randomBytes } from 'node:crypto';
@@ -69,6 +70,11 @@ async function startRunner(stack: Stack, extra: Record<string, string> = {}): Pr
   return { runner, owner };
 }
 
+/** Resolves once the runner has logged `text`; the test's timeout bounds the wait. */
+async function logged(runner: RunningProcess, text: string): Promise<void> {
+  while (!runner.output().includes(text)) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+}
+
 async function killed(runner: RunningProcess): Promise<void> {
   const exited = new Promise((resolveExit) => runner.child.once('exit', resolveExit));
   runner.child.kill('SIGKILL');
@@ -95,6 +101,12 @@ async function running(containerId: string): Promise<boolean> {
     );
 }
 
+/** Names of the networks labelled with this owner: its pool made ahead, and any run's not yet removed. */
+async function ownedNetworks(owner: ContainerOwner): Promise<string[]> {
+  const filters = JSON.stringify({ label: Object.entries(ownerLabels(owner)).map(([key, value]) => `${key}=${value}`) });
+  return (await docker.listNetworks({ filters })).map((network) => network.Name).sort();
+}
+
 async function networkExists(name: string): Promise<boolean> {
   return (await docker.listNetworks({ filters: JSON.stringify({ name: [name] }) })).some((network) => network.Name === name);
 }
@@ -118,26 +130,38 @@ afterAll(async () => {
 describe('runner identity and leftovers', () => {
   it("starting, killing and restarting one stack's runner removes only its own leftovers, never the other stack's running bundle", async () => {
     const [one, other] = [await newStack(), await newStack()];
-    const { owner: otherOwner } = await startRunner(other, { LADING_RUNNER_ID: 'runner-1' });
+    const { owner: otherOwner, runner: otherRunner } = await startRunner(other, { LADING_RUNNER_ID: 'runner-1' });
+    await logged(otherRunner, '"run networks made ahead"');
     const othersBundle = await bundleOf(otherOwner);
 
     const first = await startRunner(one, { LADING_RUNNER_ID: 'runner-1' });
+    await logged(first.runner, '"run networks made ahead"');
     expect(first.owner.runnerId).toBe('runner-1');
     expect(first.owner.stackId).not.toBe(otherOwner.stackId);
     expect(await running(othersBundle.containerId)).toBe(true);
 
-    // The runner dies mid-run: its bundle and network stay behind.
+    // The runner dies mid-run: its bundle and network stay behind, and so do the networks its pool made ahead.
     const left = await bundleOf(first.owner);
     await killed(first.runner);
     expect(await running(left.containerId)).toBe(true);
+    const stale = (await ownedNetworks(first.owner)).filter((network) => network !== left.network);
+    expect(stale).toHaveLength(2);
+    const othersPool = await ownedNetworks(otherOwner);
 
     const again = await startRunner(one, { LADING_RUNNER_ID: 'runner-1' });
+    await logged(again.runner, '"run networks made ahead"');
     expect(again.owner).toEqual(first.owner);
     expect(await running(left.containerId)).toBe(false);
     expect(await networkExists(left.network)).toBe(false);
     expect(again.runner.output()).toContain('removed bundle containers and networks left by an earlier life of this runner');
     expect(await running(othersBundle.containerId)).toBe(true);
     expect(await networkExists(othersBundle.network)).toBe(true);
+    // The stale pool is gone; the restarted runner made a fresh one; the other stack's pool is untouched.
+    for (const network of stale) expect(await networkExists(network)).toBe(false);
+    const fresh = await ownedNetworks(again.owner);
+    expect(fresh).toHaveLength(2);
+    expect(fresh.filter((network) => stale.includes(network))).toEqual([]);
+    expect(await ownedNetworks(otherOwner)).toEqual(othersPool);
 
     await docker.getContainer(othersBundle.containerId).remove({ force: true });
     await removeRunNetwork(docker, othersBundle.network);

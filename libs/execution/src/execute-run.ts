@@ -46,6 +46,18 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
  * run: the failure is recorded and returned.
  */
 export async function executeRun(request: RunRequest, deps: ExecutionDependencies): Promise<RunState> {
+  // The container and network are removed once the result is recorded, so the user need not wait for Docker.
+  const removals: Array<() => Promise<void>> = [];
+  try {
+    return await recordRun(request, deps, (removal) => removals.push(removal));
+  } finally {
+    const removal = Promise.all(removals.map((remove) => remove())).then(() => undefined);
+    if (deps.removeAfterRecord) deps.removeAfterRecord(removal);
+    else await removal;
+  }
+}
+
+async function recordRun(request: RunRequest, deps: ExecutionDependencies, removeLater: (removal: () => Promise<void>) => void): Promise<RunState> {
   const previous = await deps.records.getRun(request.runId);
   if (previous && terminal.includes(previous.value.status)) return previous.value;
 
@@ -97,7 +109,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
     await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
 
     // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
-    await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
+    const pulled = await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
     await save({ leaseRequestedAt: new Date().toISOString() });
     const leaseStarted = performance.now();
     const payload = await withSpan('lading', 'lease', { 'lading.run.id': request.runId }, () => obtainLease(request, deps)).catch((error: unknown) => {
@@ -128,6 +140,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
         runBundleContainer(deps.docker, {
           ...deps.container,
           image,
+          imageLabels: pulled.labels,
           name: `lading-run-${request.runId}`,
           stdinPayload: encodeStdinPayload({ action: request.action, nonce, env: plan.env, files: plan.files, traceparent: trace.TRACEPARENT, tracestate: trace.TRACESTATE }),
           readOnlyFiles: { [RELOCATION_MAPPING_PATH]: Buffer.from(`${JSON.stringify(relocationMapping, null, 2)}\n`) },
@@ -137,6 +150,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
           allowDockerSocket: deps.allowDockerSocket({ runId: request.runId, bundleReference: request.bundleReference, bundleDigest }),
           onStdout: (chunk) => runOutput.stdout(chunk),
           onStderr: (chunk) => runOutput.stderr(chunk),
+          removeLater,
         }),
       )
       .then(

@@ -25,6 +25,11 @@ export interface ExecutionDependencies {
   allowDockerSocket(bundle: { runId: string; bundleReference: string; bundleDigest: string }): boolean;
   /** The operator's rules of which repositories' bundles must be signed, and by which keys; none when absent. */
   signaturePolicy?: SignaturePolicy;
+  /**
+   * Takes the removal of a finished run's container and network, started once its result is
+   * recorded and published, so the run's reply does not wait for it; without it the run waits.
+   */
+  removeAfterRecord?(removal: Promise<void>): void;
   log(message: string, fields?: Record<string, string | number | boolean | undefined>): void;
 }
 

@@ -1,3 +1,4 @@
+import { defaultText, parameterSchemaProblem } from '@lading/cnab';
 import { APP_DIR } from './constants.js';
 import { porterEnvName } from './dialect.js';
 import { splitImageReference } from './image-reference.js';
@@ -137,6 +138,11 @@ export function parseParameter(ctx: Context, item: Located): Declared<ManifestPa
   if (actions !== undefined) parameter.applyTo = actions;
   const schema = schemaOf(ctx, entry);
   if (schema !== undefined) parameter.schema = schema;
+  // As Porter does at build: a default must fit the parameter's own JSON-Schema keywords.
+  if (schema !== undefined && parameter.default !== undefined && type !== 'file') {
+    const problem = parameterSchemaProblem(name, { ...schema, type }, defaultText(parameter.default));
+    if (problem !== undefined) ctx.reader.fail((defaultValue as Located).at, (defaultValue as Located).path, problem.replace(`parameter ${name} `, ''));
+  }
   return { ...parameter, at: item };
 }
 

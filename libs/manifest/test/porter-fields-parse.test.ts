@@ -83,3 +83,15 @@ install:
     expect(problems(lading.replace('jsonPath: "$.user"', 'jsonPath: "$.user", regex: "x"'), 'lading.yaml')).toEqual([expect.stringContaining('must have exactly one of regex or jsonPath')]);
   });
 });
+
+describe('a parameter default and its JSON-Schema keywords', () => {
+  it('refuses a default its own keywords do not allow, as Porter does at build', () => {
+    expect(problems(porter(`parameters: [{ name: replicas, type: integer, default: 9, minimum: 1, maximum: 5 }]\n${install('x')}`))).toEqual([
+      'parameters[0].default must be at most 5 (maximum in its definition)',
+    ]);
+    expect(problems(porter(`parameters: [{ name: size, type: string, default: xl, enum: [s, m, l] }]\n${install('x')}`))).toEqual([
+      'parameters[0].default must be one of "s", "m", "l" (enum in its definition)',
+    ]);
+    expect(parseManifest(porter(`parameters: [{ name: replicas, type: integer, default: 3, minimum: 1, maximum: 5 }]\n${install('x')}`), 'porter.yaml').parameters[0].default).toBe(3);
+  });
+});

@@ -16,6 +16,8 @@ export { stageReadOnlyFiles } from './read-only-files.js';
 export { removeLeftovers, type RemovedLeftovers } from './leftovers.js';
 export { bundleLabels, ownerLabels, type ContainerOwner } from './bundle-labels.js';
 export { createRunNetwork, removeRunNetwork, runBridgePrefix, type Egress } from './run-network.js';
+export { RunNetworkPool } from './run-network-pool.js';
+export { parseNetworkPoolSize, defaultNetworkPoolSize } from './network-pool-setting.js';
 export { ensureRunNetworkIsolation } from './host-isolation.js';
 export { parseBundleDigests, dockerSocketGrants, type BundleDigests, type PrivilegeGrant } from './privilege-grants.js';
 export { parseCpuLimit, defaultNanoCpus } from './cpu-limit.js';

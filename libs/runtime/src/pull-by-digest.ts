@@ -14,7 +14,7 @@ import type { DigestReference, PulledImage, PullImageOptions } from './types.js'
 export async function pullImageByDigest(docker: Docker, reference: string, options: PullImageOptions = {}): Promise<PulledImage> {
   const wanted = parseDigestReference(reference);
   const present = await inspectIfPresent(docker, reference);
-  if (present && carries(present, wanted)) return { id: present.Id, reference };
+  if (present && carries(present, wanted)) return { id: present.Id, reference, labels: present.Config?.Labels ?? {} };
   try {
     const query = { fromImage: wanted.repository, tag: wanted.digest };
     // createImage with separate auth keeps credentials in the X-Registry-Auth header, out of the URL.
@@ -30,7 +30,7 @@ export async function pullImageByDigest(docker: Docker, reference: string, optio
   if (!carries(image, wanted)) {
     throw new RuntimeError('digest-mismatch', `Image pulled for ${reference} is known by ${recordedDigests(image).join(', ') || 'no digest'} instead: the registry served other content; do not run it.`);
   }
-  return { id: image.Id, reference };
+  return { id: image.Id, reference, labels: image.Config?.Labels ?? {} };
 }
 
 async function inspectIfPresent(docker: Docker, reference: string): Promise<Docker.ImageInspectInfo | undefined> {

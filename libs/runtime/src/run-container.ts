@@ -19,33 +19,42 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Runs a bundle's invocation image in the hardened configuration, on a network of its own, and
  * hands it its secrets through stdin only, so that no value is part of the container config
  * (`docker inspect`) or touches the host disk. The container and its network are always removed
- * afterwards; both carry the owner's labels so that a runner killed mid-run clears them on its
- * next start.
+ * afterwards: before this returns, or, with `removeLater`, by the caller once it has recorded the
+ * result. Both carry the owner's labels so that a runner killed mid-run clears them on its next
+ * start.
  */
 export async function runBundleContainer(docker: Docker, options: RunBundleContainerOptions): Promise<BundleContainerResult> {
   validateRunOptions(options);
   throwIfAborted(options.signal, options.name);
   const labels = { ...options.labels, ...ownerLabels(options.owner) };
-  const staged = await stageReadOnlyFiles(options.readOnlyFiles ?? {});
+  // Each step's undoing, newest first: the container before its network (Docker refuses the other order).
+  const undo: Array<() => Promise<unknown>> = [];
+  const removeAll = async (): Promise<void> => {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+  };
   try {
-    const network = await createRunNetwork(docker, options.name, labels, options.egress ?? 'on');
-    try {
-      const container = await withSpan('lading', 'container create', { 'container.name': options.name, 'container.image.name': options.image }, async (span) => {
-        const created = await createBundleContainer(docker, options, labels, network, staged.binds);
-        span.setAttribute('container.id', created.id);
-        return created;
-      });
-      try {
-        return await attachStartAndWait(container, docker, options);
-      } finally {
-        await container.remove({ force: true, v: true }).catch(() => undefined);
-      }
-    } finally {
-      await removeRunNetwork(docker, network);
-    }
+    const staged = await stageReadOnlyFiles(options.readOnlyFiles ?? {});
+    undo.push(() => staged.remove());
+    const network = await takeRunNetwork(docker, options, labels);
+    undo.push(() => removeRunNetwork(docker, network));
+    const container = await withSpan('lading', 'container create', { 'container.name': options.name, 'container.image.name': options.image }, async (span) => {
+      const created = await createBundleContainer(docker, options, labels, network, staged.binds);
+      span.setAttribute('container.id', created.id);
+      return created;
+    });
+    undo.push(() => container.remove({ force: true, v: true }));
+    return await attachStartAndWait(container, docker, options);
   } finally {
-    await staged.remove();
+    if (options.removeLater) options.removeLater(removeAll);
+    else await removeAll();
   }
+}
+
+/** The run's own network: `none` with egress off, else one from the pool made ahead, else one made now and named after the run. */
+function takeRunNetwork(docker: Docker, options: RunBundleContainerOptions, labels: Record<string, string>): Promise<string> {
+  const egress = options.egress ?? 'on';
+  if (egress === 'on' && options.networkPool) return options.networkPool.take();
+  return createRunNetwork(docker, options.name, labels, egress);
 }
 
 function validateRunOptions(options: RunBundleContainerOptions): void {
@@ -73,7 +82,7 @@ async function createBundleContainer(
 ): Promise<Docker.Container> {
   const dockerSocketGid = options.allowDockerSocket ? (await stat(defaultDockerSocket)).gid : undefined;
   // A missing image is reported by createContainer below, with the reference it names.
-  const imageLabels = (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
+  const imageLabels = options.imageLabels ?? (await docker.getImage(options.image).inspect().catch(() => undefined))?.Config?.Labels ?? {};
   try {
     return await docker.createContainer({
       name: options.name,

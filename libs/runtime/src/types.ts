@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ContainerOwner } from './bundle-labels.js';
 import type { Egress } from './run-network.js';
+import type { RunNetworkPool } from './run-network-pool.js';
 
 export interface ConnectDockerOptions {
   /** Unix socket of the Docker Engine; defaults to /var/run/docker.sock. */
@@ -77,6 +78,8 @@ export interface PulledImage {
   id: string;
   /** The digest reference that was asked for and verified. */
   reference: string;
+  /** The image's labels, from the same inspection that verified it. */
+  labels: Record<string, string>;
 }
 
 export interface DigestReference {
@@ -109,6 +112,8 @@ export interface BundleContainerSettings {
   nanoCpus?: number;
   memoryBytes?: number;
   pidsLimit?: number;
+  /** Networks made ahead; without one (or with egress off) the run's network is made when it starts. */
+  networkPool?: RunNetworkPool;
 }
 
 export interface RunBundleContainerOptions extends BundleContainerSettings {
@@ -125,9 +130,17 @@ export interface RunBundleContainerOptions extends BundleContainerSettings {
   readOnlyFiles?: Readonly<Record<string, Buffer>>;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** The image's labels as its pull read them (`PulledImage.labels`); the engine is asked when absent. */
+  imageLabels?: Readonly<Record<string, string>>;
   /** Called once the container is started, with its id. */
   onStarted?: (containerId: string) => void;
   signal?: AbortSignal;
+  /**
+   * Takes the removal of the container, its network and its staged files instead of running it
+   * before returning, also when the run fails: the caller must run it, e.g. once the result is
+   * recorded, so that the user does not wait for Docker's clean-up.
+   */
+  removeLater?: (removal: () => Promise<void>) => void;
 }
 
 export interface BundleContainerResult {

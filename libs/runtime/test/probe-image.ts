@@ -1,14 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import {
   assembleBuildContext,
   buildImage,
+  encodeStdinPayload,
   ensureDockerAvailable,
   makeBusyboxBaseImage,
   pullImageByDigest,
   removeLeftovers,
+  runBundleContainer,
   type ContainerOwner,
+  type RunBundleContainerOptions,
 } from '../src/index.js';
 import { bundleDockerfile, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
 import { probeRunScript } from './probe-run-script.js';
@@ -71,4 +75,49 @@ export async function releaseProbe(docker: Docker, container: string): Promise<v
     stream.on('close', resolve);
     stream.resume();
   });
+}
+
+export interface StartedProbe {
+  name: string;
+  /** The container's id once it started. */
+  started: Promise<string>;
+  /** Everything the probe wrote to stdout, once its run ended. */
+  done: Promise<string>;
+}
+
+/** Runs the probe image with `action`, as the runner would, without waiting for it. */
+export function startProbe(docker: Docker, suite: ProbeSuite, action: string, extra: Partial<RunBundleContainerOptions> = {}): StartedProbe {
+  const name = uniqueName(action);
+  let stdout = '';
+  let started: (containerId: string) => void = () => undefined;
+  const containerId = new Promise<string>((resolve) => (started = resolve));
+  const done = runBundleContainer(docker, {
+    image: suite.image(),
+    name,
+    owner: suite.owner,
+    stdinPayload: encodeStdinPayload({ action, nonce: randomBytes(16).toString('hex') }),
+    onStarted: started,
+    ...extra,
+    onStdout: (chunk) => {
+      stdout += chunk.toString();
+      extra.onStdout?.(chunk);
+    },
+  }).then(() => stdout);
+  return { name, started: containerId, done };
+}
+
+/** A probe that serves HTTP on its own address until released; `address` is that address once it listens. */
+export function startListener(docker: Docker, suite: ProbeSuite, extra: Partial<RunBundleContainerOptions> = {}): { run: StartedProbe; address: Promise<string> } {
+  let listening: (address: string) => void = () => undefined;
+  const address = new Promise<string>((resolve) => (listening = resolve));
+  let seen = '';
+  const run = startProbe(docker, suite, 'listen', {
+    ...extra,
+    onStdout: (chunk) => {
+      seen += chunk.toString();
+      const match = /LISTENING (\S+)\n/.exec(seen);
+      if (match) listening(match[1]);
+    },
+  });
+  return { run, address };
 }

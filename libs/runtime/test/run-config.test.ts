@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeStdinPayload, hardenedHostConfig, parseBundleDigests, parseCpuLimit, parseDigestReference, parseEgress } from '../src/index.js';
+import { encodeStdinPayload, hardenedHostConfig, parseBundleDigests, parseCpuLimit, parseDigestReference, parseEgress, parseNetworkPoolSize } from '../src/index.js';
 
 describe('hardenedHostConfig', () => {
   it('drops every capability, forbids privilege gain, mounts secrets on tmpfs and hides the Docker socket', () => {
@@ -101,5 +101,14 @@ describe('runner settings for bundles', () => {
     expect(parseEgress('LADING_RUN_EGRESS', undefined)).toBe('on');
     expect(parseEgress('LADING_RUN_EGRESS', 'off')).toBe('off');
     expect(() => parseEgress('LADING_RUN_EGRESS', 'no')).toThrow('LADING_RUN_EGRESS is `on` or `off`, not "no".');
+  });
+
+  it('reads the run network pool size as a whole number from 0 to 16, two by default, and refuses anything else in one sentence', () => {
+    expect(parseNetworkPoolSize('LADING_RUN_NETWORK_POOL', undefined)).toBe(2);
+    expect(parseNetworkPoolSize('LADING_RUN_NETWORK_POOL', '0')).toBe(0);
+    expect(parseNetworkPoolSize('LADING_RUN_NETWORK_POOL', '16')).toBe(16);
+    for (const bad of ['17', '-1', '1.5', 'two', '1e1', '0x2', ' 1 2']) {
+      expect(() => parseNetworkPoolSize('LADING_RUN_NETWORK_POOL', bad)).toThrow(`LADING_RUN_NETWORK_POOL is a whole number of networks from 0 to 16, not ${JSON.stringify(bad)}.`);
+    }
   });
 });

@@ -3,45 +3,20 @@
  * reach the host (its network's gateway or docker0's address), a run with egress off has no
  * network at all, and the run's network is gone when the run ends. Real Docker, real iptables.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectDocker,
-  encodeStdinPayload,
-  ensureRunNetworkIsolation,
-  runBundleContainer,
-  type RunBundleContainerOptions,
-} from '../src/index.js';
-import { uniqueName } from './docker-fixtures.js';
-import { releaseProbe, useProbeImage } from './probe-image.js';
+import { connectDocker, ensureRunNetworkIsolation, type RunBundleContainerOptions } from '../src/index.js';
+import { releaseProbe, startListener, startProbe, useProbeImage } from './probe-image.js';
 
 const docker = connectDocker();
-const nonce = randomBytes(16).toString('hex');
 const suite = useProbeImage(docker);
-const { owner } = suite;
 
 beforeAll(async () => {
   await ensureRunNetworkIsolation();
 });
 
-function probe(action: string, extra: Partial<RunBundleContainerOptions> = {}): { name: string; done: Promise<string> } {
-  const name = uniqueName(action);
-  let stdout = '';
-  const done = runBundleContainer(docker, {
-    image: suite.image(),
-    name,
-    owner,
-    stdinPayload: encodeStdinPayload({ action, nonce }),
-    ...extra,
-    onStdout: (chunk) => {
-      stdout += chunk.toString();
-      extra.onStdout?.(chunk);
-    },
-  }).then(() => stdout);
-  return { name, done };
-}
+const probe = (action: string, extra: Partial<RunBundleContainerOptions> = {}) => startProbe(docker, suite, action, extra);
 
 /** A TCP listener on every host address that counts the connections it accepts. */
 async function hostListener(): Promise<{ server: Server; port: number; accepted: () => number }> {
@@ -69,22 +44,13 @@ async function networkExists(name: string): Promise<boolean> {
 
 describe('run networks', () => {
   it("keeps two runs' bundles from reaching each other", async () => {
-    let listening: (address: string) => void = () => undefined;
-    const address = new Promise<string>((resolve) => (listening = resolve));
-    let seen = '';
-    const listener = probe('listen', {
-      onStdout: (chunk) => {
-        seen += chunk.toString();
-        const match = /LISTENING (\S+)\n/.exec(seen);
-        if (match) listening(match[1]);
-      },
-    });
-    const target = await address;
+    const listener = startListener(docker, suite);
+    const target = await listener.address;
     const connector = probe('connect', { env: { TARGETS: `${target} 8080` } });
     expect(await connector.done).toBe(`${target}=unreachable\n`);
-    await releaseProbe(docker, listener.name);
+    await releaseProbe(docker, listener.run.name);
     // Control: the listener answered on that address itself, so the refusal is the network's.
-    expect(await listener.done).toBe(`self=served\nLISTENING ${target}\n`);
+    expect(await listener.run.done).toBe(`self=served\nLISTENING ${target}\n`);
   });
 
   it("cannot reach a listener on the host, neither through its network's gateway nor on docker0's address", async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifest, renderDockerfile, renderRunScript } from '@lading/manifest';
+import { parseManifest, renderDockerfile, renderRunScript, WRITABLE_APP_LABEL } from '@lading/manifest';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import {
   assembleBuildContext,
@@ -38,6 +38,7 @@ const made = new Set<string>();
 const owner: ContainerOwner = { runnerId: uniqueName('runner'), stackId: uniqueName('stack') };
 let registry: TestRegistry;
 let image: string;
+let pulledLabels: Record<string, string>;
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -55,7 +56,7 @@ beforeAll(async () => {
   await buildImage(docker, context, { tag: localTag, labels: {} });
   image = await pushForDigest(docker, localTag, registry.host, uniqueName('writer'), made);
   made.add(image);
-  await pullImageByDigest(docker, image);
+  pulledLabels = (await pullImageByDigest(docker, image)).labels;
 });
 
 afterAll(async () => {
@@ -65,11 +66,16 @@ afterAll(async () => {
 });
 
 describe('/cnab/app of a Lading invocation image', () => {
-  it('is a writable tmpfs copy of the bundle\'s files while the root, the image\'s copy and the run script stay read-only', async () => {
+  it.each([
+    ['reads the label from the engine', undefined],
+    ['takes the label its pull read, as the runner does', 'pulled'],
+  ])("is a writable tmpfs copy of the bundle's files while the root, the image's copy and the run script stay read-only (%s)", async (_how, labels) => {
+    if (labels) expect(pulledLabels[WRITABLE_APP_LABEL]).toBe('true');
     let stdout = '';
     let stderr = '';
     const result = await runBundleContainer(docker, {
       image,
+      imageLabels: labels ? pulledLabels : undefined,
       name: uniqueName('writable-app'),
       stdinPayload: encodeStdinPayload({ action: 'install', nonce: randomBytes(16).toString('hex') }),
       labels: { 'sh.lading.test': 'writable-app' },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { endpoints } from '@lading/contracts';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { UserError } from '../user-error.js';

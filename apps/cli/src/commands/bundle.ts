@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { baseImageReference, buildContextLimits, endpoints } from '@lading/contracts';
 import { bundleTag, scaffoldFiles, scaffoldPorterFiles } from '@lading/manifest';
 import { packBundleContext } from '@lading/runtime';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
 import { describeBundle, fetchBundle } from '../bundle-source.js';
 import { parseOutputFormat, printResult, renderTable } from '../output.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { endpoints, sealingContexts, type LeaseAuditEntry } from '@lading/contracts';
 import { generateSealingKeyPair, open } from '@lading/secrets';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { neutraliseControls } from '../terminal-text.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
-import { callEndpoint, RemoteFailure } from '@lading/service-kit';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';

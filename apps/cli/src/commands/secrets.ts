@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { valueSizeProblem } from '@lading/cnab';
 import { endpoints } from '@lading/contracts';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { brokerPublicKey, storeSecret } from '../broker-sealing.js';
 import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';

@@ -1,5 +1,5 @@
 import { endpoints, type TagDriftRecord } from '@lading/contracts';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { withSession } from '../session.js';
 
 /**

@@ -3,7 +3,7 @@ import { stringify as toYaml } from 'yaml';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, sealingContexts } from '@lading/contracts';
 import { seal } from '@lading/secrets';
-import { callEndpoint } from '@lading/service-kit';
+import { callEndpoint } from '@lading/service-kit/client';
 import { parseOutputFormat, printResult } from '../output.js';
 import { readDocument } from '../read-document.js';
 import { withSession } from '../session.js';

@@ -26,6 +26,12 @@ export const runnerSettings = settingsTable({
   // Egress, CPUs and socket grants are parsed by libs/runtime, which owns what they mean for a container.
   runEgress: { name: 'LADING_RUN_EGRESS', type: text('`on` or `off`'), default: 'on', meaning: '`off` runs bundles with no network at all' },
   runCpus: { name: 'LADING_RUN_CPUS', type: text('CPUs from 0.01, e.g. `0.5`'), default: '1', meaning: 'CPUs per bundle' },
+  runNetworkPool: {
+    name: 'LADING_RUN_NETWORK_POOL',
+    type: text('integer from 0 to 16'),
+    default: '2',
+    meaning: 'run networks kept made ahead of the runs that take them (`0` makes each when its run starts); each is used by one run only, then removed',
+  },
   kubernetesServiceHost: { name: 'KUBERNETES_SERVICE_HOST', type: text(), meaning: 'set by Kubernetes: the runner then takes `HOSTNAME` (the pod name) as its identity' },
   hostname: hostnameSetting,
 });
