@@ -1,3 +1,4 @@
+import { appliesToText } from '@lading/cnab';
 import { OciError, parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import type { Row } from './output.js';
 import { readBuiltBundle } from './bundle-dir.js';
@@ -60,7 +61,7 @@ export function describeBundle(bundle: Record<string, unknown>) {
   }
   const delivery = (target: Entry | undefined) =>
     [target?.env ? `env ${String(target.env)}` : '', target?.path ? `file ${String(target.path)}` : ''].filter(Boolean).join(', ');
-  const applyTo = (entry: Entry) => ((entry.applyTo as string[] | undefined) ?? []).join(',') || 'all';
+  const applyTo = (entry: Entry) => appliesToText(entry.applyTo as string[] | undefined);
   const entries: Row[] = [];
   for (const [name, credential] of entriesOf(bundle.credentials)) {
     entries.push({ kind: 'credential', name, type: '', required: credential.required === true, sensitive: true, applyTo: applyTo(credential), delivery: delivery(credential) });

@@ -1,10 +1,8 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, runSourceKey, type SetKey } from '@lading/contracts';
-import { resolveValue, SourceError } from '@lading/secrets';
+import { callerResolvedKinds, describeSet, resolveValue, SourceError } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit/client';
 import { UserError } from './user-error.js';
-
-const localKinds = ['env', 'path', 'command'];
 
 /**
  * Resolves, on this machine and at this moment, the `env`, `path` and `command` entries of the
@@ -18,8 +16,8 @@ export async function resolveLocalSources(nc: NatsConnection, kind: 'credentials
     const { document } = await callEndpoint(nc, show, set);
     const entries = (document[kind] ?? []) as Array<{ name: string; source: Record<string, unknown> }>;
     for (const entry of entries) {
-      if (!localKinds.some((local) => local in (entry.source ?? {}))) continue;
-      const label = `${kind === 'credentials' ? 'credential' : 'parameter'} set "${set.namespace ? `${set.namespace}/` : ''}${set.name}"`;
+      if (!callerResolvedKinds.some((local) => local in (entry.source ?? {}))) continue;
+      const label = describeSet(kind, set);
       try {
         values[runSourceKey(kind, set, entry.name)] = (await resolveValue(entry.source, { setLabel: label, entryName: entry.name, env: process.env })).toString('utf8');
       } catch (error) {

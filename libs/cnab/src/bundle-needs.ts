@@ -1,12 +1,8 @@
-import { isSensitiveParameter } from './claims.js';
 import { parameterSchemaProblem } from './parameter-schema.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
 import type { Bundle, JsonSchemaDefinition } from './types.js';
-
-function appliesTo(applyTo: string[] | undefined, action: string): boolean {
-  return !applyTo || applyTo.length === 0 || applyTo.includes(action);
-}
+import { appliesTo, isSensitiveOutput, isSensitiveParameter } from './value-rules.js';
 
 export interface NeededParameter {
   name: string;
@@ -48,10 +44,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
     });
   const outputs = Object.entries(bundle.outputs ?? {})
     .filter(([, output]) => appliesTo(output.applyTo, action))
-    .map(([name, output]) => ({
-      name,
-      sensitive: (bundle.definitions?.[output.definition] as { writeOnly?: boolean } | undefined)?.writeOnly === true,
-    }));
+    .map(([name]) => ({ name, sensitive: isSensitiveOutput(bundle, name) }));
   return { credentials, parameters, outputs };
 }
 

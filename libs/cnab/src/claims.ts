@@ -1,5 +1,6 @@
 import { claimStatuses, type Bundle, type Claim, type ClaimResult, type ClaimResultOutput, type ClaimStatus } from './types.js';
 import { newUlid } from './ulid.js';
+import { isSensitiveParameter } from './value-rules.js';
 
 export interface CreateClaimInput {
   id?: string;
@@ -14,13 +15,6 @@ export interface CreateClaimInput {
   secretReferences?: Record<string, string>;
   revision?: string;
   created?: Date;
-}
-
-/** A parameter is sensitive when its definition is `writeOnly`, as CNAB marks secrets. */
-export function isSensitiveParameter(bundle: Bundle, name: string): boolean {
-  const definitionName = bundle.parameters?.[name]?.definition;
-  const definition = definitionName === undefined ? undefined : bundle.definitions?.[definitionName];
-  return definition?.writeOnly === true;
 }
 
 /** The string a claim records in place of a sensitive value. */

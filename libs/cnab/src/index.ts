@@ -43,11 +43,11 @@ export {
 export {
   createClaim,
   createClaimResult,
-  isSensitiveParameter,
   secretReference,
   type CreateClaimInput,
   type CreateClaimResultInput,
 } from './claims.js';
+export { appliesTo, appliesToText, isSensitiveOutput, isSensitiveParameter } from './value-rules.js';
 export { newUlid, ulidPattern } from './ulid.js';
 export { canonicalJson, bundleDigest } from './canonical-json.js';
 export { bundleSchemaVersion } from './versions.js';

@@ -1,22 +1,15 @@
 import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@lading/contracts';
-import { secretSourceName, type SecretStore } from '@lading/secrets';
+import { describeSet, isCallerResolved, secretSourceName, sourceKindOf, sourceKinds, type SecretStore } from '@lading/secrets';
 import type { SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
 import { rememberedValues } from './remembered-values.js';
 
 type Kind = 'credentials' | 'parameters';
 
-/** Source kinds a stored set may hold: `value` entries were moved into the store when applied. */
-const callerResolved = ['env', 'path', 'command'] as const;
-
 interface Found {
   set: SetKey;
   label: string;
   source: Record<string, unknown>;
-}
-
-function describeSet(kind: Kind, key: SetKey): string {
-  return `${kind === 'credentials' ? 'credential' : 'parameter'} set "${key.namespace ? `${key.namespace}/` : ''}${key.name}"`;
 }
 
 /**
@@ -45,22 +38,22 @@ export type PlannedSource = { secret: string } | { given: string };
  * never reads a path, runs a command or reads an environment variable a set names.
  */
 export function planSource(kind: Kind, entry: string, found: Found, input: RunInput): PlannedSource {
-  const keys = Object.keys(found.source);
-  const sourceKind = keys.length === 1 ? keys[0] : undefined;
+  const sourceKind = sourceKindOf(found.source);
   const ref = sourceKind ? found.source[sourceKind] : undefined;
   if (sourceKind === 'secret' && typeof ref === 'string') {
     const name = secretSourceName(ref, { kind, namespace: found.set.namespace, name: found.set.name, entry });
     if (!name) throw new LeaseRefusedError('forbidden', `${found.label} entry ${entry} names a secret outside namespace "${found.set.namespace}"`);
     return { secret: name };
   }
-  if ((callerResolved as readonly string[]).includes(sourceKind ?? '')) {
+  // A stored set holds no `value` source: those were moved into the store when it was applied.
+  if (isCallerResolved(found.source)) {
     const given = input.sources[runSourceKey(kind, found.set, entry)];
     if (given === undefined) {
       throw new LeaseRefusedError('unresolvable', `${found.label} entry ${entry} is a ${sourceKind} source, which the lading command resolves; it was not sent with the run`);
     }
     return { given };
   }
-  throw new LeaseRefusedError('invalid_request', `${found.label} entry ${entry} has an unknown source kind: use secret, env, path, command or value`);
+  throw new LeaseRefusedError('invalid_request', `${found.label} entry ${entry} has an unknown source kind: use ${sourceKinds.join(', ')}`);
 }
 
 export interface RunValues {

@@ -13,8 +13,9 @@ export const IMAGE_APP_DIR = '/cnab/lading/app';
 export const ENTRYPOINT_PATH = '/cnab/lading/run';
 /** Marks an image whose run script makes that copy, so the runner gives it a writable tmpfs at /cnab/app. */
 export const WRITABLE_APP_LABEL = 'sh.lading.writable-app';
-/** uid:gid every bundle runs as; the runner enforces it whatever the image says. */
-export const RUNTIME_USER = '65532:65532';
+/** uid and gid every bundle runs as; the runner enforces it whatever the image says. */
+export const BUNDLE_UID = 65532;
+export const RUNTIME_USER = `${BUNDLE_UID}:${BUNDLE_UID}` as const;
 export const MANIFEST_FILE_NAME = 'lading.yaml';
 export const MANIFEST_SCHEMA_VERSION = '1.0.0';
 /** Key under bundle.json `custom` holding what Lading adds. */

@@ -1,5 +1,4 @@
-import { parseImageReference } from './image-reference.js';
-import { registryPattern } from './rules.js';
+import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import type { Manifest } from './types.js';
 import { CodedError } from '@lading/contracts/errors';
 
@@ -23,7 +22,7 @@ export function overrideDestination(manifest: Manifest, override: DestinationOve
   }
   if (override.registry !== undefined) {
     const registry = override.registry.replace(/\/+$/, '');
-    if (!registryPattern.test(registry)) {
+    if (!isRegistryLocation(registry)) {
       throw new CodedError('invalid_request', `--registry ${override.registry} is not a registry and optional path such as 127.0.0.1:5000/team, in lower case`);
     }
     const { reference: _dropped, ...rest } = manifest;

@@ -1,35 +1,38 @@
-import { digestPattern, repositoryPattern, tagPattern } from './rules.js';
+import { isRegistryHost, qualifiedName, splitReference } from '@lading/oci/reference-grammar';
 import type { ImageReference } from './types.js';
 
 /**
- * Splits `repo`, `repo:tag`, `repo@sha256:…` or `repo:tag@sha256:…`. Returns undefined when the
- * text is not such a reference.
+ * Splits `host/repo`, `host/repo:tag`, `host/repo@sha256:…` or `host/repo:tag@sha256:…` by the
+ * OCI grammar. Returns undefined when the text is not such a reference, or names no registry
+ * host (`team/app` means Docker Hub, which Lading never pulls from implicitly).
  */
 export function splitImageReference(text: string): ImageReference | undefined {
-  let rest = text;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!digestPattern.test(digest)) return undefined;
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!tagPattern.test(tag)) return undefined;
-  }
-  if (!repositoryPattern.test(rest)) return undefined;
-  return { repository: rest, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+  const parts = splitReference(text);
+  if (typeof parts === 'string' || parts.registry === undefined) return undefined;
+  const { tag, digest } = parts;
+  return { repository: qualifiedName(parts), ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 
 /** As splitImageReference, but a reference with neither tag nor digest is refused too. */
 export function parseImageReference(text: string): ImageReference | undefined {
   const reference = splitImageReference(text);
   return reference === undefined || (reference.tag === undefined && reference.digest === undefined) ? undefined : reference;
+}
+
+/** `host/team/app`: a repository on a named registry, without tag or digest. */
+export function isRegistryRepository(text: string): boolean {
+  const reference = splitImageReference(text);
+  return reference !== undefined && reference.tag === undefined && reference.digest === undefined;
+}
+
+/**
+ * Where bundles go: a registry host with an optional path (`127.0.0.1:5000/team`), or, as Porter
+ * reads `registry: getporter`, a path alone.
+ */
+export function isRegistryLocation(text: string): boolean {
+  if (isRegistryHost(text)) return true;
+  const parts = splitReference(text);
+  return typeof parts !== 'string' && parts.tag === undefined && parts.digest === undefined;
 }
 
 /** `repo@sha256:…` when the image is pinned, otherwise `repo:tag`. */

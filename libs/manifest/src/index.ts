@@ -25,6 +25,7 @@ export {
   IMAGE_APP_DIR,
   ENTRYPOINT_PATH,
   WRITABLE_APP_LABEL,
+  BUNDLE_UID,
   RUNTIME_USER,
   MANIFEST_FILE_NAME,
   MANIFEST_SCHEMA_VERSION,
@@ -40,7 +41,18 @@ export { parseImageReference, formatImageReference } from './image-reference.js'
 export { bundleTag } from './bundle-tag.js';
 export { toBundleJson } from './bundle-json.js';
 export { renderRunScript } from './run-script.js';
-export { encodeRunInput, parseOutputFrame, takesTraceContext, type RunInput } from './run-protocol.js';
+export {
+  encodeRunInput,
+  frameShapes,
+  isOutputNonce,
+  nonceDigits,
+  parseFrameBody,
+  parseOutputFrame,
+  RunInputError,
+  takesTraceContext,
+  type RunFrame,
+  type RunInput,
+} from './run-protocol.js';
 export { renderDockerfile, type DockerfileOptions } from './dockerfile.js';
 export { scaffoldManifest, scaffoldFiles, type ScaffoldOptions } from './scaffold.js';
 export { shellQuote } from './shell.js';

@@ -16,12 +16,10 @@ export type Declared<T> = T & { at: Located };
 
 export const strip = <T extends { at: Located }>({ at: _at, ...rest }: T): Omit<T, 'at'> => rest;
 
-export const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
-  entry.applyTo === undefined || entry.applyTo.includes(action);
-
-export function matching(ctx: Context, value: Located, pattern: RegExp, problem: string): string {
+/** The value's text when it matches a pattern or passes a check (a grammar rule of @lading/oci). */
+export function matching(ctx: Context, value: Located, rule: RegExp | ((text: string) => boolean), problem: string): string {
   const text = ctx.reader.string(value);
-  if (!pattern.test(text)) ctx.reader.fail(value.at, value.path, problem);
+  if (!(typeof rule === 'function' ? rule(text) : rule.test(text))) ctx.reader.fail(value.at, value.path, problem);
   return text;
 }
 

@@ -1,5 +1,6 @@
 import { isSeq } from 'yaml';
-import { appliesTo, type Context } from './parse-context.js';
+import { appliesTo } from '@lading/cnab';
+import { type Context } from './parse-context.js';
 import { porterWords } from './porter-words.js';
 import { compileJsonPath } from './json-path.js';
 import { countCaptureGroups } from './regex-groups.js';
@@ -39,7 +40,7 @@ function objectField(ctx: Context, scope: StepScope, reference: string, value: L
     ctx.reader.fail(value.at, value.path, `reads field "${field.join('.')}" of parameter "${owner.name}", which is of type ${owner.type}; only object parameters have fields`);
   }
   if (field.some((key) => key === '')) ctx.reader.fail(value.at, value.path, `reads an empty field name of parameter "${owner.name}"`);
-  if (!appliesTo(owner, scope.action)) {
+  if (!appliesTo(owner.applyTo, scope.action)) {
     ctx.reader.fail(value.at, value.path, `refers to parameter "${owner.name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
   }
   return { name: owner.name, field };
@@ -69,7 +70,7 @@ function templated(ctx: Context, reading: ActionReading, value: Located): Templa
     if (declared === undefined) {
       ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which is not declared under ${part.kind}s`);
     }
-    if (!appliesTo(declared, scope.action)) {
+    if (!appliesTo(declared.applyTo, scope.action)) {
       ctx.reader.fail(value.at, value.path, `refers to ${part.kind} "${part.name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
     }
     // Porter: a value delivered as a file templates to its path.
@@ -141,7 +142,7 @@ function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): S
   if (declared === undefined && !porter) {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which is not declared under outputs`);
   }
-  if (declared !== undefined && !appliesTo(declared, scope.action)) {
+  if (declared !== undefined && !appliesTo(declared.applyTo, scope.action)) {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
   }
   reading.stepOutputs.add(name);
@@ -202,7 +203,7 @@ export function parseActionSteps(ctx: Context, scope: StepScope, steps: Located[
   for (const { name, at } of reading.outputReferences) {
     ctx.reader.attempt(() => {
       const declared = scope.outputs.get(name);
-      if (declared !== undefined && appliesTo(declared, scope.action)) return;
+      if (declared !== undefined && appliesTo(declared.applyTo, scope.action)) return;
       if (reading.stepOutputs.has(name)) return;
       ctx.reader.fail(at.at, at.path, `refers to output "${name}", which no step of ${scope.action} captures and no output applying to ${scope.action} declares`);
     });

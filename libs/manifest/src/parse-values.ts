@@ -1,9 +1,10 @@
 import { defaultText, parameterSchemaProblem } from '@lading/cnab';
+import { isDigest, isTag } from '@lading/oci/reference-grammar';
 import { APP_DIR } from './constants.js';
 import { porterEnvName } from './dialect.js';
-import { splitImageReference } from './image-reference.js';
+import { isRegistryRepository, splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';
-import { deliveryPathProblem, digestPattern, envNameProblem, pathProblem, porterDeliveryPathProblem, repositoryPattern, tagPattern, valueNamePattern, valueNameProblem } from './rules.js';
+import { deliveryPathProblem, envNameProblem, pathProblem, porterDeliveryPathProblem, valueNamePattern, valueNameProblem } from './rules.js';
 import type { CustomAction, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, ParameterType, ParameterValue, SchemaKeywords } from './types.js';
 import type { Located, MapView } from './yaml-reader.js';
 
@@ -200,7 +201,7 @@ export function parseImage(ctx: Context, value: Located): ManifestImage {
   const imageField = porter ? entry.get('image') : undefined;
   const image: ManifestImage =
     imageField === undefined
-      ? { repository: matching(ctx, entry.require('repository'), repositoryPattern, 'must be a repository such as registry.example.com/team/app, without tag or digest') }
+      ? { repository: matching(ctx, entry.require('repository'), isRegistryRepository, 'must be a repository such as registry.example.com/team/app, without tag or digest') }
       : porterImageField(ctx, entry, imageField);
   const tag = entry.get('tag');
   const digest = entry.get('digest');
@@ -208,8 +209,8 @@ export function parseImage(ctx: Context, value: Located): ManifestImage {
     ctx.reader.fail(entry.node, entry.path, 'must have exactly one of tag or digest');
   }
   // Porter: a digest wins over a tag, and a repository alone means its latest tag.
-  if (digest !== undefined) image.digest = matching(ctx, digest, digestPattern, 'must be a digest like sha256:<64 hex digits>');
-  else if (tag !== undefined) image.tag = matching(ctx, tag, tagPattern, 'must be a valid image tag');
+  if (digest !== undefined) image.digest = matching(ctx, digest, isDigest, 'must be a digest like sha256:<64 hex digits>');
+  else if (tag !== undefined) image.tag = matching(ctx, tag, isTag, 'must be a valid image tag');
   if (image.digest !== undefined) delete image.tag;
   else image.tag ??= 'latest';
   const description = entry.optionalString('description');

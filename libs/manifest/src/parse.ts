@@ -1,11 +1,11 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
 import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
-import { parseImageReference } from './image-reference.js';
+import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
 import { parseActionSteps } from './parse-steps.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
-import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, registryPattern, semverPattern } from './rules.js';
+import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, semverPattern } from './rules.js';
 import type { CustomAction, ExecStep, Manifest, ManifestDialect, ManifestImage } from './types.js';
 import { childPath, type Located, type MapView, YamlReader } from './yaml-reader.js';
 
@@ -130,7 +130,7 @@ function registryOf(ctx: Context, root: MapView): { registry: string; reference?
   const value = root.require('registry');
   // Porter takes a trailing slash (ghcr.io/getporter/) as the same registry.
   const registry = reader.string(value).replace(ctx.dialect === 'porter' ? /\/+$/ : /$^/, '');
-  if (!registryPattern.test(registry)) reader.fail(value.at, value.path, registryProblem);
+  if (!isRegistryLocation(registry)) reader.fail(value.at, value.path, registryProblem);
   return { registry };
 }
 

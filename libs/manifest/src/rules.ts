@@ -18,11 +18,6 @@ export const flagNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 // semver.org's grammar, without a leading "v": the bundle tag adds that.
 export const semverPattern =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
-export const digestPattern = /^sha256:[a-f0-9]{64}$/;
-export const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-/** `host[:port]/path` or a bare host, lower case as registries require. */
-export const registryPattern = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
-export const repositoryPattern = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)+$/;
 
 // Variables the run script or the shell itself depends on; a bundle value must not replace them.
 const reservedEnvNames = new Set([

@@ -1,4 +1,6 @@
+import { appliesTo } from '@lading/cnab';
 import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR } from './constants.js';
+import { nonceDigits } from './run-protocol.js';
 import { stepLines, stepNeedsTmp } from './run-script-steps.js';
 import { jsonReaderAwk } from './json-reader-awk.js';
 import { imageVariable, shellQuote } from './shell.js';
@@ -12,10 +14,9 @@ export interface RunScriptOptions {
 /** Where a run finds the relocation mapping when its bundle was copied to another registry (CNAB). */
 export const RELOCATION_MAPPING_PATH = `${APP_DIR}/relocation-mapping.json`;
 
-const textOf = (value: ParameterValue): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
+const nonceRule = `the nonce must be ${nonceDigits.min} to ${nonceDigits.max} lower-case hexadecimal digits`;
 
-const appliesTo = (entry: { applyTo?: string[] }, action: string): boolean =>
-  entry.applyTo === undefined || entry.applyTo.includes(action);
+const textOf = (value: ParameterValue): string => (typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 function caseLine(patterns: string[], body: string): string[] {
   return patterns.length === 0 ? [] : [`        ${patterns.join('|')}) ${body} ;;`];
@@ -40,7 +41,7 @@ function defaultLines(manifest: Manifest): string[] {
  * output declares (porter.yaml; Porter masks those too).
  */
 function sensitiveOutputsOf(manifest: Manifest, action: string): string[] {
-  const declared = manifest.outputs.filter((output) => output.sensitive && appliesTo(output, action)).map((output) => output.name);
+  const declared = manifest.outputs.filter((output) => output.sensitive && appliesTo(output.applyTo, action)).map((output) => output.name);
   const stepOnly = (manifest.actions[action] ?? []).flatMap((step) => step.outputs.map((o) => o.name)).filter((name) => !manifest.outputs.some((o) => o.name === name));
   return [...new Set([...declared, ...stepOnly])];
 }
@@ -63,7 +64,7 @@ function imageLines(manifest: Manifest, options: RunScriptOptions): string[] {
 /** After the steps: an output with a bundle-level path is taken from that file when no step wrote it. */
 function unboundOutputLines(manifest: Manifest, action: string): string[] {
   return manifest.outputs.flatMap((output) =>
-    output.path === undefined || !appliesTo(output, action)
+    output.path === undefined || !appliesTo(output.applyTo, action)
       ? []
       : [`  [ -f "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} ] || [ ! -f ${shellQuote(output.path)} ] || cp ${shellQuote(output.path)} "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)} || return 1`],
   );
@@ -118,7 +119,7 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
   const functions: string[] = [];
   const dispatch: string[] = [];
   actionNames.forEach((action, index) => {
-    const outputs = manifest.outputs.filter((o) => appliesTo(o, action)).map((o) => o.name);
+    const outputs = manifest.outputs.filter((o) => appliesTo(o.applyTo, action)).map((o) => o.name);
     const steps = manifest.actions[action];
     const outputList = shellQuote(outputs.join(' '));
     if (steps === undefined) {
@@ -307,8 +308,9 @@ export function renderRunScript(manifest: Manifest, options: RunScriptOptions = 
     '      ;;',
     '    nonce)',
     '      case $lading_data in',
-    "        ''|*[!0-9a-f]*) lading_usage_error \"the nonce must be lower-case hexadecimal\" ;;",
+    `        ''|*[!0-9a-f]*) lading_usage_error "${nonceRule}" ;;`,
     '      esac',
+    `      [ \${#lading_data} -ge ${nonceDigits.min} ] && [ \${#lading_data} -le ${nonceDigits.max} ] || lading_usage_error "${nonceRule}"`,
     '      lading_nonce=$lading_data',
     '      ;;',
     '    trace)',

@@ -1,6 +1,6 @@
 import { MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
-import { parseImageReference } from './image-reference.js';
-import { bundleNamePattern, registryPattern } from './rules.js';
+import { isRegistryLocation, parseImageReference } from './image-reference.js';
+import { bundleNamePattern } from './rules.js';
 import { CodedError } from '@lading/contracts/errors';
 
 export interface ScaffoldOptions {
@@ -13,7 +13,7 @@ function checkOptions({ name, registry, baseImage }: ScaffoldOptions): { reposit
   if (!bundleNamePattern.test(name)) {
     throw new CodedError('invalid_request', `The bundle name "${name}" is not valid; use 1-63 lower-case letters, digits or -, starting with a letter or digit.`);
   }
-  if (!registryPattern.test(registry)) {
+  if (!isRegistryLocation(registry)) {
     throw new CodedError('invalid_request', `The registry "${registry}" is not valid; give a registry and optional path such as 127.0.0.1:5000/team.`);
   }
   const base = parseImageReference(baseImage);

@@ -114,6 +114,11 @@ const invalid: [string, string, string][] = [
   ['a version that is not semver', head.replace('0.1.0', '1.0') + install, 'lading.yaml:2:10: version must be a semantic version such as 1.2.3'],
   ['a missing registry', head.replace('registry: 127.0.0.1:5000/demo\n', '') + install, 'lading.yaml:1:1: registry is required'],
   ['a base image without tag or digest', head.replace('busybox:1.35', 'busybox') + install, 'lading.yaml:4:12: baseImage must be an image reference with a tag or digest'],
+  // By the OCI grammar a first component without dot, port or localhost is a path, not a registry.
+  ['a base image naming no registry', head.replace('127.0.0.1:5000/lading/busybox:1.35', 'lading/busybox:1.35') + install, 'lading.yaml:4:12: baseImage must be an image reference with a tag or digest'],
+  ['a base image with mixed separators', head.replace('lading/busybox', 'lading/busy._box') + install, 'lading.yaml:4:12: baseImage must be an image reference with a tag or digest'],
+  ['an image repository naming no registry', `${head}images:\n  helper: { repository: team/x, tag: "1" }\n${install}`, 'lading.yaml:6:25: images.helper.repository must be a repository such as registry.example.com/team/app'],
+  ['an image repository with an empty component', `${head}images:\n  helper: { repository: r.io//x, tag: "1" }\n${install}`, 'lading.yaml:6:25: images.helper.repository must be a repository such as registry.example.com/team/app'],
   ['no install action', head, 'lading.yaml:1:1: install is required: every bundle needs install steps'],
   ['install without steps', `${head}install: []\n`, 'lading.yaml:5:10: install must have at least one step'],
   [
@@ -280,5 +285,17 @@ describe('parseManifest refuses', () => {
     expect(() => parseManifest(`${head}colour: red\n${install}`, 'bundles/hello/lading.yaml')).toThrow(
       /^bundles\/hello\/lading\.yaml:5:1: colour is not a known top-level key/,
     );
+  });
+});
+
+describe('parseManifest reads image references by the OCI grammar', () => {
+  it.each(['Registry.Example.com/base:1.0', '[::1]:5000/lading/busybox:1.35', 'localhost/a__b/c--d:1'])('accepts the base image %s', (reference) => {
+    expect(parseManifest(head.replace('127.0.0.1:5000/lading/busybox:1.35', JSON.stringify(reference)) + install).baseImage).toBe(reference);
+  });
+
+  it('takes a registry without a host as Porter does (registry: getporter), and a host alone', () => {
+    for (const registry of ['getporter', 'localhost', 'Registry.Example.com:5000/team']) {
+      expect(parseManifest(head.replace('127.0.0.1:5000/demo', registry) + install).registry).toBe(registry);
+    }
   });
 });

@@ -82,7 +82,6 @@ function run(shell: 'busybox' | 'dash') {
     env: { CONFIG: '{"name": "test-config", "server": {"port": 8443}}', VAULT: JSON.stringify({ password: secretField }) },
     nonce,
     action: 'install',
-    secretsDir: secrets,
   });
   const [program, args] = shell === 'busybox' ? ['/bin/busybox', ['sh', script]] : ['/usr/bin/dash', [script]];
   const result = spawnSync(program, args, {
@@ -150,7 +149,7 @@ install:
       writeFileSync(file, renderRunScript(parseManifest(yaml, 'porter.yaml')));
       const result = spawnSync('/bin/busybox', ['sh', file], {
         cwd: dir,
-        input: encodeRunInput({ nonce, action: 'install', secretsDir: dir }),
+        input: encodeRunInput({ nonce, action: 'install' }),
         encoding: 'utf8',
         env: { PATH: busyboxBin, LADING_OUTPUTS_DIR: dir, LADING_SECRETS_DIR: dir },
       });

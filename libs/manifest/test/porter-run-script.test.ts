@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRunInput, parseManifest, renderRunScript } from '../src/index.js';
-import { busyboxOnlyPath, readFrames } from './run-harness.js';
+import { busybox, busyboxOnlyPath, readFrames } from './run-harness.js';
 
 // porter.yaml steps run by the generated script under busybox sh, with only busybox on PATH.
-const busybox = '/bin/busybox';
 const nonce = 'feedc0de'.repeat(4);
 const digest = `sha256:${'d'.repeat(64)}`;
 const pinned = `127.0.0.1:5000/team/app@${digest}`;
@@ -79,10 +78,9 @@ function run(options: { relocated: boolean }) {
   if (options.relocated) writeFileSync(mapping, JSON.stringify({ [pinned]: moved }));
   const input = encodeRunInput({
     env: { WHO: 'alice', PASSWORD: secret },
-    files: { kubeconfig: 'apiVersion: v1\n' },
+    files: { [join(secrets, 'kubeconfig')]: 'apiVersion: v1\n' },
     nonce,
     action: 'install',
-    secretsDir: secrets,
   });
   const result = spawnSync(busybox, ['sh', script], {
     cwd: dir,

@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
+export const busybox = '/bin/busybox';
+
 /** A directory holding busybox's applets alone: a PATH like the busybox base image's. */
 export function busyboxOnlyPath(root: string): string {
   const bin = join(root, 'busybox-bin');
   mkdirSync(bin);
-  for (const applet of spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) symlinkSync('/bin/busybox', join(bin, applet));
+  for (const applet of spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) symlinkSync(busybox, join(bin, applet));
   return bin;
 }
 

@@ -24,7 +24,7 @@ describe.runIf(existsSync('/usr/bin/dash') && existsSync('/usr/bin/bash'))('the 
     writeFileSync(script, renderRunScript(manifest));
     const result = spawnSync('/usr/bin/dash', [script], {
       cwd: root,
-      input: encodeRunInput({ nonce: 'ab12', action: 'install' }),
+      input: encodeRunInput({ nonce: 'ab12'.repeat(4), action: 'install' }),
       encoding: 'utf8',
       env: { PATH: '/usr/bin:/bin', LADING_OUTPUTS_DIR: root, LADING_SECRETS_DIR: root },
     });

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busybox, busyboxOnlyPath } from './run-harness.js';
 import { encodeRunInput, parseManifest, renderRunScript, takesTraceContext } from '../src/index.js';
 
 const nonce = 'fedcba9876543210fedcba9876543210';
@@ -14,9 +15,7 @@ let script: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-run-trace-'));
-  bin = join(root, 'bin');
-  mkdirSync(bin);
-  for (const applet of spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) symlinkSync('/bin/busybox', join(bin, applet));
+  bin = busyboxOnlyPath(root);
   script = join(root, 'run');
   writeFileSync(
     script,
@@ -36,8 +35,8 @@ install:
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function runScript(input: string): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync('/bin/busybox', ['sh', script], { cwd: root, input, encoding: 'utf8', env: { PATH: bin, HOME: root, LADING_OUTPUTS_DIR: root, LADING_SECRETS_DIR: root } });
+function runScript(input: Buffer | string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(busybox, ['sh', script], { cwd: root, input, encoding: 'utf8', env: { PATH: bin, HOME: root, LADING_OUTPUTS_DIR: root, LADING_SECRETS_DIR: root } });
 }
 
 describe('the run script and the run trace', () => {

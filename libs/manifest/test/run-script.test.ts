@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { busybox, busyboxOnlyPath } from './run-harness.js';
 import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/index.js';
 
-const busybox = '/bin/busybox';
 const nonce = '0123456789abcdef0123456789abcdef';
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 // A secret written to break out of any quoting: it must come out exactly as it went in.
@@ -79,10 +79,7 @@ explode:
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'lading-run-script-'));
   // Only busybox applets on PATH, as in the invocation image.
-  bin = join(root, 'bin');
-  mkdirSync(bin);
-  const applets = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-  for (const applet of applets) symlinkSync(busybox, join(bin, applet));
+  bin = busyboxOnlyPath(root);
   script = join(root, 'run');
   writeFileSync(script, renderRunScript(parseManifest(manifestText(join(root, 'work')))));
 });
@@ -134,10 +131,9 @@ describe('the run script, executed by busybox sh', () => {
     mkdirSync(join(root, 'work'), { recursive: true });
     const input = encodeRunInput({
       env: { API_TOKEN: 'tok', GREETING: 'hi' },
-      files: { kubeconfig: Buffer.from([0, 1, 2, 255]) },
+      files: { [join(secretsDir, 'kubeconfig')]: Buffer.from([0, 1, 2, 255]) },
       nonce,
       action: 'install',
-      secretsDir,
     });
     const result = spawnSync(busybox, ['sh', script], {
       cwd: dir,
@@ -155,6 +151,10 @@ describe('the run script, executed by busybox sh', () => {
     ]);
     expect(parseOutputFrame(`${nonce.replace('0', '1')} output message aGk=`, nonce)).toBeUndefined();
     expect(() => encodeRunInput({ nonce: 'XYZ', action: 'install' })).toThrow(/hexadecimal/);
+    // One frame grammar for the runner and for this reader: padded base64, the manifest's output names.
+    expect(parseOutputFrame(`${nonce} output message aGk`, nonce)).toBeUndefined();
+    expect(parseOutputFrame(`${nonce} output my..message aGk=`, nonce)).toBeUndefined();
+    expect(parseOutputFrame(`${nonce} output message aGk=`, nonce)?.value.toString()).toBe('hi');
   });
 
   it('is valid shell for the scaffold too', () => {
@@ -237,6 +237,10 @@ describe('the run script, executed by busybox sh', () => {
     ['a file path climbing out of the secrets dir', [`file SECRETS/../kubeconfig ${b64('x')}`], 'does not declare'],
     ['a value that is not base64', ['env API_TOKEN $(id)'], 'does not hold base64'],
     ['a nonce that is not hex', ['nonce - xyz'], 'hexadecimal'],
+    // The run protocol's one nonce rule; the runner once sent upper-case and the script once took 1 digit.
+    ['an upper-case nonce', [`nonce - ${'AB'.repeat(16)}`], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
+    ['a nonce shorter than 16 digits', ['nonce - ab12'], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
+    ['a nonce longer than 128 digits', [`nonce - ${'a'.repeat(130)}`], 'the nonce must be 16 to 128 lower-case hexadecimal digits'],
     ['a line with too few fields', ['end-of-story'], 'three fields'],
   ])('refuses %s with exit 64', (_name, lines, message) => {
     const result = run([...lines, ...standard('install')]);
@@ -290,7 +294,7 @@ install:
     const outputsDir = join(dir, 'outputs');
     mkdirSync(secretsDir);
     mkdirSync(outputsDir);
-    const input = encodeRunInput({ files: { 'key-file': keyFile }, nonce, action: 'install', secretsDir });
+    const input = encodeRunInput({ files: { [join(secretsDir, 'key-file')]: keyFile }, nonce, action: 'install' });
     return spawnSync(busybox, ['sh', maskingScript], {
       cwd: dir,
       input,

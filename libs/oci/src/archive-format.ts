@@ -1,3 +1,5 @@
+import { isDigest } from './reference-grammar.js';
+
 /**
  * The one description of a Lading bundle archive: an OCI image layout in a tar, every entry
  * with the same owner, mode and time wherever and whenever it is written, in sorted order, so
@@ -24,7 +26,16 @@ export const layoutFile = 'oci-layout';
 export const layoutIndexFile = 'index.json';
 export const layoutMarker = { imageLayoutVersion: '1.0.0' } as const;
 
+const blobDirectory = 'blobs/sha256/';
+
+/** The digest a layout blob path names (`blobs/sha256/<hex>`), or undefined for any other path. */
+export function layoutBlobDigest(path: string): string | undefined {
+  if (!path.startsWith(blobDirectory)) return undefined;
+  const digest = `sha256:${path.slice(blobDirectory.length)}`;
+  return isDigest(digest) ? digest : undefined;
+}
+
 /** `blobs/sha256/<hex>` of a digest already checked to be sha256:<64 hex>. */
 export function layoutBlobPath(digest: string): string {
-  return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+  return `${blobDirectory}${digest.slice('sha256:'.length)}`;
 }

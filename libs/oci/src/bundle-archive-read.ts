@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
-import { layoutBlobPath, layoutFile, layoutIndexFile } from './archive-format.js';
+import { layoutBlobDigest, layoutBlobPath, layoutFile, layoutIndexFile } from './archive-format.js';
 import { DigestVerifier } from './digest.js';
 import { OciError } from './errors.js';
 import { CnabAnnotations } from './media-types.js';
 import { blobDescriptors, parseManifestDocument } from './manifest-document.js';
 import { refNameAnnotation } from './bundle-contents.js';
-import { signatureTagPattern } from './signatures/simple-signing.js';
+import { isDigest } from './reference-grammar.js';
+import { isSignatureTag } from './signatures/simple-signing.js';
 import type { Descriptor } from './types.js';
 
-const blobName = /^blobs\/sha256\/[a-f0-9]{64}$/;
 const directories = new Set(['blobs/', 'blobs/sha256/']);
 const maxMetadataBytes = 4 * 1024 * 1024;
 
@@ -45,16 +45,16 @@ export async function readBundleArchive(file: string, dir: string): Promise<Desc
       stream.on('end', () => done());
       return;
     }
-    if (header.type !== 'file' || !(blobName.test(name) || name === layoutFile || name === layoutIndexFile)) {
+    if (header.type !== 'file' || !(layoutBlobDigest(name) !== undefined || name === layoutFile || name === layoutIndexFile)) {
       stream.resume();
       done(archiveError(file, `it holds ${JSON.stringify(header.name)}, which no OCI layout of a bundle has`));
       return;
     }
-    if (!blobName.test(name) && header.size > maxMetadataBytes) {
+    if (layoutBlobDigest(name) === undefined && header.size > maxMetadataBytes) {
       done(archiveError(file, `${name} is larger than ${maxMetadataBytes} bytes`));
       return;
     }
-    const digest = blobName.test(name) ? `sha256:${name.slice('blobs/sha256/'.length)}` : undefined;
+    const digest = layoutBlobDigest(name);
     const steps = digest
       ? [stream, new DigestVerifier(digest, header.size, `Blob ${name} of bundle archive ${file}`, {}), createWriteStream(join(dir, name), { flags: 'wx' })]
       : [stream, createWriteStream(join(dir, name), { flags: 'wx' })];
@@ -101,7 +101,7 @@ async function checkLayout(file: string, dir: string): Promise<Descriptor[]> {
     return body;
   };
   const present = async (descriptor: Descriptor, what: string, read = true): Promise<Buffer> => {
-    if (!blobName.test(layoutBlobPath(descriptor.digest))) throw archiveError(file, `${what} is not named by a sha256 digest`);
+    if (!isDigest(descriptor.digest)) throw archiveError(file, `${what} is not named by a sha256 digest`);
     const path = join(dir, layoutBlobPath(descriptor.digest));
     const size = (await stat(path).catch(() => undefined))?.size;
     if (size === undefined) throw archiveError(file, `its index names ${what}, which it does not hold`);
@@ -114,7 +114,7 @@ async function checkLayout(file: string, dir: string): Promise<Descriptor[]> {
   }
   for (const root of roots.slice(1)) {
     const tag = root.annotations?.[refNameAnnotation];
-    if (tag !== undefined && !signatureTagPattern.test(tag)) throw archiveError(file, `its ${layoutIndexFile} names tag ${JSON.stringify(tag)}, and a bundle archive carries signature tags only`);
+    if (tag !== undefined && !isSignatureTag(tag)) throw archiveError(file, `its ${layoutIndexFile} names tag ${JSON.stringify(tag)}, and a bundle archive carries signature tags only`);
     await visit(root, `image ${root.digest}`);
   }
   return roots.map(({ mediaType, digest, size, annotations }) => ({ mediaType, digest, size, ...(annotations?.[refNameAnnotation] ? { annotations: { [refNameAnnotation]: annotations[refNameAnnotation] } } : {}) }));

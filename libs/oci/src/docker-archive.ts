@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { extract, type Header } from 'tar-stream';
+import { layoutBlobDigest } from './archive-format.js';
 import { OciError } from './errors.js';
 import { MediaTypes } from './media-types.js';
 import { sha256Digest } from './digest.js';
@@ -93,8 +94,8 @@ async function readArchive(
       } else if (header.type !== 'file') {
         entry.resume();
       } else if (isStreamedLayer(name, header.size ?? 0)) {
-        const expected = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name)?.[1];
-        content.uploaded.set(name, await client.uploadBlob(repository, entry.pipe(new PassThrough()), expected ? { digest: `sha256:${expected}` } : {}));
+        const expected = layoutBlobDigest(name);
+        content.uploaded.set(name, await client.uploadBlob(repository, entry.pipe(new PassThrough()), expected ? { digest: expected } : {}));
       } else if ((header.size ?? 0) <= maxBufferedEntry) {
         content.buffered.set(name, await collect(entry));
       } else {

@@ -1,11 +1,12 @@
 import type Docker from 'dockerode';
+import { APP_DIR, BUNDLE_UID, OUTPUTS_DIR, RUNTIME_USER, SECRETS_DIR } from '@lading/manifest';
 import { defaultNanoCpus } from './cpu-limit.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import type { HardenedHostConfigOptions } from './types.js';
 
-/** The non-root user (and group) id every bundle runs as. */
-export const bundleUid = 65532;
-export const bundleUser = `${bundleUid}:${bundleUid}` as const;
+/** The non-root user (and group) id every bundle runs as, from the container contract. */
+export const bundleUid = BUNDLE_UID;
+export const bundleUser = RUNTIME_USER;
 const defaultMemoryBytes = 1024 * 1024 * 1024;
 const defaultPidsLimit = 512;
 
@@ -27,10 +28,10 @@ export function hardenedHostConfig(options: HardenedHostConfigOptions = {}): Doc
     ReadonlyRootfs: true,
     Tmpfs: {
       '/tmp': 'rw,nosuid,nodev,size=64m,mode=1777',
-      '/cnab/secrets': `rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
-      '/cnab/app/outputs': `rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
+      [SECRETS_DIR]: `rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
+      [OUTPUTS_DIR]: `rw,nosuid,nodev,noexec,size=16m,mode=0700,uid=${bundleUid},gid=${bundleUid}`,
       // The bundle's own files, copied here by its run script: writable in RAM, the root stays read-only.
-      ...(options.writableApp === true ? { '/cnab/app': `rw,nosuid,nodev,exec,size=256m,mode=0755,uid=${bundleUid},gid=${bundleUid}` } : {}),
+      ...(options.writableApp === true ? { [APP_DIR]: `rw,nosuid,nodev,exec,size=256m,mode=0755,uid=${bundleUid},gid=${bundleUid}` } : {}),
     },
     Binds: [...(allowSocket ? [`${socket}:/var/run/docker.sock`] : []), ...(options.readOnlyBinds ?? []).filter((bind) => bind.endsWith(':ro'))],
     Mounts: [],

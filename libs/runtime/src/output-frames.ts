@@ -1,18 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { frameShapes, parseFrameBody } from '@lading/manifest';
 import type { OutputFrameParserOptions, OutputListener } from './types.js';
 
-const outputName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const base64Body = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const newline = 0x0a;
-const stepIndex = /^[1-9][0-9]{0,5}$/;
-const spanId = /^(?!0{16})[0-9a-f]{16}$/;
-const exitStatus = /^[0-9]{1,3}$/;
 
 /**
  * Finds the run script's frames in a container's stdout: from the run's nonce to the end of the line,
- * `<nonce> output <name> <base64>` (an output's value), `<nonce> mask <base64>` (a value the
- * output must be masked for from here on, such as a sensitive output just captured) and
- * `<nonce> step <n> start <span id>` / `<nonce> step <n> end <status>` (a step's span). Frames are
+ * read by the run protocol's frame grammar (`parseFrameBody` of `@lading/manifest`). Frames are
  * removed and reported; every other byte passes through unchanged and without waiting for a
  * line end (a tail that could begin the nonce waits for the next chunk). A frame is recognised
  * mid-line too, so that a step whose output does not end with a newline cannot turn the run
@@ -108,22 +102,12 @@ export class OutputFrameScanner {
   }
 
   #frame(body: Buffer): void {
-    const words = body.toString('latin1').replace(/\r$/, '').split(' ');
-    const [kind] = words;
-    if (kind === 'mask' && words.length === 2 && base64Body.test(words[1])) {
-      this.#options.onMask?.(Buffer.from(words[1], 'base64'));
-      return;
-    }
-    if (kind === 'output' && words.length === 3 && outputName.test(words[1]) && base64Body.test(words[2])) {
-      this.#onOutput(words[1], Buffer.from(words[2], 'base64'));
-      return;
-    }
-    if (kind === 'step' && words.length === 4 && stepIndex.test(words[1])) {
-      const index = Number(words[1]);
-      if (words[2] === 'start' && spanId.test(words[3])) return this.#options.onStep?.({ index, kind: 'start', spanId: words[3] });
-      if (words[2] === 'end' && exitStatus.test(words[3])) return this.#options.onStep?.({ index, kind: 'end', exitCode: Number(words[3]) });
-    }
-    this.#options.onMalformed?.('an output frame is not "output <name> <base64>", "mask <base64>" or "step <n> start|end <id|status>"');
+    const frame = parseFrameBody(body.toString('latin1'));
+    if (frame === undefined) this.#options.onMalformed?.(`an output frame is not ${frameShapes}`);
+    else if (frame.kind === 'mask') this.#options.onMask?.(frame.value);
+    else if (frame.kind === 'output') this.#onOutput(frame.name, frame.value);
+    else if (frame.phase === 'start') this.#options.onStep?.({ index: frame.index, kind: 'start', spanId: frame.spanId });
+    else this.#options.onStep?.({ index: frame.index, kind: 'end', exitCode: frame.exitCode });
   }
 }
 

@@ -1,4 +1,4 @@
-import { digestPattern } from './digest-reference.js';
+import { isDigest } from '@lading/oci/reference-grammar';
 import { RuntimeError } from './errors.js';
 
 /**
@@ -16,7 +16,7 @@ export function parseBundleDigests(variable: string, value: string | undefined):
     .map((entry) => entry.trim())
     .filter(Boolean);
   for (const entry of entries) {
-    if (!digestPattern.test(entry)) {
+    if (!isDigest(entry)) {
       throw new RuntimeError(
         'invalid-configuration',
         `${variable} lists bundle digests (sha256: and 64 lowercase hex digits, comma-separated), and ${JSON.stringify(entry)} is not one: take the digest from the reference \`lading publish\` printed.`,

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { normalizeRepository, parseDigestReference } from './digest-reference.js';
+import { familiarName } from '@lading/oci/reference-grammar';
+import { parseDigestReference } from './digest-reference.js';
 import { followDockerStream } from './docker-stream.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
 import type { DigestReference, PulledImage, PullImageOptions } from './types.js';
@@ -43,7 +44,7 @@ async function inspectIfPresent(docker: Docker, reference: string): Promise<Dock
 }
 
 function canonical({ repository, digest }: DigestReference): string {
-  return `${normalizeRepository(repository)}@${digest}`;
+  return `${familiarName(repository)}@${digest}`;
 }
 
 /** The one check, before and after a pull: the engine recorded this repository and digest for the image. */

@@ -1,3 +1,4 @@
+import type { RunInput } from '@lading/manifest';
 import type { Readable } from 'node:stream';
 import type { ContainerOwner } from './bundle-labels.js';
 import type { Egress } from './run-network.js';
@@ -148,17 +149,8 @@ export interface BundleContainerResult {
   containerId: string;
 }
 
-export interface StdinPayloadInput {
-  action: string;
-  /** Hex string that marks output frames on stdout. */
-  nonce: string;
-  env?: Record<string, Buffer | string>;
-  /** Absolute path inside the container → content. */
-  files?: Record<string, Buffer | string>;
-  /** W3C trace context of the run's container span, for run scripts that take it. */
-  traceparent?: string;
-  tracestate?: string;
-}
+/** What the run script reads on stdin, as the run protocol defines it. */
+export type StdinPayloadInput = RunInput;
 
 export interface OutputFrameParserOptions {
   /** A frame longer than this is dropped and reported as malformed; defaults to 16 MiB. */

@@ -62,6 +62,12 @@ describe('createOutputFrameParser', () => {
     expect(result.passed).toBe('next\n');
   });
 
+  it('reads frames by the run protocol the run script is rendered from: a name the manifest allows, padded base64', async () => {
+    const result = await parse([`${nonce} output dotted..name aGk=\n${nonce} output message aGk\n${frame('message', 'hi')}`]);
+    expect(result.outputs).toEqual([['message', 'hi']]);
+    expect(result.malformed).toHaveLength(2);
+  });
+
   it('reports a final frame without a trailing newline', async () => {
     const result = await parse([`x\n${nonce} output last ${Buffer.from('v').toString('base64')}`]);
     expect(result.outputs).toEqual([['last', 'v']]);

@@ -52,7 +52,10 @@ describe('encodeStdinPayload', () => {
     [{ files: { 'relative/path': 'x' } }, /Container file path "relative\/path"/],
     [{ files: { '/cnab/secrets/../../etc/passwd': 'x' } }, /Container file path/],
     [{ files: { '/cnab/secrets/a b': 'x' } }, /Container file path/],
-    [{ nonce: 'not-hex' }, /output nonce must be 16 to 128 hex digits/],
+    [{ nonce: 'not-hex' }, /output nonce must be 16 to 128 lower-case hexadecimal digits/],
+    // The run script refuses these, so the runner does not send them.
+    [{ nonce: 'AB'.repeat(16) }, /output nonce must be 16 to 128 lower-case hexadecimal digits/],
+    [{ files: { '/cnab/secrets/./key': 'x' } }, /Container file path "\/cnab\/secrets\/.\/key" is not valid/],
   ])('refuses %o', (override, message) => {
     expect(() => encodeStdinPayload({ action: 'install', nonce: '00112233445566778899aabbccddeeff', ...override })).toThrow(message);
   });
@@ -70,8 +73,15 @@ describe('parseDigestReference', () => {
     ['app@sha256:abc', /invalid digest/],
     [`app@sha512:${'a'.repeat(128)}`, /invalid digest/],
     [`App@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/a//b@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/a..b@${digest}`, /invalid repository part/],
+    [`127.0.0.1:5000/app@sha256:${'A'.repeat(64)}`, /invalid digest/],
   ])('refuses %s', (reference, message) => {
     expect(() => parseDigestReference(reference)).toThrow(message);
+  });
+  it('reads hosts as the OCI grammar does: uppercase DNS names and IPv6 in brackets', () => {
+    expect(parseDigestReference(`Registry.Example.com/app@${digest}`)).toEqual({ repository: 'Registry.Example.com/app', digest });
+    expect(parseDigestReference(`[::1]:5000/app@${digest}`)).toEqual({ repository: '[::1]:5000/app', digest });
   });
 });
 

@@ -28,6 +28,7 @@ export { createRedactor, redactBytes, redactText, StreamRedactor, DEFAULT_MASK, 
 export { formsLadingProduces } from './value-forms.js';
 export { SealError, KeyFileError, SecretStoreError, SourceError, RotationNotSupportedError } from './errors.js';
 export { KeyRotation, previousStoreCiphers } from './key-rotation.js';
+export { callerResolvedKinds, describeSet, isCallerResolved, sourceKindOf, sourceKinds } from './source-kinds.js';
 export type {
   SealingKeyPair,
   SecretStore,

@@ -3,9 +3,8 @@ import { basename, isAbsolute, resolve as resolvePath } from 'node:path';
 import { splitCommandLine } from './argv.js';
 import { SecretStoreError, SourceError } from './errors.js';
 import { MAX_SOURCE_BYTES, runCommand } from './run-command.js';
-import type { ResolveContext, SourceKind, ValueSource } from './types.js';
-
-const KINDS: readonly SourceKind[] = ['secret', 'env', 'path', 'command', 'value'];
+import { sourceKinds as KINDS, type SourceKind } from './source-kinds.js';
+import type { ResolveContext, ValueSource } from './types.js';
 const DEFAULT_COMMAND_TIMEOUT_MS = 10_000;
 
 /**

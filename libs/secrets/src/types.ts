@@ -56,7 +56,7 @@ export type ValueSource =
   | { command: string }
   | { value: string };
 
-export type SourceKind = 'secret' | 'env' | 'path' | 'command' | 'value';
+export type { SourceKind } from './source-kinds.js';
 
 export interface ResolveContext {
   /** Human label of the set, e.g. `credential set "prod/aws"`: used in error messages. */

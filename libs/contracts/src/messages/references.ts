@@ -1,11 +1,13 @@
+import { isDigest, splitReference } from '@lading/oci/reference-grammar';
 import { z } from 'zod';
 
-/** `host[:port]/repository@sha256:<64 hex>`: the only form a run accepts. */
-export const digestReferenceSchema = z
-  .string()
-  .regex(/^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, 'must be a reference by digest (repo@sha256:…)');
+/** `host[:port]/repository@sha256:<64 hex>` by the OCI grammar: the only form a run accepts. */
+export const digestReferenceSchema = z.string().refine((text) => {
+  const parts = splitReference(text);
+  return typeof parts !== 'string' && parts.registry !== undefined && parts.tag === undefined && parts.digest !== undefined;
+}, 'must be a reference by digest (host/repository@sha256:…)');
 
-export const digestSchema = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be a sha256 digest');
+export const digestSchema = z.string().refine(isDigest, 'must be a sha256 digest');
 
 /** Names of installations and sets: one KV key token, safe as a file name. */
 export const resourceNameSchema = z

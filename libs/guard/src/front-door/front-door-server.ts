@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataPlaneCommand, DataPlaneEvent, DataPlaneMemory, DataPlaneSettings } from './data-plane-messages.js';
-import { createFrontDoor, type FrontDoorOptions } from '../rules/rule-engine.js';
+import { createRuleEngine, type FrontDoorOptions } from '../rules/rule-engine.js';
 import { classifyRequest } from '../oci/oci-route.js';
 import { recordServedExchange } from './front-door-telemetry.js';
 import { admit, challengeFor } from '../rules/admission.js';
@@ -41,7 +41,7 @@ const fromSources = import.meta.url.endsWith('.ts');
 const entry = new URL(fromSources ? './data-plane-from-sources.mjs' : './data-plane-worker.js', import.meta.url);
 const closeGraceMs = 10_000;
 
-function listenOnSocket(app: ReturnType<typeof createFrontDoor>, socket: string): Promise<Server> {
+function listenOnSocket(app: ReturnType<typeof createRuleEngine>, socket: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(socket, (error?: Error) => (error ? reject(error) : resolve(server)));
     server.once('error', reject);
@@ -57,7 +57,7 @@ function listenOnSocket(app: ReturnType<typeof createFrontDoor>, socket: string)
 export async function startFrontDoor(options: FrontDoorServerOptions): Promise<FrontDoorServer> {
   const dir = await mkdtemp(join(tmpdir(), 'lading-guard-'));
   const rulesSocket = join(dir, 'rules.sock');
-  const rules = await listenOnSocket(createFrontDoor(options), rulesSocket);
+  const rules = await listenOnSocket(createRuleEngine(options), rulesSocket);
   const settings: DataPlaneSettings = {
     port: options.port,
     host: options.host ?? '127.0.0.1',

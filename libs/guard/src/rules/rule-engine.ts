@@ -40,10 +40,11 @@ interface Context {
 const defaultMaxManifestBytes = 4 * 1024 * 1024;
 
 /**
- * The registry endpoint clients push to: a streaming reverse proxy of the OCI Distribution API
- * where every tag write and delete goes through the tag ledger.
+ * The front door's rule engine: serves what the data plane does not relay to the upstream itself
+ * (manifest writes, every delete, refusals of invalid paths, the token endpoint), every tag write
+ * and delete through the tag ledger.
  */
-export function createFrontDoor(options: FrontDoorOptions): Express {
+export function createRuleEngine(options: FrontDoorOptions): Express {
   const link = new UpstreamLink(options);
   const registry = new UpstreamRegistry(link);
   const maxManifestBytes = options.maxManifestBytes ?? defaultMaxManifestBytes;

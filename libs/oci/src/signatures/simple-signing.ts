@@ -1,3 +1,5 @@
+import { isDigest } from '../reference-grammar.js';
+
 /**
  * The one home of the signature format Lading writes and reads: sigstore/cosign's. A signature
  * of manifest `sha256:<hex>` lives in the same repository as an OCI image tagged
@@ -8,8 +10,10 @@ export const simpleSigningMediaType = 'application/vnd.dev.cosign.simplesigning.
 export const signatureAnnotation = 'dev.cosignproject.cosign/signature';
 export const simpleSigningType = 'cosign container image signature';
 
-/** What a signature tag looks like; no other tag travels in an archive. */
-export const signatureTagPattern = /^sha256-[a-f0-9]{64}\.sig$/;
+/** What a signature tag looks like (`sha256-<hex>.sig`); no other tag travels in an archive. */
+export function isSignatureTag(tag: string): boolean {
+  return tag.startsWith('sha256-') && tag.endsWith('.sig') && isDigest(`sha256:${tag.slice('sha256-'.length, -'.sig'.length)}`);
+}
 
 /** `sha256-<hex>.sig`: the tag under which the signatures of `digest` are found. */
 export function signatureTag(digest: string): string {
