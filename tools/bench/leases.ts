@@ -17,7 +17,8 @@ import { endpoints, inboxPrefix, leasePayloadSchema, sealingContexts, signedStat
 import { RegistryClient } from '@lading/oci';
 import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
 import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit';
-import { prepareStackHome, serviceEnv } from '@lading/stack';
+import { prepareStackHome } from '@lading/stack';
+import { brokerSettings, serviceSettings } from '@lading/service-kit/settings';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { publishTestBundle } from '../../apps/secret-broker/test/published-bundle.js';
 
@@ -66,14 +67,14 @@ async function startBrokerProcess(natsUrl: string, registry: string, dir: string
   const httpPort = await freePort();
   const env = {
     ...process.env,
-    [serviceEnv.natsUrl]: natsUrl,
-    [serviceEnv.registry]: registry,
-    [serviceEnv.natsUser]: 'broker',
-    [serviceEnv.natsPasswordFile]: passwordFile,
-    [serviceEnv.httpPort]: String(httpPort),
-    [serviceEnv.stateDir]: join(dir, 'broker-state'),
-    [serviceEnv.brokerKeyFile]: join(dir, 'broker-state', 'broker.key'),
-    [serviceEnv.storeKeyFile]: join(dir, 'broker-state', 'store.key'),
+    [serviceSettings.natsUrl.name]: natsUrl,
+    [brokerSettings.registry.name]: registry,
+    [serviceSettings.natsUser.name]: 'broker',
+    [serviceSettings.natsPasswordFile.name]: passwordFile,
+    [serviceSettings.httpPort.name]: String(httpPort),
+    [serviceSettings.stateDir.name]: join(dir, 'broker-state'),
+    [brokerSettings.brokerKeyFile.name]: join(dir, 'broker-state', 'broker.key'),
+    [brokerSettings.storeKeyFile.name]: join(dir, 'broker-state', 'store.key'),
   };
   const broker = startProcess(process.execPath, ['--import', 'tsx', join(repoRoot, 'apps/secret-broker/src/main.ts')], env);
   try {

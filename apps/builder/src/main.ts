@@ -1,5 +1,6 @@
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
 import { runService } from '@lading/service-kit';
+import { builderSettings, readSettings } from '@lading/service-kit/settings';
 import { serveBuild } from './build-endpoint.js';
 import { frontDoorLogin } from './front-door-login.js';
 
@@ -10,6 +11,7 @@ await runService({
   async start(context) {
     const docker = connectDocker();
     await ensureDockerAvailable(docker);
-    await serveBuild(context, docker, frontDoorLogin(process.env));
+    const settings = readSettings(builderSettings, process.env);
+    await serveBuild(context, docker, settings, frontDoorLogin(settings));
   },
 });

@@ -1,19 +1,7 @@
 import { CommanderError } from 'commander';
 import { groupsFor } from './command-index.js';
 import { buildProgram } from './program.js';
-import { UserError } from './user-error.js';
-
-/** Turns any failure into one sentence on stderr and a non-zero exit code. */
-async function explainFailure(error: unknown): Promise<{ message: string; exitCode: number }> {
-  if (error instanceof UserError) return { message: error.message, exitCode: error.exitCode };
-  // Loaded only on failure: commands that never talk to a service do not load the service kit.
-  const { RemoteFailure } = await import('@lading/service-kit/client');
-  if (error instanceof RemoteFailure) return { message: error.message, exitCode: 1 };
-  if (error instanceof Error && /^[A-Z][A-Za-z]*Error$/.test(error.name) && error.message) {
-    return { message: error.message, exitCode: 1 };
-  }
-  return { message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`, exitCode: 70 };
-}
+import { debugVariable, explainFailure } from './explain-failure.js';
 
 const args = process.argv.slice(2);
 const program = await buildProgram(args);
@@ -29,7 +17,7 @@ try {
 } catch (error) {
   await flushTelemetry();
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const { message, exitCode } = await explainFailure(error);
+  const { message, exitCode } = explainFailure(error, Boolean(process.env[debugVariable]));
   process.stderr.write(`lading: ${message}
 `);
   process.exit(exitCode);

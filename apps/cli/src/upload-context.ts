@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { buildContextLimits, endpoints } from '@lading/contracts';
 import { sha256Digest } from '@lading/oci';
 import { callEndpoint } from '@lading/service-kit/client';
+import { CodedError } from '@lading/contracts/errors';
 
 /**
  * Hands a build context's archive to the builder under its sha256, chunk by chunk, and returns
@@ -17,5 +18,5 @@ export async function uploadBuildContext(nc: NatsConnection, archive: Buffer): P
     if (reply.stored) return digest;
     upload = reply.upload;
   }
-  throw new Error(`the builder did not confirm that it stored build context ${digest}`);
+  throw new CodedError('upstream_failed', `the builder did not confirm that it stored build context ${digest}`);
 }

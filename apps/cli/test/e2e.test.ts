@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBundle } from '@lading/cnab';
+import { errorVocabulary } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { freePort } from '@lading/testkit';
 import { runCli, startCli } from './cli-process.js';
@@ -215,6 +216,12 @@ describe('lading end to end on the embedded stack', { shuffle: false }, () => {
     const log = await cli('installations', 'logs', 'e2e-app');
     expect(log.stdout).toContain('token=*******');
     expect(log.stdout).not.toContain(canary);
+  });
+
+  it("prints a service's refusal as its one sentence, with the exit status of its code", async () => {
+    const missing = await cli('installations', 'show', 'e2e-missing');
+    expect(missing.stderr).toBe('lading: there is no installation named e2e-missing: see `lading installations list`\n');
+    expect(missing.code).toBe(errorVocabulary.not_found.exitCode);
   });
 
   it('follows one install as one trace across the CLI, the runner and the broker', async () => {

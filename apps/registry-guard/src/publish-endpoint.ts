@@ -1,14 +1,6 @@
 import { endpoints } from '@lading/contracts';
-import {
-  ForceNotAllowedError,
-  PublishForbiddenError,
-  PublishRefusedError,
-  TagConflictError,
-  TagDriftError,
-  type BundlePublisher,
-} from '@lading/guard';
-import { OciError } from '@lading/oci';
-import { assertPerson, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
+import { TagConflictError, TagDriftError, type BundlePublisher } from '@lading/guard';
+import { assertPerson, serveEndpoint, type ServiceContext } from '@lading/service-kit';
 import { instruments } from '@lading/telemetry';
 
 /**
@@ -27,16 +19,7 @@ export function servePublish(context: ServiceContext, publisher: BundlePublisher
         instruments().ledgerDecisions.add(1, { outcome: published.outcome });
         return published;
       } catch (error) {
-        if (error instanceof PublishRefusedError) throw new ServiceFailure('invalid_request', error.message);
-        if (error instanceof PublishForbiddenError) throw new ServiceFailure('forbidden', error.message);
-        if (error instanceof TagConflictError || error instanceof TagDriftError) {
-          instruments().ledgerDecisions.add(1, { outcome: 'refused' });
-          throw new ServiceFailure('conflict', error.message);
-        }
-        if (error instanceof ForceNotAllowedError) throw new ServiceFailure('forbidden', error.message);
-        if (error instanceof OciError) {
-          throw new ServiceFailure(error.code === 'BAD_REFERENCE' ? 'invalid_request' : 'upstream_failed', error.message);
-        }
+        if (error instanceof TagConflictError || error instanceof TagDriftError) instruments().ledgerDecisions.add(1, { outcome: 'refused' });
         throw error;
       }
     },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { namespaceAccess, principalFromVerifiers, type PrincipalFrom, type RegistryAccess } from '@lading/guard';
 import { PrincipalsFileReader } from '@lading/service-kit';
+import { guardSettings, SettingError, type SettingValues } from '@lading/service-kit/settings';
 
 /** LADING_GUARD_CONTENT_PUSHERS_FILE: services that push content by digest (name → scrypt verifier). */
 const contentPushersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), z.string().min(1));
@@ -10,14 +11,8 @@ const contentPushersSchema = z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)
 function readContentPushers(file: string | undefined): Record<string, string> {
   if (!file) return {};
   const parsed = contentPushersSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} must map service names to password verifiers`);
+  if (!parsed.success) throw new SettingError(guardSettings.contentPushersFile.name, `${file} must map service names to password verifiers.`);
   return parsed.data;
-}
-
-function anonymousRead(env: NodeJS.ProcessEnv): boolean {
-  const value = env.LADING_GUARD_ANONYMOUS_READ ?? 'true';
-  if (value !== 'true' && value !== 'false') throw new Error(`LADING_GUARD_ANONYMOUS_READ must be true or false, not "${value}"`);
-  return value === 'true';
 }
 
 /**
@@ -25,9 +20,12 @@ function anonymousRead(env: NodeJS.ProcessEnv): boolean {
  * read again when it changes) log in with their passwords and push into their namespaces; the
  * content pushers may push by digest only; anyone may read unless LADING_GUARD_ANONYMOUS_READ=false.
  */
-export function registryPrincipals(env: NodeJS.ProcessEnv): { principalFrom: PrincipalFrom; access: RegistryAccess } {
-  const reader = env.LADING_PRINCIPALS_FILE ? new PrincipalsFileReader(env.LADING_PRINCIPALS_FILE) : undefined;
-  const pushers = readContentPushers(env.LADING_GUARD_CONTENT_PUSHERS_FILE);
+export function registryPrincipals(
+  settings: Pick<SettingValues<typeof guardSettings>, 'contentPushersFile' | 'anonymousRead'>,
+  principalsFile: string | undefined,
+): { principalFrom: PrincipalFrom; access: RegistryAccess } {
+  const reader = principalsFile ? new PrincipalsFileReader(principalsFile) : undefined;
+  const pushers = readContentPushers(settings.contentPushersFile);
   // A principals file being rewritten, or broken, lets no one in until it reads well again.
   const principal = (name: string) => {
     try {
@@ -41,7 +39,7 @@ export function registryPrincipals(env: NodeJS.ProcessEnv): { principalFrom: Pri
     access: namespaceAccess({
       namespacesOf: (name) => principal(name)?.namespaces,
       contentPushers: new Set(Object.keys(pushers)),
-      anonymousRead: anonymousRead(env),
+      anonymousRead: settings.anonymousRead,
     }),
   };
 }

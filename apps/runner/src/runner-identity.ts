@@ -1,16 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readSettings, runnerSettings, serviceSettings } from '@lading/service-kit/settings';
+import { CodedError } from '@lading/contracts/errors';
 
 /** Letters, digits, `.`, `_` and `-`, as Docker labels, NATS tokens and pod names all allow. */
 const identityPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const runnerIdFile = 'runner-id';
 
 /** A setting that cannot be used as this runner's identity: one sentence for the operator. */
-export class RunnerSettingsError extends Error {
+export class RunnerSettingsError extends CodedError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RunnerSettingsError';
+    super('bad_configuration', message);
   }
 }
 
@@ -28,9 +29,10 @@ function checked(variable: string, value: string): string {
  * leftovers.
  */
 export async function resolveRunnerId(env: NodeJS.ProcessEnv): Promise<string> {
-  if (env.LADING_RUNNER_ID !== undefined) return checked('LADING_RUNNER_ID', env.LADING_RUNNER_ID);
-  if (env.KUBERNETES_SERVICE_HOST && env.HOSTNAME) return checked('HOSTNAME', env.HOSTNAME);
-  const stateDir = env.LADING_STATE_DIR;
+  const { runnerId, kubernetesServiceHost, hostname } = readSettings(runnerSettings, env);
+  if (runnerId !== undefined) return checked(runnerSettings.runnerId.name, runnerId);
+  if (kubernetesServiceHost && hostname) return checked(runnerSettings.hostname.name, hostname);
+  const { stateDir } = readSettings(serviceSettings, env);
   if (!stateDir) throw new RunnerSettingsError('The runner needs LADING_RUNNER_ID or LADING_STATE_DIR (where it keeps the identity it generates).');
   const file = join(stateDir, runnerIdFile);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
@@ -49,7 +51,9 @@ export async function resolveRunnerId(env: NodeJS.ProcessEnv): Promise<string> {
  * share the stack id.
  */
 export function resolveStackId(env: NodeJS.ProcessEnv): string {
-  if (env.LADING_STACK_ID !== undefined) return checked('LADING_STACK_ID', env.LADING_STACK_ID);
-  const source = `${env.LADING_NATS_URL ?? ''}\n${env.LADING_STATE_DIR ?? ''}`;
+  const { stackId } = readSettings(runnerSettings, env);
+  if (stackId !== undefined) return checked(runnerSettings.stackId.name, stackId);
+  // The variables as set, not their defaults: the id derived from them must not change.
+  const source = `${env[serviceSettings.natsUrl.name] ?? ''}\n${env[serviceSettings.stateDir.name] ?? ''}`;
   return `stack-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`;
 }

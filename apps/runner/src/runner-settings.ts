@@ -1,5 +1,6 @@
 import { parseBundleDigests, parseCpuLimit, parseEgress, parseNetworkPoolSize, RuntimeError, type BundleContainerSettings, type BundleDigests } from '@lading/runtime';
 import type { SignaturePolicy } from '@lading/execution';
+import { readSettings, runnerSettings } from '@lading/service-kit/settings';
 import { resolveRunnerId, resolveStackId, RunnerSettingsError } from './runner-identity.js';
 import { readSignaturePolicy } from './signature-policy-file.js';
 
@@ -18,19 +19,21 @@ export interface RunnerSettings {
 
 /** Everything the runner reads from its environment, checked before it touches Docker or NATS. */
 export async function readRunnerSettings(env: NodeJS.ProcessEnv): Promise<RunnerSettings> {
+  const settings = readSettings(runnerSettings, env);
+  const { runEgress, runCpus, runNetworkPool, dockerSocketBundles } = runnerSettings;
   try {
     const runnerId = await resolveRunnerId(env);
     return {
       runnerId,
       container: {
         owner: { runnerId, stackId: resolveStackId(env) },
-        egress: parseEgress('LADING_RUN_EGRESS', env.LADING_RUN_EGRESS),
-        nanoCpus: parseCpuLimit('LADING_RUN_CPUS', env.LADING_RUN_CPUS),
+        egress: parseEgress(runEgress.name, settings.runEgress),
+        nanoCpus: parseCpuLimit(runCpus.name, settings.runCpus),
       },
-      networkPoolSize: parseNetworkPoolSize('LADING_RUN_NETWORK_POOL', env.LADING_RUN_NETWORK_POOL),
-      dockerSocketBundles: parseBundleDigests('LADING_DOCKER_SOCKET_BUNDLES', env.LADING_DOCKER_SOCKET_BUNDLES),
-      registry: env.LADING_REGISTRY ?? '127.0.0.1:5000',
-      signaturePolicy: await readSignaturePolicy(env.LADING_SIGNATURE_POLICY),
+      networkPoolSize: parseNetworkPoolSize(runNetworkPool.name, settings.runNetworkPool),
+      dockerSocketBundles: parseBundleDigests(dockerSocketBundles.name, settings.dockerSocketBundles),
+      registry: settings.registry,
+      signaturePolicy: await readSignaturePolicy(settings.signaturePolicy),
     };
   } catch (error) {
     if (error instanceof RuntimeError) throw new RunnerSettingsError(error.message);

@@ -13,7 +13,6 @@ import {
   type ServiceContext,
 } from '@lading/service-kit';
 import type { KeyObject } from 'node:crypto';
-import { mapFailures } from './failures.js';
 import { forgetSetValues, separateValues } from './set-values.js';
 import { readLeaseAudit, runsVisibleTo } from './lease-audit-reader.js';
 import { showOutput } from './output-show.js';
@@ -43,11 +42,10 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
   const { credentialSets, parameterSets } = runState;
   const runs = runState.records;
   const publicKey = sealingPublicKey(parts.brokerKey);
-  const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
-  serve(service, endpoints.brokerPublicKey, async () => ({ publicKey }), logger);
+  serveEndpoint(service, endpoints.brokerPublicKey, async () => ({ publicKey }), logger);
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.secretsSet,
     async ({ name, namespace, sealed }, { caller }) => {
@@ -60,7 +58,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     },
     logger,
   );
-  serve(
+  serveEndpoint(
     service,
     endpoints.secretsList,
     async ({ namespace }, { caller }) => {
@@ -73,7 +71,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     },
     logger,
   );
-  serve(
+  serveEndpoint(
     service,
     endpoints.secretsDelete,
     async ({ name, namespace }, { caller }) => {
@@ -92,7 +90,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     [parameterSets, { apply: endpoints.parametersApply, list: endpoints.parametersList, show: endpoints.parametersShow, delete: endpoints.parametersDelete }],
   ] as const) {
     const noun = sets.kind === 'credentials' ? 'credential set' : 'parameter set';
-    serve(
+    serveEndpoint(
       service,
       calls.apply,
       async ({ document }, { caller }) => {
@@ -104,7 +102,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       },
       logger,
     );
-    serve(
+    serveEndpoint(
       service,
       calls.list,
       async ({ namespace }, { caller }) => {
@@ -115,7 +113,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       },
       logger,
     );
-    serve(
+    serveEndpoint(
       service,
       calls.show,
       async (key, { caller }) => {
@@ -126,7 +124,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
       },
       logger,
     );
-    serve(
+    serveEndpoint(
       service,
       calls.delete,
       async (key, { caller }) => {
@@ -141,7 +139,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
 
   await serveRunPath(context, runState, parts.registry);
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.outputsStore,
     async ({ runId, output, sealed }) => {
@@ -152,7 +150,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     logger,
   );
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.outputsShow,
     async (request, { caller }) => {
@@ -164,7 +162,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     logger,
   );
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.installationsDelete,
     async (key, { caller }) => {
@@ -176,7 +174,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     logger,
   );
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.leaseAudit,
     async ({ runIds }, { caller }) => ({ entries: await readLeaseAudit(nc, await runsVisibleTo(assertPerson(caller), runIds, runState.admissions)) }),
@@ -188,7 +186,7 @@ export async function startBroker(context: ServiceContext, parts: BrokerParts): 
     const finished = await rotation.finishInterrupted();
     if (finished > 0) logger.info('finished an interrupted key rotation', { rewritten: finished });
   }
-  serve(
+  serveEndpoint(
     service,
     endpoints.secretsRotateKey,
     async () => {

@@ -5,7 +5,6 @@ import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedEr
 import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import { headerCarrier, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext, instruments, messagingAttributes, SpanKind, withSpan } from '@lading/telemetry';
-import { mapFailures } from './failures.js';
 
 /** How many bundle.json documents (by digest) the broker keeps in memory. */
 const maxKnownBundles = 256;
@@ -18,7 +17,6 @@ const maxKnownBundles = 256;
 export async function serveRunPath(context: ServiceContext, state: RunPathState, registry: RegistryClient): Promise<void> {
   const { nc, service, logger } = context;
   const js = jetstream(nc);
-  const serve: typeof serveEndpoint = (svc, endpoint, handler, log) => serveEndpoint(svc, endpoint, mapFailures(handler), log);
 
   // A bundle is named by digest, so what was read once is what the registry would serve again.
   const bundles = new Map<string, Bundle>();
@@ -35,7 +33,7 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
     return bundle;
   };
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.runsSubmit,
     async (request, handlerContext) => {
@@ -60,7 +58,7 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
     logger,
   );
 
-  serve(
+  serveEndpoint(
     service,
     endpoints.runnersRegister,
     async ({ runnerId, publicKey }) => {
@@ -70,9 +68,9 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
     },
     logger,
   );
-  serve(service, endpoints.runsClaim, async (statement) => (await claimRun(statement, state), { runId: statement.runId, claimed: true }), logger);
-  serve(service, endpoints.runsHeartbeat, async (statement) => ({ runId: statement.runId, held: await heartbeatRun(statement, state) }), logger);
-  serve(
+  serveEndpoint(service, endpoints.runsClaim, async (statement) => (await claimRun(statement, state), { runId: statement.runId, claimed: true }), logger);
+  serveEndpoint(service, endpoints.runsHeartbeat, async (statement) => ({ runId: statement.runId, held: await heartbeatRun(statement, state) }), logger);
+  serveEndpoint(
     service,
     endpoints.runsFinish,
     async (statement) => {
@@ -86,7 +84,7 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
   const audit = async (entry: LeaseAuditEntry) => {
     await js.publish(streams.leaseAudit.subjects[0], JSON.stringify(entry));
   };
-  serve(
+  serveEndpoint(
     service,
     endpoints.lease,
     async (request) => {

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { BuiltinStore, VaultStore, type SecretStore, type VaultAuth } from '@lading/secrets';
 import type { AtRestCipher } from '@lading/secrets';
+import { SettingError, secretStoreSettings, type SettingValues } from '@lading/service-kit/settings';
 
-function readSecretFile(path: string | undefined, what: string): string {
-  if (!path) throw new Error(`${what} is not configured`);
+function readSecretFile(path: string | undefined, variable: string): string {
+  if (!path) throw new SettingError(variable, `${variable} is not set: the Vault store needs it.`);
   return readFileSync(path, 'utf8').trim();
 }
 
@@ -16,19 +17,12 @@ function readSecretFile(path: string | undefined, what: string): string {
 export async function openSecretStore(
   nc: NatsConnection,
   cipher: AtRestCipher,
-  env: NodeJS.ProcessEnv,
+  settings: SettingValues<typeof secretStoreSettings>,
   previousCiphers: AtRestCipher[] = [],
 ): Promise<SecretStore> {
-  const kind = env.LADING_SECRET_STORE ?? 'builtin';
-  if (kind === 'builtin') return BuiltinStore.open(nc, cipher, { previousCiphers });
-  if (kind !== 'vault') throw new Error(`unknown LADING_SECRET_STORE "${kind}": use builtin or vault`);
-  const auth: VaultAuth = env.LADING_VAULT_ROLE_ID
-    ? { appRole: { roleId: env.LADING_VAULT_ROLE_ID, secretId: readSecretFile(env.LADING_VAULT_SECRET_ID_FILE, 'LADING_VAULT_SECRET_ID_FILE') } }
-    : { token: readSecretFile(env.LADING_VAULT_TOKEN_FILE, 'LADING_VAULT_TOKEN_FILE') };
-  return new VaultStore({
-    endpoint: env.LADING_VAULT_ADDR ?? 'http://127.0.0.1:8200',
-    mount: env.LADING_VAULT_MOUNT,
-    namespace: env.LADING_VAULT_NAMESPACE,
-    auth,
-  });
+  if (settings.secretStore === 'builtin') return BuiltinStore.open(nc, cipher, { previousCiphers });
+  const auth: VaultAuth = settings.vaultRoleId
+    ? { appRole: { roleId: settings.vaultRoleId, secretId: readSecretFile(settings.vaultSecretIdFile, secretStoreSettings.vaultSecretIdFile.name) } }
+    : { token: readSecretFile(settings.vaultTokenFile, secretStoreSettings.vaultTokenFile.name) };
+  return new VaultStore({ endpoint: settings.vaultAddr, mount: settings.vaultMount, namespace: settings.vaultNamespace, auth });
 }

@@ -26,19 +26,19 @@ import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js
 function readManifest(input: BuildInput): Manifest {
   const manifestFile = manifestFileNames.map((name) => input.files.find((file) => file.path === name)).find((file) => file !== undefined);
   if (!manifestFile) {
-    throw new BuildRefusedError(`the bundle directory has neither ${MANIFEST_FILE_NAME} nor ${PORTER_MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid');
+    throw new BuildRefusedError(`the bundle directory has neither ${MANIFEST_FILE_NAME} nor ${PORTER_MANIFEST_FILE_NAME}: create one with \`lading create\``, 'invalid_request');
   }
   let manifest: Manifest;
   try {
     manifest = parseManifest(manifestFile.content.toString('utf8'), manifestFile.path);
   } catch (error) {
-    if (error instanceof ManifestError) throw new BuildRefusedError(error.message, 'invalid');
+    if (error instanceof ManifestError) throw new BuildRefusedError(error.message, 'invalid_request');
     throw error;
   }
   try {
     return overrideDestination(manifest, input.destination ?? {});
   } catch (error) {
-    throw new BuildRefusedError((error as Error).message, 'invalid');
+    throw new BuildRefusedError((error as Error).message, 'invalid_request');
   }
 }
 
@@ -56,7 +56,7 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
 
   const template = readTemplate(manifest, input.files, input.defaultBaseImage);
   const baseImageText = template?.final ?? manifest.baseImage ?? input.defaultBaseImage;
-  if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid');
+  if (baseImageText === undefined) throw new BuildRefusedError('the manifest names no baseImage and this builder has no default base image: add baseImage', 'invalid_request');
   // The base image, every `images:` entry and every FROM of a template are pinned together, a bounded number at a time.
   const imageEntries = Object.entries(manifest.images);
   const fromWhat = (line: number) => `dockerfile ${manifest.dockerfile}:${line} FROM`;
@@ -101,7 +101,7 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
       }),
     );
   } catch (error) {
-    throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}${output.tail()}`, 'failed');
+    throw new BuildRefusedError(`the invocation image did not build: ${(error as Error).message}${output.tail()}`, 'build_failed');
   }
   input.log(`invocation image built (${imageId.slice(0, 19)})`);
 
@@ -115,7 +115,7 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
     });
   } catch (error) {
     if (!(error instanceof OciError)) throw error;
-    throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'failed');
+    throw new BuildRefusedError(`the invocation image could not be pushed to ${target.registry}/${target.repository}: ${error.message}`, 'build_failed');
   }
   const invocationReference = `${target.registry}/${target.repository}@${pushed.digest}`;
   input.log(`invocation image pushed by digest: ${invocationReference} (no tag written)`);

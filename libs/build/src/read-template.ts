@@ -19,7 +19,7 @@ export function readTemplate(manifest: Manifest, files: readonly BundleFile[], e
   const path = manifest.dockerfile;
   if (path === undefined) return undefined;
   const file = files.find((candidate) => candidate.path === path);
-  if (file === undefined) throw new BuildRefusedError(`dockerfile ${path} is not in the bundle directory: add the template or correct dockerfile in the manifest`, 'invalid');
+  if (file === undefined) throw new BuildRefusedError(`dockerfile ${path} is not in the bundle directory: add the template or correct dockerfile in the manifest`, 'invalid_request');
   const text = file.content.toString('utf8');
   try {
     const { images, final } = templateImages(text, path);
@@ -35,7 +35,7 @@ export function readTemplate(manifest: Manifest, files: readonly BundleFile[], e
     }
     return { text, images: distinct, final };
   } catch (error) {
-    if (error instanceof DockerfileTemplateError) throw new BuildRefusedError(`dockerfile ${error.message}`, 'invalid');
+    if (error instanceof DockerfileTemplateError) throw new BuildRefusedError(`dockerfile ${error.message}`, 'invalid_request');
     throw error;
   }
 }

@@ -47,7 +47,7 @@ export async function resolveDigest(text: string, what: string, registryFor: Reg
 export async function resolveDigests(images: readonly ImageToPin[], registryFor: RegistryFor, options: ResolveOptions = {}): Promise<PinnedImage[]> {
   const concurrency = options.concurrency ?? resolveConcurrency;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new BuildRefusedError(`the number of images pinned at once must be a positive whole number, not ${concurrency}`, 'invalid');
+    throw new BuildRefusedError(`the number of images pinned at once must be a positive whole number, not ${concurrency}`, 'invalid_request');
   }
   const references = images.map(({ text, what }) => parseImage(text, what));
   const targets = images.map(({ text, what }, index) => {
@@ -69,7 +69,7 @@ function parseImage(text: string, what: string): ImageReference {
   try {
     return parseReference(text);
   } catch (error) {
-    throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid');
+    throw new BuildRefusedError(`${what} "${text}" is not a valid image reference: ${(error as Error).message}`, 'invalid_request');
   }
 }
 

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { DestinationOverride } from '@lading/manifest';
 import type { RegistryClient } from '@lading/oci';
 import type { BundleFile, Egress } from '@lading/runtime';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface BuildInput {
   /** The bundle directory's files, lading.yaml among them. */
@@ -31,12 +32,9 @@ export interface BuildOutput {
 }
 
 /** A build that cannot proceed for a reason the user can fix; the message says which. */
-export class BuildRefusedError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'invalid' | 'unresolvable' | 'failed',
-  ) {
-    super(message);
-    this.name = 'BuildRefusedError';
+export class BuildRefusedError extends CodedError {
+  declare readonly code: 'invalid_request' | 'unresolvable' | 'build_failed';
+  constructor(message: string, code: 'invalid_request' | 'unresolvable' | 'build_failed') {
+    super(code, message);
   }
 }

@@ -159,40 +159,40 @@ describe('buildBundle', () => {
   it('refuses a base image digest the registry does not hold', async () => {
     const missing = `sha256:${'0'.repeat(64)}`;
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}@${missing}`));
-    expect(refusal.kind).toBe('unresolvable');
+    expect(refusal.code).toBe('unresolvable');
     expect(refusal.message).toBe(`cannot resolve baseImage "${registry.host}/${baseRepository}@${missing}": registry ${registry.host} has no such image; push it there or correct baseImage in the manifest`);
   });
 
   it('refuses a base image tag the registry does not know', async () => {
     const refusal = await refused(() => build(`${registry.host}/${baseRepository}:no-such-tag`));
-    expect(refusal.kind).toBe('unresolvable');
+    expect(refusal.code).toBe('unresolvable');
     expect(refusal.message).toMatch(/^cannot resolve baseImage ".*:no-such-tag": registry .* has no such image; push it there or correct baseImage in the manifest$/);
   });
 
   it('refuses a base image on a registry nothing listens on', async () => {
     const host = `127.0.0.1:${await freePort()}`;
     const refusal = await refused(() => build(`${host}/${baseRepository}:stable`));
-    expect(refusal.kind).toBe('unresolvable');
+    expect(refusal.code).toBe('unresolvable');
     expect(refusal.message).toContain(`cannot resolve baseImage "${host}/${baseRepository}:stable"`);
     expect(refusal.message).toContain('could not reach the registry');
   });
 
   it('refuses a base image reference without a registry host', async () => {
     const refusal = await refused(() => build(`${baseRepository}:stable`));
-    expect(refusal.kind).toBe('invalid');
+    expect(refusal.code).toBe('invalid_request');
     expect(refusal.message).toMatch(/^baseImage "lading\/busybox:stable" is not a valid image reference: .*"lading" is not a registry host/);
   });
 
   it('refuses a malformed lading.yaml with its file, line and column', async () => {
     const text = manifest(registry.host, `${registry.host}/${baseRepository}:stable`).replace('version: 0.1.0', 'version: [not, a, version]');
     const refusal = await refused(() => buildBundle(input([file('lading.yaml', text)])));
-    expect(refusal.kind).toBe('invalid');
+    expect(refusal.code).toBe('invalid_request');
     expect(refusal.message).toMatch(/^lading\.yaml:3:\d+: version/);
   });
 
   it('refuses a bundle directory without lading.yaml', async () => {
     const refusal = await refused(() => buildBundle(input([file('README.md', 'no manifest here\n')])));
-    expect(refusal.kind).toBe('invalid');
+    expect(refusal.code).toBe('invalid_request');
     expect(refusal.message).toBe('the bundle directory has neither lading.yaml nor porter.yaml: create one with `lading create`');
   });
 

@@ -109,7 +109,7 @@ describe('buildBundle with a dockerfile template', () => {
 
   it('refuses a FROM on Docker Hub, as Porter\'s templates write it, before anything is contacted', async () => {
     const refusal = await refused(bundle('FROM debian:stable-slim\nRUN apt-get update\n'));
-    expect(refusal.kind).toBe('unresolvable');
+    expect(refusal.code).toBe('unresolvable');
     expect(refusal.message).toBe(
       "dockerfile template.Dockerfile:1: FROM debian:stable-slim names an image on Docker Hub, which Lading does not contact: copy it into a registry the stack allows and name it with that registry's host",
     );
@@ -117,7 +117,7 @@ describe('buildBundle with a dockerfile template', () => {
 
   it('refuses a FROM on a registry the stack does not contact', async () => {
     const refusal = await refused(bundle('FROM registry.example.com/debian:stable-slim\n'));
-    expect(refusal.kind).toBe('unresolvable');
+    expect(refusal.code).toBe('unresolvable');
     expect(refusal.message).toMatch(/^dockerfile template\.Dockerfile:1 FROM "registry\.example\.com\/debian:stable-slim" is on registry registry\.example\.com, which this stack does not contact/);
   });
 
@@ -140,7 +140,7 @@ describe('buildBundle with a dockerfile template', () => {
     // Only loopback: no interface a download could leave by (the apt-get case is in the CLI's Porter conformance suite).
     const template = `FROM ${registry.host}/${baseRepository}:stable\nRUN ls /sys/class/net && echo 'no route out' >&2 && test -e /sys/class/net/eth0\n`;
     const refusal = await refused(bundle(template), 'off');
-    expect(refusal.kind).toBe('failed');
+    expect(refusal.code).toBe('build_failed');
     expect(refusal.message).toMatch(/^the invocation image did not build: .*returned a non-zero code: 1 \(last output: "[^"]+" \/ "[^"]+"\)$/);
     // What the step printed on stdout and on stderr, in whichever order they arrived, without the builder's colours.
     expect(refusal.message).toContain('"lo"');

@@ -58,7 +58,7 @@ describe('resolveDigests', () => {
     };
     const list = [...wanted(['t0', 't1']), { text: 'not a reference!', what: 'images.bad' }];
     const error = await resolveDigests(list, counting).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ kind: 'invalid' });
+    expect(error).toMatchObject({ code: 'invalid_request' });
     expect((error as Error).message).toMatch(/^images\.bad "not a reference!" is not a valid image reference: /);
     expect(contacted).toBe(0);
   });

@@ -1,19 +1,5 @@
 import { z } from 'zod';
-
-/** Error codes a service may answer with; the CLI maps each to a one-sentence message. */
-export const errorCodes = [
-  'invalid_request',
-  'not_found',
-  'conflict',
-  /** The installation is running another action: try again once it has finished (`--wait`). */
-  'busy',
-  'forbidden',
-  'unresolvable',
-  'build_failed',
-  'upstream_failed',
-  'internal',
-] as const;
-export type ErrorCode = (typeof errorCodes)[number];
+import { errorCodes } from './errors/index.js';
 
 export const replyErrorSchema = z.object({
   code: z.enum(errorCodes),

@@ -1,7 +1,8 @@
 export { subjects, serviceNames, type ServiceRole } from './subjects.js';
 export { streams, buckets, objectStores } from './storage-names.js';
 export { baseImages, baseImageReference, defaultBaseImage, defaultBaseImageName, type BaseImageName } from './base-images.js';
-export { errorCodes, replyErrorSchema, replySchema, type ErrorCode, type ReplyError } from './envelope.js';
+export { replyErrorSchema, replySchema, type ReplyError } from './envelope.js';
+export { errorVocabulary, errorCodes, isErrorCode, CodedError, isCodedError, type ErrorCode } from './errors/index.js';
 export { endpoint, type Endpoint, type RequestOf, type ParsedRequestOf, type ReplyOf } from './endpoint.js';
 export { endpoints } from './endpoints.js';
 export { sealedBoxSchema, type SealedBox } from './messages/sealed-box.js';

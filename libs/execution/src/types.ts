@@ -3,6 +3,7 @@ import type { LeaseReply, LeaseRequest, RunEvent, SealedBox } from '@lading/cont
 import type { RegistryClient } from '@lading/oci';
 import type { BundleContainerSettings } from '@lading/runtime';
 import type { RunRecords } from '@lading/store';
+import { CodedError } from '@lading/contracts/errors';
 import type { SignaturePolicy } from './signature-policy.js';
 
 /** What one runner needs to execute runs; each part is replaceable in tests. */
@@ -33,9 +34,8 @@ export interface ExecutionDependencies {
 }
 
 /** Why a run failed before or instead of its container: shown to the user as is. */
-export class RunRefusedError extends Error {
+export class RunRefusedError extends CodedError {
   constructor(message: string) {
-    super(message);
-    this.name = 'RunRefusedError';
+    super('invalid_request', message);
   }
 }

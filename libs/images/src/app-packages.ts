@@ -1,5 +1,6 @@
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { CodedError } from '@lading/contracts/errors';
 
 /** An npm package an app's image carries, bundled into its JavaScript or installed beside it. */
 export interface AppPackage {
@@ -53,7 +54,7 @@ export async function installedPackages(appDir: string, workspaceRoot: string): 
     const dir = await locate(name, from, workspaceRoot);
     if (!dir) {
       if (optional) return;
-      throw new Error(`${name}, a dependency needed from ${relative(workspaceRoot, from) || '.'}, is not installed: run \`npm ci\`.`);
+      throw new CodedError('invalid_request', `${name}, a dependency needed from ${relative(workspaceRoot, from) || '.'}, is not installed: run \`npm ci\`.`);
     }
     if (found.has(dir) || !dir.split('/').includes('node_modules')) return;
     const json = await readPackageJson(dir);

@@ -4,6 +4,7 @@ import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CodedError } from '@lading/contracts/errors';
 
 const run = promisify(execFile);
 
@@ -23,8 +24,10 @@ export interface DebianPackage {
 }
 
 /** Raised when the packages cannot be resolved or fetched; its message is one sentence for a person. */
-export class DebianPackagesError extends Error {
-  override name = 'DebianPackagesError';
+export class DebianPackagesError extends CodedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('upstream_failed', message, options);
+  }
 }
 
 /**

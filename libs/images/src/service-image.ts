@@ -8,6 +8,7 @@ import { bundledPackages, installedPackages, type AppPackage } from './app-packa
 import { cycloneDxSbom, debianComponent, npmComponent, type SbomComponent } from './cyclonedx-sbom.js';
 import { FileTree } from './file-tree.js';
 import type { RootfsLayer } from './rootfs-layer.js';
+import { CodedError } from '@lading/contracts/errors';
 
 const run = promisify(execFile);
 
@@ -61,7 +62,7 @@ export async function nodeLayer(workDir: string, binary = '/usr/bin/node'): Prom
 export async function writeServiceImage(input: ServiceImageInput): Promise<WrittenImageLayout & { layout: string; sbomDigest: string; packages: AppPackage[] }> {
   const dist = join(input.appDir, 'dist');
   if (!(await stat(join(dist, 'main.js')).catch(() => undefined))?.isFile()) {
-    throw new Error(`${relative(input.workspaceRoot, dist)}/main.js is missing: build the apps first (\`npx nx run-many -t build\`).`);
+    throw new CodedError('invalid_request', `${relative(input.workspaceRoot, dist)}/main.js is missing: build the apps first (\`npx nx run-many -t build\`).`);
   }
   const app = new FileTree();
   for (const name of (await readdir(dist, { recursive: true })).map(String).sort()) {

@@ -1,3 +1,4 @@
+import { CodedError } from '@lading/contracts/errors';
 /** One manifest problem, located as `file:line:col: path message`. */
 export interface ManifestProblem {
   file: string;
@@ -17,7 +18,7 @@ const locate = (file: string, line: number, column: number, path: string, proble
  * `problems` holds every one it found, in document order, and the message is one line each,
  * so a user fixes them all in one round. `file`, `line`, `column` and `path` are the first one's.
  */
-export class ManifestError extends Error {
+export class ManifestError extends CodedError {
   readonly file: string;
   readonly line: number;
   readonly column: number;
@@ -25,8 +26,7 @@ export class ManifestError extends Error {
   readonly problems: readonly ManifestProblem[];
 
   constructor(file: string, line: number, column: number, path: string, problem: string) {
-    super(locate(file, line, column, path, problem));
-    this.name = 'ManifestError';
+    super('invalid_request', locate(file, line, column, path, problem));
     this.file = file;
     this.line = line;
     this.column = column;

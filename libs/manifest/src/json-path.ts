@@ -1,3 +1,5 @@
+import { CodedError } from '@lading/contracts/errors';
+
 /**
  * Porter's JSONPath (the exec mixin evaluates it with github.com/PaesslerAG/jsonpath), read at
  * build time into the program the run script's JSON reader (json-reader-awk.ts) evaluates when
@@ -19,7 +21,12 @@ const sliceEndDefault = 2147483647;
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*/;
 const integer = /^-?[0-9]+/;
 
-class JsonPathProblem extends Error {}
+/** What is wrong with a jsonPath, completed into a manifest problem by the caller. */
+class JsonPathProblem extends CodedError {
+  constructor(message: string) {
+    super('invalid_request', message);
+  }
+}
 
 const unsupported = 'filters and scripts ([?(…)], (…)) are not supported; select by .name, [\'name\'], [index], *, .., [a,b] or [start:end:step]';
 

@@ -1,6 +1,7 @@
 import { PORTER_MANIFEST_FILE_NAME, porterDefaultSchemaVersion } from './dialect.js';
 import { isRegistryLocation } from './image-reference.js';
 import { bundleNamePattern } from './rules.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface PorterScaffoldOptions {
   name: string;
@@ -15,10 +16,10 @@ export interface PorterScaffoldOptions {
  */
 export function scaffoldPorterFiles({ name, registry }: PorterScaffoldOptions): Record<string, string> {
   if (!bundleNamePattern.test(name)) {
-    throw new Error(`The bundle name "${name}" is not valid; use 1-63 lower-case letters, digits or -, starting with a letter or digit.`);
+    throw new CodedError('invalid_request', `The bundle name "${name}" is not valid; use 1-63 lower-case letters, digits or -, starting with a letter or digit.`);
   }
   if (!isRegistryLocation(registry)) {
-    throw new Error(`The registry "${registry}" is not valid; give a registry and optional path such as 127.0.0.1:5000/team.`);
+    throw new CodedError('invalid_request', `The registry "${registry}" is not valid; give a registry and optional path such as 127.0.0.1:5000/team.`);
   }
   const manifest = `# ${PORTER_MANIFEST_FILE_NAME}, read by Lading with Porter's meanings (see the field table in Lading's README).
 schemaType: Bundle

@@ -1,5 +1,6 @@
 import { CUSTOM_EXTENSION_KEY } from './constants.js';
 import { envNamePattern, pathProblem, valueNamePattern } from './rules.js';
+import { CodedError } from '@lading/contracts/errors';
 
 // The one definition of what the runner and the run script say to each other: the stdin lines
 // the script reads (`env NAME B64`, `file PATH B64`, `trace - TRACEPARENT`, `tracestate - B64`,
@@ -41,8 +42,10 @@ export function takesTraceContext(bundle: { custom?: Record<string, unknown> }):
 }
 
 /** A run input the run script would refuse; the message is one sentence naming what is wrong. */
-export class RunInputError extends Error {
-  override readonly name = 'RunInputError';
+export class RunInputError extends CodedError {
+  constructor(message: string) {
+    super('invalid_request', message);
+  }
 }
 
 const b64 = (value: string | Uint8Array): string => Buffer.from(value).toString('base64');

@@ -1,6 +1,7 @@
 import { MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
 import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { bundleNamePattern } from './rules.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface ScaffoldOptions {
   name: string;
@@ -10,14 +11,14 @@ export interface ScaffoldOptions {
 
 function checkOptions({ name, registry, baseImage }: ScaffoldOptions): { repository: string; pin: string } {
   if (!bundleNamePattern.test(name)) {
-    throw new Error(`The bundle name "${name}" is not valid; use 1-63 lower-case letters, digits or -, starting with a letter or digit.`);
+    throw new CodedError('invalid_request', `The bundle name "${name}" is not valid; use 1-63 lower-case letters, digits or -, starting with a letter or digit.`);
   }
   if (!isRegistryLocation(registry)) {
-    throw new Error(`The registry "${registry}" is not valid; give a registry and optional path such as 127.0.0.1:5000/team.`);
+    throw new CodedError('invalid_request', `The registry "${registry}" is not valid; give a registry and optional path such as 127.0.0.1:5000/team.`);
   }
   const base = parseImageReference(baseImage);
   if (base === undefined) {
-    throw new Error(`The base image "${baseImage}" is not valid; give a reference with a tag or digest such as 127.0.0.1:5000/lading/busybox:1.35.`);
+    throw new CodedError('invalid_request', `The base image "${baseImage}" is not valid; give a reference with a tag or digest such as 127.0.0.1:5000/lading/busybox:1.35.`);
   }
   const pin = base.digest === undefined ? `tag: ${JSON.stringify(base.tag)}` : `digest: ${base.digest}`;
   return { repository: base.repository, pin };

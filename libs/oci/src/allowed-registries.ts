@@ -15,7 +15,7 @@ export class AllowedRegistries {
   constructor(frontDoor: string, others: readonly string[] = []) {
     this.hosts = [...new Set([frontDoor, ...others])];
     const bad = this.hosts.find((host) => !isRegistryHost(host));
-    if (bad !== undefined) throw new OciError(`The allowed registries name "${bad}", which is not a registry host[:port].`, { code: 'BAD_ALLOW_LIST' });
+    if (bad !== undefined) throw new OciError(`The allowed registries name "${bad}", which is not a registry host[:port].`, { reason: 'BAD_ALLOW_LIST' });
   }
 
   /** Reads the operator's comma-separated list (`undefined` or empty: the front door alone). */
@@ -33,7 +33,7 @@ export class AllowedRegistries {
     if (!this.allows(host)) {
       throw new OciError(`${what} is on registry ${host}, which this stack does not contact: the operator allows ${this.hosts.join(', ')}.`, {
         registry: host,
-        code: 'REGISTRY_NOT_ALLOWED',
+        reason: 'REGISTRY_NOT_ALLOWED',
       });
     }
     let client = this.clients.get(host);

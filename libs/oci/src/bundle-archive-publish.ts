@@ -28,7 +28,7 @@ export async function publishBundleArchive(file: string, client: RegistryClient,
     await importOciLayout(dir, client, repository);
     const body = await readFile(join(dir, layoutBlobPath(bundleIndex.digest)));
     const written = await client.tagManifest(repository, tag, bundleIndex.mediaType, body, force);
-    if (written.digest !== bundleIndex.digest) throw new OciError(`${where} was written with digest ${written.digest}, not the archive's ${bundleIndex.digest}.`, { code: 'DIGEST_MISMATCH' });
+    if (written.digest !== bundleIndex.digest) throw new OciError(`${where} was written with digest ${written.digest}, not the archive's ${bundleIndex.digest}.`, { reason: 'DIGEST_MISMATCH' });
     for (const signature of signatures) {
       const signatureBody = await readFile(join(dir, layoutBlobPath(signature.root.digest)));
       await client.tagManifest(repository, signature.tag, signature.root.mediaType, signatureBody, force);

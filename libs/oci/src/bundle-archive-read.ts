@@ -18,7 +18,7 @@ const directories = new Set(['blobs/', 'blobs/sha256/']);
 const maxMetadataBytes = 4 * 1024 * 1024;
 
 function archiveError(file: string, why: string): OciError {
-  return new OciError(`Bundle archive ${file} is unusable: ${why}; nothing was published.`, { code: 'BAD_ARCHIVE' });
+  return new OciError(`Bundle archive ${file} is unusable: ${why}; nothing was published.`, { reason: 'BAD_ARCHIVE' });
 }
 
 /**
@@ -75,7 +75,7 @@ export async function readBundleArchive(file: string, dir: string): Promise<Desc
     if (failure) throw failure;
   } catch (caught) {
     const error = failure ?? caught;
-    if (error instanceof OciError) throw error.code === 'DIGEST_MISMATCH' ? archiveError(file, error.message.replace(/; the registry served corrupt or substituted data\.$/, '')) : error;
+    if (error instanceof OciError) throw error.reason === 'DIGEST_MISMATCH' ? archiveError(file, error.message.replace(/; the registry served corrupt or substituted data\.$/, '')) : error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw archiveError(file, 'the file does not exist');
     if (code === 'EEXIST') throw archiveError(file, 'it holds the same entry twice');

@@ -24,7 +24,7 @@ export async function prepareBundleIndex(
   if (!present) {
     throw new OciError(
       `Invocation image ${invocationImage.digest} is not in ${client.registry}/${repository}; push or copy it there before publishing the bundle.`,
-      { registry: client.registry, repository, code: 'INVOCATION_IMAGE_MISSING' },
+      { registry: client.registry, repository, reason: 'INVOCATION_IMAGE_MISSING' },
     );
   }
   const config = Buffer.from(canonicalJson(bundle));
@@ -85,7 +85,7 @@ export async function prepareBundleIndex(
 export async function pullBundle(client: RegistryClient, repository: string, reference: string): Promise<PulledBundle> {
   const where = `${client.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
   const notBundle = (why: string) =>
-    new OciError(`${where} is not a CNAB bundle: ${why}.`, { registry: client.registry, repository, code: 'NOT_A_BUNDLE' });
+    new OciError(`${where} is not a CNAB bundle: ${why}.`, { registry: client.registry, repository, reason: 'NOT_A_BUNDLE' });
   const index = await client.getManifest(repository, reference);
   const document = parseManifestDocument(index.body, where);
   if (!isIndexMediaType(document.mediaType ?? index.mediaType) || !document.manifests) throw notBundle('it is not an image index');

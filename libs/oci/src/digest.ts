@@ -73,7 +73,7 @@ export class DigestVerifier extends Transform {
   private mismatch(what: string): OciError {
     return new OciError(
       `${this.describe} ${what}, not the content of ${this.expectedDigest}; the registry served corrupt or substituted data.`,
-      { ...this.details, code: 'DIGEST_MISMATCH' },
+      { ...this.details, reason: 'DIGEST_MISMATCH' },
     );
   }
 }

@@ -34,7 +34,7 @@ export async function pushDockerArchive(client: RegistryClient, repository: stri
     new OciError(`The docker archive pushed to ${client.registry}/${repository} is unusable: ${why}.`, {
       registry: client.registry,
       repository,
-      code: 'BAD_ARCHIVE',
+      reason: 'BAD_ARCHIVE',
     });
   const content = await readArchive(client, repository, archive, fail);
   const manifestText = content.buffered.get('manifest.json');

@@ -12,7 +12,7 @@ import type { PulledBundle } from './types.js';
  */
 export function indexedInvocationImage(pulled: PulledBundle, location: BundleLocation): string {
   const indexed = pulled.invocationImage.digest;
-  const refuse = (why: string) => new OciError(`The bundle ${pulled.indexDigest} is refused: ${why}.`, { code: 'INVOCATION_IMAGE_MISMATCH' });
+  const refuse = (why: string) => new OciError(`The bundle ${pulled.indexDigest} is refused: ${why}.`, { reason: 'INVOCATION_IMAGE_MISMATCH' });
   const images = Array.isArray(pulled.bundle.invocationImages) ? (pulled.bundle.invocationImages as { image?: unknown; contentDigest?: unknown }[]) : [];
   const declared = images[0];
   if (typeof declared?.image !== 'string') throw refuse('its bundle.json names no invocation image');

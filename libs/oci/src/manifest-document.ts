@@ -8,15 +8,15 @@ export function parseManifestDocument(body: Buffer, where: string): ManifestDocu
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new OciError(`Manifest ${where} is not valid JSON.`, { code: 'MANIFEST_INVALID' });
+    throw new OciError(`Manifest ${where} is not valid JSON.`, { reason: 'MANIFEST_INVALID' });
   }
   const document = parsed as ManifestDocument;
   if (typeof document !== 'object' || document === null || document.schemaVersion !== 2) {
-    throw new OciError(`Manifest ${where} is not a schemaVersion 2 image manifest or index.`, { code: 'MANIFEST_INVALID' });
+    throw new OciError(`Manifest ${where} is not a schemaVersion 2 image manifest or index.`, { reason: 'MANIFEST_INVALID' });
   }
   for (const descriptor of referencedDescriptors(document)) {
     if (!isDigest(descriptor.digest) || !Number.isSafeInteger(descriptor.size) || descriptor.size < 0 || typeof descriptor.mediaType !== 'string') {
-      throw new OciError(`Manifest ${where} holds an invalid descriptor (${JSON.stringify(descriptor)}).`, { code: 'MANIFEST_INVALID' });
+      throw new OciError(`Manifest ${where} holds an invalid descriptor (${JSON.stringify(descriptor)}).`, { reason: 'MANIFEST_INVALID' });
     }
   }
   return document;

@@ -13,7 +13,7 @@ import type { RegistryClient } from './registry-client.js';
 import type { Descriptor, ManifestDocument } from './types.js';
 
 function layoutError(dir: string, why: string): OciError {
-  return new OciError(`OCI layout ${dir} is unusable: ${why}.`, { code: 'BAD_LAYOUT' });
+  return new OciError(`OCI layout ${dir} is unusable: ${why}.`, { reason: 'BAD_LAYOUT' });
 }
 
 function blobPath(dir: string, digest: string): string {

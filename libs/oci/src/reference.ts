@@ -7,7 +7,7 @@ export { isDigest, isRegistryHost, isRepository, isTag } from './reference-gramm
 const expectedShape = 'expected <registry-host>/<repository>[:tag][@sha256:<64 hex>]';
 
 function invalid(text: string, why: string): OciError {
-  return new OciError(`Image reference "${String(text)}" is invalid: ${why}; ${expectedShape}.`, { code: 'BAD_REFERENCE' });
+  return new OciError(`Image reference "${String(text)}" is invalid: ${why}; ${expectedShape}.`, { reason: 'BAD_REFERENCE' });
 }
 
 /** Parses `host[:port]/repo[:tag][@sha256:…]`; throws one OciError naming the reference otherwise. */

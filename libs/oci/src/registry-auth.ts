@@ -65,7 +65,7 @@ export class RegistryAuth {
       if (this.headerFor(scope)) return;
     }
     const challenge = challengeHeader ? parseChallenge(challengeHeader) : undefined;
-    const details = { registry: this.registry, repository, status: 401, code: 'UNAUTHORIZED' };
+    const details = { registry: this.registry, repository, status: 401, reason: 'UNAUTHORIZED' };
     if (challenge?.scheme === 'basic') {
       if (!this.credentials) {
         throw new OciError(`Registry ${this.registry} needs a username and password; configure credentials for it.`, details);
@@ -113,7 +113,7 @@ export class RegistryAuth {
   }
 
   private async fetchToken(realm: string, service: string | undefined, scopes: string[], repository: string | undefined): Promise<CachedToken> {
-    const details = { registry: this.registry, repository, code: 'TOKEN_REFUSED' };
+    const details = { registry: this.registry, repository, reason: 'TOKEN_REFUSED' };
     let url: URL;
     try {
       url = new URL(realm);

@@ -86,7 +86,7 @@ export class RegistryClient {
     if (expected && expected !== digest) {
       throw new OciError(
         `Manifest ${describe(repository, reference)} from registry ${this.registry} has digest ${digest}, not ${expected}; the registry served corrupt or substituted data.`,
-        { registry: this.registry, repository, code: 'DIGEST_MISMATCH' },
+        { registry: this.registry, repository, reason: 'DIGEST_MISMATCH' },
       );
     }
     return { digest, mediaType: contentType(response) ?? mediaTypeOf(body) ?? '', body };
@@ -378,7 +378,7 @@ export class RegistryClient {
 }
 
 function badName(why: string): OciError {
-  return new OciError(`Invalid name: ${why}.`, { code: 'BAD_REFERENCE' });
+  return new OciError(`Invalid name: ${why}.`, { reason: 'BAD_REFERENCE' });
 }
 
 function describe(repository: string, reference: string): string {

@@ -15,7 +15,7 @@ export async function presentRelocationMapping(client: RegistryClient, bundle: R
       throw new OciError(`The bundle's ${what} ${image.original} is not in ${image.repository} by digest ${image.digest}; publish the bundle again so its images travel with it.`, {
         registry: client.registry,
         repository,
-        code: 'RELOCATED_IMAGE_MISSING',
+        reason: 'RELOCATED_IMAGE_MISSING',
       });
     }
   }

@@ -33,10 +33,10 @@ export function relocateImage(original: string, location: BundleLocation, what =
   try {
     parsed = parseReference(original);
   } catch (error) {
-    throw new OciError(`The bundle's ${what} cannot be relocated: ${(error as Error).message}`, { code: 'NOT_RELOCATABLE' });
+    throw new OciError(`The bundle's ${what} cannot be relocated: ${(error as Error).message}`, { reason: 'NOT_RELOCATABLE' });
   }
   if (!parsed.digest) {
-    throw new OciError(`The bundle's ${what} ${original} is not pinned by digest, so it cannot be relocated; rebuild the bundle.`, { code: 'NOT_RELOCATABLE' });
+    throw new OciError(`The bundle's ${what} ${original} is not pinned by digest, so it cannot be relocated; rebuild the bundle.`, { reason: 'NOT_RELOCATABLE' });
   }
   const repository = `${location.registry}/${location.repository}`;
   return { original, reference: formatReference({ ...location, digest: parsed.digest }), repository, digest: parsed.digest };
@@ -53,7 +53,7 @@ export function relocatedImages(bundle: Record<string, unknown>, location: Bundl
 /** The image `bundle.images.NAME` stands for where the bundle lives now: what the `repository` and `digest` templates render. */
 export function relocatedBundleImage(bundle: Record<string, unknown>, name: string, location: BundleLocation): RelocatedImage {
   const image = relocatedImages(bundle, location).images[name];
-  if (!image) throw new OciError(`The bundle has no image named ${name}.`, { code: 'NOT_RELOCATABLE' });
+  if (!image) throw new OciError(`The bundle has no image named ${name}.`, { reason: 'NOT_RELOCATABLE' });
   return image;
 }
 

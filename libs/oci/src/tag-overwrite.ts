@@ -27,7 +27,7 @@ export async function refuseTagOverwrite(client: RegistryClient, repository: str
     throw new OciError(`tag ${client.registry}/${repository}:${tag} already holds ${existing.digest}; publish with --force to replace it`, {
       registry: client.registry,
       repository,
-      code: 'TAG_EXISTS',
+      reason: 'TAG_EXISTS',
     });
   }
 }

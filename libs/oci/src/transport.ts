@@ -67,12 +67,12 @@ export class RegistryTransport {
     return new URL(url, this.baseUrl).toString();
   }
 
-  error(request: Pick<RegistryRequest, 'what' | 'repository'>, why: string, status?: number, code?: string): OciError {
+  error(request: Pick<RegistryRequest, 'what' | 'repository'>, why: string, status?: number, reason?: string): OciError {
     return new OciError(`${capitalize(request.what)} in registry ${this.registry} failed: ${why}.`, {
       registry: this.registry,
       repository: request.repository,
       status,
-      code,
+      reason,
     });
   }
 

@@ -24,7 +24,7 @@ describe('AllowedRegistries', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(OciError);
-    expect((refusal as OciError).code).toBe('REGISTRY_NOT_ALLOWED');
+    expect((refusal as OciError).reason).toBe('REGISTRY_NOT_ALLOWED');
     expect((refusal as OciError).message).toBe('baseImage "169.254.169.254/x:1" is on registry 169.254.169.254, which this stack does not contact: the operator allows 127.0.0.1:5000, ghcr.io.');
   });
 

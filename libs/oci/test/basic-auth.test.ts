@@ -62,7 +62,7 @@ describe('docker-registry with htpasswd (Basic) authentication', () => {
   it('names the registry answer when the password is wrong', async () => {
     const wrong = new RegistryClient({ registry: host, credentials: { username: 'alice', password: 'nope' } });
     const error = await wrong.listTags('team/app').catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 401, code: 'UNAUTHORIZED', registry: host, repository: 'team/app' });
+    expect(error).toMatchObject({ status: 401, reason: 'UNAUTHORIZED', registry: host, repository: 'team/app' });
     expect((error as OciError).message).toMatch(/^Listing tags of team\/app in registry .* failed: the registry answered HTTP 401 UNAUTHORIZED .*check the credentials/);
   });
 });

@@ -67,7 +67,7 @@ describe('CNAB-in-OCI', () => {
     const elsewhere = await pushTinyImage(client, 'demo/elsewhere', 'elsewhere');
     const error = await prepareBundleIndex(client, 'demo/empty', bundleFor(elsewhere.digest), elsewhere).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OciError);
-    expect(error).toMatchObject({ code: 'INVOCATION_IMAGE_MISSING', repository: 'demo/empty' });
+    expect(error).toMatchObject({ reason: 'INVOCATION_IMAGE_MISSING', repository: 'demo/empty' });
     expect(await client.listTags('demo/empty')).toEqual([]);
   });
 
@@ -83,7 +83,7 @@ describe('CNAB-in-OCI', () => {
 
   it('refuses an image that is not a bundle, and a bundle whose index names another invocation image', async () => {
     const plain = await pushTinyImage(client, 'demo/plain', 'plain');
-    await expect(pullBundle(client, 'demo/plain', plain.digest)).rejects.toMatchObject({ code: 'NOT_A_BUNDLE' });
+    await expect(pullBundle(client, 'demo/plain', plain.digest)).rejects.toMatchObject({ reason: 'NOT_A_BUNDLE' });
 
     const real = await pushTinyImage(client, 'demo/liar', 'real');
     const other = await pushTinyImage(client, 'demo/liar', 'other');

@@ -64,7 +64,7 @@ describe('pushDockerArchive and copyImage with the real Docker engine', () => {
   it('refuses a stream that is not a docker archive and writes nothing', async () => {
     const { Readable } = await import('node:stream');
     await expect(pushDockerArchive(client, 'demo/garbage', Readable.from([Buffer.from('not a tar archive at all')]))).rejects.toMatchObject({
-      code: 'BAD_ARCHIVE',
+      reason: 'BAD_ARCHIVE',
     });
     expect(await client.listTags('demo/garbage')).toEqual([]);
   });

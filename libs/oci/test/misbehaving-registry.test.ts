@@ -37,12 +37,12 @@ describe('a registry that serves substituted content', () => {
   it('getManifest by digest refuses bytes that hash to something else', async () => {
     const error = await client.getManifest('demo/app', honestDigest).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OciError);
-    expect(error).toMatchObject({ code: 'DIGEST_MISMATCH', repository: 'demo/app' });
+    expect(error).toMatchObject({ reason: 'DIGEST_MISMATCH', repository: 'demo/app' });
     expect((error as OciError).message).toContain(honestDigest);
   });
 
   it('getManifest by tag refuses bytes that do not match the digest the registry announced', async () => {
-    await expect(client.getManifest('demo/app', 'v1')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(client.getManifest('demo/app', 'v1')).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
   });
 
   it('getBlob fails the stream when the bytes do not match the digest', async () => {
@@ -52,15 +52,15 @@ describe('a registry that serves substituted content', () => {
         // drain
       }
     })();
-    await expect(read).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', repository: 'demo/app' });
+    await expect(read).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH', repository: 'demo/app' });
     await expect(client.getBlobBuffer('demo/app', honestDigest)).rejects.toBeInstanceOf(OciError);
   });
 
   it('putManifest refuses a confirmation naming another digest', async () => {
-    await expect(client.putManifest('demo/app', 'v1', MediaTypes.ociManifest, forged)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(client.putManifest('demo/app', 'v1', MediaTypes.ociManifest, forged)).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
   });
 
   it('headManifest by digest refuses an answer for another digest', async () => {
-    await expect(client.headManifest('demo/app', sha256Digest(forged))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(client.headManifest('demo/app', sha256Digest(forged))).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
   });
 });

@@ -68,7 +68,7 @@ describe('OCI image layout (air gap)', () => {
       if ((await readFile(join(blobs, name), 'utf8')).startsWith('layer ')) await writeFile(join(blobs, name), 'layer forged');
     }
     const target = new RegistryClient({ registry: destination.host });
-    await expect(importOciLayout(tamperedDir, target, 'mirror/tampered')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(importOciLayout(tamperedDir, target, 'mirror/tampered')).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
     expect(await target.listTags('mirror/tampered')).toEqual([]);
     const index = JSON.parse(await readFile(join(tamperedDir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
     expect(await target.headManifest('mirror/tampered', index.manifests[0].digest)).toBeUndefined();
@@ -82,7 +82,7 @@ describe('OCI image layout (air gap)', () => {
     await writeFile(manifestFile, `${await readFile(manifestFile, 'utf8')} `);
     const target = new RegistryClient({ registry: destination.host });
     await expect(importOciLayout(alteredDir, target, 'mirror/altered')).rejects.toMatchObject({
-      code: 'BAD_LAYOUT',
+      reason: 'BAD_LAYOUT',
       message: `OCI layout ${alteredDir} is unusable: manifest ${invocation.digest} does not match its digest.`,
     });
     expect(await target.hasBlob('mirror/altered', sha256Digest(invocation.layer))).toBe(false);

@@ -36,7 +36,7 @@ describe('registry redirects', () => {
   it('refuses a redirect to another port, which is never contacted', async () => {
     const error = await new RegistryClient({ registry: host }).headManifest('demo/app', 'away').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OciError);
-    expect((error as OciError).code).toBe('REDIRECT_REFUSED');
+    expect((error as OciError).reason).toBe('REDIRECT_REFUSED');
     expect((error as OciError).message).toBe(
       `Resolving manifest demo/app:away in registry ${host} failed: the registry redirected to ${elsewhere.host}, and Lading follows no redirect to another host.`,
     );

@@ -39,7 +39,7 @@ describe('parseReference', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(OciError);
-    expect((caught as OciError).code).toBe('BAD_REFERENCE');
+    expect((caught as OciError).reason).toBe('BAD_REFERENCE');
     expect((caught as OciError).message).toContain(`"${text}"`);
     expect((caught as OciError).message).not.toContain('\n');
   });

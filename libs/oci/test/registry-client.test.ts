@@ -60,9 +60,9 @@ describe('RegistryClient against docker-registry', () => {
     expect(await readAll(await client.getBlob('demo/chunks', uploaded.digest))).toEqual(content);
 
     const wrong = sha256Digest('something else');
-    await expect(client.uploadBlob('demo/chunks', Readable.from([content]), { digest: wrong })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(client.uploadBlob('demo/chunks', Readable.from([content]), { digest: wrong })).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
     expect(await client.hasBlob('demo/chunks', wrong)).toBe(false);
-    await expect(client.uploadBlob('demo/chunks', Buffer.from('abc'), { digest: wrong })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(client.uploadBlob('demo/chunks', Buffer.from('abc'), { digest: wrong })).rejects.toMatchObject({ reason: 'DIGEST_MISMATCH' });
   });
 
   it('uploads a 64 MiB stream without holding it in memory', async () => {
@@ -131,22 +131,22 @@ describe('RegistryClient against docker-registry', () => {
     const missing = sha256Digest('missing manifest');
     const error = await client.getManifest('demo/tiny', missing).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OciError);
-    expect(error).toMatchObject({ registry: registry.host, repository: 'demo/tiny', status: 404, code: 'MANIFEST_UNKNOWN' });
+    expect(error).toMatchObject({ registry: registry.host, repository: 'demo/tiny', status: 404, reason: 'MANIFEST_UNKNOWN' });
     expect((error as OciError).message).toContain(registry.host);
     expect((error as OciError).message).toContain(`demo/tiny@${missing}`);
 
     const bad = await client
       .putManifest('demo/tiny', 'v9', MediaTypes.ociManifest, Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: missing, size: 1, mediaType: MediaTypes.ociConfig }, layers: [] })))
       .catch((caught: unknown) => caught);
-    expect(bad).toMatchObject({ status: 400, code: 'MANIFEST_BLOB_UNKNOWN' });
+    expect(bad).toMatchObject({ status: 400, reason: 'MANIFEST_BLOB_UNKNOWN' });
     expect(await client.listTags('demo/tiny')).not.toContain('v9');
   });
 
   it('refuses bad names before sending anything', async () => {
-    await expect(client.headManifest('Demo/Tiny', 'v1')).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
-    await expect(client.getManifest('demo/../etc', 'v1')).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
-    await expect(client.getBlob('demo/tiny', 'sha256:abc')).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
-    await expect(client.putManifest('demo/tiny', 'bad tag', MediaTypes.ociManifest, Buffer.from('{}'))).rejects.toMatchObject({ code: 'BAD_REFERENCE' });
+    await expect(client.headManifest('Demo/Tiny', 'v1')).rejects.toMatchObject({ reason: 'BAD_REFERENCE' });
+    await expect(client.getManifest('demo/../etc', 'v1')).rejects.toMatchObject({ reason: 'BAD_REFERENCE' });
+    await expect(client.getBlob('demo/tiny', 'sha256:abc')).rejects.toMatchObject({ reason: 'BAD_REFERENCE' });
+    await expect(client.putManifest('demo/tiny', 'bad tag', MediaTypes.ociManifest, Buffer.from('{}'))).rejects.toMatchObject({ reason: 'BAD_REFERENCE' });
   });
 
   it('names an unreachable registry', async () => {

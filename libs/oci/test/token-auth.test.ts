@@ -42,7 +42,7 @@ describe('docker-registry with token authentication', () => {
     const client = new RegistryClient({ registry: registry.host, credentials: { username: 'alice', password: 'wrong' } });
     const error = await client.uploadBlob('team/other', Buffer.from('x')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OciError);
-    expect(error).toMatchObject({ code: 'TOKEN_REFUSED', registry: registry.host, repository: 'team/other' });
+    expect(error).toMatchObject({ reason: 'TOKEN_REFUSED', registry: registry.host, repository: 'team/other' });
     expect((error as OciError).message).toContain('user "alice"');
   });
 

@@ -50,6 +50,6 @@ describe('one token for the repositories a client announces', () => {
     client.expectPulls(repositories);
     const results = await Promise.allSettled(repositories.slice(0, 5).map((repository, index) => client.headManifest(repository, digests[index] as string)));
     expect(results.every((result) => result.status === 'rejected')).toBe(true);
-    for (const result of results) expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'TOKEN_REFUSED', registry: registry.host });
+    for (const result of results) expect((result as PromiseRejectedResult).reason).toMatchObject({ reason: 'TOKEN_REFUSED', registry: registry.host });
   });
 });

@@ -1,4 +1,6 @@
-export type RuntimeErrorCode =
+import { CodedError } from '@lading/contracts/errors';
+
+export type RuntimeErrorReason =
   | 'docker-unavailable'
   | 'docker-engine'
   | 'invalid-bundle-context'
@@ -12,14 +14,16 @@ export type RuntimeErrorCode =
   | 'invalid-configuration'
   | 'host-isolation';
 
-/** One clear sentence for the user; `code` lets services map it to a reply error. */
-export class RuntimeError extends Error {
-  readonly code: RuntimeErrorCode;
+/** The engine failed or a run was cut short; everything else is wrong input. */
+const engineReasons = new Set<RuntimeErrorReason>(['docker-unavailable', 'docker-engine', 'run-aborted', 'host-isolation']);
 
-  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RuntimeError';
-    this.code = code;
+/** One clear sentence for the user; `reason` says which failure of this library it is. */
+export class RuntimeError extends CodedError {
+  readonly reason: RuntimeErrorReason;
+
+  constructor(reason: RuntimeErrorReason, message: string, options?: { cause?: unknown }) {
+    super(engineReasons.has(reason) ? 'upstream_failed' : reason === 'invalid-configuration' ? 'bad_configuration' : 'invalid_request', message, options);
+    this.reason = reason;
   }
 }
 

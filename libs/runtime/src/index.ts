@@ -1,6 +1,6 @@
 export { connectDocker, ensureDockerAvailable, defaultDockerSocket } from './docker-connection.js';
 export { followDockerStream } from './docker-stream.js';
-export { RuntimeError, type RuntimeErrorCode } from './errors.js';
+export { RuntimeError, type RuntimeErrorReason } from './errors.js';
 export { packBundleContext } from './bundle-context-pack.js';
 export { unpackBundleContext } from './bundle-context-unpack.js';
 export { assembleBuildContext } from './build-context.js';

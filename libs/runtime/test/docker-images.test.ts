@@ -114,7 +114,7 @@ describe('saveImage', () => {
 describe('pullImageByDigest', () => {
   it('refuses a tag-only reference before contacting any registry', async () => {
     const failure = pullImageByDigest(docker, `${registry.host}/lading-test-app:v1`);
-    await expect(failure).rejects.toMatchObject({ code: 'invalid-reference' });
+    await expect(failure).rejects.toMatchObject({ reason: 'invalid-reference' });
     await expect(failure).rejects.toThrow(/has no digest; only repo@sha256:<digest> references are run/);
   });
 
@@ -148,7 +148,7 @@ describe('pullImageByDigest', () => {
       const lying = await startTamperingEngine(reference, otherId);
       try {
         const failure = pullImageByDigest(connectDocker({ socketPath: lying.socketPath }), reference);
-        await expect(failure).rejects.toMatchObject({ code: 'digest-mismatch' });
+        await expect(failure).rejects.toMatchObject({ reason: 'digest-mismatch' });
         await expect(failure).rejects.toThrow(`Image pulled for ${reference} is known by no digest instead`);
         // The same pull through the honest engine is accepted: the refusal is the engine's answer, not the reference.
         expect(await pullImageByDigest(docker, reference)).toMatchObject({ id: wantedId, reference });

@@ -104,7 +104,7 @@ describe('runBundleContainer enforces the hardened configuration whatever the im
   it('refuses a tag-only image reference before creating a container', async () => {
     const name = uniqueName('tagged');
     const failure = runProbe('whoami', { image: `127.0.0.1:1/lading-test-app:v1`, name });
-    await expect(failure).rejects.toMatchObject({ code: 'invalid-reference' });
+    await expect(failure).rejects.toMatchObject({ reason: 'invalid-reference' });
     expect(await containerExists(docker, name)).toBe(false);
   });
 
@@ -135,7 +135,7 @@ describe('runBundleContainer enforces the hardened configuration whatever the im
         if (chunk.toString().includes('PAUSED')) controller.abort();
       },
     });
-    await expect(failure).rejects.toMatchObject({ code: 'run-aborted' });
+    await expect(failure).rejects.toMatchObject({ reason: 'run-aborted' });
     expect(containerId).not.toBe('');
     expect(await containerExists(docker, containerId)).toBe(false);
   });

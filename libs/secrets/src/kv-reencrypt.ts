@@ -1,4 +1,5 @@
 import type { KV } from '@nats-io/kv';
+import { CodedError } from '@lading/contracts/errors';
 
 const WRONG_LAST_SEQUENCE = new Set([10071, 10164]);
 const MAX_ATTEMPTS = 20;
@@ -29,5 +30,5 @@ export async function rewriteKeyWithCas(
       if (!isRevisionConflict(error)) throw error;
     }
   }
-  throw new Error(`Key ${key} kept changing during ${MAX_ATTEMPTS} rewrite attempts: retry the rotation`);
+  throw new CodedError('busy', `Key ${key} kept changing during ${MAX_ATTEMPTS} rewrite attempts: retry the rotation`);
 }

@@ -1,21 +1,23 @@
 import { readFileSync } from 'node:fs';
 import type { ServiceRole } from '@lading/contracts';
+import { readSettings, serviceSettings } from './settings/index.js';
 import type { ServiceConfig } from './types.js';
 
 /**
- * Reads a service's configuration from LADING_* environment variables. The NATS password comes
- * from a file (LADING_NATS_PASSWORD_FILE) so it never sits in a process listing or `env`.
+ * Reads a service's common configuration from its settings table. The NATS password comes from a
+ * file (LADING_NATS_PASSWORD_FILE) so it never sits in a process listing or `env`.
  */
 export function readServiceConfig(role: ServiceRole, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const passwordFile = env.LADING_NATS_PASSWORD_FILE;
+  const settings = readSettings(serviceSettings, env);
   return {
     role,
-    natsUrl: env.LADING_NATS_URL ?? 'nats://127.0.0.1:4222',
-    natsUser: env.LADING_NATS_USER,
-    natsPassword: passwordFile ? readFileSync(passwordFile, 'utf8').trim() : undefined,
-    httpPort: Number(env.LADING_HTTP_PORT ?? 0),
-    httpHost: env.LADING_HTTP_HOST ?? '127.0.0.1',
-    stateDir: env.LADING_STATE_DIR ?? process.cwd(),
-    spansFile: env.LADING_SPANS_FILE,
+    natsUrl: settings.natsUrl,
+    natsUser: settings.natsUser,
+    natsPassword: settings.natsPasswordFile ? readFileSync(settings.natsPasswordFile, 'utf8').trim() : undefined,
+    httpPort: settings.httpPort,
+    httpHost: settings.httpHost,
+    stateDir: settings.stateDir ?? process.cwd(),
+    spansFile: settings.spansFile,
+    principalsFile: settings.principalsFile,
   };
 }

@@ -1,6 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { inboxPrefix } from '@lading/contracts';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface NatsAccess {
   natsUrl: string;
@@ -25,7 +26,7 @@ export async function connectToNats(access: NatsAccess): Promise<NatsConnection>
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot connect to NATS at ${access.natsUrl} (${reason}): is the stack up? Try \`lading up\``, {
+    throw new CodedError('upstream_failed', `cannot connect to NATS at ${access.natsUrl} (${reason}): is the stack up? Try \`lading up\``, {
       cause: error,
     });
   }

@@ -3,7 +3,7 @@ import type { MsgHdrs } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import type { Endpoint } from '@lading/contracts';
 import { extractTraceContext, instruments, messagingAttributes, secondsSince, SpanKind, withSpan, type Span } from '@lading/telemetry';
-import { ServiceFailure } from './failure.js';
+import { describeZodIssues, replyErrorFor } from './reply-error.js';
 import { headerCarrier } from './headers.js';
 import type { Logger } from './types.js';
 import { callerOf, processPrincipalDirectory, type Caller, type PrincipalDirectory } from './principals/index.js';
@@ -18,13 +18,6 @@ export interface EndpointContext {
   headers?: MsgHdrs;
   /** The principal the request was made for, vouched for by nats-server; none for a service user. */
   caller?: Caller;
-}
-
-function describeZodIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
-    .join('; ');
 }
 
 /**
@@ -74,30 +67,19 @@ export function serveEndpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny
           respond(span, JSON.stringify({ ok: false, error: { code: 'invalid_request', message: 'the request is not JSON' } }), 'invalid_request');
           return;
         }
-        const parsed = endpoint.request.safeParse(decoded);
-        if (!parsed.success) {
-          const detail = describeZodIssues(parsed.error);
-          respond(span, JSON.stringify({ ok: false, error: { code: 'invalid_request', message: `invalid request: ${detail}` } }), 'invalid_request');
-          return;
-        }
         try {
+          const request = endpoint.request.parse(decoded);
           const caller = callerOf(message.headers, directory);
-          const value = endpoint.reply.parse(await handler(parsed.data, { subject: message.subject, headers: message.headers, caller }));
-          respond(span, JSON.stringify({ ok: true, value }));
+          const answered = endpoint.reply.safeParse(await handler(request, { subject: message.subject, headers: message.headers, caller }));
+          // A reply that breaks its own contract is this service's fault, never the caller's.
+          if (!answered.success) throw new Error(`the reply breaks its contract: ${describeZodIssues(answered.error)}`);
+          respond(span, JSON.stringify({ ok: true, value: answered.data }));
         } catch (failure) {
-          if (failure instanceof ServiceFailure) {
-            respond(span, JSON.stringify({ ok: false, error: { code: failure.code, message: failure.message } }), failure.code);
-            return;
+          const error = replyErrorFor(failure, endpoint.subject);
+          if (error.code === 'internal') {
+            logger.error('request failed', { subject: endpoint.subject, error: failure instanceof Error ? failure.message : String(failure) });
           }
-          logger.error('request failed', {
-            subject: endpoint.subject,
-            error: failure instanceof Error ? failure.message : String(failure),
-          });
-          respond(
-            span,
-            JSON.stringify({ ok: false, error: { code: 'internal', message: `internal error while handling ${endpoint.subject}; see the service log` } }),
-            'internal',
-          );
+          respond(span, JSON.stringify({ ok: false, error }), error.code);
         }
       },
       parent,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Svcm, type Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { serviceNames, type ServiceRole } from '@lading/contracts';
+import { isCodedError, serviceNames, type ServiceRole } from '@lading/contracts';
 import { initTelemetry } from '@lading/telemetry';
 import { readServiceConfig } from './config.js';
 import { connectToNats } from './connect.js';
@@ -33,9 +33,19 @@ export interface ServiceDefinition {
  * then export the spans and metrics still batched).
  */
 export async function runService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const config = readServiceConfig(definition.role, env);
   const name = serviceNames[definition.role];
   const logger = createLogger(name);
+  // A setting the service cannot use stops it here, before it connects to anything, in one line.
+  const cannotStart = (error: unknown): never => {
+    logger.error('cannot start', { error: isCodedError(error) ? error.message : String((error as Error)?.stack ?? error) });
+    process.exit(1);
+  };
+  let config: ServiceConfig;
+  try {
+    config = readServiceConfig(definition.role, env);
+  } catch (error) {
+    return cannotStart(error);
+  }
   const telemetry = await (async () => {
     const instanceId = definition.instanceId ? await definition.instanceId(env) : `${hostname()}-${process.pid}`;
     return initTelemetry({ serviceName: name, serviceVersion: definition.version, instanceId, spansFile: config.spansFile, env });
@@ -54,7 +64,7 @@ export async function runService(definition: ServiceDefinition, env: NodeJS.Proc
     process.exit(1);
   }
   const service = await new Svcm(nc).add({ name, version: definition.version, description: definition.description });
-  await definition.start({ config, nc, service, logger, onShutdown: (cleanup) => cleanups.push(cleanup) });
+  await definition.start({ config, nc, service, logger, onShutdown: (cleanup) => cleanups.push(cleanup) }).catch(cannotStart);
   const health = await startHealthServer({
     port: config.httpPort,
     host: config.httpHost,

@@ -13,6 +13,8 @@ export interface ServiceConfig {
   /** Directory for this service's files (keys, spans); never holds secret values in clear. */
   stateDir: string;
   spansFile?: string;
+  /** Who may act, in which namespaces (LADING_PRINCIPALS_FILE); none: only the administrator is known. */
+  principalsFile?: string;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -6,6 +6,7 @@ import { writeNatsAccounts } from './prepare-home.js';
 import { infrastructureNames } from './services.js';
 import { readStackFile } from './stack-file.js';
 import type { NatsPasswords } from './types.js';
+import { CodedError } from '@lading/contracts/errors';
 
 /**
  * Writes the NATS accounts again from the principals now on file and has the running
@@ -23,7 +24,7 @@ export async function applyPrincipals(home: string): Promise<boolean> {
   try {
     process.kill(nats.pid, 'SIGHUP');
   } catch (error) {
-    throw new Error(`cannot tell nats-server (pid ${nats.pid}) to reload: ${(error as Error).message}`, { cause: error });
+    throw new CodedError('upstream_failed', `cannot tell nats-server (pid ${nats.pid}) to reload: ${(error as Error).message}`, { cause: error });
   }
   return true;
 }

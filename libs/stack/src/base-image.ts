@@ -8,6 +8,7 @@ import { connectDocker, ensureDockerAvailable, makeBusyboxBaseImage, saveImage }
 import { stackPaths } from './layout.js';
 import { upstreamUser } from './services.js';
 import { readStackFile } from './stack-file.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface SeededBaseImage {
   name: BaseImageName;
@@ -28,7 +29,7 @@ export interface SeededBaseImage {
  */
 export async function seedBaseImages(home: string, log: (line: string) => void = () => {}): Promise<SeededBaseImage[]> {
   const stack = await readStackFile(home);
-  if (!stack) throw new Error(`no Lading stack is running in ${home}: start one with \`lading up\``);
+  if (!stack) throw new CodedError('not_found', `no Lading stack is running in ${home}: start one with \`lading up\``);
   const password = (await readFile(stackPaths(home).upstreamPasswordFile, 'utf8')).trim();
   const registry = new RegistryClient({
     registry: new URL(stack.upstream).host,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { principalNameSchema } from '@lading/contracts';
 import { writePrivateFile } from './private-files.js';
+import { CodedError } from '@lading/contracts/errors';
 
 /**
  * A principal's credentials file (mode 0600), as `lading principals add` writes it and
@@ -24,7 +25,7 @@ export async function readCredentialsFile(file: string): Promise<CredentialsFile
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new CodedError('invalid_request', `cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   }
   let data: unknown;
   try {
@@ -34,7 +35,7 @@ export async function readCredentialsFile(file: string): Promise<CredentialsFile
   }
   const parsed = credentialsFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`${file} is not a Lading credentials file: write one with \`lading principals add\``);
+    throw new CodedError('invalid_request', `${file} is not a Lading credentials file: write one with \`lading principals add\``);
   }
   return parsed.data;
 }

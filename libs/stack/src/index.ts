@@ -1,4 +1,4 @@
-export { serviceEnv, homeEnv, credentialsEnv } from './env-names.js';
+export { homeEnv, credentialsEnv } from './env-names.js';
 export {
   endpointCallers,
   streamOwners,

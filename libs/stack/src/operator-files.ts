@@ -4,6 +4,7 @@ import type { StackPaths } from './layout.js';
 import { secretStoreChoice } from './services.js';
 import { writePrivateFile } from './private-files.js';
 import type { StackUsers } from './service-users.js';
+import { CodedError } from '@lading/contracts/errors';
 
 /**
  * Files the operator names for the broker (`LADING_VAULT_TOKEN_FILE`, `LADING_VAULT_SECRET_ID_FILE`)
@@ -18,7 +19,7 @@ export async function operatorFilesFor(role: ServiceRole, paths: StackPaths, use
     if (!variable.endsWith('_FILE')) continue;
     const copy = paths.brokerCopyOf(variable);
     const content = await readFile(source, 'utf8').catch((error: Error) => {
-      throw new Error(`cannot read ${variable}=${source} (${error.message}): give a file lading up can read`, { cause: error });
+      throw new CodedError('bad_configuration', `cannot read ${variable}=${source} (${error.message}): give a file lading up can read`, { cause: error });
     });
     await writePrivateFile(copy, content);
     await chown(copy, users.broker.uid, users.broker.uid);

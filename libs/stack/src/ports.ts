@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { StackPorts } from './types.js';
+import { CodedError } from '@lading/contracts/errors';
 
 const portPurposes: Record<keyof StackPorts, { label: string; flag: string }> = {
   nats: { label: 'NATS', flag: '--nats-port' },
@@ -8,14 +9,13 @@ const portPurposes: Record<keyof StackPorts, { label: string; flag: string }> = 
 };
 
 /** A stack port that something else already holds; the message tells the user what to do. */
-export class PortInUseError extends Error {
+export class PortInUseError extends CodedError {
   constructor(
     readonly port: number,
     readonly purpose: keyof StackPorts,
   ) {
     const { label, flag } = portPurposes[purpose];
-    super(`port ${port} (${label}) is in use: stop what holds it or run \`lading up ${flag} N\``);
-    this.name = 'PortInUseError';
+    super('conflict', `port ${port} (${label}) is in use: stop what holds it or run \`lading up ${flag} N\``);
   }
 }
 
@@ -36,7 +36,8 @@ export async function assertPortsFree(ports: StackPorts): Promise<void> {
     const port = ports[purpose];
     const clash = seen.get(port);
     if (clash) {
-      throw new Error(
+      throw new CodedError(
+        'invalid_request',
         `port ${port} is given for both the ${portPurposes[clash].label} and the ${portPurposes[purpose].label}: choose two different ports`,
       );
     }

@@ -7,6 +7,7 @@ import { writeCredentialsFile } from './credentials-file.js';
 import { stackPaths, type StackPaths } from './layout.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 import { shareStackHome } from './hand-over-files.js';
+import { CodedError } from '@lading/contracts/errors';
 
 const passwordsSchema = z.record(principalNameSchema, z.string().min(1));
 
@@ -28,7 +29,7 @@ async function readJson<T>(file: string, schema: z.ZodType<T>, fallback: T): Pro
     throw error;
   }
   const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is damaged: remove it and the principals it named with \`lading principals remove\``);
+  if (!parsed.success) throw new CodedError('bad_configuration', `${file} is damaged: remove it and the principals it named with \`lading principals remove\``);
   return parsed.data;
 }
 
@@ -78,13 +79,13 @@ export async function writeCredentialsFiles(
 /** Checks a new principal's name and namespaces, in one sentence each. */
 export function checkNewPrincipal(name: string, namespaces: readonly string[], existing: PrincipalsFile): void {
   const named = principalNameSchema.safeParse(name);
-  if (!named.success) throw new Error(`the principal name ${JSON.stringify(name)} ${named.error.issues[0].message}`);
-  if (reservedNames.has(name) || name === adminPrincipal) throw new Error(`the principal name ${name} is reserved: choose another`);
-  if (existing.principals[name]) throw new Error(`the principal ${name} exists already: remove it first to give it new credentials`);
-  if (namespaces.length === 0) throw new Error('a principal needs at least one --namespace');
+  if (!named.success) throw new CodedError('invalid_request', `the principal name ${JSON.stringify(name)} ${named.error.issues[0].message}`);
+  if (reservedNames.has(name) || name === adminPrincipal) throw new CodedError('invalid_request', `the principal name ${name} is reserved: choose another`);
+  if (existing.principals[name]) throw new CodedError('conflict', `the principal ${name} exists already: remove it first to give it new credentials`);
+  if (namespaces.length === 0) throw new CodedError('invalid_request', 'a principal needs at least one --namespace');
   for (const namespace of namespaces) {
     const parsed = namespaceSchema.safeParse(namespace);
-    if (!parsed.success) throw new Error(`the namespace ${JSON.stringify(namespace)} ${parsed.error.issues[0].message}`);
+    if (!parsed.success) throw new CodedError('invalid_request', `the namespace ${JSON.stringify(namespace)} ${parsed.error.issues[0].message}`);
   }
 }
 
@@ -110,10 +111,10 @@ export async function addPrincipal(
 
 export async function removePrincipal(home: string, name: string): Promise<void> {
   const paths = stackPaths(home);
-  if (name === adminPrincipal) throw new Error(`the ${adminPrincipal} principal cannot be removed`);
+  if (name === adminPrincipal) throw new CodedError('invalid_request', `the ${adminPrincipal} principal cannot be removed`);
   const passwords = await readPrincipalPasswords(paths);
   const file = await readPrincipals(paths);
-  if (!file.principals[name]) throw new Error(`no principal is called ${name}: \`lading principals list\` shows them`);
+  if (!file.principals[name]) throw new CodedError('not_found', `no principal is called ${name}: \`lading principals list\` shows them`);
   delete passwords[name];
   delete file.principals[name];
   await save(paths, file, passwords);

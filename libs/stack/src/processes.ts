@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pollUntil } from './probes.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface DetachedProcess {
   pid: number;
@@ -36,7 +37,7 @@ export async function spawnDetached(options: SpawnDetachedOptions): Promise<Deta
     const failed = new Promise<Error>((resolve) => child.once('error', resolve));
     if (child.pid === undefined) {
       const error = await failed;
-      throw new Error(`cannot run ${options.command} (${error.message})`, { cause: error });
+      throw new CodedError('upstream_failed', `cannot run ${options.command} (${error.message})`, { cause: error });
     }
     child.once('error', (error) => (reason = error.message));
     child.unref();

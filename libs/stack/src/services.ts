@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { adminPrincipal, type ServiceRole } from '@lading/contracts';
-import { serviceEnv } from './env-names.js';
+import { brokerSettings, builderSettings, guardSettings, runnerSettings, secretStoreSettings, serviceSettings } from '@lading/service-kit/settings';
 import type { StackPaths } from './layout.js';
 import type { StackPorts } from './types.js';
 
@@ -56,45 +56,45 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
   const { paths, ports } = context;
   const frontDoor = `127.0.0.1:${ports.guard}`;
   const common = {
-    [serviceEnv.natsUrl]: context.natsUrl,
-    [serviceEnv.natsUser]: role,
-    [serviceEnv.natsPasswordFile]: paths.passwordFile(role),
-    [serviceEnv.httpPort]: String(context.httpPort),
-    [serviceEnv.stateDir]: paths.stateDir(role),
-    [serviceEnv.spansFile]: paths.spansFile(role),
-    [serviceEnv.principalsFile]: paths.principalsFile,
+    [serviceSettings.natsUrl.name]: context.natsUrl,
+    [serviceSettings.natsUser.name]: role,
+    [serviceSettings.natsPasswordFile.name]: paths.passwordFile(role),
+    [serviceSettings.httpPort.name]: String(context.httpPort),
+    [serviceSettings.stateDir.name]: paths.stateDir(role),
+    [serviceSettings.spansFile.name]: paths.spansFile(role),
+    [serviceSettings.principalsFile.name]: paths.principalsFile,
   };
   switch (role) {
     case 'guard':
       return {
         ...common,
-        [serviceEnv.upstreamRegistry]: `http://127.0.0.1:${ports.upstream}`,
-        [serviceEnv.upstreamUser]: upstreamUser,
-        [serviceEnv.upstreamPasswordFile]: paths.upstreamPasswordFile,
-        [serviceEnv.guardPort]: String(ports.guard),
-        [serviceEnv.forcePrincipals]: forcePrincipals,
-        [serviceEnv.contentPushersFile]: paths.contentPushersFile,
-        ...operatorChoice(process.env, serviceEnv.allowedRegistries),
+        [guardSettings.upstreamRegistry.name]: `http://127.0.0.1:${ports.upstream}`,
+        [guardSettings.upstreamUser.name]: upstreamUser,
+        [guardSettings.upstreamPasswordFile.name]: paths.upstreamPasswordFile,
+        [guardSettings.port.name]: String(ports.guard),
+        [guardSettings.forcePrincipals.name]: forcePrincipals,
+        [guardSettings.contentPushersFile.name]: paths.contentPushersFile,
+        ...operatorChoice(process.env, guardSettings.allowedRegistries.name),
       };
     case 'builder':
       return {
         ...common,
-        [serviceEnv.registry]: frontDoor,
-        [serviceEnv.registryUser]: builderRegistryUser,
-        [serviceEnv.registryPasswordFile]: paths.builderRegistryPasswordFile,
-        ...operatorChoice(process.env, serviceEnv.allowedRegistries),
-        ...operatorChoice(process.env, serviceEnv.buildEgress),
+        [builderSettings.registry.name]: frontDoor,
+        [builderSettings.registryUser.name]: builderRegistryUser,
+        [builderSettings.registryPasswordFile.name]: paths.builderRegistryPasswordFile,
+        ...operatorChoice(process.env, builderSettings.allowedRegistries.name),
+        ...operatorChoice(process.env, builderSettings.buildEgress.name),
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
-      return { ...common, [serviceEnv.registry]: frontDoor, ...operatorChoice(process.env, serviceEnv.signaturePolicy, (file) => resolve(file)) };
+      return { ...common, [runnerSettings.registry.name]: frontDoor, ...operatorChoice(process.env, runnerSettings.signaturePolicy.name, (file) => resolve(file)) };
     case 'broker':
       return {
         ...common,
         // The broker reads bundle.json by digest through the front door when it admits a run.
-        [serviceEnv.registry]: frontDoor,
-        [serviceEnv.brokerKeyFile]: paths.brokerKey,
-        [serviceEnv.storeKeyFile]: paths.storeKey,
+        [brokerSettings.registry.name]: frontDoor,
+        [brokerSettings.brokerKeyFile.name]: paths.brokerKey,
+        [brokerSettings.storeKeyFile.name]: paths.storeKey,
         ...secretStoreChoice(process.env),
       };
   }
@@ -105,9 +105,7 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
  * and the `LADING_VAULT_*` settings in the environment of `lading up`.
  */
 export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => /^LADING_(SECRET_STORE|VAULT_[A-Z_]+)$/.test(entry[0]) && entry[1] !== undefined),
-  );
+  return Object.fromEntries(Object.values(secretStoreSettings).flatMap(({ name }) => (env[name] ? [[name, env[name]]] : [])));
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
 import { stackPaths } from './layout.js';
 import { writePrivateFile } from './private-files.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export const stackProcessSchema = z.object({
   pid: z.number().int().positive(),
@@ -35,7 +36,7 @@ export async function readStackFile(home: string): Promise<StackFile | undefined
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read ${file} (${(error as Error).message}): check its permissions`, { cause: error });
+    throw new CodedError('bad_configuration', `cannot read ${file} (${(error as Error).message}): check its permissions`, { cause: error });
   }
   let data: unknown;
   try {
@@ -45,7 +46,7 @@ export async function readStackFile(home: string): Promise<StackFile | undefined
   }
   const parsed = stackFileSchema.safeParse(data);
   if (!parsed.success) {
-    throw new Error(`${file} is not a valid stack file: stop any lading processes, remove it and run \`lading up\``);
+    throw new CodedError('bad_configuration', `${file} is not a valid stack file: stop any lading processes, remove it and run \`lading up\``);
   }
   return parsed.data;
 }

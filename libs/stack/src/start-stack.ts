@@ -24,6 +24,7 @@ import {
 import { readStackFile, removeStackFile, type StackFile, type StackProcess } from './stack-file.js';
 import { stackStatus } from './stack-status.js';
 import type { StackPorts, StartStackOptions, StartStackResult } from './types.js';
+import { CodedError } from '@lading/contracts/errors';
 
 const defaultReadyAttempts = 300;
 
@@ -46,7 +47,7 @@ interface Launch {
 function checkPorts(ports: StackPorts): void {
   for (const [purpose, port] of Object.entries(ports)) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`the ${purpose} port ${String(port)} is not a port number: give an integer from 1 to 65535`);
+      throw new CodedError('invalid_request', `the ${purpose} port ${String(port)} is not a port number: give an integer from 1 to 65535`);
     }
   }
 }
@@ -56,7 +57,8 @@ async function resolveScripts(options: StartStackOptions): Promise<Map<ServiceRo
   for (const service of stackServices) {
     const script = resolve(options.services?.[service.role] ?? defaultServiceScript(options.repoRoot, service, options.fromSources));
     await access(script).catch(() => {
-      throw new Error(
+      throw new CodedError(
+        'bad_configuration',
         `the ${service.name} service script ${script} is missing: run lading from a Lading checkout built with \`npm run build\``,
       );
     });
@@ -83,7 +85,7 @@ async function launch(
   const { command, args } = user ? asUser(user, item.command, item.args) : item;
   const child = await spawnDetached({ command, args, env: item.env, cwd: item.cwd, log }).catch(
     (error: Error) => {
-      throw new Error(`${error.message}: ${item.installHint}`, { cause: error });
+      throw new CodedError('upstream_failed', `${error.message}: ${item.installHint}`, { cause: error });
     },
   );
   started.push({ name: item.name, pid: child.pid, commandMark: item.commandMark });
@@ -96,7 +98,8 @@ async function waitReady(item: Launch, exitReason: () => string | undefined, att
   if (ready) return;
   const why = exitReason() ?? `not ready after ${attempts} checks`;
   const tail = await logTail(paths.log(item.name));
-  throw new Error(
+  throw new CodedError(
+    'upstream_failed',
     `${item.name} did not start (${why}); last lines of ${paths.log(item.name)}:\n${tail || '(the log is empty)'}`,
   );
 }

@@ -4,11 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPorts, stackPaths } from '../src/layout.js';
-import { serviceEnv } from '../src/env-names.js';
+import { builderSettings } from '@lading/service-kit/settings';
 import { serviceEnvironment } from '../src/services.js';
 
 const context = { natsUrl: 'nats://127.0.0.1:4222', httpPort: 8080, ports: defaultPorts, paths: stackPaths('/tmp/lading-build-egress-home') };
-const name = serviceEnv.buildEgress;
+const name = builderSettings.buildEgress.name;
 const before = process.env[name];
 
 describe('LADING_BUILD_EGRESS under lading up', () => {

@@ -6,17 +6,19 @@ import { repositoryRefusal } from '../rules/registry-access.js';
 import type { TagLedger } from '../ledger/tag-ledger.js';
 import { retryTransient } from '../upstream/upstream-retry.js';
 import type { WriteTagOutcome } from '../ledger/ledger-types.js';
+import { CodedError } from '@lading/contracts/errors';
 
 /** The caller may not publish there: the repository is outside its namespaces. */
-export class PublishForbiddenError extends Error {
-  override readonly name = 'PublishForbiddenError';
+export class PublishForbiddenError extends CodedError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
 }
 
 /** A publish that cannot be done as asked; the message says what to change. */
-export class PublishRefusedError extends Error {
+export class PublishRefusedError extends CodedError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PublishRefusedError';
+    super('invalid_request', message);
   }
 }
 
@@ -132,7 +134,7 @@ export class BundlePublisher {
       return await withSpan('lading', 'image copy', { 'lading.image.field': what }, () => this.relocator.bring(referenced.repository, digest, repository, from));
     } catch (error) {
       if (!(error instanceof OciError)) throw error;
-      if (error.code === 'REGISTRY_NOT_ALLOWED') throw new PublishRefusedError(`${error.message.replace(/\.$/, '')}, so it cannot be copied into the bundle's repository`);
+      if (error.reason === 'REGISTRY_NOT_ALLOWED') throw new PublishRefusedError(`${error.message.replace(/\.$/, '')}, so it cannot be copied into the bundle's repository`);
       throw new OciError(`${what} ${image} could not be copied into ${this.publicHost}/${repository}: ${error.message}`, error, { cause: error });
     }
   }

@@ -28,7 +28,7 @@ export class ImageRelocator {
       throw new OciError(`${this.upstream.registry}/${toRepo}@${digest} does not exist; build and push the bundle again`, {
         registry: this.upstream.registry,
         repository: toRepo,
-        code: 'MANIFEST_UNKNOWN',
+        reason: 'MANIFEST_UNKNOWN',
       });
     }
     return copyImage(this.upstream, { from, fromRepo, digest }, toRepo);

@@ -8,14 +8,14 @@ import { basicChallenge, ociErrorBody } from '../oci/oci-errors.js';
 import type { AccessRefusal } from '../rules/registry-access.js';
 import { classifyRequest, type OciAction } from '../oci/oci-route.js';
 import { connectionScopedFields, type UpstreamLink } from '../upstream/upstream-link.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export const maxHeadBytes = 64 * 1024;
 
 /** The exchange failed after its answer started: the client's connection can only be cut. */
-export class BrokenExchangeError extends Error {
-  override readonly name = 'BrokenExchangeError';
+export class BrokenExchangeError extends CodedError {
   constructor(cause: Error) {
-    super(`the answer could not be forwarded: ${cause.message}`, { cause });
+    super('upstream_failed', `the answer could not be forwarded: ${cause.message}`, { cause });
   }
 }
 

@@ -10,9 +10,14 @@ import {
 import { sendOciError } from '../oci/oci-errors.js';
 import { UpstreamRefusedError } from '../upstream/upstream-registry.js';
 import { ManifestRejectedError } from './manifest-body.js';
+import { CodedError } from '@lading/contracts/errors';
 
 /** A delete of content (a manifest by digest, a blob) asked for without --force. */
-export class DestructiveRefusedError extends Error {}
+export class DestructiveRefusedError extends CodedError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
 
 /** Answers a failed tag write or delete as the OCI error a registry client understands. */
 export function sendFailure(res: Response, error: unknown): void {
@@ -28,7 +33,7 @@ export function sendFailure(res: Response, error: unknown): void {
   if (error instanceof DestructiveRefusedError) return sendOciError(res, 409, 'DENIED', error.message);
   if (error instanceof ForceNotAllowedError) return sendOciError(res, 403, 'DENIED', error.message);
   if (error instanceof TagNotFoundError) return sendOciError(res, 404, 'MANIFEST_UNKNOWN', error.message);
-  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.code, error.message);
+  if (error instanceof ManifestRejectedError) return sendOciError(res, error.status, error.ociCode, error.message);
   if (error instanceof TagLedgerBusyError) return sendOciError(res, 503, 'UNAVAILABLE', error.message);
   if (error instanceof UpstreamRefusedError) {
     if (res.headersSent) return void res.destroy();

@@ -1,5 +1,6 @@
 import { sha256Digest } from '@lading/oci';
 import type { Readable } from 'node:stream';
+import { CodedError } from '@lading/contracts/errors';
 
 export const knownManifestMediaTypes = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -11,14 +12,14 @@ export const knownManifestMediaTypes = [
 const indexMediaTypes = new Set<string>([knownManifestMediaTypes[1], knownManifestMediaTypes[3]]);
 
 /** A manifest the guard refuses before anything reaches the upstream. */
-export class ManifestRejectedError extends Error {
-  override readonly name = 'ManifestRejectedError';
+export class ManifestRejectedError extends CodedError {
   constructor(
     readonly status: number,
-    readonly code: 'MANIFEST_INVALID' | 'SIZE_INVALID' | 'DIGEST_INVALID',
+    /** The OCI Distribution error code the front door answers with. */
+    readonly ociCode: 'MANIFEST_INVALID' | 'SIZE_INVALID' | 'DIGEST_INVALID',
     message: string,
   ) {
-    super(message);
+    super('invalid_request', message);
   }
 }
 

@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttp
 import { setTimeout as delay } from 'node:timers/promises';
 import type { UpstreamLink } from './upstream-link.js';
 import { knownManifestMediaTypes } from '../rules/manifest-body.js';
+import { CodedError } from '@lading/contracts/errors';
 
 export interface UpstreamAnswer {
   status: number;
@@ -10,10 +11,9 @@ export interface UpstreamAnswer {
 }
 
 /** The upstream refused a write; the guard relays its answer to the client as is. */
-export class UpstreamRefusedError extends Error {
-  override readonly name = 'UpstreamRefusedError';
+export class UpstreamRefusedError extends CodedError {
   constructor(readonly answer: UpstreamAnswer) {
-    super(`the upstream registry answered ${answer.status}`);
+    super('upstream_failed', `the upstream registry answered ${answer.status}`);
   }
 }
 

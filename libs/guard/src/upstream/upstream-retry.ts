@@ -14,7 +14,7 @@ export async function retryTransient<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
-      const transient = error instanceof OciError && ((error.status ?? 0) >= 500 || error.code === 'DIGEST_INVALID');
+      const transient = error instanceof OciError && ((error.status ?? 0) >= 500 || error.reason === 'DIGEST_INVALID');
       if (!transient || attempt >= attempts) throw error;
       await delay(25 * 2 ** attempt);
     }

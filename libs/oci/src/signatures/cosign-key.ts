@@ -17,7 +17,7 @@ interface SealedKey {
 }
 
 function keyError(why: string): OciError {
-  return new OciError(`The signing key ${why}.`, { code: 'BAD_KEY' });
+  return new OciError(`The signing key ${why}.`, { reason: 'BAD_KEY' });
 }
 
 function pem(type: string, body: Buffer): string {
@@ -76,6 +76,6 @@ export function readVerificationKey(text: string): KeyObject {
   try {
     return createPublicKey(text);
   } catch {
-    throw new OciError('The verification key is not a PEM public key.', { code: 'BAD_KEY' });
+    throw new OciError('The verification key is not a PEM public key.', { reason: 'BAD_KEY' });
   }
 }

@@ -39,7 +39,7 @@ export async function signImage(client: RegistryClient, repository: string, dige
     throw new OciError(`${client.registry}/${repository}@${digest} already carries signatures by other keys; sign with --force to add this one (the ${signatureTag(digest)} tag is replaced)`, {
       registry: client.registry,
       repository,
-      code: 'TAG_EXISTS',
+      reason: 'TAG_EXISTS',
     });
   }
   const payload = simpleSigningPayload(`${client.registry}/${repository}`, digest);
@@ -61,8 +61,8 @@ export async function signImage(client: RegistryClient, repository: string, dige
 export async function verifyImage(client: RegistryClient, repository: string, digest: string, publicKey: KeyObject, what = 'The image'): Promise<void> {
   const layers = await signatureLayers(client, repository, digest);
   const where = `${client.registry}/${repository}@${digest}`;
-  if (!layers) throw new OciError(`${what} ${where} is not signed (no ${signatureTag(digest)} beside it).`, { code: 'NOT_SIGNED' });
+  if (!layers) throw new OciError(`${what} ${where} is not signed (no ${signatureTag(digest)} beside it).`, { reason: 'NOT_SIGNED' });
   if (!(await signedBy(client, repository, digest, layers, publicKey))) {
-    throw new OciError(`${what} ${where} carries no signature that this key verifies.`, { code: 'NOT_SIGNED' });
+    throw new OciError(`${what} ${where} carries no signature that this key verifies.`, { reason: 'NOT_SIGNED' });
   }
 }

@@ -2,6 +2,7 @@ import type { MsgHdrs } from '@nats-io/nats-core';
 import { adminPrincipal, callerInfoHeader, callerInfoSchema, everyNamespace, natsAccounts } from '@lading/contracts';
 import { ServiceFailure } from '../failure.js';
 import { PrincipalsFileReader } from './principals-file.js';
+import { serviceSettings } from '../settings/service-settings.js';
 
 /** A person (principal) on whose behalf a request was made, as nats-server vouches for it. */
 export interface Caller {
@@ -76,6 +77,7 @@ let processDirectory: PrincipalDirectory | undefined;
 
 /** The directory of this process: the principals file named by `LADING_PRINCIPALS_FILE`, if any. */
 export function processPrincipalDirectory(env: NodeJS.ProcessEnv = process.env): PrincipalDirectory {
-  processDirectory ??= principalDirectory(env.LADING_PRINCIPALS_FILE ? new PrincipalsFileReader(env.LADING_PRINCIPALS_FILE) : undefined);
+  const file = env[serviceSettings.principalsFile.name];
+  processDirectory ??= principalDirectory(file ? new PrincipalsFileReader(file) : undefined);
   return processDirectory;
 }

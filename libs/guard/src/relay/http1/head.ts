@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { CodedError } from '@lading/contracts/errors';
 
 /** A message head as sent on the wire: start line and header fields in their original order. */
 export interface MessageHead {
@@ -17,13 +18,12 @@ export interface ResponseHead extends MessageHead {
 }
 
 /** A head the relay will not forward; `status` is what the client is answered. */
-export class MalformedHeadError extends Error {
-  override readonly name = 'MalformedHeadError';
+export class MalformedHeadError extends CodedError {
   constructor(
     message: string,
     readonly status = 400,
   ) {
-    super(message);
+    super('invalid_request', message);
   }
 }
 

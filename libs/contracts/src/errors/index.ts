@@ -1,0 +1,2 @@
+export { errorVocabulary, errorCodes, isErrorCode, type ErrorCode } from './error-codes.js';
+export { CodedError, isCodedError } from './coded-error.js';
