@@ -5,6 +5,7 @@
  * no build step); everything Lading adds (its run script, the /cnab layout, the bundle user) comes
  * after the template's last line, so the template can never have the last word on who runs.
  */
+import { CodedError } from '@lading/contracts/errors';
 import { APP_DIR, BUILD_CONTEXT_APP_DIR, RUNTIME_USER } from './constants.js';
 
 export const PORTER_INIT_TOKEN = '# PORTER_INIT';
@@ -21,9 +22,9 @@ const initSection = [
 ];
 
 /** A problem with the template that stops the build; the message names the file and line. */
-export class DockerfileTemplateError extends Error {
+export class DockerfileTemplateError extends CodedError {
   constructor(file: string, line: number, problem: string) {
-    super(`${file}:${line}: ${problem}`);
+    super('invalid_request', `${file}:${line}: ${problem}`);
     this.name = 'DockerfileTemplateError';
   }
 }

@@ -1,4 +1,4 @@
-import { isRegistryHost, qualifiedName, splitReference } from '@lading/oci/reference-grammar';
+import { isRegistryHost, qualifiedName, splitReference } from '@lading/contracts/reference-grammar';
 import type { ImageReference } from './types.js';
 
 /**

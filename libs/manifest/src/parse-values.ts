@@ -1,5 +1,5 @@
 import { defaultText, parameterSchemaProblem } from '@lading/cnab';
-import { isDigest, isTag } from '@lading/oci/reference-grammar';
+import { isDigest, isTag } from '@lading/contracts/reference-grammar';
 import { porterEnvName } from './dialect.js';
 import { isRegistryRepository, splitImageReference } from './image-reference.js';
 import { applyTo, matching, type Context, type Declared } from './parse-context.js';

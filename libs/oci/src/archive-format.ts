@@ -1,4 +1,4 @@
-import { isDigest } from './reference-grammar.js';
+import { isDigest } from '@lading/contracts/reference-grammar';
 
 /**
  * The one description of a Lading bundle archive: an OCI image layout in a tar, every entry

@@ -10,7 +10,7 @@ import { OciError } from './errors.js';
 import { CnabAnnotations } from './media-types.js';
 import { blobDescriptors, parseManifestDocument } from './manifest-document.js';
 import { refNameAnnotation } from './bundle-contents.js';
-import { isDigest } from './reference-grammar.js';
+import { isDigest } from '@lading/contracts/reference-grammar';
 import { isSignatureTag } from './signatures/simple-signing.js';
 import type { Descriptor } from './types.js';
 

@@ -1,8 +1,8 @@
 import { OciError } from './errors.js';
-import { splitReference } from './reference-grammar.js';
+import { splitReference } from '@lading/contracts/reference-grammar';
 import type { ImageReference } from './types.js';
 
-export { isDigest, isRegistryHost, isRepository, isTag } from './reference-grammar.js';
+export { isDigest, isRegistryHost, isRepository, isTag } from '@lading/contracts/reference-grammar';
 
 const expectedShape = 'expected <registry-host>/<repository>[:tag][@sha256:<64 hex>]';
 

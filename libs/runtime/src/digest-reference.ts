@@ -1,4 +1,4 @@
-import { isDigest, qualifiedName, splitReference } from '@lading/oci/reference-grammar';
+import { isDigest, qualifiedName, splitReference } from '@lading/contracts/reference-grammar';
 import { RuntimeError } from './errors.js';
 import type { DigestReference } from './types.js';
 

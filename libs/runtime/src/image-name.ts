@@ -1,4 +1,4 @@
-import { qualifiedName, splitReference } from '@lading/oci/reference-grammar';
+import { qualifiedName, splitReference } from '@lading/contracts/reference-grammar';
 import { RuntimeError } from './errors.js';
 
 /** Splits `registry:port/repo:tag` by the OCI grammar into repository and tag (`latest` when none is given). */

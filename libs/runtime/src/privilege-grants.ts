@@ -1,4 +1,4 @@
-import { isDigest } from '@lading/oci/reference-grammar';
+import { isDigest } from '@lading/contracts/reference-grammar';
 import { RuntimeError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { familiarName } from '@lading/oci/reference-grammar';
+import { familiarName } from '@lading/contracts/reference-grammar';
 import { parseDigestReference } from './digest-reference.js';
 import { followDockerStream } from './docker-stream.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';

@@ -1,4 +1,4 @@
-import { isDigest, splitReference } from '@lading/oci/reference-grammar';
+import { isDigest, splitReference } from '../reference-grammar.js';
 import { z } from 'zod';
 
 /** `host[:port]/repository@sha256:<64 hex>` by the OCI grammar: the only form a run accepts. */

@@ -1,4 +1,4 @@
-import { isDigest } from '../reference-grammar.js';
+import { isDigest } from '@lading/contracts/reference-grammar';
 
 /**
  * The one home of the signature format Lading writes and reads: sigstore/cosign's. A signature

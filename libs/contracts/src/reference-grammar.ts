@@ -5,7 +5,7 @@
 //
 // Lading narrows it in one way only: the digest is sha256 with 64 lowercase hex digits, the one
 // form it pins content by. This file imports nothing, so the contracts' schemas can use it
-// without loading the registry client (`@lading/oci/reference-grammar`).
+// without loading the registry client (`@lading/contracts/reference-grammar`).
 
 const hostComponent = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)';
 const hostPattern = new RegExp(`^(?:${hostComponent}(?:\\.${hostComponent})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?$`);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // came to disagree (uppercase hosts, `a//b`, `demo/hello` read as a registry). This walks every
 // production source and names any file that spells one again.
 const root = join(import.meta.dirname, '../../..');
-const home = 'libs/oci/src/reference-grammar.ts';
+const home = 'libs/contracts/src/reference-grammar.ts';
 
 const copies: ReadonlyArray<readonly [RegExp, string]> = [
   [/\{64\}/, 'a pattern for the 64 hex digits of a digest'],
