@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_SOURCES_EXTENSION } from '@lading/cnab';
-import { ManifestError, parseManifest, renderRunScript, toBundleJson } from '../src/index.js';
+import { parseManifest, renderRunScript, toBundleJson } from '../src/index.js';
+import { problems } from './manifest-problems.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const resolved = {
@@ -30,15 +31,6 @@ uninstall:
   - exec: { command: echo, arguments: ["bye \${ bundle.outputs.token }"] }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseManifest(text, 'porter.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestError);
-    return (error as ManifestError).problems.map((p) => p.text);
-  }
-  return [];
-}
 
 describe('an output of an earlier run in a template', () => {
   it('generates porter-X-output, sourced from X, applying to the actions that read it', () => {
