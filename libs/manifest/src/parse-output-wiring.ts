@@ -45,7 +45,9 @@ export function outputWiringParameters(
     generated.push({
       name: wiring,
       description: `Output ${name} of the installation's earlier run, for the steps that template it; never set by hand.`,
+      // Porter copies the output's definition: the recorded value is checked as the output was.
       type: output.type === undefined || output.type === 'file' ? 'string' : output.type,
+      ...(output.schema === undefined ? {} : { schema: output.schema }),
       env,
       sensitive: output.sensitive,
       required: false,

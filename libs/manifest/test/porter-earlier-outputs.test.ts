@@ -50,6 +50,12 @@ describe('an output of an earlier run in a template', () => {
     expect(script).toContain(`'bye '"$PORTER_TOKEN_OUTPUT"`);
   });
 
+  it('copies the output\'s type and JSON-Schema keywords, as Porter copies its definition', () => {
+    const manifest = parseManifest(porter('  - { name: token, type: string, pattern: "^t", applyTo: [install] }'), 'porter.yaml');
+    const bundle = toBundleJson(manifest, resolved);
+    expect(bundle.definitions?.[String(bundle.parameters?.['porter-token-output']?.definition)]).toMatchObject({ type: 'string', pattern: '^t' });
+  });
+
   it('is as sensitive as the output, so the value is masked and kept out of records', () => {
     const manifest = parseManifest(porter('  - { name: token, sensitive: true, applyTo: [install] }'), 'porter.yaml');
     expect(manifest.parameters.find((p) => p.name === 'porter-token-output')?.sensitive).toBe(true);
