@@ -41,8 +41,8 @@ const verdicts: Record<string, 'builds' | 'lints' | string[]> = {
   'examples-credentials-tutorial': 'lints',
   'examples-private-assets': 'lints',
   'examples-exec-outputs': 'lints',
-  // Its uninstall templates an output only its upgrade writes: an earlier run's output, which reaches a later action through parameters[].source.
-  'porter-outputs-example': ['uninstall[0].exec.arguments[1] refers to output "user-output"'],
+  // Its uninstall templates an output only its upgrade writes: read from the generated porter-user-output-output parameter.
+  'porter-outputs-example': 'builds',
   'porter-bundle-with-state': 'builds',
   'porter-bundle-with-modifies-false-action': 'builds',
   'porter-bundle-with-persistent-params': 'builds',
@@ -159,18 +159,9 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     expect(listed.stdout).not.toContain('object-params-bad');
   });
 
-  it('porter-outputs-example captures step outputs by jsonPath and templates them in later steps (needs bash)', async (context) => {
+  it('porter-outputs-example captures step outputs by jsonPath, templates them in later steps and its uninstall sees the upgrade\'s output (needs bash)', async (context) => {
     if (!baseHasBash) context.skip('the base image has no bash yet');
-    // As its authors wrote it, less its uninstall, which reads an output of an earlier run (see verdicts).
-    const dir = join(work, 'outputs-example');
-    await cp(join(fixtures, 'porter-outputs-example'), dir, { recursive: true });
-    const manifest = join(dir, 'porter.yaml');
-    const text = await readFile(manifest, 'utf8');
-    await writeFile(manifest, text.slice(0, text.indexOf('\nuninstall:')) + '\n');
-    expect((await cli('build', '--dir', dir, '--registry', `${registry}/bundles/outputs-example`)).code).toBe(0);
-    const published = await cli('publish', '--dir', dir);
-    expect(published.code, published.stderr).toBe(0);
-    const reference = String(/reference (\S+)/.exec(published.stdout)?.[1]);
+    const reference = String(references.get('porter-outputs-example'));
     const install = await cli('install', 'outputs-demo', '--reference', reference);
     expect(install.code, install.stderr).toBe(0);
     // `dump {{ bundle.outputs.user }}` echoes what `$.user` took from the first step's JSON: a step
@@ -182,6 +173,19 @@ describe('public porter.yaml bundles on the embedded stack', { shuffle: false },
     expect(upgrade.code, upgrade.stdout + upgrade.stderr).toBe(0);
     const output = await cli('installations', 'outputs', 'show', 'outputs-demo', 'user-output');
     expect(output.stdout).toBe('sally');
+    // The uninstall writes no user-output: `dump {{ bundle.outputs.user-output }}` echoes the value the upgrade recorded.
+    const uninstall = await cli('uninstall', 'outputs-demo', '--reference', reference);
+    expect(uninstall.code, uninstall.stdout + uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).toMatch(/\| sally\n/);
+  });
+
+  it('porter-outputs-example: an uninstall after no upgrade has no recorded user-output, and echoes nothing of it', async (context) => {
+    if (!baseHasBash) context.skip('the base image has no bash yet');
+    const reference = String(references.get('porter-outputs-example'));
+    expect((await cli('install', 'outputs-never-upgraded', '--reference', reference)).code).toBe(0);
+    const uninstall = await cli('uninstall', 'outputs-never-upgraded', '--reference', reference);
+    expect(uninstall.code, uninstall.stdout + uninstall.stderr).toBe(0);
+    expect(uninstall.stdout).not.toContain('sally');
   });
 
   // Its install passes "install <password>" as one argument, which Porter's exec mixin has not split since 1.0:

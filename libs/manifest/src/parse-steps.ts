@@ -6,6 +6,7 @@ import { compileJsonPath } from './json-path.js';
 import { countCaptureGroups } from './regex-groups.js';
 import { flagNamePattern, pathProblem } from './rules.js';
 import { parseTemplate } from './templates.js';
+import { wireEarlierOutputs } from './parse-output-wiring.js';
 import type { ExecFlag, ExecStep, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, StepOutput, TemplatedString } from './types.js';
 import { childPath, type Located } from './yaml-reader.js';
 
@@ -16,6 +17,8 @@ export interface StepScope {
   parameters: Map<string, ManifestParameter>;
   outputs: Map<string, ManifestOutput>;
   images: Record<string, ManifestImage>;
+  /** Filled while reading: each output an earlier run wrote that a step reads, with the actions reading it. */
+  earlierOutputs: Map<string, Set<string>>;
 }
 
 /** Output references are checked once the whole action is read: a later step may not be what defines it, an earlier one is. */
@@ -205,13 +208,19 @@ export function parseActionSteps(ctx: Context, scope: StepScope, steps: Located[
     const step = ctx.reader.attempt(() => parseStep(ctx, reading, item));
     return step === undefined ? [] : [step];
   });
+  const earlier = new Set<string>();
   for (const { name, at } of reading.outputReferences) {
     ctx.reader.attempt(() => {
-      const declared = scope.outputs.get(name);
-      if (declared !== undefined && appliesTo(declared.applyTo, scope.action)) return;
       if (reading.stepOutputs.has(name)) return;
-      ctx.reader.fail(at.at, at.path, `refers to output "${name}", which no step of ${scope.action} captures and no output applying to ${scope.action} declares`);
+      const declared = scope.outputs.get(name);
+      if (declared === undefined) {
+        ctx.reader.fail(at.at, at.path, `refers to output "${name}", which no step of ${scope.action} captures and the manifest does not declare under outputs`);
+      }
+      if (appliesTo(declared.applyTo, scope.action)) return;
+      // Not written in this action: the value an earlier run recorded, as Porter reads it.
+      earlier.add(name);
+      scope.earlierOutputs.set(name, (scope.earlierOutputs.get(name) ?? new Set<string>()).add(scope.action));
     });
   }
-  return parsed;
+  return wireEarlierOutputs(parsed, earlier);
 }

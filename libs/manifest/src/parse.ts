@@ -5,6 +5,7 @@ import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
 import { checkSources, parseStateFile, persistentOutputs, refuseStateName } from './parse-memory.js';
 import { mixinAdvice, parseActionSteps } from './parse-steps.js';
+import { outputWiringParameters } from './parse-output-wiring.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
 import { templatePathProblem } from './dockerfile-template.js';
 import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, semverPattern } from './rules.js';
@@ -234,6 +235,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     parameters: new Map(parameters.map((p) => [p.name, p])),
     outputs: new Map(outputs.map((o) => [o.name, o])),
     images,
+    earlierOutputs: new Map<string, Set<string>>(),
   };
   const actions: Record<string, ExecStep[]> = {};
   for (const action of ctx.actions) {
@@ -242,6 +244,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     if (action === 'install' && items.length === 0) reader.attempt(() => reader.fail(stepsValue.at, stepsValue.path, 'must have at least one step'));
     actions[action] = parseActionSteps(ctx, { ...scopeBase, action }, items);
   }
+  const wiring = outputWiringParameters(ctx, scopeBase.earlierOutputs, outputs, parameters);
   reader.report();
 
   const manifest: Manifest = {
@@ -254,7 +257,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     ...(baseImage === undefined ? {} : { baseImage }),
     ...(dockerfile === undefined ? {} : { dockerfile }),
     credentials: credentials.map(strip),
-    parameters: parameters.map(strip),
+    parameters: [...parameters.map(strip), ...wiring],
     outputs: outputs.map(strip),
     images,
     customActions,

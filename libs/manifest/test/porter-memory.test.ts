@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARAMETER_SOURCES_EXTENSION } from '@lading/cnab';
-import { ManifestError, encodeRunInput, parseManifest, renderDockerfile, renderRunScript, toBundleJson, type Manifest } from '../src/index.js';
+import { encodeRunInput, parseManifest, renderDockerfile, renderRunScript, toBundleJson, type Manifest } from '../src/index.js';
+import { problems } from './manifest-problems.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 const resolved = {
@@ -32,15 +33,6 @@ uninstall:
   - exec: { command: echo, arguments: [uninstall] }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseManifest(text, 'porter.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestError);
-    return (error as ManifestError).problems.map((p) => p.text);
-  }
-  return [];
-}
 
 describe('parameters from outputs and persistent parameters', () => {
   it('writes source.output as CNAB parameter sources, and leaves install out where no output can exist yet (as Porter)', () => {

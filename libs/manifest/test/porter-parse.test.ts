@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bundleTag, ManifestError, overrideDestination, parseManifest, scaffoldPorterFiles, toBundleJson } from '../src/index.js';
+import { bundleTag, overrideDestination, parseManifest, scaffoldPorterFiles, toBundleJson } from '../src/index.js';
+import { problems } from './manifest-problems.js';
 
 const porter = (body: string, version = '1.0.1'): string => `schemaType: Bundle
 schemaVersion: ${version}
@@ -19,15 +20,6 @@ uninstall:
       arguments: [uninstall]
 `;
 
-function problems(text: string, file = 'porter.yaml'): string[] {
-  try {
-    parseManifest(text, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ManifestError);
-    return (error as ManifestError).problems.map((p) => p.text);
-  }
-  throw new Error('expected the manifest to be refused');
-}
 
 describe('porter.yaml is read with Porter\'s meanings', () => {
   it.each(['1.0.0-alpha.1', '1.0.0', '1.0.1', '1.1.0', '1.2.0'])('accepts schemaVersion %s', (version) => {
