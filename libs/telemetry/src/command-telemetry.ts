@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { propagation, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { context, propagation, trace, TraceFlags, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { readOtlpSettings } from './otlp-settings.js';
 import type { TelemetryOptions } from './types.js';
@@ -23,6 +24,9 @@ export async function initCommandTelemetry(options: TelemetryOptions): Promise<C
   const recorded = (stop: () => Promise<void>): CommandTelemetry => ({ shutdown: stop, rootParent: (callers) => callers });
   if (otlp.traces || otlp.metrics) return recorded((await import('./init.js')).initTelemetry(options).shutdown);
   if (options.spansFile) return recorded((await import('./spans-file-telemetry.js')).initSpansFileTelemetry(options).shutdown);
+  // What the tracer provider's register() would set up: the active span follows async calls, so
+  // each NATS call and child process carries the command's trace.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   return { shutdown: () => Promise.resolve(), rootParent: unrecordedTraceRoot };
 }
