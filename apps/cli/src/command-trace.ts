@@ -1,22 +1,24 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultHome, stackPaths } from '@lading/stack/home';
-import { extractTraceContext, initTelemetry, trace, withSpan, SpanKind, type Telemetry } from '@lading/telemetry';
+import { extractTraceContext, initCommandTelemetry, trace, withSpan, SpanKind, type CommandTelemetry } from '@lading/telemetry';
 import { cliVersion } from './version.js';
 
-let telemetry: Telemetry | undefined;
+let telemetry: CommandTelemetry | undefined;
 
 /**
  * Each command is one trace: its root span is this process's, named after the command (never its
  * arguments, which can hold values), and every NATS call it makes continues it in the services.
- * Spans go where OTEL_* says, and to the embedded store (LADING_SPANS_FILE, else the stack's logs).
+ * Spans go where OTEL_* says, and to the embedded store (LADING_SPANS_FILE, else the stack's logs);
+ * with neither, the SDK is not loaded and the command only hands its trace id on.
  */
 export async function traceCommand(program: Command, argv: string[]): Promise<void> {
-  telemetry = initTelemetry({ serviceName: 'lading-cli', serviceVersion: cliVersion, spansFile: spansFile() });
+  const started = await initCommandTelemetry({ serviceName: 'lading-cli', serviceVersion: cliVersion, spansFile: spansFile() });
+  telemetry = started;
   program.hook('preAction', (_program, action) => {
     trace.getActiveSpan()?.updateName(commandPath(action));
   });
-  await withSpan('lading', 'lading', {}, () => program.parseAsync(argv), callersTrace(), { kind: SpanKind.CLIENT });
+  await withSpan('lading', 'lading', {}, () => program.parseAsync(argv), started.rootParent(callersTrace()), { kind: SpanKind.CLIENT });
 }
 
 /**

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Svcm, type Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { isCodedError, serviceNames, type ServiceRole } from '@lading/contracts';
-import { initTelemetry } from '@lading/telemetry';
+import { initTelemetry } from '@lading/telemetry/init';
 import { readServiceConfig } from './config.js';
 import { connectToNats } from './connect.js';
 import { startHealthServer } from './health-server.js';

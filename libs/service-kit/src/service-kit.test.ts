@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { endpoint } from '@lading/contracts';
-import { initTelemetry } from '@lading/telemetry';
+import { initTelemetry } from '@lading/telemetry/init';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { callEndpoint, connectToNats, createLogger, RemoteFailure, serveEndpoint, ServiceFailure, startHealthServer } from './index.js';
 

@@ -1,7 +1,8 @@
 // Tracing and metrics as every Lading process uses them: set up once (initTelemetry), spans and
 // trace context across NATS, processes and containers, and the shared instruments. How spans are
-// exported and the process described stays behind initTelemetry.
-export { initTelemetry, type Telemetry } from './init.js';
+// exported and the process described stays behind initTelemetry (`@lading/telemetry/init`, kept
+// apart so that a command which exports nothing never loads the SDK) and initCommandTelemetry.
+export { initCommandTelemetry, type CommandTelemetry } from './command-telemetry.js';
 export {
   activeTraceIds,
   extractTraceContext,

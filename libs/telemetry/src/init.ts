@@ -1,12 +1,10 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { JsonLinesSpanExporter } from './jsonl-span-exporter.js';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { initMetrics } from './metrics.js';
 import { otlpSpanExporter } from './otlp-exporters.js';
 import { readOtlpSettings } from './otlp-settings.js';
-import { PresettableIdGenerator } from './preset-span-ids.js';
 import { processResource } from './process-resource.js';
+import { registerTracerProvider } from './tracer-provider.js';
 import type { TelemetryOptions } from './types.js';
 
 export interface Telemetry {
@@ -26,11 +24,7 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   const env = options.env ?? process.env;
   const otlp = readOtlpSettings(env);
   const resource = processResource({ serviceName: options.serviceName, serviceVersion: options.serviceVersion ?? '0.0.0', instanceId: options.instanceId }, env);
-  const spanProcessors: SpanProcessor[] = [];
-  if (options.spansFile) spanProcessors.push(new SimpleSpanProcessor(new JsonLinesSpanExporter(options.spansFile)));
-  if (otlp.traces) spanProcessors.push(new BatchSpanProcessor(otlpSpanExporter(otlp.traces)));
-  const provider = new NodeTracerProvider({ resource, spanProcessors, idGenerator: new PresettableIdGenerator() });
-  provider.register();
+  const provider = registerTracerProvider(resource, options.spansFile, otlp.traces ? [new BatchSpanProcessor(otlpSpanExporter(otlp.traces))] : []);
   const processMetrics = initMetrics(resource, otlp.metrics, env);
   let stopped: Promise<void> | undefined;
   return {

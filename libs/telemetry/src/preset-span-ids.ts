@@ -1,20 +1,10 @@
-import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
-
 let presetSpanId: string | undefined;
 
-/**
- * Span ids are random, except for a span whose id was chosen elsewhere: a bundle's run script
- * picks its step's span id so that it can hand TRACEPARENT to the step before the runner hears
- * of the step, and the runner then records the step under that id.
- */
-export class PresettableIdGenerator implements IdGenerator {
-  readonly #random = new RandomIdGenerator();
-  generateTraceId = (): string => this.#random.generateTraceId();
-  generateSpanId = (): string => {
-    const preset = presetSpanId;
-    presetSpanId = undefined;
-    return preset ?? this.#random.generateSpanId();
-  };
+/** The span id chosen for the span being started, once (see PresettableIdGenerator). */
+export function takePresetSpanId(): string | undefined {
+  const preset = presetSpanId;
+  presetSpanId = undefined;
+  return preset;
 }
 
 const spanIdPattern = /^(?!0{16})[0-9a-f]{16}$/;

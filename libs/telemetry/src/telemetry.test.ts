@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { extractTraceContext, initTelemetry, injectTraceContext, instruments, readTrace, recordSpan, renderSpanTree, traceContextVariables, withPresetSpanId, withSpan } from './index.js';
+import { initTelemetry } from './init.js';
+import { extractTraceContext, injectTraceContext, instruments, readTrace, recordSpan, renderSpanTree, traceContextVariables, withPresetSpanId, withSpan } from './index.js';
 import { context, trace } from '@opentelemetry/api';
 
 function mapCarrier() {
