@@ -87,7 +87,16 @@ export function serviceEnvironment(role: ServiceRole, context: ServiceEnvContext
       };
     case 'runner':
       // No runner id: the runner generates one in its state directory, so no two stacks share one.
-      return { ...common, [runnerSettings.registry.name]: frontDoor, ...operatorChoice(process.env, runnerSettings.signaturePolicy.name, (file) => resolve(file)) };
+      return {
+        ...common,
+        [runnerSettings.registry.name]: frontDoor,
+        ...operatorChoice(process.env, runnerSettings.signaturePolicy.name, (file) => resolve(file)),
+        // What bundles may do on this host is the operator's to choose when starting the stack, as it is on Kubernetes.
+        ...operatorChoice(process.env, runnerSettings.runEgress.name),
+        ...operatorChoice(process.env, runnerSettings.runCpus.name),
+        ...operatorChoice(process.env, runnerSettings.runNetworkPool.name),
+        ...operatorChoice(process.env, runnerSettings.dockerSocketBundles.name),
+      };
     case 'broker':
       return {
         ...common,
@@ -110,7 +119,8 @@ export function secretStoreChoice(env: NodeJS.ProcessEnv): Record<string, string
 
 /**
  * One operator setting from the environment of `lading up`, passed on as is when set: the other registries
- * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard), the build network (`LADING_BUILD_EGRESS`, for the builder) and the signature policy (`LADING_SIGNATURE_POLICY`, for the runner).
+ * (`LADING_ALLOWED_REGISTRIES`, for the builder and the guard), the build network (`LADING_BUILD_EGRESS`, for the builder), and for the
+ * runner the signature policy, bundles' network, CPUs, run networks made ahead and Docker socket grants.
  * Services start in the stack's home, so a file path is made absolute first (`shape`).
  */
 function operatorChoice(env: NodeJS.ProcessEnv, name: string, shape: (value: string) => string = (value) => value): Record<string, string> {
