@@ -12,6 +12,9 @@ npm run build --silent
 lading() { node "$here/apps/cli/bin/lading.mjs" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 work=$(mktemp -d /tmp/lading-demo.XXXXXX)
+# A bundle name of its own per run: the stack keeps its registry between runs, and a tag is never
+# overwritten, so a second demo after an upgrade (a different build) must not reuse the first one's tag.
+name="hello-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 
 say "Start the stack (NATS with per-service users, registry behind the guard, four services)"
 lading up
@@ -31,7 +34,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 say "Scaffold a bundle"
-lading create "$work/hello" --name hello
+lading create "$work/hello" --name "$name"
 sed -n '1,12p' "$work/hello/lading.yaml"
 
 say "Build: every image pinned to a digest, the invocation image built non-root and pushed by digest"
@@ -69,12 +72,12 @@ lading credentials show hello-credentials
 
 registry=$(lading status --output json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).endpoints.registry))')
 say "Install: the runner leases the secret just in time and runs the bundle as 65532 with no capabilities"
-lading install hello-demo --reference "$registry/bundles/hello:v0.1.0" --cred hello-credentials --param greeting=howdy
+lading install "$name" --reference "$registry/bundles/$name:v0.1.0" --cred hello-credentials --param greeting=howdy
 
 say "What was recorded"
 lading installations list
-lading installations outputs hello-demo
-lading installations runs hello-demo
+lading installations outputs "$name"
+lading installations runs "$name"
 
 say "Done. The stack is still up: try \`npx lading --help\`; stop it with \`npx lading down\`."
 rm -rf "$work"
