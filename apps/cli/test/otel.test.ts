@@ -80,8 +80,13 @@ describe('OTLP export, one trace into the container, metrics', { shuffle: false 
     expect(install.code, install.stderr).toBe(0);
     installOutput = install.stdout;
     installErrors = install.stderr;
-    // The services export in batches: wait until the run's last span has arrived.
-    await receiver.received(() => runPhases.every((phase) => traceSpans().some((span) => span.name === phase)));
+    // The services export in batches, and a parent ends (and is sent) after its children: wait until
+    // every run phase and the span it hangs from have arrived.
+    await receiver.received(() => {
+      const spans = traceSpans();
+      const ids = new Set([...spans.map((span) => span.spanId), callerSpan]);
+      return runPhases.every((phase) => spans.some((span) => span.name === phase && ids.has(span.parentSpanId)));
+    });
   });
 
   afterAll(async () => {
