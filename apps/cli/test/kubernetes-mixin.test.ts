@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@lading/testkit';
-import { runCli, type CliResult } from './cli-process.js';
+import { recordingCli, runCli } from './cli-process.js';
 import { seedKubectlBaseImage } from './support/kubectl-base-image.js';
 import { startRemoteCluster, type RemoteCluster } from './support/remote-cluster.js';
 import { expectFoundNowhere } from './leak-check.js';
@@ -82,12 +82,7 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
   let cluster: RemoteCluster;
   const references = new Map<string, string>();
   const started = new Date();
-  const outputs: CliResult[] = [];
-  const cli = async (...args: string[]) => {
-    const result = await runCli(home, args);
-    outputs.push(result);
-    return result;
-  };
+  const { cli, results: outputs } = recordingCli(() => home);
   const write = async (name: string, baseImage: string, registry: string) => {
     const dir = join(work, name);
     await mkdir(join(dir, 'manifests', 'hello'), { recursive: true });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@lading/testkit';
-import { runCli, type CliResult } from './cli-process.js';
+import { recordingCli, runCli } from './cli-process.js';
 import { expectFoundNowhere } from './leak-check.js';
 
 const seed = randomBytes(8).toString('hex');
@@ -57,12 +57,7 @@ describe('a sensitive output handed to a parameter and kept in a state file is f
   let home: string;
   let work: string;
   const started = new Date();
-  const outputs: CliResult[] = [];
-  const cli = async (...args: string[]) => {
-    const result = await runCli(home, args);
-    outputs.push(result);
-    return result;
-  };
+  const { cli, results: outputs } = recordingCli(() => home);
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'lading-memory-home-'));
