@@ -54,3 +54,9 @@ export function resourceList(groupVersion: string): unknown {
 export function kindByPlural(groupVersion: string, plural: string): KindInfo | undefined {
   return kinds.find((k) => groupVersionOf(k) === groupVersion && k.plural === plural);
 }
+
+/** The kind a stored object's key names (`group/plural/…`). */
+export function kindOfKey(key: string): KindInfo | undefined {
+  const [group, plural] = key.split('/');
+  return kinds.find((k) => k.group === group && k.plural === plural);
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { SelfSignedCertificate } from './certificate.js';
-import { coreVersions, groupList, groupVersionOf, kindByPlural, resourceList, type KindInfo } from './kinds.js';
+import { coreVersions, groupList, groupVersionOf, kindByPlural, kindOfKey, resourceList, type KindInfo } from './kinds.js';
 import { mergePatch } from './merge-patch.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { withServerFields } from './object-defaults.js';
@@ -133,6 +133,40 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
     store(info, '', stamp(info, { metadata: { name } }));
   }
 
+  // A deleted Namespace is Terminating until it holds nothing: gone at once when empty, else when
+  // its last object is deleted, or when the namespace controller would have emptied it.
+  const namespaces = kindByPlural('v1', 'namespaces') as KindInfo;
+  const terminating = new Set<string>();
+  const inNamespace = (name: string): string[] => [...objects.keys()].filter((key) => key.split('/')[2] === name);
+  const finalize = (name: string): void => {
+    const namespaceObject = objects.get(keyOf(namespaces, '', name));
+    if (!terminating.has(name) || namespaceObject === undefined) return;
+    for (const key of inNamespace(name)) {
+      const object = objects.get(key) as KubeObject;
+      objects.delete(key);
+      const info = kindOfKey(key);
+      if (info) notify('DELETED', info, object);
+    }
+    objects.delete(keyOf(namespaces, '', name));
+    terminating.delete(name);
+    notify('DELETED', namespaces, namespaceObject);
+  };
+  const finalizeIfEmpty = (name: string): void => {
+    if (terminating.has(name) && inNamespace(name).length === 0) finalize(name);
+  };
+  const terminate = (namespace: KubeObject): KubeObject => {
+    const name = String(namespace.metadata.name);
+    if (terminating.has(name)) return namespace;
+    terminating.add(name);
+    resourceVersion += 1;
+    const marked = { ...namespace, metadata: { ...namespace.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), resourceVersion: String(resourceVersion) }, status: { phase: 'Terminating' } };
+    store(namespaces, '', marked);
+    notify('MODIFIED', namespaces, marked);
+    finalizeIfEmpty(name);
+    setTimeout(() => finalize(name), 1000).unref();
+    return marked;
+  };
+
   const listOf = (target: Target, query: URLSearchParams): KubeObject[] => {
     const name = selectedName(query);
     return [...objects.entries()]
@@ -150,6 +184,8 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
     if (target.name === undefined) {
       if (method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
         response.writeHead(200, { 'content-type': 'application/json' });
+        // The headers now: a client stopping its watch waits for them before it can let go.
+        response.flushHeaders();
         const watcher = { info, ...(target.namespace === undefined ? {} : { namespace: target.namespace }), ...(selectedName(query) === undefined ? {} : { name: selectedName(query) as string }), response };
         watchers.add(watcher);
         const timeout = Number(query.get('timeoutSeconds') ?? 0);
@@ -168,6 +204,9 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
       const name = String(body.metadata?.name ?? '');
       if (name === '') return failure(400, `${info.kind} "" is invalid: metadata.name: Required value: name is required`);
       if (info.namespaced && !namespaceExists(namespace)) return failure(404, `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+      if (info.namespaced && terminating.has(namespace)) {
+        return failure(403, `${info.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, { name, group: info.group, kind: info.plural });
+      }
       if (objects.has(keyOf(info, namespace, name))) return failure(409, `${info.plural} "${name}" already exists`, { name, group: info.group, kind: info.plural });
       const object = stamp(info, { ...body, metadata: { ...body.metadata, ...(info.namespaced ? { namespace } : {}) } });
       if (dryRun) return object;
@@ -181,9 +220,10 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
     if (existing === undefined) return notFound(target.name);
     if (method === 'DELETE') {
       if (dryRun) return existing;
+      if (info.kind === 'Namespace') return terminate(existing);
       objects.delete(key);
-      if (info.kind === 'Namespace') for (const inside of [...objects.keys()].filter((k) => k.split('/')[2] === target.name)) objects.delete(inside);
       notify('DELETED', info, existing);
+      if (info.namespaced) finalizeIfEmpty(namespace);
       return existing;
     }
     if (method !== 'PUT' && method !== 'PATCH') return failure(405, `${method} is not allowed on ${info.plural}`);

@@ -7,6 +7,7 @@ export interface KubeStatus {
 const reasons: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'NotFound',
   405: 'MethodNotAllowed',
   409: 'AlreadyExists',
