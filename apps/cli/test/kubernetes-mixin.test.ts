@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@lading/testkit';
 import { recordingCli, runCli } from './cli-process.js';
 import { seedKubectlBaseImage } from './support/kubectl-base-image.js';
+import { removeImagesNamedUnder } from './support/registry-images.js';
 import { startRemoteCluster, type RemoteCluster } from './support/remote-cluster.js';
 import { expectFoundNowhere } from './leak-check.js';
 
@@ -80,10 +81,11 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
   let home: string;
   let work: string;
   let cluster: RemoteCluster;
+  let registry = '';
   const references = new Map<string, string>();
   const started = new Date();
   const { cli, results: outputs } = recordingCli(() => home);
-  const write = async (name: string, baseImage: string, registry: string) => {
+  const write = async (name: string, baseImage: string) => {
     const dir = join(work, name);
     await mkdir(join(dir, 'manifests', 'hello'), { recursive: true });
     await writeFile(join(dir, 'porter.yaml'), porterYaml(registry, baseImage, name));
@@ -102,11 +104,11 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
     const ports = [await freePort(), await freePort(), await freePort()].map(String);
     const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]]);
     expect(up.code, up.stderr).toBe(0);
-    const registry = `127.0.0.1:${ports[1]}`;
+    registry = `127.0.0.1:${ports[1]}`;
     const kubectlBase = await seedKubectlBaseImage(home);
-    await write('kube-hello', kubectlBase, registry);
+    await write('kube-hello', kubectlBase);
     // The same bundle on a base without kubectl.
-    await write('kube-no-kubectl', `${registry}/lading/busybox:stable`, registry);
+    await write('kube-no-kubectl', `${registry}/lading/busybox:stable`);
     await writeFile(join(work, 'kubeconfig'), cluster.kubeconfig(token), { mode: 0o600 });
     await writeFile(
       join(work, 'creds.json'),
@@ -118,6 +120,8 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
   afterAll(async () => {
     if (home) await runCli(home, ['down']);
     await cluster?.close();
+    // The kubectl base is 60 MB: leave no copy of what this stack built or pulled.
+    if (registry !== '') await removeImagesNamedUnder(registry);
     if (home) await rm(home, { recursive: true, force: true });
     if (work) await rm(work, { recursive: true, force: true });
   });
