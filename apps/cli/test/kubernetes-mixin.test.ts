@@ -32,7 +32,7 @@ mixins:
 credentials:
   - { name: kubeconfig, path: /home/nonroot/.kube/config }
 outputs:
-  - { name: ip, applyTo: [install] }
+  - { name: ip, applyTo: [install, upgrade] }
   - { name: greeting, applyTo: [install] }
 install:
   - kubernetes:
@@ -42,6 +42,13 @@ install:
       outputs:
         - { name: ip, resourceType: service, resourceName: hello, namespace: default, jsonPath: "{.spec.clusterIP}" }
         - { name: greeting, resourceType: configmap, resourceName: hello-config, namespace: hello, jsonPath: "{.data.greeting}" }
+upgrade:
+  - kubernetes:
+      description: Upgrade Hello World App
+      manifests: [manifests/hello]
+      timeout: 60
+      outputs:
+        - { name: ip, resourceType: service, resourceName: hello, namespace: default, jsonPath: "{.spec.clusterIP}" }
 uninstall:
   - kubernetes:
       description: Uninstall Hello World App
@@ -144,6 +151,19 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
     const clusterIP = (cluster.standIn.object('services', 'default', 'hello')?.spec as { clusterIP?: string } | undefined)?.clusterIP;
     expect(clusterIP).toMatch(/^10\.96\./);
     expect(byName).toMatchObject({ ip: clusterIP, greeting: 'hello from the bundle' });
+  });
+
+  it('upgrades: kubectl applies the manifests again, changing nothing, and the output is read again', async () => {
+    const before = cluster.standIn.requests.length;
+    const upgrade = await cli('upgrade', 'hello-kube', '--cred', 'cluster');
+    expect(upgrade.code, upgrade.stdout + upgrade.stderr).toBe(0);
+    expect(upgrade.stdout).toContain('Upgrade Hello World App');
+    const since = cluster.standIn.requests.slice(before);
+    expect(since.filter((request) => request.method === 'GET' && request.path.startsWith('/api/v1/namespaces/default/services/hello'))).toHaveLength(2);
+    expect(since.filter((request) => request.method !== 'GET')).toEqual([]);
+    const listed = await cli('installations', 'outputs', 'hello-kube', '--output', 'json');
+    const ip = (JSON.parse(listed.stdout) as Array<{ name: string; value?: string }>).find((output) => output.name === 'ip')?.value;
+    expect(ip).toBe((cluster.standIn.object('services', 'default', 'hello')?.spec as { clusterIP?: string }).clusterIP);
   });
 
   it('uninstalls: kubectl deletes what the manifests name', async () => {
