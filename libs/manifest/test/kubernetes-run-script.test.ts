@@ -54,7 +54,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(action: string, options: { kubectl: boolean; env?: Record<string, string> }) {
+function run(action: string, options: { kubectl: boolean; env?: Record<string, string>; values?: Record<string, string> }) {
   const dir = mkdtempSync(join(root, 'run-'));
   const bin = busyboxOnlyPath(dir);
   const log = join(dir, 'kubectl.log');
@@ -65,7 +65,7 @@ function run(action: string, options: { kubectl: boolean; env?: Record<string, s
   const [outputs, secrets] = [join(dir, 'outputs'), join(dir, 'secrets')];
   mkdirSync(outputs);
   mkdirSync(secrets);
-  const input = encodeRunInput({ files: { [join(secrets, 'kubeconfig')]: 'apiVersion: v1\n' }, nonce, action });
+  const input = encodeRunInput({ files: { [join(secrets, 'kubeconfig')]: 'apiVersion: v1\n' }, ...(options.values ? { env: options.values } : {}), nonce, action });
   const result = spawnSync(busybox, ['sh', script], {
     cwd: dir,
     input,
@@ -73,7 +73,7 @@ function run(action: string, options: { kubectl: boolean; env?: Record<string, s
     env: { PATH: bin, HOME: dir, LADING_OUTPUTS_DIR: outputs, LADING_SECRETS_DIR: secrets, ...options.env },
   });
   const calls = options.kubectl ? readFileSync(log, 'utf8').trim().split('\n') : [];
-  return { ...result, ...readFrames(result.stdout, nonce), calls };
+  return { ...result, ...readFrames(result.stdout, nonce), calls, dir };
 }
 
 describe('the run script runs kubernetes steps as the mixin does', () => {
@@ -87,6 +87,14 @@ describe('the run script runs kubernetes steps as the mixin does', () => {
       'KUBECONFIG=/home/nonroot/.kube/config [get] [secret] [demo-token] [-o=jsonpath={.data.token}]',
     ]);
     expect(result.stdout).toContain('lading: Install Hello World App\napplied manifests/hello');
+  });
+
+  it('passes a value that looks like shell as one word, never running it', () => {
+    const evil = `x' "$(touch PWNED)" \`touch PWNED\``;
+    const result = run('install', { kubectl: true, values: { NAMESPACE: evil } });
+    expect(result.status, result.stdout).toBe(0);
+    expect(result.calls[0]).toBe(`KUBECONFIG=/home/nonroot/.kube/config [apply] [-f] [manifests/hello] [-n] [${evil}] [--wait]`);
+    expect(spawnSync(busybox, ['ls', '-A', result.dir], { encoding: 'utf8' }).stdout).not.toContain('PWNED');
   });
 
   it('keeps what kubectl get prints as the output, shows it nowhere, and masks a sensitive one', () => {
