@@ -54,3 +54,16 @@ export function startCli(home: string, args: string[], stdin?: string, env: Node
 export function runCli(home: string, args: string[], stdin?: string, env?: NodeJS.ProcessEnv): Promise<CliResult> {
   return startCli(home, args, stdin, env).done;
 }
+
+/** `lading` run as runCli runs it, keeping every result, for tests that search all the command printed. */
+export function recordingCli(home: () => string): { cli: (...args: string[]) => Promise<CliResult>; results: CliResult[] } {
+  const results: CliResult[] = [];
+  return {
+    results,
+    cli: async (...args) => {
+      const result = await runCli(home(), args);
+      results.push(result);
+      return result;
+    },
+  };
+}

@@ -39,3 +39,11 @@ export const RUN_SCRIPT_USAGE_EXIT = 64;
 export const STATE_DIR = '/cnab/app/.lading/state';
 /** The parameter and output an installation's state files travel in, as Porter names them. */
 export const STATE_VALUE_NAME = 'porter-state';
+
+/**
+ * Where kubectl reads its kubeconfig in a kubernetes mixin step unless the step names one or the
+ * bundle sets KUBECONFIG: Porter's convention, `~/.kube/config` of its nonroot user. A bundle
+ * declares a `kubeconfig` credential with this path; Lading links the path to the run's secrets
+ * tmpfs (the image's HOME is /tmp, so kubectl would not look there by itself).
+ */
+export const KUBECONFIG_PATH = '/home/nonroot/.kube/config';

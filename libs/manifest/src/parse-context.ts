@@ -9,6 +9,8 @@ export interface Context {
   delimiters: TemplateDelimiters;
   constants: BundleConstants;
   actions: Set<string>;
+  /** The mixins porter.yaml's `mixins:` declares (a step may use only those); empty for lading.yaml. */
+  mixins: Set<string>;
 }
 
 /** A named value with the node it came from, so later cross-checks can point at it. */

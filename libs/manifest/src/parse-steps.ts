@@ -6,6 +6,7 @@ import { compileJsonPath } from './json-path.js';
 import { countCaptureGroups } from './regex-groups.js';
 import { flagNamePattern, pathProblem } from './rules.js';
 import { parseTemplate } from './templates.js';
+import { parseKubernetesStep } from './parse-kubernetes-step.js';
 import { wireEarlierOutputs } from './parse-output-wiring.js';
 import type { ExecFlag, ExecStep, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, StepOutput, TemplatedString } from './types.js';
 import { childPath, type Located } from './yaml-reader.js';
@@ -28,8 +29,15 @@ interface ActionReading {
   stepOutputs: Set<string>;
 }
 
+/** The mixins porter.yaml may declare and use; lading.yaml has exec steps only. */
+export const porterMixins: readonly string[] = ['exec', 'kubernetes'];
+
 /** What to do instead of a mixin Lading does not have (in `mixins:` and in a step). */
-export const mixinAdvice = 'Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it';
+export function mixinAdvice(ctx: Context): string {
+  return ctx.dialect === 'porter'
+    ? 'Lading runs only the exec and kubernetes mixins: call the tool from an exec step, on a base image or a dockerfile template that installs it'
+    : 'Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it';
+}
 
 /**
  * `bundle.parameters.config.name` where no parameter is named `config.name`: field `name` of
@@ -138,22 +146,27 @@ function parseRegex(ctx: Context, regex: Located): { regex: string; groups?: num
   return { regex: pattern, groups };
 }
 
-function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): StepOutput {
+/** A step output's name, checked against the outputs the manifest declares. */
+function claimOutputName(ctx: Context, reading: ActionReading, nameValue: Located): string {
   const { scope } = reading;
-  const porter = ctx.dialect === 'porter';
-  const entry = ctx.reader.map(item);
-  entry.refuseUnknown(porter ? ['name', 'regex', 'path', 'jsonPath', 'sensitive', 'description'] : ['name', 'regex', 'path', 'jsonPath']);
-  const nameValue = entry.require('name');
   const name = ctx.reader.string(nameValue);
   const declared = scope.outputs.get(name);
   // Porter: a step output that is no bundle output is for the later steps of the action only.
-  if (declared === undefined && !porter) {
+  if (declared === undefined && ctx.dialect !== 'porter') {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which is not declared under outputs`);
   }
   if (declared !== undefined && !appliesTo(declared.applyTo, scope.action)) {
     ctx.reader.fail(nameValue.at, nameValue.path, `names output "${name}", which does not apply to action ${scope.action}; add ${scope.action} to its applyTo`);
   }
   reading.stepOutputs.add(name);
+  return name;
+}
+
+function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): StepOutput {
+  const porter = ctx.dialect === 'porter';
+  const entry = ctx.reader.map(item);
+  entry.refuseUnknown(porter ? ['name', 'regex', 'path', 'jsonPath', 'sensitive', 'description'] : ['name', 'regex', 'path', 'jsonPath']);
+  const name = claimOutputName(ctx, reading, entry.require('name'));
   const jsonPath = entry.get('jsonPath');
   const regex = entry.get('regex');
   const path = entry.get('path');
@@ -173,15 +186,23 @@ function parseStepOutput(ctx: Context, reading: ActionReading, item: Located): S
   return { name, path: file };
 }
 
-function parseStep(ctx: Context, reading: ActionReading, item: Located): ExecStep {
+function parseStep(ctx: Context, reading: ActionReading, item: Located): ExecStep[] {
   const wrapper = ctx.reader.map(item, 'a step like "- exec: { command: … }"');
   const mixins = wrapper.keys();
-  for (const { key, at } of mixins) {
-    if (key !== 'exec') ctx.reader.fail(at, childPath(item.path, key), `uses the ${key} mixin, which Lading does not have; ${mixinAdvice}`);
-  }
-  if (mixins.length !== 1) ctx.reader.fail(item.at, item.path, 'must hold exactly one exec mixin');
-  const exec = ctx.reader.map(wrapper.require('exec'));
   const porter = ctx.dialect === 'porter';
+  for (const { key, at } of mixins) {
+    const path = childPath(item.path, key);
+    if (!(porter ? porterMixins : ['exec']).includes(key)) ctx.reader.fail(at, path, `uses the ${key} mixin, which Lading does not have; ${mixinAdvice(ctx)}`);
+    // Porter runs only the mixins a manifest declares; exec is kept without it, as Lading always has.
+    if (key !== 'exec' && !ctx.mixins.has(key)) ctx.reader.fail(at, path, `uses the ${key} mixin, which mixins does not declare; add "- ${key}" to mixins`);
+  }
+  if (mixins.length !== 1) ctx.reader.fail(item.at, item.path, porter ? 'must hold exactly one mixin: exec or kubernetes' : 'must hold exactly one exec mixin');
+  const kubernetes = wrapper.get('kubernetes');
+  if (kubernetes !== undefined) {
+    const tools = { template: (value: Located) => templated(ctx, reading, value), claimOutput: (nameValue: Located) => claimOutputName(ctx, reading, nameValue) };
+    return parseKubernetesStep(ctx, tools, reading.scope.action, kubernetes);
+  }
+  const exec = ctx.reader.map(wrapper.require('exec'));
   const fields = ['description', 'command', 'arguments', 'flags', 'outputs'];
   exec.refuseUnknown(porter ? [...fields, 'suffix-arguments'] : fields);
   const commandValue = exec.require('command');
@@ -198,15 +219,14 @@ function parseStep(ctx: Context, reading: ActionReading, item: Located): ExecSte
     : { command, arguments: args, flags, outputs };
   const description = exec.optionalString('description');
   if (description !== undefined) step.description = description;
-  return step;
+  return [step];
 }
 
 /** The steps of one action; every step is read even when an earlier one is wrong. */
 export function parseActionSteps(ctx: Context, scope: StepScope, steps: Located[]): ExecStep[] {
   const reading: ActionReading = { scope, outputReferences: [], stepOutputs: new Set() };
   const parsed = steps.flatMap((item) => {
-    const step = ctx.reader.attempt(() => parseStep(ctx, reading, item));
-    return step === undefined ? [] : [step];
+    return ctx.reader.attempt(() => parseStep(ctx, reading, item)) ?? [];
   });
   const earlier = new Set<string>();
   for (const { name, at } of reading.outputReferences) {

@@ -4,7 +4,7 @@ import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVe
 import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
 import { checkSources, parseStateFile, persistentOutputs, refuseStateName } from './parse-memory.js';
-import { mixinAdvice, parseActionSteps } from './parse-steps.js';
+import { mixinAdvice, parseActionSteps, porterMixins } from './parse-steps.js';
 import { outputWiringParameters } from './parse-output-wiring.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
 import { templatePathProblem } from './dockerfile-template.js';
@@ -75,12 +75,31 @@ function porterOnlyFields(ctx: Context, root: MapView): void {
     if (value !== undefined) reader.attempt(() => reader.fail(value.at, value.path, problem));
   }
   each(ctx, root.get('mixins'), (item) => {
-    const key = item.node !== null && 'items' in item.node ? reader.map(item).keys()[0]?.key : reader.string(item);
+    const configured = item.node !== null && 'items' in item.node ? reader.map(item) : undefined;
+    const key = configured !== undefined ? configured.keys()[0]?.key : reader.string(item);
     const mixin = (key ?? '').replace(/@.*$/, '');
-    if (mixin !== 'exec') {
-      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; remove it. ${mixinAdvice}`);
+    if (!porterMixins.includes(mixin)) {
+      reader.fail(item.at, item.path, `names the ${mixin} mixin, which Lading does not have; remove it. ${mixinAdvice(ctx)}`);
     }
+    // Declared even when its configuration is wrong, so its steps are still read.
+    ctx.mixins.add(mixin);
+    if (mixin === 'kubernetes' && configured !== undefined) kubernetesMixinConfig(ctx, configured);
   });
+}
+
+/**
+ * `- kubernetes: { clientVersion: v1.N.N }`. Porter downloads that kubectl at build; Lading
+ * downloads nothing, so the version is checked for form only and the image's kubectl runs.
+ */
+function kubernetesMixinConfig(ctx: Context, entry: MapView): void {
+  const config = entry.get(entry.keys()[0]?.key ?? '');
+  if (config === undefined || config.node === null) return;
+  const fields = ctx.reader.map(config);
+  fields.refuseUnknown(['clientVersion']);
+  const version = fields.get('clientVersion');
+  if (version !== undefined && !/^v1\.\d+\.\d+$/.test(ctx.reader.string(version))) {
+    ctx.reader.fail(version.at, version.path, 'must be a kubectl 1.x version such as v1.32.4');
+  }
 }
 
 function customActionsOf(ctx: Context, root: MapView): Record<string, CustomAction> {
@@ -162,7 +181,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
   const rootValue = reader.root();
   if (rootValue.node === null) reader.failAtOffset(0, 'is empty; start from `lading create`');
   const root = reader.map(rootValue, 'a mapping with name, version, registry and install');
-  const ctx: Context = { reader, dialect, delimiters: 'braces', constants: { name: '', version: '' }, actions: new Set() };
+  const ctx: Context = { reader, dialect, delimiters: 'braces', constants: { name: '', version: '' }, actions: new Set(), mixins: new Set() };
 
   const schemaVersion = schemaVersionOf(ctx, root);
   if (dialect === 'porter') {

@@ -1,4 +1,5 @@
 import { fieldProgram } from './json-path.js';
+import { mixinEnvironment, mixinGuardLines } from './run-script-mixins.js';
 import { fieldVariable, fileValueVariable, shellQuote, shellWord } from './shell.js';
 import type { ExecStep, Manifest, StepOutput, TemplatedString } from './types.js';
 
@@ -81,7 +82,11 @@ function groupsReplacement(groups: number): string {
   return Array.from({ length: groups }, (_, i) => `\\${i + 2}`).join('\\\n');
 }
 
-function captureLine(output: StepOutput): string {
+/** A capture that reads the step's output in /tmp: regex and jsonPath outputs. */
+type TeeOutput = Exclude<StepOutput, { path: string } | { stdout: true }>;
+const readsTee = (output: StepOutput): output is TeeOutput => !('path' in output) && !('stdout' in output);
+
+function captureLine(output: Exclude<StepOutput, { stdout: true }>): string {
   if ('jsonPath' in output) return `  lading_capture_json ${shellQuote(output.name)} ${shellQuote(output.program)} "$lading_tmp/stdout" || return 1`;
   if ('path' in output) return `  lading_capture_file ${shellQuote(output.name)} ${shellQuote(output.path)} || return 1`;
   if (output.groups !== undefined) {
@@ -91,7 +96,7 @@ function captureLine(output: StepOutput): string {
 }
 
 /** Announces the value a sensitive capture takes, read from where the capture reads it. */
-function maskLine(output: StepOutput): string {
+function maskLine(output: Exclude<StepOutput, { stdout: true }>): string {
   if ('jsonPath' in output) return `${captureLine(output)}\n  lading_mask_lines "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)}`;
   if ('path' in output) return `  lading_mask_file ${shellQuote(output.path)}`;
   if (output.groups !== undefined) return `${captureLine(output)}\n  lading_mask_lines "$LADING_OUTPUTS_DIR/"${shellQuote(output.name)}`;
@@ -110,11 +115,17 @@ export function stepLines(step: ExecStep, index: number, manifest: Manifest, sen
   const files = fileValueReads(step, manifest);
   const fields = fieldReads(step, manifest);
   const reads = { before: [...files.before, ...fields.before], after: [...files.after, ...fields.after] };
-  const lines = [`  lading_step_begin ${index + 1}`, `  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...reads.before];
-  const command = `${commandLine(step, manifest)} </dev/null`;
-  const sensitive = step.outputs.filter((output) => sensitiveOutputs.includes(output.name));
+  const lines = [`  lading_step_begin ${index + 1}`, `  printf 'lading: %s\\n' ${shellQuote(label)} >&2`, ...mixinGuardLines(step), ...reads.before];
+  const command = `${mixinEnvironment(step)}${commandLine(step, manifest)} </dev/null`;
+  const kept = step.outputs.find((output) => 'stdout' in output);
+  const captured = step.outputs.filter((output): output is Exclude<StepOutput, { stdout: true }> => !('stdout' in output));
+  const sensitive = captured.filter((output) => sensitiveOutputs.includes(output.name));
   const announce = `  lading_mask_outputs ${shellQuote(sensitiveOutputs.join(' '))}`;
-  if (sensitive.length > 0) {
+  if (kept !== undefined) {
+    // Kept, not shown (as the mixin keeps what kubectl get prints); a failed step leaves no output behind.
+    const file = `"$LADING_OUTPUTS_DIR/"${shellQuote(kept.name)}`;
+    lines.push(`  ${command} >${file} || { lading_step_status=$?; rm -f ${file}; return "$lading_step_status"; }`, ...reads.after);
+  } else if (sensitive.length > 0) {
     lines.push(
       '  lading_step_status=0',
       `  ${command} >"$lading_tmp/stdout" 2>"$lading_tmp/stderr" || lading_step_status=$?`,
@@ -126,15 +137,15 @@ export function stepLines(step: ExecStep, index: number, manifest: Manifest, sen
     );
   } else {
     // Only steps with regex or jsonPath outputs go through tee, so the others keep their stdout as it is.
-    const captures = step.outputs.some((o) => !('path' in o));
+    const captures = step.outputs.some(readsTee);
     lines.push(captures ? `  ${command} | tee "$lading_tmp/stdout" || return $?` : `  ${command} || return $?`, ...reads.after);
   }
-  lines.push(...step.outputs.map(captureLine));
+  lines.push(...captured.map(captureLine));
   if (sensitiveOutputs.length > 0) lines.push(announce);
   return lines;
 }
 
 /** Whether a step needs the run script's temporary directory (regex and jsonPath captures, buffered output). */
 export function stepNeedsTmp(step: ExecStep, sensitiveOutputs: string[]): boolean {
-  return step.outputs.some((output) => !('path' in output) || sensitiveOutputs.includes(output.name));
+  return step.outputs.some((output) => readsTee(output) || (!('stdout' in output) && sensitiveOutputs.includes(output.name)));
 }

@@ -1,4 +1,4 @@
-import { MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
+import { KUBECONFIG_PATH, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
 import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { bundleNamePattern } from './rules.js';
 import { CodedError } from '@lading/contracts/errors';
@@ -51,7 +51,7 @@ credentials:
     applyTo: [install, upgrade]
   # Delivered as a file: the path links into a tmpfs the runner mounts for the run only.
   - name: kubeconfig
-    path: /home/nonroot/.kube/config
+    path: ${KUBECONFIG_PATH}
     required: false
 
 # Parameters: non-sensitive values may have a default; mark secrets with "sensitive: true".

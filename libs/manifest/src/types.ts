@@ -97,7 +97,12 @@ export type TemplatedString = TemplatePart[];
  * `groups`: keep the capture groups of every match, one a line, as Porter does (porter.yaml);
  * otherwise the whole matches (lading.yaml).
  */
-export type StepOutput = { name: string; regex: string; groups?: number } | { name: string; path: string } | { name: string; jsonPath: string; program: string };
+export type StepOutput =
+  | { name: string; regex: string; groups?: number }
+  | { name: string; path: string }
+  | { name: string; jsonPath: string; program: string }
+  /** The step's whole standard output, kept rather than shown (what the kubernetes mixin keeps of `kubectl get`). */
+  | { name: string; stdout: true };
 
 export interface ExecFlag {
   name: string;
@@ -111,6 +116,12 @@ export interface ExecStep {
   arguments: TemplatedString[];
   flags: ExecFlag[];
   outputs: StepOutput[];
+  /**
+   * The Porter mixin the step was translated from (a porter.yaml `kubernetes:` step becomes one
+   * kubectl step per manifest and per output); the run script checks that the mixin's tool is on
+   * the image's PATH and gives it what the mixin would.
+   */
+  mixin?: 'kubernetes';
 }
 
 export interface ImageReference {

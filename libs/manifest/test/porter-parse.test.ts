@@ -167,12 +167,12 @@ uninstall:
   });
 });
 
-describe('mixins other than exec', () => {
-  it.each(['kubernetes', 'helm3', 'terraform', 'az', 'arm', 'docker'])('refuses %s in mixins and in a step, naming it and what to do', (mixin) => {
+describe('mixins other than exec and kubernetes', () => {
+  it.each(['helm3', 'terraform', 'az', 'arm', 'docker', 'kubernetes-extra'])('refuses %s in mixins and in a step, naming it and what to do', (mixin) => {
     const text = porter(`install:\n  - ${mixin}:\n      description: uses ${mixin}\n`).replace('  - exec\n', `  - exec\n  - ${mixin}\n`);
     expect(problems(text)).toEqual([
-      `porter.yaml:8:5: mixins[1] names the ${mixin} mixin, which Lading does not have; remove it. Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
-      `porter.yaml:10:5: install[0].${mixin} uses the ${mixin} mixin, which Lading does not have; Lading runs only the exec mixin: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
+      `porter.yaml:8:5: mixins[1] names the ${mixin} mixin, which Lading does not have; remove it. Lading runs only the exec and kubernetes mixins: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
+      `porter.yaml:10:5: install[0].${mixin} uses the ${mixin} mixin, which Lading does not have; Lading runs only the exec and kubernetes mixins: call the tool from an exec step, on a base image or a dockerfile template that installs it`,
     ]);
   });
 });

@@ -28,14 +28,7 @@ export interface SeededBaseImage {
  * a HEAD per base.
  */
 export async function seedBaseImages(home: string, log: (line: string) => void = () => {}): Promise<SeededBaseImage[]> {
-  const stack = await readStackFile(home);
-  if (!stack) throw new CodedError('not_found', `no Lading stack is running in ${home}: start one with \`lading up\``);
-  const password = (await readFile(stackPaths(home).upstreamPasswordFile, 'utf8')).trim();
-  const registry = new RegistryClient({
-    registry: new URL(stack.upstream).host,
-    insecure: true,
-    credentials: { username: upstreamUser, password },
-  });
+  const { stack, registry } = await upstreamOf(home);
   const seeded: SeededBaseImage[] = [];
   for (const name of Object.keys(baseImages) as BaseImageName[]) {
     const { repository, tag } = baseImages[name];
@@ -49,6 +42,33 @@ export async function seedBaseImages(home: string, log: (line: string) => void =
     seeded.push({ name, reference, ...(await tagBase(registry, repository, tag, digest, reference)) });
   }
   return seeded;
+}
+
+/** The running stack's file and a client of its upstream registry, with the guard's credential. */
+async function upstreamOf(home: string): Promise<{ stack: NonNullable<Awaited<ReturnType<typeof readStackFile>>>; registry: RegistryClient }> {
+  const stack = await readStackFile(home);
+  if (!stack) throw new CodedError('not_found', `no Lading stack is running in ${home}: start one with \`lading up\``);
+  const password = (await readFile(stackPaths(home).upstreamPasswordFile, 'utf8')).trim();
+  const registry = new RegistryClient({
+    registry: new URL(stack.upstream).host,
+    insecure: true,
+    credentials: { username: upstreamUser, password },
+  });
+  return { stack, registry };
+}
+
+/**
+ * Pushes an image of the local Docker Engine to the stack as a base image, the way `lading up`
+ * seeds its own (an existing tag is kept): for a base the operator made, such as one that brings
+ * kubectl for the kubernetes mixin. Returns its front-door reference and digest.
+ */
+export async function seedLocalBaseImage(home: string, image: string, repository: string, tag: string): Promise<{ reference: string; digest: string; note?: string }> {
+  const { stack, registry } = await upstreamOf(home);
+  const docker = connectDocker();
+  await ensureDockerAvailable(docker);
+  const reference = `${stack.frontDoor}/${repository}:${tag}`;
+  const digest = (await pushDockerArchive(registry, repository, await saveImage(docker, image))).digest;
+  return { reference, ...(await tagBase(registry, repository, tag, digest, reference)) };
 }
 
 async function pushDebianBase(registry: RegistryClient, repository: string, log: (line: string) => void): Promise<string> {

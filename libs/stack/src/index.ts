@@ -52,5 +52,5 @@ export type {
   ProcessStatus,
   StopStackResult,
 } from './types.js';
-export { seedBaseImages, type SeededBaseImage } from './base-image.js';
+export { seedBaseImages, seedLocalBaseImage, type SeededBaseImage } from './base-image.js';
 export { prepareStackHome, recordStack, type PreparedHome } from './stack-home.js';

@@ -9,3 +9,5 @@ export { startMountRefusingProxy, startRegistryRelay, type MountRefusingProxy, t
 export { startingRunState } from './run-state.js';
 export { parsePrometheusText, type MetricFamily } from './prometheus-text.js';
 export { administratorCaller } from './administrator.js';
+export { startKubeApiStandIn, type KubeApiStandIn, type KubeApiStandInOptions, type KubeRequestRecord } from './kube-api/stand-in.js';
+export { selfSignedCertificate, type SelfSignedCertificate } from './kube-api/certificate.js';
