@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { endpoints } from '@lading/contracts';
+import { endpoints, type Bundle } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { CnabAnnotations, parseManifestDocument, pullBundle, RegistryClient, relocationMapping } from '@lading/oci';
 import { callEndpoint } from '@lading/service-kit';
@@ -38,7 +38,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
   let firstDigest: string;
   let forcedDigest: string;
 
-  const publish = (bundle: Record<string, unknown>, force = false, to = built.tag) =>
+  const publish = (bundle: Bundle, force = false, to = built.tag) =>
     callEndpoint(nc, endpoints.publish, { bundle, tag: to, force }, { timeoutMs: 120_000 });
 
   beforeAll(async () => {
