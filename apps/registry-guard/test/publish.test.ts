@@ -253,7 +253,8 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
   it('refuses an invalid bundle.json with one clear error and writes nothing upstream', async () => {
     const before = await storageSnapshot(registry.storageDir);
     const { invocationImages: _dropped, ...broken } = variant(built.bundle, 'invalid');
-    const attempt = publish(broken, false, `${guard.host}/bundles/invalid:v1`);
+    // Typed as a bundle on purpose: the guard must refuse what a client that lies about the type sends.
+    const attempt = publish(broken as Bundle, false, `${guard.host}/bundles/invalid:v1`);
     await expect(attempt).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(attempt).rejects.toThrow(/invocationImages/);
     expect(await storageSnapshot(registry.storageDir)).toEqual(before);
