@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, sealingContexts } from '@lading/contracts';
+import { endpoints, sealingContexts, type InstallationRecord } from '@lading/contracts';
 import { createClaimResult } from '@lading/cnab';
 import { openRunState } from '@lading/leases';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, installationValuesSecretName, seal } from '@lading/secrets';
@@ -12,7 +12,7 @@ import { deleteInstallation } from '../src/installation-delete.js';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture.js';
 
 const now = new Date().toISOString();
-const installationRecord = (name: string, namespace: string, lastRunId: string) => ({
+const installationRecord = (name: string, namespace: string, lastRunId: string): InstallationRecord => ({
   name,
   namespace,
   bundleReference: `127.0.0.1:5000/bundles/demo@sha256:${'3'.repeat(64)}`,

@@ -82,6 +82,9 @@ export {
 export {
   installationKeySchema,
   installationRecordSchema,
+  installationStatusSchema,
+  installationStatus,
+  type InstallationStatus,
   outputRecordSchema,
   type InstallationKey,
   type InstallationRecord,
