@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CnabValidationError, validateBundle, type Bundle } from '@lading/cnab';
 import { UserError } from './user-error.js';
 
 /** Where `lading build` leaves its result inside a bundle directory (as Porter's .cnab/). */
@@ -10,7 +11,7 @@ export function bundleJsonPath(dir: string): string {
 }
 
 export interface BuiltBundle {
-  bundle: Record<string, unknown>;
+  bundle: Bundle;
   tag: string;
 }
 
@@ -23,11 +24,18 @@ export async function writeBuiltBundle(dir: string, built: BuiltBundle): Promise
 }
 
 export async function readBuiltBundle(dir: string): Promise<BuiltBundle> {
+  let text: string;
+  let tag: string;
   try {
-    const bundle = JSON.parse(await readFile(bundleJsonPath(dir), 'utf8')) as Record<string, unknown>;
-    const tag = (await readFile(join(resolve(dir), buildOutputDir, 'tag'), 'utf8')).trim();
-    return { bundle, tag };
+    text = await readFile(bundleJsonPath(dir), 'utf8');
+    tag = (await readFile(join(resolve(dir), buildOutputDir, 'tag'), 'utf8')).trim();
   } catch {
     throw new UserError(`${dir} has no built bundle: run \`lading build --dir ${dir}\` first`);
+  }
+  try {
+    return { bundle: validateBundle(JSON.parse(text)), tag };
+  } catch (error) {
+    const reason = error instanceof CnabValidationError ? error.message : 'it is not valid JSON';
+    throw new UserError(`${bundleJsonPath(dir)} is not the bundle \`lading build\` wrote (${reason}): run \`lading build --dir ${dir}\` again`);
   }
 }

@@ -1,4 +1,4 @@
-import { appliesToText } from '@lading/cnab';
+import { appliesToText, CnabValidationError, validateBundle, type Bundle } from '@lading/cnab';
 import { OciError, parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import type { Row } from './output.js';
 import { readBuiltBundle } from './bundle-dir.js';
@@ -23,66 +23,62 @@ export function bundleLocation(text: string): { client: RegistryClient; registry
   };
 }
 
-/** Turns a registry's refusal into one sentence naming the bundle. */
+/** Turns a registry's refusal, or a bundle.json that is not one, into one sentence naming the bundle. */
 export function bundleReadFailure(text: string, error: unknown): never {
-  if (error instanceof OciError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
+  if (error instanceof OciError || error instanceof CnabValidationError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
   throw error;
 }
 
 /** Reads the bundle.json a reference names, for `lading explain` and the commands that show a bundle. */
-async function readBundle(text: string): Promise<Record<string, unknown>> {
+async function readBundle(text: string): Promise<Bundle> {
   const { client, repository, wanted } = bundleLocation(text);
   try {
-    return (await pullBundle(client, repository, wanted)).bundle;
+    return validateBundle((await pullBundle(client, repository, wanted)).bundle);
   } catch (error) {
     return bundleReadFailure(text, error);
   }
 }
 
-export async function fetchBundle(ref: string | undefined, dir: string | undefined): Promise<Record<string, unknown>> {
+export async function fetchBundle(ref: string | undefined, dir: string | undefined): Promise<Bundle> {
   if (ref && dir) throw new UserError('give a reference or --dir, not both');
   if (dir) return (await readBuiltBundle(dir)).bundle;
   if (!ref) throw new UserError('give a bundle reference or --dir DIR');
   return readBundle(ref);
 }
 
-type Entry = Record<string, unknown>;
-const entriesOf = (value: unknown) => Object.entries((value ?? {}) as Record<string, Entry>);
-
 /** Rows describing a bundle's images and its credentials, parameters, outputs and actions. */
-export function describeBundle(bundle: Record<string, unknown>) {
-  const definitions = (bundle.definitions ?? {}) as Record<string, Entry>;
+export function describeBundle(bundle: Bundle) {
+  const definitions = bundle.definitions ?? {};
   const images: Row[] = [];
-  for (const image of (bundle.invocationImages ?? []) as Entry[]) {
-    images.push({ kind: 'invocation', name: '', image: String(image.image), digest: String(image.contentDigest ?? '') });
+  for (const image of bundle.invocationImages) {
+    images.push({ kind: 'invocation', name: '', image: image.image, digest: image.contentDigest ?? '' });
   }
-  for (const [name, image] of entriesOf(bundle.images)) {
-    images.push({ kind: 'image', name, image: String(image.image), digest: String(image.contentDigest ?? '') });
+  for (const [name, image] of Object.entries(bundle.images ?? {})) {
+    images.push({ kind: 'image', name, image: image.image, digest: image.contentDigest ?? '' });
   }
-  const delivery = (target: Entry | undefined) =>
-    [target?.env ? `env ${String(target.env)}` : '', target?.path ? `file ${String(target.path)}` : ''].filter(Boolean).join(', ');
-  const applyTo = (entry: Entry) => appliesToText(entry.applyTo as string[] | undefined);
+  const delivery = (target: { env?: string; path?: string } | undefined) =>
+    [target?.env ? `env ${target.env}` : '', target?.path ? `file ${target.path}` : ''].filter(Boolean).join(', ');
   const entries: Row[] = [];
-  for (const [name, credential] of entriesOf(bundle.credentials)) {
-    entries.push({ kind: 'credential', name, type: '', required: credential.required === true, sensitive: true, applyTo: applyTo(credential), delivery: delivery(credential) });
+  for (const [name, credential] of Object.entries(bundle.credentials ?? {})) {
+    entries.push({ kind: 'credential', name, type: '', required: credential.required === true, sensitive: true, applyTo: appliesToText(credential.applyTo), delivery: delivery(credential) });
   }
-  for (const [name, parameter] of entriesOf(bundle.parameters)) {
-    const definition = definitions[String(parameter.definition)] ?? {};
+  for (const [name, parameter] of Object.entries(bundle.parameters ?? {})) {
+    const definition = definitions[parameter.definition] ?? {};
     entries.push({
       kind: 'parameter',
       name,
       type: String(definition.type ?? ''),
       required: parameter.required === true,
       sensitive: definition.writeOnly === true,
-      applyTo: applyTo(parameter),
-      delivery: delivery(parameter.destination as Entry | undefined),
+      applyTo: appliesToText(parameter.applyTo),
+      delivery: delivery(parameter.destination),
     });
   }
-  for (const [name, output] of entriesOf(bundle.outputs)) {
-    const definition = definitions[String(output.definition)] ?? {};
-    entries.push({ kind: 'output', name, type: String(definition.type ?? ''), required: '', sensitive: definition.writeOnly === true, applyTo: applyTo(output), delivery: '' });
+  for (const [name, output] of Object.entries(bundle.outputs ?? {})) {
+    const definition = definitions[output.definition] ?? {};
+    entries.push({ kind: 'output', name, type: String(definition.type ?? ''), required: '', sensitive: definition.writeOnly === true, applyTo: appliesToText(output.applyTo), delivery: '' });
   }
-  for (const action of ['install', 'upgrade', 'uninstall', ...Object.keys((bundle.actions ?? {}) as Entry)]) {
+  for (const action of ['install', 'upgrade', 'uninstall', ...Object.keys(bundle.actions ?? {})]) {
     entries.push({ kind: 'action', name: action, type: '', required: '', sensitive: '', applyTo: '', delivery: '' });
   }
   return { name: bundle.name, version: bundle.version, description: bundle.description, images, entries };

@@ -1,4 +1,4 @@
-import { relocatedImages, signatureTag } from '@lading/oci';
+import { relocatedImages, signatureTag, type RelocatableBundle } from '@lading/oci';
 import { bundleLocation, bundleReadFailure } from './bundle-source.js';
 import type { Row } from './output.js';
 import { registryClientFor } from './registry-login.js';
@@ -8,7 +8,7 @@ import { registryClientFor } from './registry-login.js';
  * whether a signature sits beside the bundle and each image. Whether a signature verifies needs a
  * key: `--verify KEYFILE` on a run checks it.
  */
-export async function relocationRows(ref: string, bundle: Record<string, unknown>): Promise<Row[]> {
+export async function relocationRows(ref: string, bundle: RelocatableBundle): Promise<Row[]> {
   const { registry, repository, wanted } = bundleLocation(ref);
   const client = await registryClientFor(registry);
   const signature = async (digest: string) =>

@@ -1,4 +1,4 @@
-import { bundleNeeds, commandLineProblem, declaresAction, type Bundle } from '@lading/cnab';
+import { bundleNeeds, commandLineProblem, declaresAction } from '@lading/cnab';
 import { fetchBundle } from './bundle-source.js';
 import { UserError } from './user-error.js';
 
@@ -9,7 +9,7 @@ import { UserError } from './user-error.js';
  */
 export async function checkParameters(bundleReference: string, action: string, parameters: Record<string, string>): Promise<void> {
   if (Object.keys(parameters).length === 0) return;
-  const bundle = (await fetchBundle(bundleReference, undefined)) as unknown as Bundle;
+  const bundle = await fetchBundle(bundleReference, undefined);
   // An unknown action is the broker's to refuse, with its own sentence.
   if (!declaresAction(bundle, action)) return;
   const problem = commandLineProblem(bundleNeeds(bundle, action), parameters);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultHome, stackPaths } from '@lading/stack/home';
 import { extractTraceContext, initCommandTelemetry, trace, withSpan, SpanKind, type CommandTelemetry } from '@lading/telemetry';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
 import { cliVersion } from './version.js';
 
 let telemetry: CommandTelemetry | undefined;
@@ -27,14 +28,17 @@ export async function traceCommand(program: Command, argv: string[]): Promise<vo
  */
 function callersTrace() {
   const carried = new Map<string, string>();
-  if (process.env.TRACEPARENT) carried.set('traceparent', process.env.TRACEPARENT);
-  if (process.env.TRACESTATE) carried.set('tracestate', process.env.TRACESTATE);
+  const traceParent = readSetting(cliSettings.traceParent, process.env);
+  const traceState = readSetting(cliSettings.traceState, process.env);
+  if (traceParent) carried.set('traceparent', traceParent);
+  if (traceState) carried.set('tracestate', traceState);
   return extractTraceContext({ get: (key) => carried.get(key), set: () => undefined });
 }
 
 /** LADING_SPANS_FILE, else the embedded store of a stack this host runs. */
 function spansFile(): string | undefined {
-  if (process.env.LADING_SPANS_FILE) return process.env.LADING_SPANS_FILE;
+  const chosen = readSetting(cliSettings.spansFile, process.env);
+  if (chosen) return chosen;
   const paths = stackPaths(defaultHome());
   return existsSync(paths.logsDir) ? paths.cliSpansFile : undefined;
 }

@@ -1,7 +1,8 @@
 import { errorVocabulary, isCodedError } from '@lading/contracts/errors';
+import { cliSettings } from '@lading/service-kit/settings';
 
 /** Set to any value to see the stack of an internal failure. */
-export const debugVariable = 'LADING_DEBUG';
+export const debugVariable = cliSettings.debug.name;
 
 /**
  * What the CLI says of a failure. A coded error is one sentence for the user and exits with its

@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { groupsFor } from './command-index.js';
 import { buildProgram } from './program.js';
-import { debugVariable, explainFailure } from './explain-failure.js';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
+import { explainFailure } from './explain-failure.js';
 
 const args = process.argv.slice(2);
 const program = await buildProgram(args);
@@ -17,7 +18,7 @@ try {
 } catch (error) {
   await flushTelemetry();
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const { message, exitCode } = explainFailure(error, Boolean(process.env[debugVariable]));
+  const { message, exitCode } = explainFailure(error, Boolean(readSetting(cliSettings.debug, process.env)));
   process.stderr.write(`lading: ${message}
 `);
   process.exit(exitCode);

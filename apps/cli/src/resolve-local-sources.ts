@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, runSourceKey, type SetKey } from '@lading/contracts';
+import { endpoints, runSourceKey, valueSetEntries, type SetKey } from '@lading/contracts';
 import { callerResolvedKinds, describeSet, resolveValue, SourceError } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit/client';
 import { UserError } from './user-error.js';
@@ -14,8 +14,7 @@ export async function resolveLocalSources(nc: NatsConnection, kind: 'credentials
   const show = kind === 'credentials' ? endpoints.credentialsShow : endpoints.parametersShow;
   for (const set of sets) {
     const { document } = await callEndpoint(nc, show, set);
-    const entries = (document[kind] ?? []) as Array<{ name: string; source: Record<string, unknown> }>;
-    for (const entry of entries) {
+    for (const entry of valueSetEntries(document)) {
       if (!callerResolvedKinds.some((local) => local in (entry.source ?? {}))) continue;
       const label = describeSet(kind, set);
       try {

@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
-import { credentialsEnv, defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack/home';
+import { defaultHome, readCredentialsFile, readStackFile, type CredentialsFile } from '@lading/stack/home';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
 import { connectToNats } from '@lading/service-kit/client';
 import { credentialsFileOption } from './credentials-option.js';
 import { UserError } from './user-error.js';
@@ -21,7 +22,7 @@ export interface Session {
  * else the administrator's, as the running stack in LADING_HOME records them.
  */
 export async function sessionCredentials(): Promise<CredentialsFile> {
-  const file = credentialsFileOption() ?? process.env[credentialsEnv];
+  const file = credentialsFileOption() ?? readSetting(cliSettings.credentials, process.env);
   if (file) return readCredentialsFile(file).catch((error: Error) => Promise.reject(new UserError(error.message)));
   const home = ladingHome();
   const stack = await readStackFile(home).catch(() => undefined);

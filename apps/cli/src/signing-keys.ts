@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import { OciError, parseReference, readSigningKey, readVerificationKey, signBundle, verifyBundle } from '@lading/oci';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
 import { registryClientFor } from './registry-login.js';
 import { UserError } from './user-error.js';
 
 /** Where the passphrase of a signing key comes from; never an argument, so it is in no process list or shell history. */
-export const keyPasswordEnv = 'LADING_KEY_PASSWORD';
+export const keyPasswordEnv = cliSettings.keyPassword.name;
 
 export function keyPassword(): string {
-  const password = process.env[keyPasswordEnv];
+  const password = readSetting(cliSettings.keyPassword, process.env);
   if (!password) throw new UserError(`set ${keyPasswordEnv} to the passphrase of the signing key`);
   return password;
 }

@@ -4,7 +4,7 @@
  * landed), no tag stays pending, and upstream agrees with the ledger.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '@lading/contracts';
+import { endpoints, type Bundle } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import type { RegistryClient } from '@lading/oci';
 import { callEndpoint } from '@lading/service-kit';
@@ -48,7 +48,7 @@ describe('a guard killed in the middle of a publish', () => {
   const reference = (tag: string) => `${guard.publicHost}/${built.repository}:${tag}`;
 
   /** Sends a publish on its own connection, which is closed once the guard died so the call ends. */
-  async function doomedPublish(bundle: Record<string, unknown>, tag: string): Promise<{ abandon(): Promise<void> }> {
+  async function doomedPublish(bundle: Bundle, tag: string): Promise<{ abandon(): Promise<void> }> {
     const own = await identities.connect('admin');
     const call = callEndpoint(own, endpoints.publish, { bundle, tag: reference(tag) }).catch(() => undefined);
     return {

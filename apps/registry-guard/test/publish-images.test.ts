@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints } from '@lading/contracts';
+import { endpoints, type Bundle } from '@lading/contracts';
 import { pullBundle, RegistryClient, sha256Digest } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit';
 import { startConnectionCounter, startRegistry, type ConnectionCounter, type TestRegistry } from '@lading/testkit';
@@ -30,10 +30,10 @@ describe('publish copies referenced images from the registries the operator allo
 
   /** The built bundle with one more `images:` entry. */
   const withImage = (image: string, digest: string) => {
-    const images = built.bundle.images as Record<string, Record<string, unknown>>;
+    const images = built.bundle.images ?? {};
     return { ...built.bundle, images: { ...images, extra: { ...images.tools, image, contentDigest: digest } } };
   };
-  const publish = (bundle: Record<string, unknown>, tag: string) =>
+  const publish = (bundle: Bundle, tag: string) =>
     callEndpoint(nc, endpoints.publish, { bundle, tag: `${guard.host}/${built.repository}:${tag}`, force: false }, { timeoutMs: 120_000 });
   const refusal = (attempt: Promise<unknown>) =>
     attempt.then(

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { endpoints } from '@lading/contracts';
+import { endpoints, type Bundle } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
 import { CnabAnnotations, parseManifestDocument, pullBundle, RegistryClient, relocationMapping } from '@lading/oci';
 import { callEndpoint } from '@lading/service-kit';
@@ -38,7 +38,7 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
   let firstDigest: string;
   let forcedDigest: string;
 
-  const publish = (bundle: Record<string, unknown>, force = false, to = built.tag) =>
+  const publish = (bundle: Bundle, force = false, to = built.tag) =>
     callEndpoint(nc, endpoints.publish, { bundle, tag: to, force }, { timeoutMs: 120_000 });
 
   beforeAll(async () => {
@@ -253,7 +253,8 @@ describe('registry-guard publish endpoint (real process, NATS, docker-registry)'
   it('refuses an invalid bundle.json with one clear error and writes nothing upstream', async () => {
     const before = await storageSnapshot(registry.storageDir);
     const { invocationImages: _dropped, ...broken } = variant(built.bundle, 'invalid');
-    const attempt = publish(broken, false, `${guard.host}/bundles/invalid:v1`);
+    // Typed as a bundle on purpose: the guard must refuse what a client that lies about the type sends.
+    const attempt = publish(broken as Bundle, false, `${guard.host}/bundles/invalid:v1`);
     await expect(attempt).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(attempt).rejects.toThrow(/invocationImages/);
     expect(await storageSnapshot(registry.storageDir)).toEqual(before);

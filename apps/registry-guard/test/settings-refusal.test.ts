@@ -32,6 +32,9 @@ describe('registry-guard refuses a setting it cannot use, at start, in one sente
     ['LADING_GUARD_PORT', '-1', 'LADING_GUARD_PORT must be a whole number from 1 to 65535, not "-1".'],
     ['LADING_GUARD_RESERVATION_TTL_MS', '1.5', 'LADING_GUARD_RESERVATION_TTL_MS must be a whole number of milliseconds from 1 up, not "1.5".'],
     ['LADING_GUARD_ANONYMOUS_READ', 'yes', 'LADING_GUARD_ANONYMOUS_READ must be true or false, not "yes".'],
+    // The OpenTelemetry rows are checked at start too, not read later as NaN.
+    ['OTEL_METRIC_EXPORT_INTERVAL', 'soon', 'OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds from 1 up, not "soon".'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '-5', 'OTEL_EXPORTER_OTLP_TIMEOUT must be a whole number of milliseconds from 1 up, not "-5".'],
   ])('%s=%s', async (name, value, sentence) => {
     const { code, lines } = await startRefused(nats.url, { [name]: value });
     expect(code).toBe(1);

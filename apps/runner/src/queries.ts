@@ -43,7 +43,7 @@ export function serveInstallationQueries(context: ServiceContext, records: RunRe
           runId: run.runId,
           action: run.action,
           status: run.status,
-          created: String(run.claim.created ?? run.updatedAt),
+          created: run.claim?.created ?? run.updatedAt,
           exitCode: run.exitCode,
           traceId: run.traceId,
         })),

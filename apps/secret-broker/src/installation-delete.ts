@@ -17,7 +17,7 @@ async function secretNamesOf(key: InstallationKey, state: RunPathState): Promise
     if (output.sensitive) names.add(runScopedSecretName(output.runId, 'output', output.name));
   }
   for (const run of await state.records.runsOf(key.namespace, key.name)) {
-    const outputs = (run.result as { outputs?: Record<string, unknown> } | undefined)?.outputs ?? {};
+    const outputs = run.result?.outputs ?? {};
     for (const output of Object.keys(outputs)) names.add(runScopedSecretName(run.runId, 'output', output));
   }
   return [...names];

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, sealingContexts } from '@lading/contracts';
+import { endpoints, sealingContexts, type InstallationRecord } from '@lading/contracts';
+import { createClaimResult } from '@lading/cnab';
 import { openRunState } from '@lading/leases';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, installationValuesSecretName, seal } from '@lading/secrets';
 import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
@@ -11,7 +12,7 @@ import { deleteInstallation } from '../src/installation-delete.js';
 import { startBrokerFixture, type BrokerFixture } from './broker-fixture.js';
 
 const now = new Date().toISOString();
-const installationRecord = (name: string, namespace: string, lastRunId: string) => ({
+const installationRecord = (name: string, namespace: string, lastRunId: string): InstallationRecord => ({
   name,
   namespace,
   bundleReference: `127.0.0.1:5000/bundles/demo@sha256:${'3'.repeat(64)}`,
@@ -38,7 +39,7 @@ describe('deleting an installation', () => {
   /** What a finished run of team-a's installation leaves: its run, log, a sensitive output and that output's secret. */
   async function seed(name: string): Promise<string> {
     const runId = randomBytes(12).toString('hex');
-    await records.runs.put(runId, startingRunState(runId, { installation: name, namespace: 'team-a', status: 'succeeded', result: { outputs: { token: {} } } }));
+    await records.runs.put(runId, startingRunState(runId, { installation: name, namespace: 'team-a', status: 'succeeded', result: createClaimResult({ claimId: runId, status: 'succeeded', outputs: { token: {} } }) }));
     await records.putLog(runId, 'installed');
     await records.putOutput('team-a', name, { name: 'token', sensitive: true, runId });
     await records.putInstallation(installationRecord(name, 'team-a', runId));

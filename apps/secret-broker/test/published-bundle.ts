@@ -4,7 +4,7 @@ import { canonicalJson, MediaTypes, prepareBundleIndex, sha256Digest, type Regis
  * Publishes `bundle` as CNAB-in-OCI by digest (no tag) with an empty invocation image, so the
  * broker can read its bundle.json when it admits a run. Nothing here ever runs as a container.
  */
-export async function publishTestBundle(registry: RegistryClient, repository: string, bundle: Record<string, unknown>): Promise<string> {
+export async function publishTestBundle(registry: RegistryClient, repository: string, bundle: object): Promise<string> {
   const config = Buffer.from('{}');
   const configDigest = sha256Digest(config);
   await registry.uploadBlob(repository, config, { digest: configDigest, size: config.length });

@@ -127,7 +127,7 @@ export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
       invocationImage: { reference: invocationReference, digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size },
     }),
   );
-  return { bundle: bundle as unknown as Record<string, unknown>, tag };
+  return { bundle, tag };
 }
 
 /** The client for the registry the bundle is pushed to, asked for before anything is built. */

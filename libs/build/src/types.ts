@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { DestinationOverride } from '@lading/manifest';
 import type { RegistryClient } from '@lading/oci';
 import type { BundleFile, Egress } from '@lading/runtime';
+import type { Bundle } from '@lading/contracts';
 import { CodedError } from '@lading/contracts/errors';
 
 export interface BuildInput {
@@ -26,7 +27,7 @@ export interface BuildInput {
 }
 
 export interface BuildOutput {
-  bundle: Record<string, unknown>;
+  bundle: Bundle;
   /** `<registry>/<name>:v<version>`: where `lading publish` puts it. */
   tag: string;
 }

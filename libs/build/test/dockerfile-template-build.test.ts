@@ -49,7 +49,7 @@ describe('buildBundle with a dockerfile template', () => {
     const registries = AllowedRegistries.fromList(registry.host, undefined);
     return buildBundle({ files, docker: engine, registryFor: (host, what) => registries.clientFor(host, what), log: (line) => log.push(line), ...(buildEgress ? { buildEgress } : {}) });
   };
-  const invocationImage = (built: { bundle: Record<string, unknown> }) => validateBundle(built.bundle).invocationImages[0]?.image as string;
+  const invocationImage = (built: { bundle: unknown }) => validateBundle(built.bundle).invocationImages[0]?.image as string;
 
   async function refused(files: BundleFile[], buildEgress?: Egress): Promise<BuildRefusedError> {
     const before = imagesLabelled(`sh.lading.bundle=${bundleName}`);

@@ -2,7 +2,7 @@ import { parameterSchemaProblem } from './parameter-schema.js';
 import { parameterSourceOutput } from './parameter-sources.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
-import type { Bundle, JsonSchemaDefinition } from './types.js';
+import type { Bundle, JsonSchemaDefinition } from '@lading/contracts';
 import { appliesTo, isSensitiveOutput, isSensitiveParameter } from './value-rules.js';
 
 export interface NeededParameter {

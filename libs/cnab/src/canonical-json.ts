@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Bundle } from './types.js';
+import type { Bundle } from '@lading/contracts';
 
 function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : canonicalize(item)));

@@ -1,4 +1,4 @@
-import { claimStatuses, type Bundle, type Claim, type ClaimResult, type ClaimResultOutput, type ClaimStatus } from './types.js';
+import { claimStatuses, type Bundle, type Claim, type ClaimResult, type ClaimResultOutput, type ClaimStatus } from '@lading/contracts';
 import { newUlid } from './ulid.js';
 import { isSensitiveParameter } from './value-rules.js';
 

@@ -1,4 +1,4 @@
-import type { CnabDocumentKind, CnabProblem } from './types.js';
+import type { CnabDocumentKind, CnabProblem } from '@lading/contracts';
 import { CodedError } from '@lading/contracts/errors';
 
 const listedProblems = 5;

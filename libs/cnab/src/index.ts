@@ -1,32 +1,6 @@
-export type {
-  JsonValue,
-  JsonSchemaDefinition,
-  Bundle,
-  BundleImage,
-  InvocationImage,
-  BundleCredential,
-  BundleParameter,
-  BundleOutput,
-  BundleAction,
-  BundleMaintainer,
-  Claim,
-  ClaimStatus,
-  ClaimResult,
-  ClaimResultOutput,
-  ValueSource,
-  ValueMapping,
-  CredentialSet,
-  ParameterSet,
-  Installation,
-  RelocationMapping,
-  BundleStatus,
-  StatusComponent,
-  Dependencies,
-  ParameterSources,
-  CnabDocumentKind,
-  CnabProblem,
-} from './types.js';
-export { claimStatuses } from './types.js';
+// The document types live in contracts, beside the messages that carry them; cnab keeps the validators.
+export type * from '@lading/contracts/cnab-documents';
+export { claimStatuses, claimStatus } from '@lading/contracts/cnab-documents';
 export { CnabValidationError } from './errors.js';
 export {
   validateBundle,

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import type { JsonSchemaDefinition } from './types.js';
+import type { JsonSchemaDefinition } from '@lading/contracts';
 import { nestingProblem, nestsTooDeep } from './value-limits.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Bundle, ParameterSources } from './types.js';
+import type { Bundle, ParameterSources } from '@lading/contracts';
 
 /** bundle.json `custom` key of CNAB's parameter-sources extension: a parameter's value from an earlier output of the installation. */
 export const PARAMETER_SOURCES_EXTENSION = 'io.cnab.parameter-sources';

@@ -15,7 +15,7 @@ import type {
   ParameterSet,
   ParameterSources,
   RelocationMapping,
-} from './types.js';
+} from '@lading/contracts';
 
 /** Turns a JSON pointer (`/invocationImages/0/image`) into a path a person reads (`invocationImages[0].image`). */
 function pointerToPath(pointer: string, extra?: string): string {

@@ -1,4 +1,4 @@
-import type { Bundle } from './types.js';
+import type { Bundle } from '@lading/contracts';
 
 /**
  * Whether a credential, parameter or output applies to an action. CNAB: an absent or empty

@@ -47,6 +47,8 @@ export {
   setSummarySchema,
   setListReplySchema,
   setShowReplySchema,
+  valueSetEntries,
+  type ValueSet,
   type SetKey,
   type SetSummary,
 } from './messages/value-sets.js';
@@ -68,6 +70,10 @@ export {
   runStateSchema,
   runEventSchema,
   runStatuses,
+  runStatusSchema,
+  runStatus,
+  terminalRunStatuses,
+  isTerminalRunStatus,
   type RunRequest,
   type RunState,
   type RunEvent,
@@ -76,6 +82,9 @@ export {
 export {
   installationKeySchema,
   installationRecordSchema,
+  installationStatusSchema,
+  installationStatus,
+  type InstallationStatus,
   outputRecordSchema,
   type InstallationKey,
   type InstallationRecord,
@@ -118,3 +127,6 @@ export {
   callerInfoSchema,
   inboxPrefix,
 } from './identity.js';
+export { cnabDocumentSchema } from './cnab/document-schema.js';
+export { claimStatusSchema, claimStatuses, claimStatus } from './cnab/documents.js';
+export type * from './cnab/documents.js';

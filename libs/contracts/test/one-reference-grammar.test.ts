@@ -1,11 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { productionSources, repositoryRoot as root } from './production-sources.js';
 
 // The reference grammar and the digest pattern have one home; a second copy is how the parsers
 // came to disagree (uppercase hosts, `a//b`, `demo/hello` read as a registry). This walks every
 // production source and names any file that spells one again.
-const root = join(import.meta.dirname, '../../..');
 const home = 'libs/contracts/src/reference-grammar.ts';
 
 const copies: ReadonlyArray<readonly [RegExp, string]> = [
@@ -16,28 +16,11 @@ const copies: ReadonlyArray<readonly [RegExp, string]> = [
   [/__\|-\+|\[\._-\]\+?\[a-z0-9\]/, 'the separators of repository components'],
 ];
 
-function* productionSources(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist' || name === 'test') continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* productionSources(path);
-    else if (/\.(ts|mts|mjs|js)$/.test(name) && !/\.test\.ts$/.test(name)) yield path;
-  }
-}
-
 function declaredCopies(): string[] {
   const found: string[] = [];
-  for (const area of ['libs', 'apps']) {
-    for (const project of readdirSync(join(root, area))) {
-      const src = join(root, area, project, 'src');
-      if (!statSync(join(root, area, project)).isDirectory()) continue;
-      for (const file of productionSources(src)) {
-        const where = relative(root, file);
-        if (where === home) continue;
-        const text = readFileSync(file, 'utf8');
-        for (const [pattern, what] of copies) if (pattern.test(text)) found.push(`${where} declares ${what}`);
-      }
-    }
+  for (const { where, text } of productionSources()) {
+    if (where === home) continue;
+    for (const [pattern, what] of copies) if (pattern.test(text)) found.push(`${where} declares ${what}`);
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RunEvent, RunRequest, RunState, RunStatus } from '@lading/contracts';
+import { claimStatus, isTerminalRunStatus, runStatus, type RunEvent, type RunRequest, type RunState } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
 import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
 import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
@@ -13,8 +13,6 @@ import { recordFinish } from './record-finish.js';
 import { StepSpans } from './step-spans.js';
 import { enforceSignaturePolicy } from './signature-policy.js';
 import { RunRefusedError, type ExecutionDependencies } from './types.js';
-
-const terminal: RunStatus[] = ['succeeded', 'failed'];
 
 interface LoadedBundle {
   bundle: Bundle;
@@ -35,7 +33,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const bundle = validateBundle(pulled.bundle);
   parseDigestReference(bundle.invocationImages[0]?.image ?? '');
   const image = indexedInvocationImage(pulled, { registry: deps.registry.registry, repository: reference.repository });
-  const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, pulled.bundle, reference.repository));
+  const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, bundle, reference.repository));
   return { bundle, digest: reference.digest, image, relocationMapping };
 }
 
@@ -59,7 +57,7 @@ export async function executeRun(request: RunRequest, deps: ExecutionDependencie
 
 async function recordRun(request: RunRequest, deps: ExecutionDependencies, removeLater: (removal: () => Promise<void>) => void): Promise<RunState> {
   const previous = await deps.records.getRun(request.runId);
-  if (previous && terminal.includes(previous.value.status)) return previous.value;
+  if (previous && isTerminalRunStatus(previous.value.status)) return previous.value;
 
   const publish = (event: RunEvent) => deps.publishEvent(event);
   // A run left unfinished by a runner that died keeps its claim, so that its failure is a CNAB result of that claim.
@@ -68,13 +66,12 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     installation: request.installation,
     namespace: request.namespace,
     action: request.action,
-    status: 'pending',
+    status: runStatus.pending,
     runnerId: deps.runnerId,
     credentialSets: request.credentialSets,
     parameterSets: request.parameterSets,
     bundleReference: request.bundleReference,
     traceId: activeTraceIds()?.traceId,
-    claim: {},
     updatedAt: new Date().toISOString(),
   };
   const save = async (changes: Partial<RunState>) => {
@@ -106,7 +103,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
       // Sensitive values given on the command line reach the bundle through the lease only; the claim records them redacted.
       parameters: { ...request.parameters, ...Object.fromEntries(request.sensitiveParameters.map((name) => [name, ''])) },
     });
-    await save({ status: 'starting', claim: claim as unknown as Record<string, unknown> });
+    await save({ status: runStatus.starting, claim });
 
     // Everything slow happens before the lease, so its 30 s bound covers only the start itself.
     const pulled = await withSpan('lading', 'image pull', { 'container.image.name': image }, () => pullImageByDigest(deps.docker, image));
@@ -118,7 +115,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     });
     instruments().leaseDuration.record(secondsSince(leaseStarted), { outcome: 'granted' });
     const plan = planDelivery(needs, request.parameters, payload);
-    await save({ status: 'running' });
+    await save({ status: runStatus.running });
 
     const nonce = randomBytes(16).toString('hex');
     refuseExpiredLease(payload);
@@ -174,20 +171,20 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
     plan.secretValues.length = 0;
     plan.outputSecretValues.length = 0;
 
-    const status = result.exitCode === 0 ? 'succeeded' : 'failed';
-    const message = status === 'succeeded' ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
+    const status = result.exitCode === 0 ? runStatus.succeeded : runStatus.failed;
+    const message = status === runStatus.succeeded ? undefined : `action ${request.action} exited with status ${result.exitCode}`;
     await withSpan('lading', 'record', { 'lading.run.id': request.runId, 'lading.run.status': status }, async () => {
-      const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === 'succeeded' });
-      const claimResult = createClaimResult({ claimId: String(state.claim.id), status, message, outputs: recordedOutputs });
-      await save({ status, exitCode: result.exitCode, message, result: claimResult as unknown as Record<string, unknown> });
+      const recordedOutputs = await recordFinish({ state, bundle, needs, outputs: runOutput.outputs, log, deps, succeeded: status === runStatus.succeeded });
+      const claimResult = state.claim ? createClaimResult({ claimId: state.claim.id, status, message, outputs: recordedOutputs }) : undefined;
+      await save({ status, exitCode: result.exitCode, message, result: claimResult });
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : 'the run failed';
     deps.log('run failed', { runId: request.runId, reason: message });
     log = output?.end() ?? log;
-    if (state.claim.id) await recordFinish({ state, bundle, needs, outputs: new Map(), log, deps, succeeded: false }).catch(() => undefined);
-    const claimResult = state.claim.id ? createClaimResult({ claimId: String(state.claim.id), status: 'failed', message }) : undefined;
-    await save({ status: 'failed', message, result: claimResult as unknown as Record<string, unknown> | undefined });
+    if (state.claim) await recordFinish({ state, bundle, needs, outputs: new Map(), log, deps, succeeded: false }).catch(() => undefined);
+    const claimResult = state.claim ? createClaimResult({ claimId: state.claim.id, status: claimStatus.failed, message }) : undefined;
+    await save({ status: runStatus.failed, message, result: claimResult });
   }
   return state;
 }

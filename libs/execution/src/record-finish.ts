@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RunState } from '@lading/contracts';
+import { installationStatus, type InstallationStatus, type RunState } from '@lading/contracts';
 import type { Bundle, ClaimResultOutput } from '@lading/cnab';
 import type { BundleNeeds } from '@lading/cnab';
 import type { StoredLog } from './run-output.js';
@@ -16,11 +16,11 @@ export interface FinishInput {
   succeeded: boolean;
 }
 
-function installationStatus(action: string, succeeded: boolean, previous: string | undefined): string {
-  if (!succeeded) return 'failed';
-  if (action === 'install' || action === 'upgrade') return 'installed';
-  if (action === 'uninstall') return 'uninstalled';
-  return previous ?? 'installed';
+function statusAfter(action: string, succeeded: boolean, previous: InstallationStatus | undefined): InstallationStatus {
+  if (!succeeded) return installationStatus.failed;
+  if (action === 'install' || action === 'upgrade') return installationStatus.installed;
+  if (action === 'uninstall') return installationStatus.uninstalled;
+  return previous ?? installationStatus.installed;
 }
 
 /**
@@ -58,7 +58,7 @@ export async function recordFinish(input: FinishInput): Promise<Record<string, C
       bundleReference: state.bundleReference,
       bundleName: bundle.name,
       bundleVersion: bundle.version,
-      status: installationStatus(state.action, input.succeeded, existing?.status),
+      status: statusAfter(state.action, input.succeeded, existing?.status),
       lastAction: state.action,
       lastRunId: state.runId,
       created: existing?.created ?? now,

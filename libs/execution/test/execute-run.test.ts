@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRequestSchema, type RunInput, type RunRequest, type RunState } from '@lading/contracts';
+import { runRequestSchema, type Bundle, type RunInput, type RunRequest, type RunState } from '@lading/contracts';
 import { grantLease } from '@lading/leases';
 import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
@@ -294,7 +294,7 @@ describe('executeRun', { shuffle: false }, () => {
     });
     const unknownAction = runRequest({ installation: 'exec-bad-input', action: 'nope', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
     const wrongType = runRequest({ installation: 'exec-bad-input', action: 'install', bundleReference: published.reference, credentialSets: [{ name: 'exec-creds', namespace: '' }] });
-    const wrongTypeBundle = structuredClone(published.bundle) as { definitions: Record<string, { type: string }>; parameters: Record<string, { definition: string }> };
+    const wrongTypeBundle = structuredClone(published.bundle) as Bundle & { definitions: Record<string, { type: string }>; parameters: Record<string, { definition: string }> };
     wrongTypeBundle.definitions[wrongTypeBundle.parameters.greeting.definition].type = 'integer';
     delete (wrongTypeBundle.definitions[wrongTypeBundle.parameters.greeting.definition] as { default?: unknown }).default;
     wrongType.bundleReference = await publishBundle(registry, wrongTypeBundle as unknown as Record<string, unknown>, `${registryServer.host}/bundles/${bundleName}:integer`, published.invocationDigest);
@@ -395,7 +395,7 @@ describe('executeRun', { shuffle: false }, () => {
     expect(await containerEvents(docker, request.runId, since)).toEqual([]);
     const record = (await broker.records.getRun(request.runId))?.value as RunState;
     expect(record.status).toBe('failed');
-    expect(record.claim.id).toBe(claim.id);
+    expect(record.claim?.id).toBe(claim.id);
     expect(validateClaimResult(record.result)).toMatchObject({ claimId: claim.id, status: 'failed' });
   });
 });

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunEvent, type RunInput, type RunRequest } from '@lading/contracts';
 import { buildBundle } from '@lading/build';
-import { validateBundle } from '@lading/cnab';
+import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, openRunState, type LeaseDependencies } from '@lading/leases';
 import { parseManifest, renderDockerfile, renderRunScript, toBundleJson } from '@lading/manifest';
 import { copyImage, parseReference, prepareBundleIndex, pullBundle, pushDockerArchive, RegistryClient, type ManifestHead } from '@lading/oci';
@@ -48,7 +48,7 @@ export async function seedBaseImage(docker: Docker, registry: RegistryClient, lo
  */
 export async function publishBundle(
   registry: RegistryClient,
-  bundle: Record<string, unknown>,
+  bundle: { images?: unknown },
   tag: string,
   invocationDigest: string,
   options: { leaveImagesBehind?: boolean } = {},
@@ -69,7 +69,7 @@ export async function publishBundle(
 
 export interface PublishedBundle {
   reference: string;
-  bundle: Record<string, unknown>;
+  bundle: Bundle;
   tag: string;
   invocationDigest: string;
 }
@@ -111,7 +111,7 @@ export async function buildAndPublishAsRoot(docker: Docker, registry: RegistryCl
       images: {},
       invocationImage: { reference: `${target.registry}/${target.repository}@${pushed.digest}`, digest: pushed.digest, mediaType: pushed.mediaType, size: pushed.size },
     }),
-  ) as unknown as Record<string, unknown>;
+  );
   const reference = await publishBundle(registry, bundle, tag, pushed.digest);
   return { reference, bundle, tag, invocationDigest: pushed.digest };
 }

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
 
 /**
  * Where downloaded Debian packages and finished layers are kept between builds, shared by every
@@ -7,8 +8,9 @@ import { join } from 'node:path';
  * `~/.cache/lading`.
  */
 export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LADING_CACHE_DIR) return env.LADING_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lading');
+  const chosen = readSetting(cliSettings.cacheDir, env);
+  if (chosen) return chosen;
+  return join(readSetting(cliSettings.xdgCacheHome, env) ?? join(homedir(), '.cache'), 'lading');
 }
 
 export const debianPackageCache = (cacheDir: string) => join(cacheDir, 'debian-packages');

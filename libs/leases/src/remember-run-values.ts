@@ -1,4 +1,4 @@
-import type { RunAdmission } from '@lading/contracts';
+import { runStatus, type RunAdmission } from '@lading/contracts';
 import { installationValuesSecretName } from '@lading/secrets';
 import { openRunInput } from './open-run-input.js';
 import { rememberedValues } from './remembered-values.js';
@@ -15,7 +15,7 @@ import type { RunPathState } from './types.js';
 export async function rememberRunValues(admission: RunAdmission, state: RunPathState): Promise<void> {
   if (!admission.input) return;
   const run = (await state.records.getRun(admission.runId))?.value;
-  if (run?.status !== 'succeeded' || run.namespace !== admission.namespace || run.installation !== admission.installation) return;
+  if (run?.status !== runStatus.succeeded || run.namespace !== admission.namespace || run.installation !== admission.installation) return;
   const input = openRunInput(admission.input, state.brokerKey, admission.runId);
   const { parameters } = await resolveRunValues(admission, input, { credentials: state.credentialSets, parameters: state.parameterSets }, state.store);
   if (Object.keys(parameters).length === 0) return;

@@ -16,7 +16,8 @@ const defaultRuntimeVersion = 'v1.2.0';
 export async function prepareBundleIndex(
   client: RegistryClient,
   repository: string,
-  bundle: Record<string, unknown>,
+  /** bundle.json, stored exactly as given: whoever publishes validates it first (validateBundle of @lading/cnab). */
+  bundle: object,
   invocationImage: ManifestHead,
   options: PrepareBundleOptions = {},
 ): Promise<BundleIndex> {
@@ -47,7 +48,9 @@ export async function prepareBundleIndex(
     size: configManifest.length,
     annotations: { [CnabAnnotations.manifestType]: 'config' },
   };
-  const runtimeVersion = options.runtimeVersion ?? (typeof bundle.schemaVersion === 'string' ? bundle.schemaVersion : defaultRuntimeVersion);
+  // Read only to annotate the index, so each is used only when it is the string the CNAB schema says.
+  const { schemaVersion, name, version } = bundle as { schemaVersion?: unknown; name?: unknown; version?: unknown };
+  const runtimeVersion = options.runtimeVersion ?? (typeof schemaVersion === 'string' ? schemaVersion : defaultRuntimeVersion);
   const index = Buffer.from(
     canonicalJson({
       schemaVersion: 2,
@@ -73,8 +76,8 @@ export async function prepareBundleIndex(
       annotations: {
         [CnabAnnotations.runtimeVersion]: runtimeVersion,
         [CnabAnnotations.artifactType]: MediaTypes.cnabManifest,
-        ...(typeof bundle.name === 'string' ? { 'org.opencontainers.image.title': bundle.name } : {}),
-        ...(typeof bundle.version === 'string' ? { 'org.opencontainers.image.version': bundle.version } : {}),
+        ...(typeof name === 'string' ? { 'org.opencontainers.image.title': name } : {}),
+        ...(typeof version === 'string' ? { 'org.opencontainers.image.version': version } : {}),
       },
     }),
   );

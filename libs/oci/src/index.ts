@@ -11,7 +11,7 @@ export { copyImage, copyBlob, type ImageSource } from './copy-image.js';
 export { prepareBundleIndex, pullBundle } from './cnab-bundle.js';
 export { indexedInvocationImage } from './invocation-image.js';
 export { exportOciLayout, importOciLayout } from './oci-layout.js';
-export { relocateImage, relocatedImages, relocatedBundleImage, relocationMapping, type BundleLocation, type RelocatedImage } from './relocation-mapping.js';
+export { relocateImage, relocatedImages, relocatedBundleImage, relocationMapping, type BundleLocation, type RelocatableBundle, type RelocatedImage } from './relocation-mapping.js';
 export { presentRelocationMapping } from './relocated-images-present.js';
 export { writeImageLayout, type ImageConfigSettings, type ImageLayoutInput, type WrittenImageLayout } from './image-layout-writer.js';
 export type {

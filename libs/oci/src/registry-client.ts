@@ -415,12 +415,14 @@ async function readLimited(response: Response, maxBytes: number, tooLarge: () =>
   }
   const parts: Buffer[] = [];
   let total = 0;
-  if (response.body) {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.length;
-      if (total > maxBytes) throw tooLarge();
-      parts.push(Buffer.from(chunk));
+  const reader = response.body?.getReader();
+  for (let chunk = await reader?.read(); reader && chunk && !chunk.done; chunk = await reader.read()) {
+    total += chunk.value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
     }
+    parts.push(Buffer.from(chunk.value));
   }
   return Buffer.concat(parts);
 }

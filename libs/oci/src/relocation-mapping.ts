@@ -1,6 +1,10 @@
 import { OciError } from './errors.js';
 import { formatReference, parseReference } from './reference.js';
+import type { Bundle } from '@lading/contracts';
 import type { ImageReference } from './types.js';
+
+/** What relocation reads of a bundle.json: the images it names. */
+export type RelocatableBundle = Pick<Bundle, 'invocationImages' | 'images'>;
 
 /** Where a bundle lives now: the registry and repository its index is read from. */
 export interface BundleLocation {
@@ -43,31 +47,22 @@ export function relocateImage(original: string, location: BundleLocation, what =
 }
 
 /** Every image a bundle.json names (invocation images first, then `images` by name), relocated to `location`. */
-export function relocatedImages(bundle: Record<string, unknown>, location: BundleLocation): { invocation: RelocatedImage[]; images: Record<string, RelocatedImage> } {
-  const invocation = listOf(bundle.invocationImages).map((entry, index) => relocateImage(imageOf(entry), location, `invocationImages[${index}]`));
-  const named = typeof bundle.images === 'object' && bundle.images !== null ? Object.entries(bundle.images as Record<string, unknown>) : [];
-  const images = Object.fromEntries(named.map(([name, entry]) => [name, relocateImage(imageOf(entry), location, `images.${name}`)]));
+export function relocatedImages(bundle: RelocatableBundle, location: BundleLocation): { invocation: RelocatedImage[]; images: Record<string, RelocatedImage> } {
+  const invocation = bundle.invocationImages.map((entry, index) => relocateImage(entry.image, location, `invocationImages[${index}]`));
+  const named = Object.entries(bundle.images ?? {});
+  const images = Object.fromEntries(named.map(([name, entry]) => [name, relocateImage(entry.image, location, `images.${name}`)]));
   return { invocation, images };
 }
 
 /** The image `bundle.images.NAME` stands for where the bundle lives now: what the `repository` and `digest` templates render. */
-export function relocatedBundleImage(bundle: Record<string, unknown>, name: string, location: BundleLocation): RelocatedImage {
+export function relocatedBundleImage(bundle: RelocatableBundle, name: string, location: BundleLocation): RelocatedImage {
   const image = relocatedImages(bundle, location).images[name];
   if (!image) throw new OciError(`The bundle has no image named ${name}.`, { reason: 'NOT_RELOCATABLE' });
   return image;
 }
 
 /** The content of `/cnab/app/relocation-mapping.json` (CNAB relocation-mapping schema: original → relocated). */
-export function relocationMapping(bundle: Record<string, unknown>, location: BundleLocation): Record<string, string> {
+export function relocationMapping(bundle: RelocatableBundle, location: BundleLocation): Record<string, string> {
   const { invocation, images } = relocatedImages(bundle, location);
   return Object.fromEntries([...invocation, ...Object.values(images)].map((image) => [image.original, image.reference]));
-}
-
-function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function imageOf(entry: unknown): string {
-  const image = typeof entry === 'object' && entry !== null ? (entry as { image?: unknown }).image : undefined;
-  return typeof image === 'string' ? image : '';
 }

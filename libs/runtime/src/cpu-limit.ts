@@ -1,7 +1,7 @@
+import { runContainerDefaults } from '@lading/contracts/settings';
 import { RuntimeError } from './errors.js';
 
-/** One CPU: a bundle cannot starve the runner or other runs on a small host. */
-export const defaultNanoCpus = 1_000_000_000;
+export const defaultNanoCpus = runContainerDefaults.cpus * 1_000_000_000;
 
 /** Parses a CPU count such as `0.5` or `2` into Docker's NanoCpus; one sentence when it is not one. */
 export function parseCpuLimit(variable: string, value: string | undefined): number {

@@ -1,7 +1,7 @@
+import { runContainerDefaults } from '@lading/contracts/settings';
 import { RuntimeError } from './errors.js';
 
-/** Two ahead: a run that follows another at once still finds one made while the first is being replaced. */
-export const defaultNetworkPoolSize = 2;
+export const defaultNetworkPoolSize = runContainerDefaults.networkPool;
 
 /** How many run networks a runner keeps made ahead: a whole number from 0 (make each when its run starts) to 16. */
 export function parseNetworkPoolSize(variable: string, value: string | undefined): number {

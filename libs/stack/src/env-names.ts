@@ -1,7 +1,9 @@
-/** Names of the CLI's own environment variables; the services' are in their settings tables (@lading/service-kit/settings). */
+import { cliSettings } from '@lading/service-kit/settings';
+
+/** Names of the CLI's own environment variables, from its settings table (@lading/service-kit/settings). */
 
 /** The CLI: a principal's credentials file to act as (as `--credentials` does). */
-export const credentialsEnv = 'LADING_CREDENTIALS';
+export const credentialsEnv = cliSettings.credentials.name;
 
 /** Where the stack lives; without it, see defaultHome (layout.ts). */
-export const homeEnv = 'LADING_HOME';
+export const homeEnv = cliSettings.home.name;

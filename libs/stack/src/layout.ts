@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceRole } from '@lading/contracts';
-import { homeEnv } from './env-names.js';
+import { cliSettings, readSetting } from '@lading/service-kit/settings';
 import type { StackPorts } from './types.js';
 
 export const defaultPorts: StackPorts = { nats: 4222, upstream: 5001, guard: 5000 };
@@ -14,7 +14,7 @@ export const rootStackHome = '/var/lib/lading';
 
 /** $LADING_HOME; else /var/lib/lading for root and ~/.lading for everyone else. */
 export function defaultHome(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): string {
-  return env[homeEnv] || (uid === 0 ? rootStackHome : join(homedir(), '.lading'));
+  return readSetting(cliSettings.home, env) ?? (uid === 0 ? rootStackHome : join(homedir(), '.lading'));
 }
 
 /** Where every file of the embedded stack lives under its home directory. */

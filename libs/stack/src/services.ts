@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { adminPrincipal, type ServiceRole } from '@lading/contracts';
-import { brokerSettings, builderSettings, guardSettings, runnerSettings, secretStoreSettings, serviceSettings } from '@lading/service-kit/settings';
+import { brokerSettings, builderSettings, guardSettings, runnerSettings, secretStoreSettings, serviceSettings, telemetrySettings } from '@lading/service-kit/settings';
 import type { StackPaths } from './layout.js';
 import type { StackPorts } from './types.js';
 
@@ -134,6 +134,6 @@ function operatorChoice(env: NodeJS.ProcessEnv, name: string, shape: (value: str
  * every service at the Collector, except OTEL_SERVICE_NAME: each service names itself.
  */
 export function childEnvironment(own: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LADING_') && name !== 'OTEL_SERVICE_NAME'));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('LADING_') && name !== telemetrySettings.serviceName.name));
   return { ...inherited, ...own };
 }

@@ -68,7 +68,7 @@ export class RunRecords {
     const all = await this.runs.values();
     return all
       .filter((run) => run.installation === name && run.namespace === namespace)
-      .sort((a, b) => String(a.claim.created).localeCompare(String(b.claim.created)));
+      .sort((a, b) => (a.claim?.created ?? a.updatedAt).localeCompare(b.claim?.created ?? b.updatedAt));
   }
 
   putOutput(namespace: string, installation: string, output: OutputRecord): Promise<number> {

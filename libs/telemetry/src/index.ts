@@ -20,3 +20,4 @@ export { messagingAttributes } from './messaging-attributes.js';
 export { SpanKind, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 export type { TelemetryOptions, HeaderCarrier } from './types.js';
 export { readTrace, renderSpanTree, type StoredSpan } from './span-store.js';
+export { telemetrySettings } from './telemetry-settings.js';

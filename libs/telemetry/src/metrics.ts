@@ -3,7 +3,9 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { otlpMetricExporter } from './otlp-exporters.js';
+import { readSetting } from '@lading/contracts/settings';
 import type { OtlpSignalSettings } from './otlp-settings.js';
+import { telemetrySettings } from './telemetry-settings.js';
 
 export interface ProcessMetrics {
   /** The Prometheus text exposition (with # HELP and # TYPE) of every instrument of this process. */
@@ -19,7 +21,7 @@ export function initMetrics(resource: Resource, otlp: OtlpSignalSettings | undef
   const scrape = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const readers: MetricReader[] = [scrape];
   if (otlp) {
-    const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL) > 0 ? Number(env.OTEL_METRIC_EXPORT_INTERVAL) : 60_000;
+    const interval = readSetting(telemetrySettings.metricExportInterval, env);
     readers.push(new PeriodicExportingMetricReader({ exporter: otlpMetricExporter(otlp), exportIntervalMillis: interval }));
   }
   const provider = new MeterProvider({ resource, readers });

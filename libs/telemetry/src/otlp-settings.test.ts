@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readOtlpSettings } from './otlp-settings.js';
-import { podNameEnv, podNamespaceEnv, processResource } from './process-resource.js';
+import { processResource } from './process-resource.js';
 import { withPresetSpanId } from './preset-span-ids.js';
 
 const endpoint = 'http://127.0.0.1:4318';
@@ -24,9 +24,18 @@ describe('the standard OTEL_* settings', () => {
 
   it('refuses a protocol or exporter it does not speak in one sentence', () => {
     expect(() => readOtlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
-      /^OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported: use http\/protobuf or http\/json$/,
+      /^OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf or http\/json, not "grpc"\.$/,
     );
-    expect(() => readOtlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/OTEL_TRACES_EXPORTER=zipkin is not supported/);
+    expect(() => readOtlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow('OTEL_TRACES_EXPORTER must be otlp or none, not "zipkin".');
+  });
+
+  it('refuses a number that is not one at start, in one sentence, instead of reading it as NaN', () => {
+    for (const [variable, bad] of [['OTEL_METRIC_EXPORT_INTERVAL', 'soon'], ['OTEL_EXPORTER_OTLP_TIMEOUT', '-1'], ['OTEL_BSP_MAX_QUEUE_SIZE', '1.5']] as const) {
+      expect(() => readOtlpSettings({ [variable]: bad }), variable).toThrow(`${variable} must be a whole number`);
+    }
+    expect(() => readOtlpSettings({ OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow('OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, not "1.5".');
+    expect(readOtlpSettings({ OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual({ traces: undefined, metrics: undefined });
+    expect(() => readOtlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/^OTEL_EXPORTER_OTLP_ENDPOINT must be a URL/);
   });
 });
 
@@ -34,7 +43,7 @@ describe('the process resource', () => {
   it('says service, version, instance and, on Kubernetes, pod and namespace; the operator’s attributes win', () => {
     const resource = processResource(
       { serviceName: 'lading-runner', serviceVersion: '1.2.3', instanceId: 'runner-0' },
-      { [podNameEnv]: 'runner-0', [podNamespaceEnv]: 'lading', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,service.version=9.9.9' },
+      { LADING_POD_NAME: 'runner-0', LADING_POD_NAMESPACE: 'lading', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,service.version=9.9.9' },
     );
     expect(resource.attributes).toMatchObject({
       'service.name': 'lading-runner',

@@ -1,8 +1,6 @@
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-
-/** Kubernetes' downward API hands a pod its own name and namespace in these variables (see deploy/kubernetes). */
-export const podNameEnv = 'LADING_POD_NAME';
-export const podNamespaceEnv = 'LADING_POD_NAMESPACE';
+import { readSetting } from '@lading/contracts/settings';
+import { telemetrySettings } from './telemetry-settings.js';
 
 export interface ProcessIdentity {
   serviceName: string;
@@ -38,9 +36,13 @@ export function processResource(identity: ProcessIdentity, env: NodeJS.ProcessEn
     'service.version': identity.serviceVersion,
   };
   if (identity.instanceId) attributes['service.instance.id'] = identity.instanceId;
-  if (env[podNameEnv]) attributes['k8s.pod.name'] = env[podNameEnv];
-  if (env[podNamespaceEnv]) attributes['k8s.namespace.name'] = env[podNamespaceEnv];
-  Object.assign(attributes, operatorAttributes(env.OTEL_RESOURCE_ATTRIBUTES));
-  if (env.OTEL_SERVICE_NAME) attributes['service.name'] = env.OTEL_SERVICE_NAME;
+  // Kubernetes' downward API hands a pod its own name and namespace (see deploy/kubernetes).
+  const podName = readSetting(telemetrySettings.podName, env);
+  const podNamespace = readSetting(telemetrySettings.podNamespace, env);
+  if (podName) attributes['k8s.pod.name'] = podName;
+  if (podNamespace) attributes['k8s.namespace.name'] = podNamespace;
+  Object.assign(attributes, operatorAttributes(readSetting(telemetrySettings.resourceAttributes, env)));
+  const serviceName = readSetting(telemetrySettings.serviceName, env);
+  if (serviceName) attributes['service.name'] = serviceName;
   return resourceFromAttributes(attributes);
 }

@@ -1,4 +1,4 @@
-import type { RunState } from '@lading/contracts';
+import { runStatus, type RunState } from '@lading/contracts';
 
 /**
  * A run record as a runner writes it just before asking for its lease: taken by `runner-1`,
@@ -12,12 +12,11 @@ export function startingRunState(runId: string, overrides: Partial<RunState> = {
     installation: 'demo',
     namespace: '',
     action: 'install',
-    status: 'starting',
+    status: runStatus.starting,
     runnerId: 'runner-1',
     credentialSets: [{ name: 'demo-creds', namespace: '' }],
     parameterSets: [],
     bundleReference: `127.0.0.1:5000/demo@sha256:${'0'.repeat(64)}`,
-    claim: { created: now },
     updatedAt: now,
     ...overrides,
   };

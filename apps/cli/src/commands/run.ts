@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
+import { endpoints, isTerminalRunStatus, runEventSchema, runStatus, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
@@ -112,9 +112,9 @@ async function runAction(installation: string, action: string, options: RunOptio
       }
       bundleOutput.endOpenLines();
       process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
-      if (event.status === 'succeeded' || event.status === 'failed') printTrace(label);
-      if (event.status === 'succeeded') return 0;
-      if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
+      if (isTerminalRunStatus(event.status)) printTrace(label);
+      if (event.status === runStatus.succeeded) return 0;
+      if (event.status === runStatus.failed) return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
     throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { endpoints, sealingContexts } from '@lading/contracts';
+import { endpoints, sealingContexts, valueSetEntries } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint } from '@lading/service-kit/client';
 import { parseOutputFormat, printResult } from '../output.js';
@@ -89,9 +89,8 @@ export function registerSetCommands(program: Command, kind: SetKind): void {
     .action(async (name: string, options: { namespace: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const { document } = await withSession(({ nc }) => callEndpoint(nc, calls.show, { name, namespace: options.namespace }));
-      const entries = (document[kind] as Array<{ name: string; source: Record<string, string> }>) ?? [];
-      const rows = entries.map((entry) => {
-        const [sourceKind, reference] = Object.entries(entry.source)[0] ?? ['', ''];
+      const rows = valueSetEntries(document).map((entry) => {
+        const [sourceKind, reference] = Object.entries(entry.source).map(([source, value]) => [source, String(value)] as const)[0] ?? ['', ''];
         if (sourceKind === 'secret' && reference.startsWith(`set.${kind}.`)) return { name: entry.name, source: 'value', reference: '(kept in the secret store)' };
         return { name: entry.name, source: sourceKind, reference };
       });

@@ -1,3 +1,4 @@
+import type { Bundle } from '@lading/contracts';
 import { randomBytes } from 'node:crypto';
 import { buildBundle } from '@lading/build';
 import { pushDockerArchive, RegistryClient, type RegistryCredentials } from '@lading/oci';
@@ -8,7 +9,7 @@ export const baseTag = 'stable';
 
 export interface TestBundle {
   /** bundle.json as the builder made it: every image by digest. */
-  bundle: Record<string, unknown>;
+  bundle: Bundle;
   /** `<registry>/<repository>:v<version>` */
   tag: string;
   repository: string;
@@ -76,6 +77,6 @@ export function bundleFactory(): BundleFactory {
 }
 
 /** The same bundle with another description: another bundle.json, so another index digest. */
-export function variant(bundle: Record<string, unknown>, note: string): Record<string, unknown> {
+export function variant(bundle: Bundle, note: string): Bundle {
   return { ...bundle, description: `variant ${note}` };
 }

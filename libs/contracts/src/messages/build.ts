@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { digestSchema } from './references.js';
+import { cnabDocumentSchema } from '../cnab/document-schema.js';
+import type { Bundle } from '../cnab/documents.js';
 
 /**
  * How large a bundle directory may be: the CLI refuses to pack more and the builder refuses to
@@ -48,7 +50,7 @@ export type ContextUploadReply = z.infer<typeof contextUploadReplySchema>;
 
 export const buildReplySchema = z.object({
   /** The bundle.json, every image pinned by digest. */
-  bundle: z.record(z.string(), z.unknown()),
+  bundle: cnabDocumentSchema<Bundle>('bundle'),
   /** Where `lading publish` puts it: `<registry>/<name>:v<version>`. */
   tag: z.string(),
   /** What the builder did, step by step, for the CLI to show. */

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { namespaceSchema, resourceNameSchema } from './references.js';
+import { runStatusSchema } from './runs.js';
+
+/** What an installation is after its last run: named as `installationStatus.installed`, never as a literal. */
+export const installationStatusSchema = z.enum(['installed', 'uninstalled', 'failed']);
+export type InstallationStatus = z.infer<typeof installationStatusSchema>;
+export const installationStatus = installationStatusSchema.enum;
 
 export const installationKeySchema = z.object({
   name: resourceNameSchema,
@@ -13,7 +19,7 @@ export const installationRecordSchema = z.object({
   bundleReference: z.string(),
   bundleName: z.string(),
   bundleVersion: z.string(),
-  status: z.string(),
+  status: installationStatusSchema,
   lastAction: z.string(),
   lastRunId: z.string(),
   created: z.string(),
@@ -28,7 +34,7 @@ export const installationShowReplySchema = z.object({ installation: installation
 export const runSummarySchema = z.object({
   runId: z.string(),
   action: z.string(),
-  status: z.string(),
+  status: runStatusSchema,
   created: z.string(),
   exitCode: z.number().optional(),
   /** The W3C trace id of the command that asked for the run. */

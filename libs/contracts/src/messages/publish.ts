@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { digestSchema } from './references.js';
+import { cnabDocumentSchema } from '../cnab/document-schema.js';
+import type { Bundle } from '../cnab/documents.js';
 
 export const publishRequestSchema = z.object({
-  bundle: z.record(z.string(), z.unknown()),
+  /** Validated against the CNAB bundle schema by the registry guard before anything is pushed. */
+  bundle: cnabDocumentSchema<Bundle>('bundle'),
   /** Tag reference to publish to, `<registry>/<repository>:<tag>`. */
   tag: z.string().min(1),
   force: z.boolean().default(false),

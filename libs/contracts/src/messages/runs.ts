@@ -3,6 +3,8 @@ import { principalNameSchema } from '../identity.js';
 import { digestReferenceSchema, namespaceSchema, resourceNameSchema } from './references.js';
 import { actionNameSchema, runIdSchema } from './run-admission.js';
 import { setKeySchema } from './value-sets.js';
+import { cnabDocumentSchema } from '../cnab/document-schema.js';
+import type { Claim, ClaimResult } from '../cnab/documents.js';
 
 /** Put on the run work queue by the broker once it has admitted the run; taken by exactly one runner. */
 export const runRequestSchema = z.object({
@@ -24,8 +26,18 @@ export const runRequestSchema = z.object({
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
-export const runStatuses = ['pending', 'starting', 'running', 'succeeded', 'failed'] as const;
-export type RunStatus = (typeof runStatuses)[number];
+/** The one home of run statuses: code names them as `runStatus.succeeded`, never as string literals. */
+export const runStatusSchema = z.enum(['pending', 'starting', 'running', 'succeeded', 'failed']);
+export const runStatuses = runStatusSchema.options;
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const runStatus = runStatusSchema.enum;
+/** The statuses a run never leaves. */
+export const terminalRunStatuses: readonly RunStatus[] = [runStatus.succeeded, runStatus.failed];
+export const isTerminalRunStatus = (status: RunStatus): boolean => terminalRunStatuses.includes(status);
+
+// Records written before a run had a claim held `claim: {}`; they read as having none.
+const noClaimYet = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.keys(value).length === 0 ? undefined : value;
 
 /** The runner's record of one run, beside the CNAB claim it keeps for it. */
 export const runStateSchema = z.object({
@@ -33,7 +45,7 @@ export const runStateSchema = z.object({
   installation: z.string(),
   namespace: z.string(),
   action: z.string(),
-  status: z.enum(runStatuses),
+  status: runStatusSchema,
   /** The runner that took the run (informational: the broker decides leases from its own admission record). */
   runnerId: z.string().optional(),
   credentialSets: z.array(setKeySchema),
@@ -43,8 +55,9 @@ export const runStateSchema = z.object({
   leaseRequestedAt: z.string().optional(),
   /** The trace the run belongs to (the W3C trace id of the command that asked for it): an id, never a value. */
   traceId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
-  claim: z.record(z.string(), z.unknown()),
-  result: z.record(z.string(), z.unknown()).optional(),
+  /** The CNAB claim, once the runner has made it (absent while the run is pending). */
+  claim: z.preprocess(noClaimYet, cnabDocumentSchema<Claim>('claim').optional()),
+  result: cnabDocumentSchema<ClaimResult>('claim result').optional(),
   exitCode: z.number().optional(),
   message: z.string().optional(),
   updatedAt: z.string(),
@@ -57,7 +70,7 @@ export const runEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('status'),
     runId: z.string(),
-    status: z.enum(runStatuses),
+    status: runStatusSchema,
     exitCode: z.number().optional(),
     message: z.string().optional(),
   }),

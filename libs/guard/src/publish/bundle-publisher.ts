@@ -23,7 +23,8 @@ export class PublishRefusedError extends CodedError {
 }
 
 export interface PublishBundleRequest {
-  bundle: Record<string, unknown>;
+  /** As it came off the wire: validated against the CNAB bundle schema here, before anything is copied. */
+  bundle: unknown;
   /** `<registry>/<repository>:<tag>` in the registry this guard fronts. */
   tag: string;
   force: boolean;
@@ -91,7 +92,7 @@ export class BundlePublisher {
     const components: Record<string, ManifestHead> = {};
     for (const [name, image] of Object.entries(bundle.images ?? {})) components[name] = await this.bringReferenced(`images.${name}`, image.image, repository);
     const index = await withSpan('lading', 'index prepare', {}, () =>
-      retryTransient(() => prepareBundleIndex(this.upstream, repository, bundle as unknown as Record<string, unknown>, invocationHead, { components })),
+      retryTransient(() => prepareBundleIndex(this.upstream, repository, bundle, invocationHead, { components })),
     );
     const written = await withSpan('lading', 'ledger decision', { 'lading.force': request.force === true }, async (span) => {
       const decision = await this.ledger.writeTag({

@@ -1,6 +1,5 @@
-import { settingsTable } from './read-settings.js';
+import { settingsTable, oneOf, text } from '@lading/contracts/settings';
 import { frontDoorSetting } from './shared-settings.js';
-import { oneOf, text } from './setting-types.js';
 
 /** The secret store's settings: `lading up` passes on those set in its own environment. */
 export const secretStoreSettings = settingsTable({

@@ -1,6 +1,5 @@
-import { settingsTable } from './read-settings.js';
+import { settingsTable, oneOf, text } from '@lading/contracts/settings';
 import { allowedRegistriesSetting, frontDoorSetting } from './shared-settings.js';
-import { oneOf, text } from './setting-types.js';
 
 /** What the builder reads besides the common settings. */
 export const builderSettings = settingsTable({

@@ -1,6 +1,5 @@
-import { settingsTable } from './read-settings.js';
+import { settingsTable, boolean, integer, list, text, url } from '@lading/contracts/settings';
 import { allowedRegistriesSetting, hostnameSetting } from './shared-settings.js';
-import { boolean, integer, list, text, url } from './setting-types.js';
 
 /** What registry-guard reads besides the common settings. */
 export const guardSettings = settingsTable({

@@ -1,6 +1,5 @@
-import { settingsTable } from './read-settings.js';
+import { runContainerDefaults, settingsTable, text } from '@lading/contracts/settings';
 import { frontDoorSetting, hostnameSetting } from './shared-settings.js';
-import { text } from './setting-types.js';
 
 /** What the runner reads besides the common settings. */
 export const runnerSettings = settingsTable({
@@ -24,12 +23,12 @@ export const runnerSettings = settingsTable({
       'a JSON file of rules `{ "repositories": "<registry>/<repository prefix>", "keys": ["<public key file>", …] }`: a covered bundle runs only signed by one of its rule\'s keys (see *Signing and verifying*); `lading up` passes it on; none by default',
   },
   // Egress, CPUs and socket grants are parsed by libs/runtime, which owns what they mean for a container.
-  runEgress: { name: 'LADING_RUN_EGRESS', type: text('`on` or `off`'), default: 'on', meaning: '`off` runs bundles with no network at all; `lading up` passes it on' },
-  runCpus: { name: 'LADING_RUN_CPUS', type: text('CPUs from 0.01, e.g. `0.5`'), default: '1', meaning: 'CPUs per bundle; `lading up` passes it on' },
+  runEgress: { name: 'LADING_RUN_EGRESS', type: text('`on` or `off`'), default: runContainerDefaults.egress, meaning: '`off` runs bundles with no network at all; `lading up` passes it on' },
+  runCpus: { name: 'LADING_RUN_CPUS', type: text('CPUs from 0.01, e.g. `0.5`'), default: String(runContainerDefaults.cpus), meaning: 'CPUs per bundle; `lading up` passes it on' },
   runNetworkPool: {
     name: 'LADING_RUN_NETWORK_POOL',
     type: text('integer from 0 to 16'),
-    default: '2',
+    default: String(runContainerDefaults.networkPool),
     meaning: 'run networks kept made ahead of the runs that take them (`0` makes each when its run starts); each is used by one run only, then removed; `lading up` passes it on',
   },
   kubernetesServiceHost: { name: 'KUBERNETES_SERVICE_HOST', type: text(), meaning: 'set by Kubernetes: the runner then takes `HOSTNAME` (the pod name) as its identity' },

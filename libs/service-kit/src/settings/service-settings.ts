@@ -1,5 +1,5 @@
-import { settingsTable } from './read-settings.js';
-import { integer, text } from './setting-types.js';
+import { settingsTable, integer, text } from '@lading/contracts/settings';
+import { spansFileSetting } from './shared-settings.js';
 
 /** What every service reads: how it finds NATS, where it serves health, where its files go. */
 export const serviceSettings = settingsTable({
@@ -9,7 +9,7 @@ export const serviceSettings = settingsTable({
   httpPort: { name: 'LADING_HTTP_PORT', type: integer({ min: 0, max: 65535 }), default: '0', meaning: '`/healthz`, `/readyz`, `/metrics`; 0 picks a free port' },
   httpHost: { name: 'LADING_HTTP_HOST', type: text('address'), default: '127.0.0.1', meaning: 'the address the health server binds (`0.0.0.0` on Kubernetes, for probes)' },
   stateDir: { name: 'LADING_STATE_DIR', type: text('directory'), meaning: "the service's own files (keys, runner id); default: the working directory" },
-  spansFile: { name: 'LADING_SPANS_FILE', type: text('file'), meaning: 'spans as JSON lines; none by default' },
+  spansFile: spansFileSetting,
   principalsFile: {
     name: 'LADING_PRINCIPALS_FILE',
     type: text('file'),

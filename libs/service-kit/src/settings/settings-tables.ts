@@ -1,5 +1,7 @@
-import type { SettingsTable } from './read-settings.js';
+import type { SettingsTable } from '@lading/contracts/settings';
+import { telemetrySettings } from '@lading/telemetry/settings';
 import { brokerSettings } from './broker-settings.js';
+import { cliSettings } from './cli-settings.js';
 import { builderSettings } from './builder-settings.js';
 import { guardSettings } from './guard-settings.js';
 import { runnerSettings } from './runner-settings.js';
@@ -12,6 +14,8 @@ export const settingsTables: ReadonlyArray<readonly [string, SettingsTable]> = [
   ['builder', builderSettings],
   ['runner', runnerSettings],
   ['secret-broker', brokerSettings],
+  ['all, cli', telemetrySettings],
+  ['cli', cliSettings],
 ];
 
 /** README's configuration table, made from the tables: one row per variable, with who reads it. */

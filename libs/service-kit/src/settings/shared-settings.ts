@@ -1,5 +1,4 @@
-import type { Setting } from './read-settings.js';
-import { list, text } from './setting-types.js';
+import { type Setting, list, text } from '@lading/contracts/settings';
 
 /** Rows more than one service reads: written once here, listed in each of their tables. */
 export const frontDoorSetting = {
@@ -15,6 +14,12 @@ export const allowedRegistriesSetting = {
   meaning:
     'other registries the builder may pin, pull and push images on and publish may copy referenced images from (`lading up` passes it on); none by default. A token realm must be on one of these hosts (e.g. add `auth.docker.io` next to `registry-1.docker.io`)',
 } as const satisfies Setting<string[]>;
+
+export const spansFileSetting = {
+  name: 'LADING_SPANS_FILE',
+  type: text('file'),
+  meaning: "spans as JSON lines; none by default for a service, and for the CLI the embedded store of a stack this host runs (`LADING_HOME/logs`)",
+} as const satisfies Setting<string>;
 
 export const hostnameSetting = {
   name: 'HOSTNAME',

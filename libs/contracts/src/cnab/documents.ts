@@ -1,6 +1,14 @@
+import { z } from 'zod';
+
 /**
  * Records of the CNAB documents Lading reads and writes, following the JSON Schemas vendored in
- * ../schema. Extension fields the schemas allow are typed loosely (`custom`, `definitions`).
+ * libs/cnab/schema. Extension fields the schemas allow are typed loosely (`custom`, `definitions`).
+ *
+ * Why here and not in @lading/cnab: the documents cross service seams inside messages, and the
+ * messages are declared in contracts; cnab depends on contracts (for its coded errors), so contracts
+ * cannot import cnab without a cycle. The types live here, with the messages that carry them; the
+ * JSON-Schema validators (ajv and the vendored schemas) stay in cnab, and every service that
+ * receives a document validates it there (see ./document-schema.ts).
  */
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -92,8 +100,11 @@ export interface Claim {
 }
 
 /** Status values as claim-result.schema.json spells them. */
-export const claimStatuses = ['canceled', 'failed', 'succeeded', 'pending', 'running', 'unknown'] as const;
-export type ClaimStatus = (typeof claimStatuses)[number];
+export const claimStatusSchema = z.enum(['canceled', 'failed', 'succeeded', 'pending', 'running', 'unknown']);
+export const claimStatuses = claimStatusSchema.options;
+export type ClaimStatus = z.infer<typeof claimStatusSchema>;
+/** Each claim status by name (`claimStatus.succeeded`), so code never spells one as a literal. */
+export const claimStatus = claimStatusSchema.enum;
 
 export interface ClaimResultOutput {
   contentDigest?: string;

@@ -22,16 +22,19 @@ export function settingsTable<const Table extends SettingsTable>(table: Table): 
   return table;
 }
 
+/** The typed value of one setting: its default when the variable is unset or empty. */
+export function readSetting<T, S extends Setting<T>>(setting: S & Setting<T>, env: NodeJS.ProcessEnv): ValueOf<S> {
+  const set = env[setting.name];
+  const text = set === undefined || set === '' ? setting.default : set;
+  return (text === undefined ? undefined : setting.type.parse(text, setting.name)) as ValueOf<S>;
+}
+
 /**
  * Reads every setting of `table` from `env`, all before the service does anything, so a bad value
  * stops it at start with one sentence naming the variable. An empty variable counts as unset.
  */
 export function readSettings<Table extends SettingsTable>(table: Table, env: NodeJS.ProcessEnv): SettingValues<Table> {
   const values: Record<string, unknown> = {};
-  for (const [key, setting] of Object.entries(table)) {
-    const set = env[setting.name];
-    const text = set === undefined || set === '' ? setting.default : set;
-    values[key] = text === undefined ? undefined : setting.type.parse(text, setting.name);
-  }
+  for (const [key, setting] of Object.entries(table)) values[key] = readSetting(setting, env);
   return values as SettingValues<Table>;
 }

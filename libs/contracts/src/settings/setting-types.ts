@@ -1,4 +1,4 @@
-import { CodedError } from '@lading/contracts/errors';
+import { CodedError } from '../errors/index.js';
 
 /** A setting whose value cannot be used: the service refuses to start with this one sentence. */
 export class SettingError extends CodedError {
