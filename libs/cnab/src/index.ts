@@ -64,4 +64,13 @@ export {
 export { parameterSchemaProblem } from './parameter-schema.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';
-export { PARAMETER_SOURCES_EXTENSION, parameterSourceOutput } from './parameter-sources.js';
+export {
+  PARAMETER_SOURCES_EXTENSION,
+  DEPENDENCIES_EXTENSION,
+  DEPENDENCY_OUTPUT_SOURCE,
+  dependencyInstallationName,
+  parameterSourceOutput,
+  parameterSourceDependencyOutput,
+  requiredBundles,
+  type RequiredBundle,
+} from './parameter-sources.js';

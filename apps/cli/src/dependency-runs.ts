@@ -1,0 +1,92 @@
+/**
+ * Porter's dependencies v1, orchestrated by the `lading` command: the same action runs on each
+ * required bundle's installation (`<installation>-<alias>`) before the parent for install,
+ * upgrade and invoke, and after it, in reverse order, for uninstall.
+ *
+ * Why the CLI and not a service: each of these runs is then an ordinary run that the broker
+ * admits for the caller's own principal, in the caller's namespace, with the caller's sets, so a
+ * dependency can do nothing its user could not do by hand; a service issuing them would need a
+ * standing right to act for every principal, which no Lading service has. What the CLI passes
+ * along is names and the parent's plain parameter values: a dependency's outputs, sensitive ones
+ * included, reach the parent's run through the broker, which reads them in the run's namespace
+ * when it grants the lease, and never through this process.
+ */
+import { declaresAction, dependencyInstallationName, requiredBundles, type Bundle, type RequiredBundle } from '@lading/cnab';
+import { endpoints } from '@lading/contracts';
+import { dependencyParameterDefaults } from '@lading/manifest';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
+import { fetchBundle } from './bundle-source.js';
+import { withSession } from './session.js';
+import { UserError } from './user-error.js';
+
+/** A required bundle, with the installation it runs as and the values it is handed. */
+export interface DependencyRun extends RequiredBundle {
+  installation: string;
+  parameters: Record<string, string>;
+}
+
+/**
+ * Porter's `--param ALIAS#NAME=VALUE`: a value for a required bundle's parameter. Returns the
+ * parent's own pairs and, per alias, the values for that bundle; an alias the bundle does not
+ * require is refused.
+ */
+export function splitDependencyParams(pairs: string[], aliases: string[]): { own: string[]; byAlias: Record<string, Record<string, string>> } {
+  const own: string[] = [];
+  const byAlias: Record<string, Record<string, string>> = {};
+  for (const pair of pairs) {
+    const hash = pair.indexOf('#');
+    const equals = pair.indexOf('=');
+    if (hash <= 0 || (equals !== -1 && equals < hash)) {
+      own.push(pair);
+      continue;
+    }
+    const alias = pair.slice(0, hash);
+    if (!aliases.includes(alias)) {
+      throw new UserError(`--param ${pair.slice(0, equals === -1 ? undefined : equals)} names dependency ${alias}, which the bundle does not require${aliases.length > 0 ? `; it requires ${aliases.join(', ')}` : ''}`);
+    }
+    const rest = pair.slice(hash + 1);
+    const split = rest.indexOf('=');
+    if (split <= 0) throw new UserError(`--param ${pair} must be ALIAS#NAME=VALUE`);
+    byAlias[alias] = { ...byAlias[alias], [rest.slice(0, split)]: rest.slice(split + 1) };
+  }
+  return { own, byAlias };
+}
+
+/**
+ * The bundle the action runs: the one named now (pinned by digest), else the one the
+ * installation's record names. Undefined when there is neither (the broker then says why).
+ */
+export async function bundleOfRun(installation: string, namespace: string, pinned: string | undefined): Promise<Bundle | undefined> {
+  const reference =
+    pinned ??
+    (await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsShow, { name: installation, namespace })).then(
+      (reply) => reply.installation.bundleReference,
+      (error: unknown) => {
+        if (error instanceof RemoteFailure && error.code === 'not_found') return undefined;
+        throw error;
+      },
+    ));
+  return reference === undefined ? undefined : ((await fetchBundle(reference, undefined)) as unknown as Bundle);
+}
+
+/** Each required bundle of `bundle`, in the order it installs, with its installation name and values (the manifest's, then `--param ALIAS#NAME=VALUE`). */
+export function dependencyRuns(bundle: Bundle | undefined, installation: string, overrides: Record<string, Record<string, string>>): DependencyRun[] {
+  if (bundle === undefined) return [];
+  return requiredBundles(bundle).map((required) => ({
+    ...required,
+    installation: dependencyInstallationName(installation, required.alias),
+    parameters: { ...dependencyParameterDefaults(bundle, required.alias), ...overrides[required.alias] },
+  }));
+}
+
+/** Whether a required bundle has the custom action being invoked; one that lacks it is passed over. */
+export async function dependencyHasAction(dependency: DependencyRun, action: string): Promise<boolean> {
+  const bundle = (await fetchBundle(dependency.bundle, undefined)) as unknown as Bundle;
+  return declaresAction(bundle, action);
+}
+
+/** The installations of the bundles an installation's bundle requires, for `installations show`. */
+export async function installationDependencies(installation: string, bundleReference: string): Promise<Array<{ alias: string; installation: string; bundle: string }>> {
+  const bundle = (await fetchBundle(bundleReference, undefined)) as unknown as Bundle;
+  return dependencyRuns(bundle, installation, {}).map(({ alias, installation: name, bundle: reference }) => ({ alias, installation: name, bundle: reference }));
+}
