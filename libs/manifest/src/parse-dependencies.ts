@@ -6,7 +6,7 @@
 import { parseImageReference } from './image-reference.js';
 import type { Context, Declared } from './parse-context.js';
 import type { ManifestDependency, ManifestParameter } from './types.js';
-import { childPath, type Located } from './yaml-reader.js';
+import type { Located } from './yaml-reader.js';
 
 /** An alias becomes part of an installation name (`<installation>-<alias>`) and of a parameter name. */
 export const dependencyAliasPattern = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -69,7 +69,7 @@ export function parseDependencies(ctx: Context, value: Located | undefined): Dec
   const seen = new Set<string>();
   for (const dependency of dependencies) {
     if (seen.has(dependency.name)) {
-      ctx.reader.attempt(() => ctx.reader.fail(dependency.at.at, childPath(dependency.at.path, 'name'), `reuses the dependency name "${dependency.name}"; give each required bundle its own`));
+      ctx.reader.attempt(() => ctx.reader.fail(dependency.at.at, dependency.at.path, `reuses the dependency name "${dependency.name}"; give each required bundle its own`));
     }
     seen.add(dependency.name);
   }
