@@ -24,6 +24,7 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
   let home: string;
   let work: string;
   let registry: string;
+  const started = new Date();
   const outputs: CliResult[] = [];
   const cli = async (...args: string[]) => {
     const result = await runCli(home, args);
@@ -95,6 +96,17 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     expect(log.stdout).toContain('password=*');
   });
 
+  it('upgrades the child first, by the digest the parent pins, and the parent reads its outputs again', async () => {
+    const upgrade = await cli('upgrade', 'wp');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    const pinned = JSON.parse(await readFile(join(dir('wordpress'), '.lading', 'bundle.json'), 'utf8')).custom['io.cnab.dependencies'].requires.mysql.bundle;
+    expect(upgrade.stderr).toContain(`upgrade wp-mysql: run `);
+    expect(upgrade.stderr).toContain(`(${pinned})`);
+    expect(upgrade.stderr.indexOf('upgrade wp-mysql: succeeded')).toBeLessThan(upgrade.stderr.indexOf('upgrade wp: run '));
+    // The child keeps the salt it was installed with (the broker remembers it), so the same password arrives.
+    expect(upgrade.stdout).toContain(`password sha256 ${createHash('sha256').update(password).digest('hex')}`);
+  });
+
   it('uninstalls the parent first, then the child', async () => {
     const uninstall = await cli('uninstall', 'wp');
     expect(uninstall.code, uninstall.stderr).toBe(0);
@@ -122,7 +134,7 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     expect(install.stderr.trim()).toBe('lading: --param postgres#salt names dependency postgres, which the bundle does not require; it requires mysql');
   });
 
-  it('finds the sensitive output in no CLI output and no file of the stack home', async () => {
+  it("finds the sensitive output in no CLI output, no file of the stack home and no container's log", async () => {
     const forms = leakForms(password);
     const cliText = outputs.map((result) => result.stdout + result.stderr).join('');
     expect(cliText).toContain('password=*');
@@ -130,5 +142,7 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     const inHome = await searchFiles(home, forms);
     expect(inHome.found).toEqual([]);
     expect(inHome.files, 'files read under the stack home').toBeGreaterThanOrEqual(20);
+    const inContainers = await searchFiles('/var/lib/docker/containers', forms, started);
+    expect(inContainers.found).toEqual([]);
   });
 });
