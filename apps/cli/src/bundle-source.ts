@@ -1,4 +1,4 @@
-import { appliesToText } from '@lading/cnab';
+import { appliesToText, requiredBundles, type Bundle } from '@lading/cnab';
 import { OciError, parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import type { Row } from './output.js';
 import { readBuiltBundle } from './bundle-dir.js';
@@ -81,6 +81,10 @@ export function describeBundle(bundle: Record<string, unknown>) {
   for (const [name, output] of entriesOf(bundle.outputs)) {
     const definition = definitions[String(output.definition)] ?? {};
     entries.push({ kind: 'output', name, type: String(definition.type ?? ''), required: '', sensitive: definition.writeOnly === true, applyTo: applyTo(output), delivery: '' });
+  }
+  // Each required bundle runs first, as installation <installation>-<alias>.
+  for (const required of requiredBundles(bundle as unknown as Bundle)) {
+    entries.push({ kind: 'dependency', name: required.alias, type: '', required: true, sensitive: '', applyTo: 'all', delivery: `installed first as <installation>-${required.alias}: ${required.bundle}` });
   }
   for (const action of ['install', 'upgrade', 'uninstall', ...Object.keys((bundle.actions ?? {}) as Entry)]) {
     entries.push({ kind: 'action', name: action, type: '', required: '', sensitive: '', applyTo: '', delivery: '' });

@@ -70,6 +70,8 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     const bundle = JSON.parse(await readFile(join(dir('wordpress'), '.lading', 'bundle.json'), 'utf8'));
     expect(bundle.requiredExtensions).toContain('io.cnab.dependencies');
     expect(bundle.custom['io.cnab.dependencies']).toEqual({ sequence: ['mysql'], requires: { mysql: { bundle: expect.stringMatching(new RegExp(`^${registry}/bundles/mysql@sha256:[0-9a-f]{64}$`)) } } });
+    const explained = await cli('explain', '--dir', dir('wordpress'));
+    expect(explained.stdout).toMatch(/dependency +mysql .*installed first as <installation>-mysql: \S+\/bundles\/mysql@sha256:/);
   });
 
   it('installs the child first, then the parent, whose step reads both outputs: the sensitive one masked', async () => {
