@@ -16,8 +16,3 @@ export async function checkParameters(bundleReference: string, action: string, p
   if (problem) throw new UserError(problem);
 }
 
-/** The parameters the bundle's action takes (none when it has no such action). */
-export async function actionParameterNames(bundleReference: string, action: string): Promise<string[]> {
-  const bundle = (await fetchBundle(bundleReference, undefined)) as unknown as Bundle;
-  return declaresAction(bundle, action) ? bundleNeeds(bundle, action).parameters.map(({ name }) => name) : [];
-}

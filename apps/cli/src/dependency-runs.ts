@@ -11,9 +11,8 @@
  * included, reach the parent's run through the broker, which reads them in the run's namespace
  * when it grants the lease, and never through this process.
  */
-import { declaresAction, dependencyInstallationName, requiredBundles, type Bundle, type RequiredBundle } from '@lading/cnab';
+import { bundleNeeds, declaresAction, dependencyInstallationName, dependencyParameterDefaults, requiredBundles, type Bundle, type RequiredBundle } from '@lading/cnab';
 import { endpoints } from '@lading/contracts';
-import { dependencyParameterDefaults } from '@lading/manifest';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { fetchBundle } from './bundle-source.js';
 import { withSession } from './session.js';
@@ -79,14 +78,16 @@ export function dependencyRuns(bundle: Bundle | undefined, installation: string,
   }));
 }
 
-/** Whether a required bundle has the custom action being invoked; one that lacks it is passed over. */
-export async function dependencyHasAction(dependency: DependencyRun, action: string): Promise<boolean> {
+/**
+ * What a required bundle's run of `action` takes: whether its bundle has the action at all (a
+ * custom one it lacks is passed over), and the values it is handed that the action takes (the
+ * manifest hands a bundle its values for every action it runs). Uninstall runs the bundle its
+ * installation recorded and takes only what is given now.
+ */
+export async function dependencyAction(dependency: DependencyRun, action: string, given: Record<string, Record<string, string>>): Promise<{ runs: boolean; parameters: Record<string, string> }> {
+  if (action === 'uninstall') return { runs: true, parameters: { ...given[dependency.alias] } };
   const bundle = (await fetchBundle(dependency.bundle, undefined)) as unknown as Bundle;
-  return declaresAction(bundle, action);
-}
-
-/** The installations of the bundles an installation's bundle requires, for `installations show`. */
-export async function installationDependencies(installation: string, bundleReference: string): Promise<Array<{ alias: string; installation: string; bundle: string }>> {
-  const bundle = (await fetchBundle(bundleReference, undefined)) as unknown as Bundle;
-  return dependencyRuns(bundle, installation, {}).map(({ alias, installation: name, bundle: reference }) => ({ alias, installation: name, bundle: reference }));
+  if (!declaresAction(bundle, action)) return { runs: false, parameters: {} };
+  const taken = new Set(bundleNeeds(bundle, action).parameters.map(({ name }) => name));
+  return { runs: true, parameters: Object.fromEntries(Object.entries(dependency.parameters).filter(([name]) => taken.has(name))) };
 }

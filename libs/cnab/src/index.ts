@@ -64,13 +64,12 @@ export {
 export { parameterSchemaProblem } from './parameter-schema.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';
+export { PARAMETER_SOURCES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, parameterSourceOutput, parameterSourceDependencyOutput } from './parameter-sources.js';
 export {
-  PARAMETER_SOURCES_EXTENSION,
+  LADING_EXTENSION_KEY,
   DEPENDENCIES_EXTENSION,
-  DEPENDENCY_OUTPUT_SOURCE,
   dependencyInstallationName,
-  parameterSourceOutput,
-  parameterSourceDependencyOutput,
+  dependencyParameterDefaults,
   requiredBundles,
   type RequiredBundle,
-} from './parameter-sources.js';
+} from './dependencies.js';

@@ -1,4 +1,4 @@
-import type { Bundle, Dependencies, ParameterSources } from './types.js';
+import type { Bundle, ParameterSources } from './types.js';
 
 /** bundle.json `custom` key of CNAB's parameter-sources extension: a parameter's value from an earlier output of the installation. */
 export const PARAMETER_SOURCES_EXTENSION = 'io.cnab.parameter-sources';
@@ -22,24 +22,3 @@ export function parameterSourceDependencyOutput(bundle: Bundle, parameter: strin
   const source = entry?.sources?.[DEPENDENCY_OUTPUT_SOURCE];
   return source === undefined ? undefined : { dependency: source.dependency, output: source.name };
 }
-
-/** bundle.json `custom` key of CNAB's dependencies extension: the bundles this one requires. */
-export const DEPENDENCIES_EXTENSION = 'io.cnab.dependencies';
-
-/** A required bundle as its parent's bundle.json names it. */
-export interface RequiredBundle {
-  alias: string;
-  /** By digest when Lading built the parent. */
-  bundle: string;
-}
-
-/** The bundles a bundle requires, in the order they run (`sequence`, else as written). */
-export function requiredBundles(bundle: Bundle): RequiredBundle[] {
-  const extension = bundle.custom?.[DEPENDENCIES_EXTENSION] as Dependencies | undefined;
-  const requires = extension?.requires ?? {};
-  const order = extension?.sequence?.length === Object.keys(requires).length ? extension.sequence : Object.keys(requires);
-  return order.flatMap((alias) => (Object.hasOwn(requires, alias) ? [{ alias, bundle: (requires[alias] as { bundle: string }).bundle }] : []));
-}
-
-/** Porter's name for the installation of a required bundle: `<installation>-<alias>`. */
-export const dependencyInstallationName = (installation: string, alias: string): string => `${installation}-${alias}`;

@@ -1,5 +1,4 @@
-import type { Bundle, Dependencies } from '@lading/cnab';
-import { CUSTOM_EXTENSION_KEY } from './constants.js';
+import type { Dependencies } from '@lading/cnab';
 import type { Manifest } from './types.js';
 
 /**
@@ -21,9 +20,3 @@ export function dependenciesOf(manifest: Manifest): { extension: Dependencies; p
   return { extension: { sequence: dependencies.map((d) => d.name), requires }, parameters };
 }
 
-/** The parameter values a bundle hands the required bundle `alias` (none when it hands none). */
-export function dependencyParameterDefaults(bundle: Bundle, alias: string): Record<string, string> {
-  const custom = bundle.custom?.[CUSTOM_EXTENSION_KEY] as { dependencyParameters?: Record<string, Record<string, string>> } | undefined;
-  const all = custom?.dependencyParameters ?? {};
-  return Object.hasOwn(all, alias) ? { ...all[alias] } : {};
-}

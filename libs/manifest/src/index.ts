@@ -43,7 +43,6 @@ export { parseManifest } from './parse.js';
 export { parseImageReference, formatImageReference } from './image-reference.js';
 export { bundleTag } from './bundle-tag.js';
 export { toBundleJson } from './bundle-json.js';
-export { dependencyParameterDefaults } from './bundle-dependencies.js';
 export { applyResolvedDependencies } from './resolved-dependencies.js';
 export { renderRunScript } from './run-script.js';
 export {

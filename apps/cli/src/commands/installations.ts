@@ -6,7 +6,6 @@ import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { neutraliseControls } from '../terminal-text.js';
 import { printRunTrace } from '../run-trace.js';
-import { installationDependencies } from '../dependency-runs.js';
 import { UserError } from '../user-error.js';
 
 const outputOption = ['-o, --output <format>', 'table, json or yaml', 'table'] as const;
@@ -49,7 +48,9 @@ export function registerInstallationCommands(program: Command): void {
     .action(async (name: string, options: { namespace: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const { installation } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsShow, { name, namespace: options.namespace }));
-      // Read from the bundle it runs; a registry that cannot be read leaves the record as it is, saying so.
+      // Read from the bundle it runs, by a module loaded here only (the other listings need no registry
+      // client); a registry that cannot be read leaves the record as it is, saying so.
+      const { installationDependencies } = await import('../installation-dependencies.js');
       const dependencies = await installationDependencies(installation.name, installation.bundleReference).catch((error: unknown) => {
         if (error instanceof UserError) return `unknown: ${error.message}`;
         throw error;

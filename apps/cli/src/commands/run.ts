@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { requiredBundles } from '@lading/cnab';
-import { builtInActions } from '@lading/manifest';
 import { endpoints, runEventSchema, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
-import { actionParameterNames, checkParameters } from '../check-parameters.js';
-import { bundleOfRun, dependencyHasAction, dependencyRuns, splitDependencyParams, type DependencyRun } from '../dependency-runs.js';
+import { checkParameters } from '../check-parameters.js';
+import { bundleOfRun, dependencyAction, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -118,12 +117,9 @@ async function runOne(installation: string, action: string, options: RunOptions,
   return exitCode;
 }
 
-/** The options a required bundle's run takes from its parent's: the same credential sets, namespace and --wait; its own values. */
-async function dependencyOptions(dependency: DependencyRun, action: string, options: RunOptions): Promise<RunOptions> {
-  // Only the values the action takes: the manifest hands a bundle its values for every action it runs.
-  const taken = action === 'uninstall' ? undefined : await actionParameterNames(dependency.bundle, action);
-  const parameters = Object.entries(dependency.parameters).filter(([name]) => taken === undefined || taken.includes(name));
-  return { cred: options.cred, param: parameters.map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait, verify: options.verify };
+/** The options a required bundle's run takes from its parent's: the same credential sets, namespace, --wait and --verify; its own values. */
+function dependencyOptions(parameters: Record<string, string>, options: RunOptions): RunOptions {
+  return { cred: options.cred, param: Object.entries(parameters).map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait, verify: options.verify };
 }
 
 /**
@@ -152,17 +148,19 @@ async function runAction(installation: string, action: string, options: RunOptio
         process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
         continue;
       }
-      status = await runOne(dependency.installation, action, await dependencyOptions(dependency, action, options), undefined);
+      const { parameters } = await dependencyAction(dependency, action, byAlias);
+      status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined);
     }
     process.exitCode = status;
     return;
   }
   for (const dependency of dependencies) {
-    if (!(builtInActions as readonly string[]).includes(action) && !(await dependencyHasAction(dependency, action))) {
+    const { runs, parameters } = await dependencyAction(dependency, action, byAlias);
+    if (!runs) {
       process.stderr.write(`${action} ${dependency.installation}: skipped, its bundle has no action ${action}\n`);
       continue;
     }
-    const status = await runOne(dependency.installation, action, await dependencyOptions(dependency, action, options), dependency.bundle);
+    const status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle);
     if (status !== 0) {
       process.stderr.write(`${action} ${installation}: not started, its dependency ${dependency.alias} (${dependency.installation}) failed\n`);
       process.exitCode = status;
