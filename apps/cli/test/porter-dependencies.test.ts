@@ -109,6 +109,17 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     expect(upgrade.stdout).toContain(`password sha256 ${createHash('sha256').update(password).digest('hex')}`);
   });
 
+  it('invokes a custom action on the child first, and passes over a child that lacks it', async () => {
+    const ping = await cli('invoke', 'wp', '--action', 'ping');
+    expect(ping.code, ping.stderr).toBe(0);
+    expect(ping.stdout.indexOf('ping mysql')).toBeLessThan(ping.stdout.indexOf('ping wordpress'));
+    expect(ping.stderr.indexOf('ping wp-mysql: succeeded')).toBeLessThan(ping.stderr.indexOf('ping wp: run '));
+    const backup = await cli('invoke', 'wp', '--action', 'backup');
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).toContain('backup wp-mysql: skipped, its bundle has no action backup');
+    expect(backup.stdout).toContain('backup wordpress');
+  });
+
   it('uninstalls the parent first, then the child', async () => {
     const uninstall = await cli('uninstall', 'wp');
     expect(uninstall.code, uninstall.stderr).toBe(0);
