@@ -80,7 +80,6 @@ function printTrace(label: string): void {
 
 /** Asks the broker for one run, follows its events, and returns the action's exit status. */
 async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined): Promise<number> {
-  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   if (bundleReference) await checkParameters(bundleReference, action, parameters);
@@ -117,9 +116,9 @@ async function runOne(installation: string, action: string, options: RunOptions,
   return exitCode;
 }
 
-/** The options a required bundle's run takes from its parent's: the same credential sets, namespace, --wait and --verify; its own values. */
+/** The options a required bundle's run takes from its parent's: the same credential sets, namespace and --wait; its own values. */
 function dependencyOptions(parameters: Record<string, string>, options: RunOptions): RunOptions {
-  return { cred: options.cred, param: Object.entries(parameters).map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait, verify: options.verify };
+  return { cred: options.cred, param: Object.entries(parameters).map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait };
 }
 
 /**
@@ -136,10 +135,13 @@ async function runAction(installation: string, action: string, options: RunOptio
   const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
   const bundleReference = named ? await pinBundle(named) : undefined;
+  // Every bundle the command runs by the digest it names is checked before its bundle.json is read and before any run starts.
+  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
   const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
   const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
   const { own, byAlias } = splitDependencyParams(options.param, aliases);
   const dependencies = dependencyRuns(bundle, installation, byAlias);
+  if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
   const parent = { ...options, param: own };
   if (action === 'uninstall') {
     let status = await runOne(installation, action, parent, bundleReference);
