@@ -20,6 +20,16 @@ export async function outputSourcedParameters(
   return Object.fromEntries(wanted.flatMap(({ name, source }) => (source !== undefined && recorded.has(source.output) ? [[name, source.output]] : [])));
 }
 
+/** An output of a required bundle's installation, and whether the parameter it is handed to is masked. */
+export interface DependencyOutputSource {
+  installation: string;
+  output: string;
+  sensitive: boolean;
+}
+
+const sensitiveAsPlain = (output: string, installation: string) =>
+  new LeaseRefusedError('conflict', `output ${output} of installation ${installation} is sensitive, but the bundle reads it as a plain value: rebuild the bundle against the one ${installation} runs`);
+
 /**
  * Which parameters take their value from an output of a required bundle's installation
  * (`<installation>-<alias>`), looked up in the run's own namespace only: parameter → that
@@ -31,18 +41,16 @@ export async function dependencyOutputParameters(
   namespace: string,
   installation: string,
   parameters: ReadonlyArray<{ name: string; sensitive: boolean; source?: { output: string; dependency?: string } }>,
-): Promise<Record<string, { installation: string; output: string }>> {
-  const sourced: Record<string, { installation: string; output: string }> = {};
+): Promise<Record<string, DependencyOutputSource>> {
+  const sourced: Record<string, DependencyOutputSource> = {};
   for (const { name, sensitive, source } of parameters) {
     if (source?.dependency === undefined) continue;
     const dependency = dependencyInstallationName(installation, source.dependency);
     const recorded = (await records.outputsOf(namespace, dependency)).find((output) => output.name === source.output);
     if (recorded === undefined) continue;
     // The installation may run another bundle than the one the parent was built against: a secret never goes where it would be shown.
-    if (recorded.sensitive && !sensitive) {
-      throw new LeaseRefusedError('conflict', `output ${source.output} of installation ${dependency} is sensitive, but the bundle reads it as a plain value: rebuild the bundle against the one ${dependency} runs`);
-    }
-    sourced[name] = { installation: dependency, output: source.output };
+    if (recorded.sensitive && !sensitive) throw sensitiveAsPlain(source.output, dependency);
+    sourced[name] = { installation: dependency, output: source.output, sensitive };
   }
   return sourced;
 }
@@ -57,12 +65,14 @@ export async function readOutputSourcedValues(
   store: SecretStore,
   namespace: string,
   installation: string,
-  sourced: Record<string, string | { installation: string; output: string }>,
+  sourced: Record<string, string | DependencyOutputSource>,
 ): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
   for (const [parameter, entry] of Object.entries(sourced)) {
     const { installation: owner, output: name } = typeof entry === 'string' ? { installation, output: entry } : entry;
     const output = (await records.outputsOf(namespace, owner)).find((recorded) => recorded.name === name);
+    // Checked again for the lease: the required bundle's installation may have run since the admission.
+    if (typeof entry !== 'string' && output?.sensitive === true && !entry.sensitive) throw sensitiveAsPlain(name, owner);
     const value = output === undefined ? undefined : output.sensitive ? (await store.get(runScopedSecretName(output.runId, 'output', name)))?.toString('utf8') : output.value;
     if (value === undefined) {
       throw new LeaseRefusedError('unresolvable', `parameter ${parameter} takes the last value of output ${name} of installation ${owner}, which is gone: pass --param ${parameter}=VALUE`);

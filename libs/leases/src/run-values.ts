@@ -2,7 +2,7 @@ import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@la
 import { describeSet, isCallerResolved, secretSourceName, sourceKindOf, sourceKinds, type SecretStore } from '@lading/secrets';
 import type { RunRecords, SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
-import { readOutputSourcedValues } from './output-sources.js';
+import { readOutputSourcedValues, type DependencyOutputSource } from './output-sources.js';
 import { rememberedValues } from './remembered-values.js';
 
 type Kind = 'credentials' | 'parameters';
@@ -89,7 +89,7 @@ export async function resolveRunValues(
   const values: RunValues = { credentials: {}, parameters: {} };
   // Admitted as reused from the installation's last successful runs: read from what it remembers.
   const reused = new Set<string>();
-  const fromOutputs: Record<string, string | { installation: string; output: string }> = {};
+  const fromOutputs: Record<string, string | DependencyOutputSource> = {};
   // Every value is read at once: the lease waits for the slowest read, not for their sum.
   const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {

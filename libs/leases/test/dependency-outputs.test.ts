@@ -77,8 +77,8 @@ describe('parameters from the outputs of a required bundle', () => {
     await recordDependencyOutputs('team-a', 'shop-db', { user: 'shop', password: canary });
     const { admission, lease, queued } = await install('shop', 'team-a', alice);
     expect(admission.dependencyOutputParameters).toEqual({
-      'porter-db-user-dep-output': { installation: 'shop-db', output: 'user' },
-      'porter-db-password-dep-output': { installation: 'shop-db', output: 'password' },
+      'porter-db-user-dep-output': { installation: 'shop-db', output: 'user', sensitive: false },
+      'porter-db-password-dep-output': { installation: 'shop-db', output: 'password', sensitive: true },
     });
     expect(lease.parameters).toEqual({ 'porter-db-user-dep-output': 'shop', 'porter-db-password-dep-output': canary });
     expect(JSON.stringify([admission, queued])).not.toContain(canary);
@@ -100,6 +100,24 @@ describe('parameters from the outputs of a required bundle', () => {
     await recordDependencyOutputs('team-a', 'cart-db', { user: 'cart', password: canary });
     const request = submitRequest(path, { action: 'install', installation: 'cart', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
     await expect(admitRun(request, mallory, path.admission)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('checks again when it grants the lease: an output that turned sensitive since the admission is not handed to a plain parameter', async () => {
+    bundle = parentBundle(false);
+    try {
+      const runId = randomBytes(12).toString('hex');
+      await path.state.records.putOutput('team-a', 'cellar-db', { name: 'user', sensitive: false, value: 'cellar', runId });
+      await path.state.records.putOutput('team-a', 'cellar-db', { name: 'password', sensitive: false, value: 'not-yet-secret', runId });
+      const request = submitRequest(path, { action: 'install', installation: 'cellar', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+      await admitRun(request, alice, path.admission);
+      // The dependency's installation runs another bundle meanwhile, which keeps the password as a secret.
+      await recordDependencyOutputs('team-a', 'cellar-db', { user: 'cellar', password: canary });
+      await claimRun(runner.claim(request.runId), path.state);
+      const keys = generateSealingKeyPair();
+      await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({ code: 'conflict' });
+    } finally {
+      bundle = parentBundle(true);
+    }
   });
 
   it('refuses to hand a sensitive output to a parameter the bundle reads as plain, so it is never shown', async () => {

@@ -64,7 +64,9 @@ export const runAdmissionSchema = z.object({
    * Parameters whose value is the last output of a required bundle's installation (Porter's
    * dependencies): parameter → that installation, in the run's own namespace, and its output.
    */
-  dependencyOutputParameters: z.record(z.string(), z.object({ installation: z.string(), output: z.string() })).optional(),
+  dependencyOutputParameters: z
+    .record(z.string(), z.object({ installation: z.string(), output: z.string(), /** Whether the bundle masks the parameter. */ sensitive: z.boolean() }))
+    .optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
