@@ -1,4 +1,4 @@
-import { appliesToText, CnabValidationError, validateBundle, type Bundle } from '@lading/cnab';
+import { appliesToText, CnabValidationError, requiredBundles, validateBundle, type Bundle } from '@lading/cnab';
 import { OciError, parseReference, pullBundle, RegistryClient } from '@lading/oci';
 import type { Row } from './output.js';
 import { readBuiltBundle } from './bundle-dir.js';
@@ -77,6 +77,10 @@ export function describeBundle(bundle: Bundle) {
   for (const [name, output] of Object.entries(bundle.outputs ?? {})) {
     const definition = definitions[output.definition] ?? {};
     entries.push({ kind: 'output', name, type: String(definition.type ?? ''), required: '', sensitive: definition.writeOnly === true, applyTo: appliesToText(output.applyTo), delivery: '' });
+  }
+  // Each required bundle runs first, as installation <installation>-<alias>.
+  for (const required of requiredBundles(bundle)) {
+    entries.push({ kind: 'dependency', name: required.alias, type: '', required: true, sensitive: '', applyTo: 'all', delivery: `installed first as <installation>-${required.alias}: ${required.bundle}` });
   }
   for (const action of ['install', 'upgrade', 'uninstall', ...Object.keys(bundle.actions ?? {})]) {
     entries.push({ kind: 'action', name: action, type: '', required: '', sensitive: '', applyTo: '', delivery: '' });

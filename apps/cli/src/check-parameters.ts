@@ -15,3 +15,4 @@ export async function checkParameters(bundleReference: string, action: string, p
   const problem = commandLineProblem(bundleNeeds(bundle, action), parameters);
   if (problem) throw new UserError(problem);
 }
+

@@ -20,6 +20,7 @@ import { assembleBuildContext, buildImage, saveImage } from '@lading/runtime';
 import { BuildOutputTail } from './build-output-tail.js';
 import { readTemplate } from './read-template.js';
 import { resolveDigests, type PinnedImage } from './resolve-digest.js';
+import { resolveDependencies } from './resolve-dependencies.js';
 import { BuildRefusedError, type BuildInput, type BuildOutput } from './types.js';
 
 /** The bundle directory's manifest, lading.yaml before porter.yaml, read with every problem listed. */
@@ -48,7 +49,7 @@ function readManifest(input: BuildInput): Manifest {
  * digest only, and returns a bundle.json that names images by digest alone.
  */
 export async function buildBundle(input: BuildInput): Promise<BuildOutput> {
-  const manifest = readManifest(input);
+  const manifest = await resolveDependencies(readManifest(input), input.registryFor, input.log);
   const tag = bundleTag(manifest);
   const target = parseReference(tag);
   const pushTo = registryOf(input, target.registry, `registry "${manifest.registry}"`);

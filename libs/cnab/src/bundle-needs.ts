@@ -1,5 +1,5 @@
 import { parameterSchemaProblem } from './parameter-schema.js';
-import { parameterSourceOutput } from './parameter-sources.js';
+import { parameterSourceDependencyOutput, parameterSourceOutput } from './parameter-sources.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
 import type { Bundle, JsonSchemaDefinition } from '@lading/contracts';
@@ -15,8 +15,11 @@ export interface NeededParameter {
   type?: string;
   /** Its bundle.json definition: the JSON Schema every value is checked against. */
   schema?: JsonSchemaDefinition;
-  /** The output whose last value the parameter takes when not given (CNAB parameter sources), and whether it is sensitive. */
-  source?: { output: string; sensitive: boolean };
+  /**
+   * The output whose last value the parameter takes when not given (CNAB parameter sources), and
+   * whether it is sensitive; with `dependency`, an output of that required bundle's installation.
+   */
+  source?: { output: string; sensitive: boolean; dependency?: string };
 }
 
 export interface BundleNeeds {
@@ -25,7 +28,10 @@ export interface BundleNeeds {
   outputs: Array<{ name: string; sensitive: boolean }>;
 }
 
-function sourceOf(bundle: Bundle, parameter: string): { source?: { output: string; sensitive: boolean } } {
+function sourceOf(bundle: Bundle, parameter: string): { source?: NonNullable<NeededParameter['source']> } {
+  const fromDependency = parameterSourceDependencyOutput(bundle, parameter);
+  // The wiring parameter carries the required bundle's sensitivity, fixed when the parent was built.
+  if (fromDependency !== undefined) return { source: { ...fromDependency, sensitive: isSensitiveParameter(bundle, parameter) } };
   const output = parameterSourceOutput(bundle, parameter);
   return output === undefined ? {} : { source: { output, sensitive: isSensitiveOutput(bundle, output) } };
 }

@@ -38,4 +38,12 @@ export {
 export { parameterSchemaProblem } from './parameter-schema.js';
 export { valueLimits, valueSizeProblem, nestsTooDeep, nestingProblem } from './value-limits.js';
 export { parameterValueProblem } from './parameter-values.js';
-export { PARAMETER_SOURCES_EXTENSION, parameterSourceOutput } from './parameter-sources.js';
+export { PARAMETER_SOURCES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, parameterSourceOutput, parameterSourceDependencyOutput } from './parameter-sources.js';
+export {
+  LADING_EXTENSION_KEY,
+  DEPENDENCIES_EXTENSION,
+  dependencyInstallationName,
+  dependencyParameterDefaults,
+  requiredBundles,
+  type RequiredBundle,
+} from './dependencies.js';

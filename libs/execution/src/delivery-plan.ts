@@ -71,13 +71,14 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
   // So is one that came from a plain output of the installation: it is in the records in clear.
   const givenInClear = (name: string, value: string) => commandLine[name] === value && !needs.parameters.some((p) => p.name === name && p.sensitive);
   const fromPlainOutput = (name: string) => needs.parameters.some((p) => p.name === name && !p.sensitive && p.source !== undefined && !p.source.sensitive);
-  const sourced = new Set(needs.parameters.filter((p) => p.source !== undefined).map((p) => p.name));
+  // A required bundle's sensitive output is another installation's secret: the parent's outputs may not carry it out.
+  const sourced = new Set(needs.parameters.filter((p) => p.source !== undefined && p.source.dependency === undefined).map((p) => p.name));
   const leasedParameters = Object.entries(lease.parameters);
   const credentials = Object.values(lease.credentials);
   plan.outputSecretValues.push(
     ...plan.secretValues.filter((value) => !leasedParameters.some(([name, leased]) => sourced.has(name) && leased === value)),
     ...credentials,
-    ...leasedParameters.flatMap(([name, value]) => (givenInClear(name, value) || sourced.has(name) ? [] : [value])),
+    ...leasedParameters.flatMap(([name, value]) => (givenInClear(name, value) || sourced.has(name) || fromPlainOutput(name) ? [] : [value])),
   );
   plan.secretValues.push(...credentials, ...leasedParameters.flatMap(([name, value]) => (givenInClear(name, value) || fromPlainOutput(name) ? [] : [value])));
   return plan;

@@ -58,4 +58,19 @@ describe('planDelivery', () => {
     expect(new Set(plan.secretValues)).toEqual(new Set(['t-1', 's-1', 'p-1']));
     expect(new Set(plan.outputSecretValues)).toEqual(new Set(['t-1', 'p-1']));
   });
+
+  it("masks a required bundle's sensitive output in the log and lets no output of the parent carry it out; a plain one is neither", () => {
+    const fromDependency: BundleNeeds = {
+      credentials: [],
+      parameters: [
+        { name: 'porter-db-user-dep-output', required: false, sensitive: false, env: 'USER', source: { output: 'user', sensitive: false, dependency: 'db' } },
+        { name: 'porter-db-password-dep-output', required: false, sensitive: true, env: 'PASSWORD', source: { output: 'password', sensitive: true, dependency: 'db' } },
+      ],
+      outputs: [],
+    };
+    const plan = planDelivery(fromDependency, {}, lease({}, { 'porter-db-user-dep-output': 'admin', 'porter-db-password-dep-output': 'pw-1' }));
+    expect(new Set(plan.secretValues)).toEqual(new Set(['pw-1']));
+    // The plain one is in the records in clear already: the parent may pass it on.
+    expect(new Set(plan.outputSecretValues)).toEqual(new Set(['pw-1']));
+  });
 });

@@ -3,7 +3,7 @@ import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
-import { outputSourcedParameters } from './output-sources.js';
+import { dependencyOutputParameters, outputSourcedParameters } from './output-sources.js';
 import { rememberedValues } from './remembered-values.js';
 import { runBundleReference } from './run-bundle.js';
 import { loadMappings, planSource } from './run-values.js';
@@ -56,11 +56,12 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   // parameter takes its value from; else the one the installation's last successful runs used.
   const notGiven = needs.parameters.filter(({ name }) => !(name in input.parameters) && !parameters.has(name));
   const fromOutputs = await outputSourcedParameters(deps.records, namespace, installation, notGiven);
+  const fromDependencies = await dependencyOutputParameters(deps.records, namespace, installation, notGiven);
   const remembered = action === 'install' ? {} : await rememberedValues(deps.store, namespace, installation);
-  const reused = notGiven.filter(({ name }) => !(name in fromOutputs) && name in remembered).map(({ name }) => name);
+  const reused = notGiven.filter(({ name }) => !(name in fromOutputs) && !(name in fromDependencies) && name in remembered).map(({ name }) => name);
   for (const parameter of needs.parameters) {
     const sourced =
-      parameter.name in input.parameters || parameters.has(parameter.name) || parameter.name in fromOutputs || reused.includes(parameter.name) || parameter.default !== undefined;
+      parameter.name in input.parameters || parameters.has(parameter.name) || parameter.name in fromOutputs || parameter.name in fromDependencies || reused.includes(parameter.name) || parameter.default !== undefined;
     if (parameter.required && !sourced) {
       throw new LeaseRefusedError('unresolvable', `parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
     }
@@ -86,6 +87,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     wantedParameters: needs.parameters.map(({ name, required, default: fallback }) => ({ name, required, hasDefault: fallback !== undefined })),
     reusedParameters: reused,
     ...(Object.keys(fromOutputs).length === 0 ? {} : { outputSourcedParameters: fromOutputs }),
+    ...(Object.keys(fromDependencies).length === 0 ? {} : { dependencyOutputParameters: fromDependencies }),
     input: request.input,
     admittedAt: new Date().toISOString(),
   };

@@ -2,7 +2,7 @@ import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@la
 import { describeSet, isCallerResolved, secretSourceName, sourceKindOf, sourceKinds, type SecretStore } from '@lading/secrets';
 import type { RunRecords, SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
-import { readOutputSourcedValues } from './output-sources.js';
+import { readOutputSourcedValues, type DependencyOutputSource } from './output-sources.js';
 import { rememberedValues } from './remembered-values.js';
 
 type Kind = 'credentials' | 'parameters';
@@ -89,7 +89,7 @@ export async function resolveRunValues(
   const values: RunValues = { credentials: {}, parameters: {} };
   // Admitted as reused from the installation's last successful runs: read from what it remembers.
   const reused = new Set<string>();
-  const fromOutputs: Record<string, string> = {};
+  const fromOutputs: Record<string, string | DependencyOutputSource> = {};
   // Every value is read at once: the lease waits for the slowest read, not for their sum.
   const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {
@@ -109,7 +109,7 @@ export async function resolveRunValues(
     }
     const found = parameterMappings.get(wanted.name);
     if (!found) {
-      const output = admission.outputSourcedParameters?.[wanted.name];
+      const output = admission.outputSourcedParameters?.[wanted.name] ?? admission.dependencyOutputParameters?.[wanted.name];
       if (output !== undefined) fromOutputs[wanted.name] = output;
       else if (admission.reusedParameters?.includes(wanted.name)) reused.add(wanted.name);
       continue;
@@ -125,7 +125,7 @@ export async function resolveRunValues(
       values.parameters[name] = value;
     }
   }
-  if (records !== undefined) Object.assign(values.parameters, await readOutputSourcedValues(records, store, namespace, installation, fromOutputs));
+  if (records !== undefined && Object.keys(fromOutputs).length > 0) Object.assign(values.parameters, await readOutputSourcedValues(records, store, namespace, installation, fromOutputs));
   await Promise.all(reads);
   return values;
 }

@@ -1,4 +1,5 @@
 import {
+  DEPENDENCIES_EXTENSION,
   PARAMETER_SOURCES_EXTENSION,
   bundleSchemaVersion,
   validateBundle,
@@ -10,6 +11,7 @@ import {
   type JsonSchemaDefinition,
 } from '@lading/cnab';
 import { parameterSourcesOf, stateEntries } from './bundle-memory.js';
+import { dependenciesOf } from './bundle-dependencies.js';
 import { CUSTOM_EXTENSION_KEY, OUTPUTS_DIR, STATE_VALUE_NAME } from './constants.js';
 import { parseImageReference } from './image-reference.js';
 import type { Manifest, ResolvedImages } from './types.js';
@@ -81,6 +83,8 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
     outputs[STATE_VALUE_NAME] = state.output;
   }
   const sources = parameterSourcesOf(manifest);
+  const dependencies = dependenciesOf(manifest);
+  const requiredExtensions = [...(sources === undefined ? [] : [PARAMETER_SOURCES_EXTENSION]), ...(dependencies === undefined ? [] : [DEPENDENCIES_EXTENSION])];
 
   const images: Record<string, BundleImage> = {};
   for (const [name, image] of Object.entries(manifest.images)) {
@@ -122,10 +126,12 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
         ...(manifest.baseImage === undefined ? {} : { manifestBaseImage: manifest.baseImage }),
         // Its run script reads the trace line and runs each step under a span (older bundles refuse the line).
         traceContext: true,
+        ...(dependencies === undefined || Object.keys(dependencies.parameters).length === 0 ? {} : { dependencyParameters: dependencies.parameters }),
       },
       ...(sources === undefined ? {} : { [PARAMETER_SOURCES_EXTENSION]: sources }),
+      ...(dependencies === undefined ? {} : { [DEPENDENCIES_EXTENSION]: dependencies.extension }),
     },
-    ...(sources === undefined ? {} : { requiredExtensions: [PARAMETER_SOURCES_EXTENSION] }),
+    ...(requiredExtensions.length === 0 ? {} : { requiredExtensions }),
   };
   if (Object.keys(manifest.customActions).length > 0) {
     bundle.actions = Object.fromEntries(

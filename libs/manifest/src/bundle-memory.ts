@@ -1,4 +1,4 @@
-import type { BundleOutput, BundleParameter, JsonSchemaDefinition, ParameterSources } from '@lading/cnab';
+import { DEPENDENCY_OUTPUT_SOURCE, type BundleOutput, type BundleParameter, type JsonSchemaDefinition, type ParameterSources } from '@lading/cnab';
 import { OUTPUTS_DIR, STATE_VALUE_NAME } from './constants.js';
 import { STATE_INPUT_PATH, stateActions } from './state-files.js';
 import type { Manifest } from './types.js';
@@ -7,7 +7,12 @@ import type { Manifest } from './types.js';
 export function parameterSourcesOf(manifest: Manifest): ParameterSources | undefined {
   const sourced: ParameterSources = {};
   for (const parameter of manifest.parameters) {
-    if (parameter.source !== undefined) sourced[parameter.name] = { priority: ['output'], sources: { output: { name: parameter.source.output } } };
+    const source = parameter.source;
+    if (source === undefined) continue;
+    sourced[parameter.name] =
+      source.dependency === undefined
+        ? { priority: ['output'], sources: { output: { name: source.output } } }
+        : { priority: [DEPENDENCY_OUTPUT_SOURCE], sources: { [DEPENDENCY_OUTPUT_SOURCE]: { dependency: source.dependency, name: source.output } } };
   }
   if ((manifest.state ?? []).length > 0) sourced[STATE_VALUE_NAME] = { priority: ['output'], sources: { output: { name: STATE_VALUE_NAME } } };
   return Object.keys(sourced).length === 0 ? undefined : sourced;

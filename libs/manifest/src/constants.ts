@@ -18,8 +18,8 @@ export const BUNDLE_UID = 65532;
 export const RUNTIME_USER = `${BUNDLE_UID}:${BUNDLE_UID}` as const;
 export const MANIFEST_FILE_NAME = 'lading.yaml';
 export const MANIFEST_SCHEMA_VERSION = '1.0.0';
-/** Key under bundle.json `custom` holding what Lading adds. */
-export const CUSTOM_EXTENSION_KEY = 'sh.lading';
+/** Key under bundle.json `custom` holding what Lading adds (defined with the other bundle.json keys, in @lading/cnab). */
+export { LADING_EXTENSION_KEY as CUSTOM_EXTENSION_KEY } from '@lading/cnab';
 export const builtInActions = ['install', 'upgrade', 'uninstall'] as const;
 
 /**

@@ -5,6 +5,8 @@ export type {
   ManifestOutput,
   ManifestState,
   ManifestImage,
+  ManifestDependency,
+  ResolvedDependency,
   CustomAction,
   ExecStep,
   ExecFlag,
@@ -41,6 +43,7 @@ export { parseManifest } from './parse.js';
 export { parseImageReference, formatImageReference } from './image-reference.js';
 export { bundleTag } from './bundle-tag.js';
 export { toBundleJson } from './bundle-json.js';
+export { applyResolvedDependencies } from './resolved-dependencies.js';
 export { renderRunScript } from './run-script.js';
 export {
   encodeRunInput,

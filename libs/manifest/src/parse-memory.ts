@@ -19,17 +19,15 @@ function laterActions(ctx: Context): string[] {
   return ['uninstall', ...(ctx.actions.has('upgrade') ? ['upgrade'] : []), ...customActionsOf(ctx)].sort();
 }
 
-/** `source: { output: NAME }`; `dependency` is the dependencies-v2 form, which Lading does not read. */
-export function parameterSource(ctx: Context, entry: MapView): { output: string } | undefined {
+/** `source: { output: NAME }`, or `{ dependency: ALIAS, output: NAME }`: an output of a required bundle's installation. */
+export function parameterSource(ctx: Context, entry: MapView): { output: string; dependency?: string } | undefined {
   const value = entry.get('source');
   if (value === undefined) return undefined;
   const source = ctx.reader.map(value);
   source.refuseUnknown(['output', 'dependency']);
-  const dependency = source.get('dependency');
-  if (dependency !== undefined) {
-    ctx.reader.fail(dependency.at, dependency.path, 'is not supported: Lading wires the outputs of required bundles with `${ bundle.dependencies.NAME.outputs.X }`, not through a parameter source');
-  }
-  return { output: matching(ctx, source.require('output'), valueNamePattern, valueNameProblem) };
+  const output = matching(ctx, source.require('output'), valueNamePattern, valueNameProblem);
+  const dependency = source.optionalString('dependency');
+  return dependency === undefined ? { output } : { output, dependency };
 }
 
 /**
@@ -51,7 +49,8 @@ export function persistentParameter(ctx: Context, entry: MapView, name: string):
 
 /** Porter: an output-sourced parameter with neither applyTo nor default does not apply to install, where no output exists yet. */
 export function sourcedApplyTo(ctx: Context, parameter: ManifestParameter): string[] | undefined {
-  if (parameter.source === undefined || parameter.applyTo !== undefined || parameter.default !== undefined) return parameter.applyTo;
+  // A required bundle's output exists at install: its installation runs first.
+  if (parameter.source === undefined || parameter.source.dependency !== undefined || parameter.applyTo !== undefined || parameter.default !== undefined) return parameter.applyTo;
   return laterActions(ctx);
 }
 
@@ -79,7 +78,7 @@ export function refuseStateName(ctx: Context, entries: Declared<{ name: string }
 export function checkSources(ctx: Context, parameters: Declared<ManifestParameter>[], outputs: ManifestOutput[]): void {
   for (const parameter of parameters) {
     const output = parameter.source?.output;
-    if (output === undefined || outputs.some((o) => o.name === output)) continue;
+    if (output === undefined || parameter.source?.dependency !== undefined || outputs.some((o) => o.name === output)) continue;
     ctx.reader.attempt(() => ctx.reader.fail(parameter.at.at, parameter.at.path, `takes its value from output "${output}", which the manifest does not declare; add it under outputs`));
   }
 }

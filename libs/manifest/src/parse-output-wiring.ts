@@ -7,6 +7,7 @@
 import { type Context, type Declared } from './parse-context.js';
 import { porterEnvName } from './dialect.js';
 import type { ExecStep, ManifestOutput, ManifestParameter, TemplatedString } from './types.js';
+import type { Located } from './yaml-reader.js';
 
 /** Porter's name for the parameter that carries output `output` into a later action. */
 export const outputWiringName = (output: string): string => `porter-${output}-output`;
@@ -53,6 +54,48 @@ export function outputWiringParameters(
       required: false,
       applyTo: [...actions].sort(),
       source: { output: name },
+    });
+  }
+  return generated;
+}
+
+/** Porter's name for the parameter that carries output `output` of required bundle `dependency` into the steps. */
+export const dependencyOutputWiringName = (dependency: string, output: string): string => `porter-${dependency}-${output}-dep-output`;
+
+/** A step's use of an output of a required bundle: which, the actions reading it, and where it was first written. */
+export interface DependencyOutputUse {
+  dependency: string;
+  output: string;
+  actions: Set<string>;
+  at: Located;
+}
+
+/**
+ * The generated parameters for the outputs of required bundles the steps read, as Porter
+ * generates them. Sensitive until the build reads the required bundle and learns otherwise, so a
+ * value is never shown in clear on a guess. A declared parameter under the same name or variable
+ * is refused.
+ */
+export function dependencyWiringParameters(ctx: Context, uses: Map<string, DependencyOutputUse>, parameters: Declared<ManifestParameter>[]): ManifestParameter[] {
+  const generated: ManifestParameter[] = [];
+  for (const [wiring, use] of [...uses].sort(([a], [b]) => a.localeCompare(b))) {
+    const env = porterEnvName(wiring);
+    const clash = parameters.find((p) => p.name === wiring || p.env === env);
+    if (clash !== undefined) {
+      ctx.reader.attempt(() =>
+        ctx.reader.fail(clash.at.at, clash.at.path, `clashes with ${wiring} (variable ${env}), the parameter that carries output "${use.output}" of dependency ${use.dependency}; rename the parameter`),
+      );
+      continue;
+    }
+    generated.push({
+      name: wiring,
+      description: `Output ${use.output} of dependency ${use.dependency}, for the steps that template it; never set by hand.`,
+      type: 'string',
+      env,
+      sensitive: true,
+      required: false,
+      applyTo: [...use.actions].sort(),
+      source: { output: use.output, dependency: use.dependency },
     });
   }
   return generated;

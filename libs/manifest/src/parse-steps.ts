@@ -7,7 +7,7 @@ import { countCaptureGroups } from './regex-groups.js';
 import { flagNamePattern, pathProblem } from './rules.js';
 import { parseTemplate } from './templates.js';
 import { parseKubernetesStep } from './parse-kubernetes-step.js';
-import { wireEarlierOutputs } from './parse-output-wiring.js';
+import { dependencyOutputWiringName, wireEarlierOutputs, type DependencyOutputUse } from './parse-output-wiring.js';
 import type { ExecFlag, ExecStep, ManifestCredential, ManifestImage, ManifestOutput, ManifestParameter, StepOutput, TemplatedString } from './types.js';
 import { childPath, type Located } from './yaml-reader.js';
 
@@ -20,6 +20,10 @@ export interface StepScope {
   images: Record<string, ManifestImage>;
   /** Filled while reading: each output an earlier run wrote that a step reads, with the actions reading it. */
   earlierOutputs: Map<string, Set<string>>;
+  /** The aliases of `dependencies.requires`. */
+  dependencies: Set<string>;
+  /** Filled while reading: each output of a required bundle a step reads, by the name of the parameter that carries it. */
+  dependencyOutputs: Map<string, DependencyOutputUse>;
 }
 
 /** Output references are checked once the whole action is read: a later step may not be what defines it, an earlier one is. */
@@ -66,8 +70,19 @@ function templated(ctx: Context, reading: ActionReading, value: Located): Templa
   }
   const parts = parseTemplate(String(raw), ctx.delimiters, ctx.constants);
   if (typeof parts === 'string') ctx.reader.fail(value.at, value.path, parts);
-  return parts.map((part) => {
+  return parts.map((part): TemplatedString[number] => {
     if (part.kind === 'text' || part.kind === 'installation-name') return part;
+    if (part.kind === 'dependency' || part.kind === 'dependency-output') {
+      if (!scope.dependencies.has(part.dependency)) {
+        ctx.reader.fail(value.at, value.path, `refers to dependency "${part.dependency}", which dependencies.requires does not declare`);
+      }
+      if (part.kind === 'dependency') return part;
+      // Porter's wiring: a generated parameter sourced from the output of the dependency's installation.
+      const wiring = dependencyOutputWiringName(part.dependency, part.name);
+      const use = scope.dependencyOutputs.get(wiring) ?? { dependency: part.dependency, output: part.name, actions: new Set<string>(), at: value };
+      scope.dependencyOutputs.set(wiring, { ...use, actions: use.actions.add(scope.action) });
+      return { kind: 'parameter', name: wiring };
+    }
     if (part.kind === 'output') {
       reading.outputReferences.push({ name: part.name, at: value });
       return part;

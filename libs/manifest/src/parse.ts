@@ -5,7 +5,8 @@ import { isRegistryLocation, parseImageReference } from './image-reference.js';
 import { strip, type Context, type Declared } from './parse-context.js';
 import { checkSources, parseStateFile, persistentOutputs, refuseStateName } from './parse-memory.js';
 import { mixinAdvice, parseActionSteps, porterMixins } from './parse-steps.js';
-import { outputWiringParameters } from './parse-output-wiring.js';
+import { dependencyWiringParameters, outputWiringParameters } from './parse-output-wiring.js';
+import { checkDependencySources, parseDependencies } from './parse-dependencies.js';
 import { parseCredential, parseCustomAction, parseImage, parseOutput, parseParameter } from './parse-values.js';
 import { templatePathProblem } from './dockerfile-template.js';
 import { actionNamePattern, bundleNamePattern, imageNamePattern, porterBundleNamePattern, semverPattern } from './rules.js';
@@ -23,7 +24,6 @@ const porterTopLevelKeys = [
 
 /** porter.yaml fields Lading cannot honour yet: each refused with what to do instead. */
 const porterRefusals: Record<string, string> = {
-  dependencies: 'is not supported yet: install the required bundles first with `lading install` and pass their outputs as parameters',
   required: 'is not supported: Lading never gives a bundle the Docker host through the manifest; an operator grants the Docker socket to a bundle digest (LADING_DOCKER_SOCKET_BUNDLES)',
 };
 
@@ -249,12 +249,16 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     }
   }
 
+  const dependencies = dialect === 'porter' ? parseDependencies(ctx, root.get('dependencies')) : [];
+  checkDependencySources(ctx, parameters, dependencies);
   const scopeBase = {
     credentials: new Map(credentials.map((c) => [c.name, c])),
     parameters: new Map(parameters.map((p) => [p.name, p])),
     outputs: new Map(outputs.map((o) => [o.name, o])),
     images,
     earlierOutputs: new Map<string, Set<string>>(),
+    dependencies: new Set(dependencies.map((d) => d.name)),
+    dependencyOutputs: new Map(),
   };
   const actions: Record<string, ExecStep[]> = {};
   for (const action of ctx.actions) {
@@ -263,7 +267,10 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     if (action === 'install' && items.length === 0) reader.attempt(() => reader.fail(stepsValue.at, stepsValue.path, 'must have at least one step'));
     actions[action] = parseActionSteps(ctx, { ...scopeBase, action }, items);
   }
-  const wiring = outputWiringParameters(ctx, scopeBase.earlierOutputs, outputs, parameters);
+  const wiring = [
+    ...outputWiringParameters(ctx, scopeBase.earlierOutputs, outputs, parameters),
+    ...dependencyWiringParameters(ctx, scopeBase.dependencyOutputs, parameters),
+  ];
   reader.report();
 
   const manifest: Manifest = {
@@ -281,6 +288,7 @@ export function parseManifest(text: string, fileName: string = MANIFEST_FILE_NAM
     images,
     customActions,
     ...(state.length === 0 ? {} : { state: state.map(strip) }),
+    ...(dependencies.length === 0 ? {} : { dependencies: dependencies.map(strip) }),
     actions,
   };
   if (description !== undefined) manifest.description = description;

@@ -35,6 +35,11 @@ export function shellWord(parts: TemplatedString, manifest: Manifest): string {
   const pieces = parts.map((part) => {
     if (part.kind === 'text') return part.text === '' ? '' : shellQuote(part.text);
     if (part.kind === 'installation-name') return '"$CNAB_INSTALLATION_NAME"';
+    if (part.kind === 'dependency') {
+      const resolved = manifest.dependencies?.find((d) => d.name === part.dependency)?.resolved;
+      if (resolved === undefined) throw new Error(`Dependency "${part.dependency}" was not read from its registry; resolve the dependencies before rendering the run script.`);
+      return shellQuote(resolved[part.field] ?? '');
+    }
     // Command substitution drops trailing newlines, as Porter trims an output it templates.
     if (part.kind === 'output') return `"$(cat "$LADING_OUTPUTS_DIR/"${shellQuote(part.name)} 2>/dev/null)"`;
     if (part.kind === 'image') {

@@ -1,5 +1,30 @@
 /** The parsed, validated form of lading.yaml or porter.yaml. */
 
+/** One entry of porter.yaml's `dependencies.requires`: a bundle installed before this one. */
+export interface ManifestDependency {
+  /** The alias: its installation is `<installation>-<alias>`, its outputs `bundle.dependencies.<alias>.outputs.X`. */
+  name: string;
+  /** The bundle as written (a tag or a digest); the build pins it to a digest. */
+  reference: string;
+  /** Values handed to the required bundle's parameters (`--param ALIAS#NAME=VALUE` overrides them). */
+  parameters: Record<string, string>;
+  /** What the build read from the required bundle, by digest. */
+  resolved?: ResolvedDependency;
+}
+
+/** The required bundle as the build found it. */
+export interface ResolvedDependency {
+  /** `registry/repository@sha256:…` */
+  reference: string;
+  name: string;
+  version: string;
+  description?: string;
+  /** Its outputs, by name, and whether each is sensitive. */
+  outputs: Record<string, { sensitive: boolean }>;
+  /** The names of its parameters. */
+  parameters: string[];
+}
+
 export type ManifestDialect = 'lading' | 'porter';
 
 export type BuiltInAction = 'install' | 'upgrade' | 'uninstall';
@@ -34,8 +59,11 @@ export interface ManifestParameter {
   required: boolean;
   applyTo?: string[];
   schema?: SchemaKeywords;
-  /** porter.yaml's `source.output`: when not given, the value is the installation's last recorded output of that name. */
-  source?: { output: string };
+  /**
+   * porter.yaml's `source.output`: when not given, the value is the installation's last recorded
+   * output of that name; with `dependency`, the output of that required bundle's installation.
+   */
+  source?: { output: string; dependency?: string };
   /** porter.yaml's `persistent`: delivered at /cnab/app/NAME and kept in the output of the same name for every later action. */
   persistent?: boolean;
 }
@@ -86,7 +114,9 @@ export type TemplatePart =
    * its tag and description are the manifest's.
    */
   | { kind: 'image'; name: string; field: 'repository' | 'digest' | 'tag' | 'description' }
-  | { kind: 'installation-name' };
+  | { kind: 'installation-name' }
+  /** `bundle.dependencies.ALIAS.name` (or .version, .description): read from the required bundle's bundle.json at build. */
+  | { kind: 'dependency'; dependency: string; field: 'name' | 'version' | 'description' };
 
 /** An argument or flag value as parsed: a sequence of literal text and template references. */
 export type TemplatedString = TemplatePart[];
@@ -149,6 +179,8 @@ export interface Manifest {
   outputs: ManifestOutput[];
   images: Record<string, ManifestImage>;
   customActions: Record<string, CustomAction>;
+  /** porter.yaml's `dependencies.requires`, in order; absent when the bundle requires none. */
+  dependencies?: ManifestDependency[];
   /** porter.yaml's state files; absent or empty when the bundle keeps none. */
   state?: ManifestState[];
   /** Steps of every action the manifest declares: install always, upgrade/uninstall/custom when given. */

@@ -68,7 +68,7 @@ ${steps}`),
     ]);
   });
 
-  it('refuses persistent with a destination, a source from an undeclared output, and a dependency source', () => {
+  it('refuses persistent with a destination, a source from an undeclared output, and one from an undeclared dependency', () => {
     expect(
       problems(
         porter(`parameters:
@@ -80,7 +80,7 @@ ${steps}`),
     ).toEqual([
       expect.stringMatching(/parameters\[0\]\.env cannot be combined with persistent/),
       expect.stringMatching(/parameters\[1\] takes its value from output "nothing", which the manifest does not declare/),
-      expect.stringMatching(/parameters\[2\]\.source\.dependency is not supported/),
+      expect.stringMatching(/parameters\[2\] takes its value from output "x" of dependency "db", which dependencies.requires does not declare/),
     ]);
   });
 });

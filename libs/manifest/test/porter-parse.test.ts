@@ -159,7 +159,7 @@ uninstall:
     expect(problems(text)).toEqual([
       expect.stringMatching(/^porter\.yaml:8:5: mixins\[1\] names the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:10:13: dockerfile must be a path inside the bundle directory/),
-      expect.stringMatching(/^porter\.yaml:14:\d+: parameters\[0\]\.source\.dependency is not supported/),
+      expect.stringMatching(/^porter\.yaml:14:\d+: parameters\[0\] takes its value from output "kubeconfig" of dependency "db", which dependencies.requires does not declare/),
       expect.stringMatching(/^porter\.yaml:16:5: install\[0\]\.helm3 uses the helm3 mixin, which Lading does not have/),
       expect.stringMatching(/^porter\.yaml:19:41: install\[1\]\.exec\.outputs\[0\]\.jsonPath filters and scripts .* are not supported/),
       expect.stringMatching(/^porter\.yaml:21:40: uninstall\[0\]\.exec\.arguments\[0\] refers to output "nothing"/),

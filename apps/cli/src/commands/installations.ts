@@ -6,6 +6,7 @@ import { parseOutputFormat, printResult } from '../output.js';
 import { withSession } from '../session.js';
 import { neutraliseControls } from '../terminal-text.js';
 import { printRunTrace } from '../run-trace.js';
+import { UserError } from '../user-error.js';
 
 const outputOption = ['-o, --output <format>', 'table, json or yaml', 'table'] as const;
 const namespaceOption = ['-n, --namespace <namespace>', 'namespace', ''] as const;
@@ -47,8 +48,18 @@ export function registerInstallationCommands(program: Command): void {
     .action(async (name: string, options: { namespace: string; output: string }) => {
       const format = parseOutputFormat(options.output);
       const { installation } = await withSession(({ nc }) => callEndpoint(nc, endpoints.installationsShow, { name, namespace: options.namespace }));
+      // Read from the bundle it runs, by a module loaded here only (the other listings need no registry
+      // client); a registry that cannot be read leaves the record as it is, saying so.
+      const { installationDependencies } = await import('../installation-dependencies.js');
+      const dependencies = await installationDependencies(installation.name, installation.bundleReference).catch((error: unknown) => {
+        if (error instanceof UserError) return `unknown: ${error.message}`;
+        throw error;
+      });
+      const shown = dependencies.length === 0 ? installation : { ...installation, dependencies };
       const rows = Object.entries(installation).map(([field, value]) => ({ field, value: String(value) }));
-      printResult(format, installation, { rows, columns: ['field', 'value'] });
+      if (typeof dependencies === 'string') rows.push({ field: 'dependencies', value: dependencies });
+      else if (dependencies.length > 0) rows.push({ field: 'dependencies', value: dependencies.map((d) => `${d.alias} → ${d.installation} (${d.bundle})`).join(', ') });
+      printResult(format, shown, { rows, columns: ['field', 'value'] });
     });
 
   group

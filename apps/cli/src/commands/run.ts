@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { requiredBundles } from '@lading/cnab';
 import { endpoints, isTerminalRunStatus, runEventSchema, runStatus, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
@@ -8,6 +9,7 @@ import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
 import { checkParameters } from '../check-parameters.js';
+import { bundleOfRun, dependencyAction, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -76,15 +78,8 @@ function printTrace(label: string): void {
   if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
 }
 
-/** Asks the broker for a run, follows its events, and exits with the action's status. */
-async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
-  if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
-  if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
-  // Without either, the broker runs the bundle the installation's record names, by digest.
-  const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
-  if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
-  const bundleReference = named ? await pinBundle(named) : undefined;
-  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
+/** Asks the broker for one run, follows its events, and returns the action's exit status. */
+async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined): Promise<number> {
   const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
   if (bundleReference) await checkParameters(bundleReference, action, parameters);
@@ -118,7 +113,63 @@ async function runAction(installation: string, action: string, options: RunOptio
     }
     throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
   });
-  process.exitCode = exitCode;
+  return exitCode;
+}
+
+/** The options a required bundle's run takes from its parent's: the same credential sets, namespace and --wait; its own values. */
+function dependencyOptions(parameters: Record<string, string>, options: RunOptions): RunOptions {
+  return { cred: options.cred, param: Object.entries(parameters).map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait };
+}
+
+/**
+ * Runs the action on the installation and, as Porter's dependencies v1 do, on each required
+ * bundle's installation: before the parent for install, upgrade and invoke (a failing one stops
+ * there, so nothing of the parent starts), after it and in reverse order for uninstall (the
+ * parent goes first; a failure keeps the rest installed). See dependency-runs.ts for why the
+ * command, not a service, issues these runs.
+ */
+async function runAction(installation: string, action: string, options: RunOptions): Promise<void> {
+  if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
+  if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
+  // Without either, the broker runs the bundle the installation's record names, by digest.
+  const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
+  if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
+  const bundleReference = named ? await pinBundle(named) : undefined;
+  // Every bundle the command runs by the digest it names is checked before its bundle.json is read and before any run starts.
+  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
+  const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
+  const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
+  const { own, byAlias } = splitDependencyParams(options.param, aliases);
+  const dependencies = dependencyRuns(bundle, installation, byAlias);
+  if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
+  const parent = { ...options, param: own };
+  if (action === 'uninstall') {
+    let status = await runOne(installation, action, parent, bundleReference);
+    for (const dependency of [...dependencies].reverse()) {
+      if (status !== 0) {
+        process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
+        continue;
+      }
+      const { parameters } = await dependencyAction(dependency, action, byAlias);
+      status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined);
+    }
+    process.exitCode = status;
+    return;
+  }
+  for (const dependency of dependencies) {
+    const { runs, parameters } = await dependencyAction(dependency, action, byAlias);
+    if (!runs) {
+      process.stderr.write(`${action} ${dependency.installation}: skipped, its bundle has no action ${action}\n`);
+      continue;
+    }
+    const status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle);
+    if (status !== 0) {
+      process.stderr.write(`${action} ${installation}: not started, its dependency ${dependency.alias} (${dependency.installation}) failed\n`);
+      process.exitCode = status;
+      return;
+    }
+  }
+  process.exitCode = await runOne(installation, action, parent, bundleReference);
 }
 
 function addRunOptions(command: Command): Command {
@@ -126,12 +177,22 @@ function addRunOptions(command: Command): Command {
     .option('-r, --reference <ref>', 'the bundle in a registry (tag or digest; pinned to its digest with a manifest HEAD); without it (and --dir) the installation\'s recorded bundle, by digest')
     .option('-d, --dir <dir>', 'a bundle directory built and published with `lading build` / `lading publish`')
     .option('-c, --cred <set>', 'credential set ([namespace/]name); repeatable, later sets win', collect, [])
-    .option('-p, --param <name=value>', "parameter value; repeatable. Sealed to the broker, which keeps a successful run's values in the secret store for the installation's later actions", collect, [])
+    .option(
+      '-p, --param <name=value>',
+      "parameter value; repeatable; ALIAS#NAME=VALUE sets one of the required bundle ALIAS. Sealed to the broker, which keeps a successful run's values in the secret store for the installation's later actions",
+      collect,
+      [],
+    )
     .option('--param-set <set>', 'parameter set ([namespace/]name); repeatable', collect, [])
     .option('-n, --namespace <namespace>', 'namespace of the installation', '')
     .option('-w, --wait', 'when the installation is busy with another run, wait for it instead of refusing')
     .option('--verify <keyfile>', 'run only if the bundle and every image it lists are signed by this public key (cosign format)');
 }
+
+const dependencyHelp = (action: string): string =>
+  action === 'uninstall'
+    ? '\nA bundle with dependencies (porter.yaml dependencies.requires): after it, each required bundle\'s installation <installation>-<alias> is uninstalled, last required first.'
+    : `\nA bundle with dependencies (porter.yaml dependencies.requires): ${action} runs first on each required bundle's installation <installation>-<alias>, in order; one that fails stops the command before the bundle itself starts.`;
 
 /** `lading install | upgrade | uninstall | invoke`. */
 export function registerRunCommands(program: Command): void {
@@ -140,7 +201,8 @@ export function registerRunCommands(program: Command): void {
       program
         .command(action)
         .argument('<installation>', 'installation name')
-        .description(`Run the bundle's ${action} action; streams its (masked) output and exits with its status`),
+        .description(`Run the bundle's ${action} action; streams its (masked) output and exits with its status`)
+        .addHelpText('after', dependencyHelp(action)),
     ).action((installation: string, options: RunOptions) => runAction(installation, action, options));
   }
   addRunOptions(
@@ -148,6 +210,7 @@ export function registerRunCommands(program: Command): void {
       .command('invoke')
       .argument('<installation>', 'installation name')
       .requiredOption('-a, --action <action>', 'the custom action to run')
-      .description('Run a custom action of the bundle'),
+      .description('Run a custom action of the bundle')
+      .addHelpText('after', dependencyHelp('invoke')),
   ).action((installation: string, options: RunOptions) => runAction(installation, options.action as string, options));
 }

@@ -179,12 +179,21 @@ export interface StatusComponent {
 export type BundleStatus = StatusComponent;
 
 export interface Dependencies {
+  /** The order the required bundles run in (Porter writes it beside `requires`). */
+  sequence?: string[];
   requires?: Record<string, { bundle: string; version?: { ranges?: string[]; prereleases?: boolean } }>;
 }
 
 export type ParameterSources = Record<
   string,
-  { priority?: string[]; sources?: { output?: { name: string } } }
+  {
+    priority?: string[];
+    sources?: {
+      output?: { name: string };
+      /** Porter's source for an output of a required bundle's installation. */
+      'dependencies.output'?: { dependency: string; name: string };
+    };
+  }
 >;
 
 /** The kinds of document the validators know, named as in error messages. */

@@ -60,6 +60,13 @@ export const runAdmissionSchema = z.object({
   reusedParameters: z.array(z.string()).optional(),
   /** Parameters neither given nor mapped by a set, whose value is the installation's last output of a name: parameter → output. */
   outputSourcedParameters: z.record(z.string(), z.string()).optional(),
+  /**
+   * Parameters whose value is the last output of a required bundle's installation (Porter's
+   * dependencies): parameter → that installation, in the run's own namespace, and its output.
+   */
+  dependencyOutputParameters: z
+    .record(z.string(), z.object({ installation: z.string(), output: z.string(), /** Whether the bundle masks the parameter. */ sensitive: z.boolean() }))
+    .optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
