@@ -13,7 +13,7 @@ import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
-import { withSession } from '../session.js';
+import { abandonSession, openSessionEarly, withSession } from '../session.js';
 import { UserError } from '../user-error.js';
 
 interface RunOptions {
@@ -83,21 +83,34 @@ async function runAction(installation: string, action: string, options: RunOptio
   // Without either, the broker runs the bundle the installation's record names, by digest.
   const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
-  const bundleReference = named ? await pinBundle(named) : undefined;
-  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
-  const runId = randomBytes(12).toString('hex');
   const parameters = parseParams(options.param);
-  if (bundleReference) await checkParameters(bundleReference, action, parameters);
+  // The connection to NATS is made while the bundle is pinned and checked, not after.
+  const opening = openSessionEarly();
+  let bundleReference: string | undefined;
+  try {
+    bundleReference = named ? await pinBundle(named) : undefined;
+    if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
+    if (bundleReference) await checkParameters(bundleReference, action, parameters);
+  } catch (error) {
+    abandonSession(opening);
+    throw error;
+  }
+  const runId = randomBytes(12).toString('hex');
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
   const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
   const label = `${action} ${installation}`;
 
   const exitCode = await withSession(async ({ nc, credentials }) => {
     // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
-    const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
-    const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await brokerPublicKey(nc), sealingContexts.runInput(runId));
+    // The broker's key is asked for while the sources are resolved and the subscription is confirmed.
+    const keying = brokerPublicKey(nc);
+    keying.catch(() => undefined);
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
-    await nc.flush();
+    const subscribed = nc.flush();
+    subscribed.catch(() => undefined);
+    const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
+    const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await keying, sealingContexts.runInput(runId));
+    await subscribed;
     // The run's trace starts here and continues in the broker and the runner through headers.
     const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
@@ -117,7 +130,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       if (event.status === 'failed') return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
     throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
-  });
+  }, opening);
   process.exitCode = exitCode;
 }
 
