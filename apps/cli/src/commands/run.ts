@@ -7,7 +7,6 @@ import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
-import { checkParameters } from '../check-parameters.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -90,7 +89,8 @@ async function runAction(installation: string, action: string, options: RunOptio
   try {
     bundleReference = named ? await pinBundle(named) : undefined;
     if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
-    if (bundleReference) await checkParameters(bundleReference, action, parameters);
+    // Loaded only for --param values: the JSON Schema validator behind it is most of the CNAB library.
+    if (bundleReference && Object.keys(parameters).length > 0) await (await import('../check-parameters.js')).checkParameters(bundleReference, action, parameters);
   } catch (error) {
     abandonSession(opening);
     throw error;
