@@ -5,8 +5,8 @@ const replaySeconds = 5;
 
 /** The exit status of one container, from whichever of the engine's two reports comes first. */
 export interface ContainerExit {
-  /** The container's exit status; call it once the container has started. */
-  exitCode(): Promise<number>;
+  /** The container's exit status and which report gave it first; call it once the container has started. */
+  exitCode(): Promise<{ code: number; from: 'die event' | 'wait' }>;
   /** Stops listening; call it once the exit code is known or the run is abandoned. */
   stop(): void;
 }
@@ -53,10 +53,10 @@ export function watchContainerExit(docker: Docker, container: Docker.Container):
   return {
     exitCode() {
       // Asked after the start: before it, a created container already counts as not running.
-      const fromWait = container.wait().then((answer: { StatusCode: number }) => answer.StatusCode);
+      const fromWait = container.wait().then((answer: { StatusCode: number }) => ({ code: answer.StatusCode, from: 'wait' as const }));
       // The slower report may fail once the caller has removed the container: that is not the run's failure.
       fromWait.catch(() => undefined);
-      return Promise.race([fromEvent, fromWait]);
+      return Promise.race([fromEvent.then((code) => ({ code, from: 'die event' as const })), fromWait]);
     },
     stop() {
       subscription.abort();

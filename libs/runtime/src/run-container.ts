@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import { withSpan } from '@lading/telemetry';
+import { trace, withSpan } from '@lading/telemetry';
 import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
@@ -172,7 +172,9 @@ async function attachStartAndWait(
     if (options.signal?.aborted) abort();
     stream.write(options.stdinPayload);
     stream.end();
-    const exitCode = await exit.exitCode();
+    const { code: exitCode, from } = await exit.exitCode();
+    // Which of Docker's two reports ended the run, for the run's trace.
+    trace.getActiveSpan()?.setAttribute('lading.container.exit_reported_by', from);
     await streamClosed;
     if (aborted) throw new RuntimeError('run-aborted', `Run ${options.name} was cancelled before its container finished.`);
     if (callbackFailure !== undefined) throw callbackFailure;
