@@ -45,12 +45,31 @@ export async function openSession(): Promise<Session> {
   return { credentials, nc, close: () => nc.close() };
 }
 
-/** Opens a session, runs `work`, and always closes the connection. */
-export async function withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
-  const session = await openSession();
+/**
+ * Opens a session, runs `work`, and always closes the connection. A command that has other work
+ * to do first passes the session it began opening beforehand (see `openSessionEarly`).
+ */
+export async function withSession<T>(work: (session: Session) => Promise<T>, opening: Promise<Session> = openSession()): Promise<T> {
+  const session = await opening;
   try {
     return await work(session);
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Begins connecting now, so that the connection is made while the command does other work; the
+ * command hands the promise to `withSession`, or to `abandonSession` if it stops before.
+ */
+export function openSessionEarly(): Promise<Session> {
+  const opening = openSession();
+  // Its failure is reported where the session is used; until then it must not count as unhandled.
+  opening.catch(() => undefined);
+  return opening;
+}
+
+/** Closes a session begun early by a command that stopped before using it. */
+export function abandonSession(opening: Promise<Session>): void {
+  opening.then((session) => session.close()).catch(() => undefined);
 }

@@ -83,3 +83,10 @@ it('a command without OTEL_* settings or a spans file starts without the OpenTel
   expect(atStart.some((path) => path.includes('node_modules/@opentelemetry/api/'))).toBe(true);
   expect(atStart.filter((path) => sdkPackage.test(path))).toEqual([]);
 });
+
+it('lading install starts without the JSON Schema validator, which only --param values need', async () => {
+  const { atStart, deferred } = await bundledModules('src/commands/run.ts');
+  // Control: the validator is in the bundle, behind the import() that checks --param values.
+  expect(deferred.some((path) => /node_modules\/ajv\//.test(path))).toBe(true);
+  expect(atStart.filter((path) => /node_modules\/(ajv|ajv-formats)\//.test(path))).toEqual([]);
+});

@@ -1,6 +1,6 @@
 import { endpoints, subjects } from '@lading/contracts';
 import { executeRun } from '@lading/execution';
-import { RegistryClient } from '@lading/oci';
+import { KnownBundles, RegistryClient } from '@lading/oci';
 import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers, RunNetworkPool } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
@@ -28,6 +28,7 @@ await runService({
       removeLeftovers: (owner) => removeLeftovers(docker, owner),
     });
     const registry = new RegistryClient({ registry: settings.registry });
+    const knownBundles = new KnownBundles(registry);
     const records = await RunRecords.open((name) => openBucket(nc, name));
     serveInstallationQueries(context, records);
     serveInstallationForget(context, records);
@@ -65,6 +66,7 @@ await runService({
           sign: identity.sign,
           docker,
           registry,
+          knownBundles,
           records,
           requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
           brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,

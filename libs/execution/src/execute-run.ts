@@ -29,7 +29,7 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   if (reference.registry !== deps.registry.registry) {
     throw new RunRefusedError(`the bundle is in registry ${reference.registry}, but this runner pulls only through ${deps.registry.registry}`);
   }
-  const pulled = await pullBundle(deps.registry, reference.repository, reference.digest);
+  const pulled = await (deps.knownBundles?.pull(reference.repository, reference.digest) ?? pullBundle(deps.registry, reference.repository, reference.digest));
   const bundle = validateBundle(pulled.bundle);
   parseDigestReference(bundle.invocationImages[0]?.image ?? '');
   const image = indexedInvocationImage(pulled, { registry: deps.registry.registry, repository: reference.repository });

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { LeaseReply, LeaseRequest, RunEvent, SealedBox } from '@lading/contracts';
-import type { RegistryClient } from '@lading/oci';
+import type { KnownBundles, RegistryClient } from '@lading/oci';
 import type { BundleContainerSettings } from '@lading/runtime';
 import type { RunRecords } from '@lading/store';
 import { CodedError } from '@lading/contracts/errors';
@@ -12,6 +12,8 @@ export interface ExecutionDependencies {
   docker: Docker;
   /** The registry front door bundles are pulled through. */
   registry: RegistryClient;
+  /** Bundles this runner has read by digest through `registry`; without it every run reads its bundle again. */
+  knownBundles?: KnownBundles;
   records: RunRecords;
   /** Signs a statement with the Ed25519 key this runner registered with the broker when it started. */
   sign(statement: string): string;

@@ -86,9 +86,27 @@ export async function prepareBundleIndex(
 
 /** Reads a CNAB-in-OCI bundle by digest (or tag), verifying the index, config manifest, bundle.json and invocation image. */
 export async function pullBundle(client: RegistryClient, repository: string, reference: string): Promise<PulledBundle> {
-  const where = `${client.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
-  const notBundle = (why: string) =>
-    new OciError(`${where} is not a CNAB bundle: ${why}.`, { registry: client.registry, repository, reason: 'NOT_A_BUNDLE' });
+  const documents = await readBundleDocuments(client, repository, reference);
+  await requireInvocationImage(client, repository, reference, documents);
+  return documents;
+}
+
+function bundleWhere(client: RegistryClient, repository: string, reference: string): string {
+  return `${client.registry}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
+}
+
+function notABundle(client: RegistryClient, repository: string, reference: string, why: string): OciError {
+  return new OciError(`${bundleWhere(client, repository, reference)} is not a CNAB bundle: ${why}.`, { registry: client.registry, repository, reason: 'NOT_A_BUNDLE' });
+}
+
+/**
+ * The documents of a bundle: its index, config manifest and bundle.json, each checked against
+ * the digest that names it, and bundle.json against the index. Read by digest, they are the same
+ * on every read; whether the invocation image is still in the repository is not part of them.
+ */
+export async function readBundleDocuments(client: RegistryClient, repository: string, reference: string): Promise<PulledBundle> {
+  const where = bundleWhere(client, repository, reference);
+  const notBundle = (why: string) => notABundle(client, repository, reference, why);
   const index = await client.getManifest(repository, reference);
   const document = parseManifestDocument(index.body, where);
   if (!isIndexMediaType(document.mediaType ?? index.mediaType) || !document.manifests) throw notBundle('it is not an image index');
@@ -109,13 +127,17 @@ export async function pullBundle(client: RegistryClient, repository: string, ref
   } catch {
     throw notBundle('bundle.json is not valid JSON');
   }
-  const invocation = await client.headManifest(repository, invocationImage.digest);
-  if (!invocation) throw notBundle(`its invocation image ${invocationImage.digest} is missing from the repository`);
   const declared = declaredInvocationDigests(bundle);
   if (declared.length > 0 && !declared.includes(invocationImage.digest)) {
     throw notBundle(`bundle.json names invocation image digest ${declared.join(', ')} but the index holds ${invocationImage.digest}`);
   }
   return { bundle, indexDigest: index.digest, invocationImage, configManifest };
+}
+
+/** Refuses a bundle whose invocation image is not (or no longer) in its repository. */
+export async function requireInvocationImage(client: RegistryClient, repository: string, reference: string, documents: PulledBundle): Promise<void> {
+  const invocation = await client.headManifest(repository, documents.invocationImage.digest);
+  if (!invocation) throw notABundle(client, repository, reference, `its invocation image ${documents.invocationImage.digest} is missing from the repository`);
 }
 
 function declaredInvocationDigests(bundle: Record<string, unknown>): string[] {

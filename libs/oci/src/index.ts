@@ -9,6 +9,7 @@ export { parseManifestDocument } from './manifest-document.js';
 export { pushDockerArchive } from './docker-archive.js';
 export { copyImage, copyBlob, type ImageSource } from './copy-image.js';
 export { prepareBundleIndex, pullBundle } from './cnab-bundle.js';
+export { KnownBundles } from './known-bundles.js';
 export { indexedInvocationImage } from './invocation-image.js';
 export { exportOciLayout, importOciLayout } from './oci-layout.js';
 export { relocateImage, relocatedImages, relocatedBundleImage, relocationMapping, type BundleLocation, type RelocatableBundle, type RelocatedImage } from './relocation-mapping.js';

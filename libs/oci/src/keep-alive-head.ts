@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { headAnswer } from './head-answer.js';
 
 /** Longest wait for a registry's answer, as long as fetch waits for response headers. */
 const answerTimeoutMs = 300_000;
@@ -16,7 +17,7 @@ const idleTimeoutMs = 4_000;
  * `Connection: keep-alive`, and Go registries (docker-registry, Harbor, GHCR…) never send that
  * header on HTTP/1.1, so each HEAD would pay a new TCP (and TLS) connection. Pinning 200 images
  * then spends more time connecting than asking. A HEAD answer has no body, so it fits a
- * `Response` whole and the transport treats it like any answer fetch gives.
+ * `Response` whole (see head-answer.ts) and the transport treats it like any answer fetch gives.
  */
 export class KeepAliveHead {
   private readonly http = new HttpAgent({ keepAlive: true, timeout: idleTimeoutMs });
@@ -39,7 +40,7 @@ export class KeepAliveHead {
       const request = (secure ? httpsRequest : httpRequest)(target, { method: 'HEAD', headers, agent: secure ? this.https : this.http, timeout: answerTimeoutMs }, (answer) => {
         answer.resume();
         try {
-          resolve(new Response(null, { status: answer.statusCode ?? 0, statusText: answer.statusMessage ?? '', headers: headersOf(answer) }));
+          resolve(headAnswer(url, answer.statusCode ?? 0, answer.statusMessage ?? '', answer.rawHeaders));
         } catch {
           reject(new Error(`the registry answered an invalid HTTP status ${answer.statusCode}`));
         }
@@ -49,11 +50,4 @@ export class KeepAliveHead {
       request.end();
     });
   }
-}
-
-function headersOf(answer: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = answer.rawHeaders;
-  for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] as string, raw[index + 1] as string);
-  return headers;
 }

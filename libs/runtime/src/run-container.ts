@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import { withSpan } from '@lading/telemetry';
+import { trace, withSpan } from '@lading/telemetry';
 import { isImageId, parseDigestReference } from './digest-reference.js';
 import { defaultDockerSocket } from './docker-connection.js';
 import { engineMessage, httpStatus, RuntimeError } from './errors.js';
@@ -9,6 +9,7 @@ import { WRITABLE_APP_LABEL } from '@lading/manifest';
 import { bundleUser, hardenedHostConfig } from './hardened-host-config.js';
 import { ownerLabels } from './bundle-labels.js';
 import { createRunNetwork, removeRunNetwork } from './run-network.js';
+import { watchContainerExit } from './container-exit.js';
 import { stageReadOnlyFiles } from './read-only-files.js';
 import type { BundleContainerResult, RunBundleContainerOptions } from './types.js';
 
@@ -158,6 +159,7 @@ async function attachStartAndWait(
     container.kill().catch(() => undefined);
   };
   options.signal?.addEventListener('abort', abort, { once: true });
+  const exit = watchContainerExit(docker, container);
   try {
     await withSpan('lading', 'container start', { 'container.id': container.id }, async () => {
       try {
@@ -170,12 +172,15 @@ async function attachStartAndWait(
     if (options.signal?.aborted) abort();
     stream.write(options.stdinPayload);
     stream.end();
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const { code: exitCode, from } = await exit.exitCode();
+    // Which of Docker's two reports ended the run, for the run's trace.
+    trace.getActiveSpan()?.setAttribute('lading.container.exit_reported_by', from);
     await streamClosed;
     if (aborted) throw new RuntimeError('run-aborted', `Run ${options.name} was cancelled before its container finished.`);
     if (callbackFailure !== undefined) throw callbackFailure;
-    return { exitCode: StatusCode, containerId: container.id };
+    return { exitCode, containerId: container.id };
   } finally {
+    exit.stop();
     options.signal?.removeEventListener('abort', abort);
     stream.destroy();
   }

@@ -61,5 +61,6 @@ case "$action" in
     read -r _ < /tmp/release
     echo "inside=$(cat /cnab/secrets/canary)" ;;
   pause) hold PAUSED ;;
+  exit) echo "exiting with $EXIT_CODE"; exit "$EXIT_CODE" ;;
 esac
 `;

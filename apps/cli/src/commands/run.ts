@@ -8,14 +8,13 @@ import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltBundle } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
-import { checkParameters } from '../check-parameters.js';
 import { bundleOfRun, dependencyAction, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
-import { withSession } from '../session.js';
+import { abandonSession, openSessionEarly, withSession, type Session } from '../session.js';
 import { UserError } from '../user-error.js';
 
 interface RunOptions {
@@ -78,21 +77,35 @@ function printTrace(label: string): void {
   if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
 }
 
-/** Asks the broker for one run, follows its events, and returns the action's exit status. */
-async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined): Promise<number> {
-  const runId = randomBytes(12).toString('hex');
+/**
+ * Asks the broker for one run, follows its events, and returns the action's exit status. The
+ * session may have been opened beforehand, while the bundle was pinned (see `openSessionEarly`).
+ */
+async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined, opening: Promise<Session> = openSessionEarly()): Promise<number> {
   const parameters = parseParams(options.param);
-  if (bundleReference) await checkParameters(bundleReference, action, parameters);
+  try {
+    // Loaded only for --param values: the JSON Schema validator behind it is most of the CNAB library.
+    if (bundleReference && Object.keys(parameters).length > 0) await (await import('../check-parameters.js')).checkParameters(bundleReference, action, parameters);
+  } catch (error) {
+    abandonSession(opening);
+    throw error;
+  }
+  const runId = randomBytes(12).toString('hex');
   const credentialSets = options.cred.map((text) => setKey(text, options.namespace));
   const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
   const label = `${action} ${installation}`;
 
   const exitCode = await withSession(async ({ nc, credentials }) => {
     // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
-    const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
-    const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await brokerPublicKey(nc), sealingContexts.runInput(runId));
+    // The broker's key is asked for while the sources are resolved and the subscription is confirmed.
+    const keying = brokerPublicKey(nc);
+    keying.catch(() => undefined);
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
-    await nc.flush();
+    const subscribed = nc.flush();
+    subscribed.catch(() => undefined);
+    const sources = { ...(await resolveLocalSources(nc, 'credentials', credentialSets)), ...(await resolveLocalSources(nc, 'parameters', parameterSets)) };
+    const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await keying, sealingContexts.runInput(runId));
+    await subscribed;
     // The run's trace starts here and continues in the broker and the runner through headers.
     const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
       submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
@@ -112,7 +125,7 @@ async function runOne(installation: string, action: string, options: RunOptions,
       if (event.status === runStatus.failed) return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
     }
     throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
-  });
+  }, opening);
   return exitCode;
 }
 
@@ -134,17 +147,29 @@ async function runAction(installation: string, action: string, options: RunOptio
   // Without either, the broker runs the bundle the installation's record names, by digest.
   const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
-  const bundleReference = named ? await pinBundle(named) : undefined;
-  // Every bundle the command runs by the digest it names is checked before its bundle.json is read and before any run starts.
-  if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
-  const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
-  const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
-  const { own, byAlias } = splitDependencyParams(options.param, aliases);
-  const dependencies = dependencyRuns(bundle, installation, byAlias);
-  if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
-  const parent = { ...options, param: own };
+  // The connection to NATS is made while the bundle is pinned and checked, not after.
+  const opening = openSessionEarly();
+  let bundleReference: string | undefined;
+  let dependencies: ReturnType<typeof dependencyRuns>;
+  let parent: RunOptions;
+  let byAlias: Record<string, Record<string, string>>;
+  try {
+    bundleReference = named ? await pinBundle(named) : undefined;
+    // Every bundle the command runs by the digest it names is checked before its bundle.json is read and before any run starts.
+    if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
+    const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
+    const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
+    const split = splitDependencyParams(options.param, aliases);
+    byAlias = split.byAlias;
+    dependencies = dependencyRuns(bundle, installation, byAlias);
+    if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
+    parent = { ...options, param: split.own };
+  } catch (error) {
+    abandonSession(opening);
+    throw error;
+  }
   if (action === 'uninstall') {
-    let status = await runOne(installation, action, parent, bundleReference);
+    let status = await runOne(installation, action, parent, bundleReference, opening);
     for (const dependency of [...dependencies].reverse()) {
       if (status !== 0) {
         process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
@@ -165,11 +190,12 @@ async function runAction(installation: string, action: string, options: RunOptio
     const status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle);
     if (status !== 0) {
       process.stderr.write(`${action} ${installation}: not started, its dependency ${dependency.alias} (${dependency.installation}) failed\n`);
+      abandonSession(opening);
       process.exitCode = status;
       return;
     }
   }
-  process.exitCode = await runOne(installation, action, parent, bundleReference);
+  process.exitCode = await runOne(installation, action, parent, bundleReference, opening);
 }
 
 function addRunOptions(command: Command): Command {
