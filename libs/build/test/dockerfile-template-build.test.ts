@@ -10,7 +10,7 @@ import { validateBundle } from '@lading/cnab';
 import { AllowedRegistries, RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, type BundleFile, type Egress } from '@lading/runtime';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
-import { buildBundle, BuildRefusedError } from '../src/index.js';
+import { buildBundle, BuildRefusedError } from '../src/internal.js';
 import { docker, imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
