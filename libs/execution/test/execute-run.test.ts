@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRequestSchema, type RunInput, type RunRequest, type RunState } from '@lading/contracts';
 import { grantLease } from '@lading/leases';
-import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab';
+import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResult } from '@lading/cnab/internal';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
