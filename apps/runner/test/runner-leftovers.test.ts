@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime';
+import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime/internal';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints } from '@lading/contracts';
 import { connectToNats } from '@lading/service-kit';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference, RegistryClient } from '@lading/oci';
-import { connectDocker, dockerSocketGrants, ensureDockerAvailable, removeLeftovers, type ContainerOwner, type PrivilegeGrant } from '@lading/runtime';
+import { connectDocker, dockerSocketGrants, ensureDockerAvailable, removeLeftovers, type ContainerOwner, type PrivilegeGrant } from '@lading/runtime/internal';
 import { connectToNats } from '@lading/service-kit';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';
