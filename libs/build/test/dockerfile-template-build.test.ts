@@ -46,7 +46,7 @@ describe('buildBundle with a dockerfile template', () => {
   const build = (files: BundleFile[], buildEgress?: Egress) => {
     log = [];
     // As the builder does: only the registries the operator allows are contacted.
-    const registries = AllowedRegistries.fromList(registry.host, undefined);
+    const registries = new AllowedRegistries(registry.host);
     return buildBundle({ files, docker: engine, registryFor: (host, what) => registries.clientFor(host, what), log: (line) => log.push(line), ...(buildEgress ? { buildEgress } : {}) });
   };
   const invocationImage = (built: { bundle: Record<string, unknown> }) => validateBundle(built.bundle).invocationImages[0]?.image as string;
