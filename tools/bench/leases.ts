@@ -17,7 +17,7 @@ import { endpoints, inboxPrefix, leasePayloadSchema, sealingContexts, signedStat
 import { RegistryClient } from '@lading/oci';
 import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
 import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit';
-import { prepareStackHome } from '@lading/stack';
+import { prepareStackHome } from '@lading/stack/internal';
 import { brokerSettings, serviceSettings } from '@lading/service-kit/settings';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { publishTestBundle } from '../../apps/secret-broker/test/published-bundle.js';

@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, errorVocabulary } from '@lading/contracts';
 import { connectToNats, createLogger, serveEndpoint, ServiceFailure } from '@lading/service-kit';
-import { writeCredentialsFile } from '@lading/stack';
+import { writeCredentialsFile } from '@lading/stack/internal';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { runCli } from './cli-process.js';
 

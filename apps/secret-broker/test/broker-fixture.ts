@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connectToNats } from '@lading/service-kit';
-import { addPrincipal, prepareStackHome, readPrincipalPasswords, recordStack, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack';
+import { addPrincipal, prepareStackHome, readPrincipalPasswords, recordStack, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack/internal';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 
 const appsDir = resolve(import.meta.dirname, '../..');

@@ -18,7 +18,7 @@ import {
   stopStack,
   type StackPorts,
   type StartStackOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
