@@ -16,7 +16,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, inboxPrefix, leasePayloadSchema, sealingContexts, signedStatements, streams } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { generateSealingKeyPair, generateSigningKeyPair, open, seal, signStatement } from '@lading/secrets';
-import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit';
+import { callEndpoint, connectToNats, ensureStream } from '@lading/service-kit/internal';
 import { prepareStackHome } from '@lading/stack/internal';
 import { brokerSettings, serviceSettings } from '@lading/service-kit/settings';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';

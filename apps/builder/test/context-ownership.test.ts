@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, objectStores } from '@lading/contracts';
 import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
-import { callEndpoint, connectToNats, openObjectStore, RemoteFailure } from '@lading/service-kit';
+import { callEndpoint, connectToNats, openObjectStore, RemoteFailure } from '@lading/service-kit/internal';
 import { addPrincipal, prepareStackHome, readPrincipalPasswords, renderNatsAuthorization, stackPaths } from '@lading/stack/internal';
 import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { uploadBuildContext } from '../../cli/src/upload-context.js';

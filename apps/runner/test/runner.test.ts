@@ -15,7 +15,7 @@ import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects,
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, ownerLabels, removeLeftovers } from '@lading/runtime/internal';
 import { seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit/internal';
 import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack/internal';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';

@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints, sealingContexts } from '@lading/contracts';
 import { openRunState } from '@lading/leases';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, installationValuesSecretName, seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
+import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit/internal';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { deleteInstallation } from '../src/installation-delete.js';
