@@ -5,5 +5,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-npx nx run-many -t build -p @lading/builder @lading/registry-guard @lading/secret-broker @lading/runner --outputStyle=static >/dev/null
-exec node --conditions=@lading/source --import tsx libs/images/src/cli/build-service-images.ts "$@"
+npx nx run-many -t build -p @lading/builder @lading/registry-guard @lading/secret-broker @lading/runner @lading/images --outputStyle=static >/dev/null
+exec node libs/images/dist/src/cli/build-service-images.js "$@"

@@ -8,6 +8,7 @@ import { freePort } from '@lading/testkit';
 import { readStackFile, stackPaths, stackStatus, startStack, stopStack, type StackPorts } from '../src/internal.js';
 import { stackGroup } from '../src/service-users.js';
 import { stackServices } from '../src/services.js';
+import { compileFixture } from './support/compiled-fixture.js';
 
 // A compiled service is one self-contained bundle: `lading up` starts a copy of it placed under the
 // stack home, so the stack's users need not reach the checkout (a clone under /root, which is 0700).
@@ -58,18 +59,11 @@ describe('a compiled checkout that no other user can enter', { shuffle: false },
     const hidden = await tempFolder('lading-private-');
     checkout = join(hidden, 'lading');
     // The stand-in service, compiled as `npm run build` compiles an app: one self-contained file.
-    const app = join(hidden, 'stand-in');
-    await mkdir(join(app, 'src'), { recursive: true });
-    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'stand-in', type: 'module' }));
-    await copyFile(fixture('fake-service'), join(app, 'src', 'main.ts'));
-    // Its packages, for the bundler to put in: a checkout's own node_modules.
-    await symlink(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
-    const built = spawnSync(process.execPath, [join(repoRoot, 'tools', 'build', 'bundle-app.mjs')], { cwd: app, encoding: 'utf8' });
-    expect(built.status, built.stderr).toBe(0);
+    const compiled = await compileFixture('fake-service', hidden);
     for (const service of stackServices) {
       const dist = join(checkout, 'apps', service.app, 'dist');
       await mkdir(dist, { recursive: true });
-      await copyFile(join(app, 'dist', 'main.js'), join(dist, 'main.js'));
+      await copyFile(compiled, join(dist, 'main.js'));
     }
     home = await tempFolder('lading-home-');
     homes.push(home);

@@ -19,15 +19,23 @@ import {
   type StackPorts,
   type StartStackOptions,
 } from '../src/internal.js';
+import { compileFixture } from './support/compiled-fixture.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.ts`);
-const fakeServices = {
-  builder: fixture('fake-service'),
-  guard: fixture('fake-service'),
-  broker: fixture('fake-service'),
-  runner: fixture('fake-service'),
-};
+// The stand-in services run compiled, as `npm run build` leaves the real ones: the stack starts
+// copies of them under its home, so what these tests see of users and modes holds wherever the
+// checkout is (a clone in a folder only root may enter, say).
+const compiledFixtures = new Map<string, string>();
+const fixture = (name: string) => compiledFixtures.get(name) as string;
+let fakeServices: Record<'builder' | 'guard' | 'broker' | 'runner', string>;
+let fixturesFolder: string;
+
+beforeAll(async () => {
+  fixturesFolder = await mkdtemp(join(tmpdir(), 'lading-stack-fixtures-'));
+  for (const name of ['fake-service', 'broken-service', 'stubborn-service']) compiledFixtures.set(name, await compileFixture(name, fixturesFolder));
+  const fake = fixture('fake-service');
+  fakeServices = { builder: fake, guard: fake, broker: fake, runner: fake };
+});
 
 const homes: string[] = [];
 async function tempHome(): Promise<string> {
@@ -75,6 +83,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 afterAll(async () => {
+  await rm(fixturesFolder, { recursive: true, force: true });
   for (const home of homes) {
     // A home whose stack file a test corrupted on purpose has nothing to stop.
     await stopStack({ home }).catch(() => undefined);

@@ -9,7 +9,8 @@ if (unknown.length > 0) {
   console.error(`build.sh takes --rebuild and --out DIR, not ${unknown.join(' ')}.`);
   process.exit(2);
 }
-const workspaceRoot = resolve(import.meta.dirname, '../../../..');
+// deploy/images/build.sh runs this, compiled, from the workspace root.
+const workspaceRoot = process.cwd();
 try {
   await buildServiceImages({
     workspaceRoot,
