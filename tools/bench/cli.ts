@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { resolveConcurrency, resolveDigest, resolveDigests } from '@lading/build';
+import { resolveConcurrency, resolveDigest, resolveDigests } from '@lading/build/internal';
 import { RegistryClient } from '@lading/oci';
 import { freePort } from '@lading/testkit';
 import { pushTinyImage } from '../../libs/oci/test/support/tiny-image.js';

@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { copyBundle, MediaTypes, RegistryClient, sha256Digest } from '@lading/oci';
+import { copyBundle, MediaTypes, RegistryClient, sha256Digest } from '@lading/oci/internal';
 import { startRegistry, startRegistryRelay } from '@lading/testkit';
 import { publishBundleOf } from '../../libs/oci/test/support/tiny-bundle.js';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
-import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
+import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit/internal';
 import {
   freePort,
   startConnectionCounter,

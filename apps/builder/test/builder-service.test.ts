@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContextLimits, endpoints, serviceNames, type ErrorCode } from '@lading/contracts';
 import { RegistryClient, sha256Digest } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, packBundleContext } from '@lading/runtime';
-import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit';
+import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit/internal';
 import { freePort, startNatsServer, startRegistry, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { uploadBuildContext } from '../../cli/src/upload-context.js';
 import { exitOf, startBuilder } from './builder-process.js';

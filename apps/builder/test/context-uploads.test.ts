@@ -7,7 +7,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContextLimits } from '@lading/contracts';
 import { sha256Digest } from '@lading/oci';
-import { connectToNats, ServiceFailure } from '@lading/service-kit';
+import { connectToNats, ServiceFailure } from '@lading/service-kit/internal';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { BuildContextStore } from '../src/context-store.js';
 import { ContextUploads } from '../src/context-uploads.js';

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaTypes, parseReference, RegistryClient, sha256Digest } from '@lading/oci';
-import { readCredentialsFile, readStackFile } from '@lading/stack';
+import { MediaTypes, parseReference, RegistryClient, sha256Digest } from '@lading/oci/internal';
+import { readCredentialsFile, readStackFile } from '@lading/stack/internal';
 import { freePort } from '@lading/testkit';
 import { runCli } from './cli-process.js';
 

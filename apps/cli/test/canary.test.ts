@@ -18,7 +18,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stackPaths } from '@lading/stack';
+import { stackPaths } from '@lading/stack/internal';
 import { freePort } from '@lading/testkit';
 import { startVaultStandIn, type VaultStandIn } from '../../../libs/secrets/test/vault-stand-in.js';
 import { runCli, startCli, type CliResult } from './cli-process.js';

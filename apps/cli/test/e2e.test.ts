@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateBundle } from '@lading/cnab';
-import { errorVocabulary } from '@lading/contracts';
+import { errorVocabulary } from '@lading/contracts/errors';
 import { RegistryClient } from '@lading/oci';
 import { freePort } from '@lading/testkit';
 import { runCli, startCli } from './cli-process.js';

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Svcm } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints, errorVocabulary } from '@lading/contracts';
-import { connectToNats, createLogger, serveEndpoint, ServiceFailure } from '@lading/service-kit';
-import { writeCredentialsFile } from '@lading/stack';
+import { endpoints } from '@lading/contracts';
+import { errorVocabulary } from '@lading/contracts/errors';
+import { connectToNats, createLogger, serveEndpoint, ServiceFailure } from '@lading/service-kit/internal';
+import { writeCredentialsFile } from '@lading/stack/internal';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { runCli } from './cli-process.js';
 

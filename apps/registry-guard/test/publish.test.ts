@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { endpoints, type Bundle } from '@lading/contracts';
 import { TagLedger } from '@lading/guard';
-import { CnabAnnotations, parseManifestDocument, pullBundle, RegistryClient, relocationMapping } from '@lading/oci';
+import { CnabAnnotations, parseManifestDocument, pullBundle, RegistryClient, relocationMapping } from '@lading/oci/internal';
 import { callEndpoint } from '@lading/service-kit';
 import type { TestNatsServer, TestRegistry } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';

@@ -10,10 +10,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime';
+import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime/internal';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints } from '@lading/contracts';
-import { connectToNats } from '@lading/service-kit';
+import { connectToNats } from '@lading/service-kit/internal';
 import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
 
 const runnerMain = resolve(import.meta.dirname, '../src/main.ts');

@@ -13,10 +13,10 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects, type RunEvent, type RunRequest } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable, ownerLabels, removeLeftovers } from '@lading/runtime';
+import { connectDocker, ensureDockerAvailable, ownerLabels, removeLeftovers } from '@lading/runtime/internal';
 import { seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit';
-import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack';
+import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit/internal';
+import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack/internal';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';
 import {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportPrivateKey, KeyFileError } from '@lading/secrets';
+import { exportPrivateKey, KeyFileError } from '@lading/secrets/internal';
 import { loadOrCreateBrokerKey } from '../src/keys.js';
 
 let dir: string;

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets, endpoints, sealingContexts, streams } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
-import { AtRestCipher, createKeyFile, generateSealingKeyPair, open, seal, type AtRestRecord } from '@lading/secrets';
+import { AtRestCipher, createKeyFile, generateSealingKeyPair, open, seal, type AtRestRecord } from '@lading/secrets/internal';
 import { callEndpoint, ensureStream, openBucket } from '@lading/service-kit';
 import { RunRecords } from '@lading/store';
 import { runCli } from '../../cli/test/cli-process.js';

@@ -1,4 +1,4 @@
-import { canonicalJson, MediaTypes, prepareBundleIndex, sha256Digest, type RegistryClient } from '@lading/oci';
+import { canonicalJson, MediaTypes, prepareBundleIndex, sha256Digest, type RegistryClient } from '@lading/oci/internal';
 
 /**
  * Publishes `bundle` as CNAB-in-OCI by digest (no tag) with an empty invocation image, so the

@@ -11,7 +11,7 @@ import { validateBundle } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, type BundleFile } from '@lading/runtime';
 import { freePort, startRegistry, type TestRegistry } from '@lading/testkit';
-import { buildBundle, BuildRefusedError, resolveDigest, type BuildInput } from '../src/index.js';
+import { buildBundle, BuildRefusedError, resolveDigest, type BuildInput } from '../src/internal.js';
 import { docker, imagesLabelled, removeImages, seedBaseImage, tagInRegistry } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');

@@ -10,7 +10,7 @@ import { validateBundle } from '@lading/cnab';
 import { AllowedRegistries, RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, type BundleFile, type Egress } from '@lading/runtime';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
-import { buildBundle, BuildRefusedError } from '../src/index.js';
+import { buildBundle, BuildRefusedError } from '../src/internal.js';
 import { docker, imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
@@ -46,7 +46,7 @@ describe('buildBundle with a dockerfile template', () => {
   const build = (files: BundleFile[], buildEgress?: Egress) => {
     log = [];
     // As the builder does: only the registries the operator allows are contacted.
-    const registries = AllowedRegistries.fromList(registry.host, undefined);
+    const registries = new AllowedRegistries(registry.host);
     return buildBundle({ files, docker: engine, registryFor: (host, what) => registries.clientFor(host, what), log: (line) => log.push(line), ...(buildEgress ? { buildEgress } : {}) });
   };
   const invocationImage = (built: { bundle: unknown }) => validateBundle(built.bundle).invocationImages[0]?.image as string;

@@ -9,7 +9,7 @@ import { RegistryClient } from '@lading/oci';
 import { startRegistryRelay, type RegistryRelay } from '@lading/testkit';
 import { pushTinyImage } from '../../oci/test/support/tiny-image.js';
 import { startTokenRegistry, type TokenRegistry } from '../../oci/test/support/token-registry.js';
-import { BuildRefusedError, resolveConcurrency, resolveDigests } from '../src/index.js';
+import { BuildRefusedError, resolveConcurrency, resolveDigests } from '../src/internal.js';
 
 const credentials = { username: 'builder', password: 'builder-secret' };
 const repositories = Array.from({ length: 100 }, (_, index) => `pins/image-${index}`);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@lading/oci';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { pushTinyImage } from '../../oci/test/support/tiny-image.js';
-import { BuildRefusedError, resolveDigests } from '../src/index.js';
+import { BuildRefusedError, resolveDigests } from '../src/internal.js';
 
 let registry: TestRegistry;
 let client: RegistryClient;

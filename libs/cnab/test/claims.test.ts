@@ -12,7 +12,7 @@ import {
   validateClaimResult,
   type Bundle,
   type ClaimStatus,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const bundle = validateBundle(
   JSON.parse(readFileSync(new URL('./fixtures/101.01-bundle.json', import.meta.url), 'utf8')),

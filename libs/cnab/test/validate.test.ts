@@ -12,7 +12,7 @@ import {
   validateParameterSources,
   validateRelocationMapping,
   validateStatus,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
 const load = (file: string): Record<string, unknown> =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CnabValidationError, nestsTooDeep, parameterValueProblem, validateCredentialSet, valueLimits, valueSizeProblem } from '../src/index.js';
+import { CnabValidationError, nestsTooDeep, parameterValueProblem, validateCredentialSet, valueLimits, valueSizeProblem } from '../src/internal.js';
 
 describe('typed parameter values, parsed strictly', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appliesTo, appliesToText, isSensitiveOutput, isSensitiveParameter, type Bundle } from '../src/index.js';
+import { appliesTo, appliesToText, isSensitiveOutput, isSensitiveParameter, type Bundle } from '../src/internal.js';
 
 describe('appliesTo', () => {
   it('reads an absent or empty list as every action, as CNAB says', () => {

@@ -14,7 +14,3 @@ export function endpoint<Req extends z.ZodTypeAny, Rep extends z.ZodTypeAny>(
 ): Endpoint<Req, Rep> {
   return { subject, request, reply };
 }
-
-export type RequestOf<E> = E extends Endpoint<infer Req, z.ZodTypeAny> ? z.input<Req> : never;
-export type ParsedRequestOf<E> = E extends Endpoint<infer Req, z.ZodTypeAny> ? z.output<Req> : never;
-export type ReplyOf<E> = E extends Endpoint<z.ZodTypeAny, infer Rep> ? z.output<Rep> : never;

@@ -1,65 +1,24 @@
+// The one place that names what crosses between Lading's processes: NATS subjects, streams, KV
+// buckets and object stores, the endpoints with their request and reply shapes (zod), the signed
+// and sealed payloads, and the principals' identity. Image references have their own entry
+// (`@lading/contracts/reference-grammar`), as do coded errors (`@lading/contracts/errors`); the
+// parts only tests use are in ./internal.ts (`@lading/contracts/internal`).
 export { subjects, serviceNames, type ServiceRole } from './subjects.js';
 export { streams, buckets, objectStores } from './storage-names.js';
-export { baseImages, baseImageReference, defaultBaseImage, defaultBaseImageName, type BaseImageName } from './base-images.js';
-export { replyErrorSchema, replySchema, type ReplyError } from './envelope.js';
-export { errorVocabulary, errorCodes, isErrorCode, CodedError, isCodedError, type ErrorCode } from './errors/index.js';
-export { endpoint, type Endpoint, type RequestOf, type ParsedRequestOf, type ReplyOf } from './endpoint.js';
+export { baseImages, baseImageReference, defaultBaseImage, type BaseImageName } from './base-images.js';
+export { replySchema, type ReplyError } from './envelope.js';
+export { CodedError, isCodedError, type ErrorCode } from './errors/index.js';
+export type { Endpoint } from './endpoint.js';
 export { endpoints } from './endpoints.js';
 export { sealedBoxSchema, type SealedBox } from './messages/sealed-box.js';
+export { digestSchema, resourceNameSchema, namespaceSchema } from './messages/references.js';
+export { buildContextLimits, type ContextUploadRequest, type ContextUploadReply } from './messages/build.js';
+export { tagAuditRecordSchema, type TagAuditRecord } from './messages/tag-audit.js';
+export type { TagDriftRecord } from './messages/tag-drift.js';
+export { valueSetEntries, type SetKey, type SetSummary, type ValueSet } from './messages/value-sets.js';
 export {
-  digestReferenceSchema,
-  digestSchema,
-  resourceNameSchema,
-  secretNameSchema,
-  namespaceSchema,
-} from './messages/references.js';
-export {
-  buildContextLimits,
-  buildRequestSchema,
-  buildReplySchema,
-  contextUploadRequestSchema,
-  contextUploadReplySchema,
-  type BuildRequest,
-  type BuildReply,
-  type ContextUploadRequest,
-  type ContextUploadReply,
-} from './messages/build.js';
-export {
-  publishRequestSchema,
-  publishReplySchema,
-  publishOutcomes,
-  type PublishRequest,
-  type PublishReply,
-} from './messages/publish.js';
-export {
-  tagAuditRequestSchema,
-  tagAuditRecordSchema,
-  tagAuditReplySchema,
-  type TagAuditRequest,
-  type TagAuditRecord,
-  type TagAuditReply,
-} from './messages/tag-audit.js';
-export { tagDriftRecordSchema, tagDriftReplySchema, type TagDriftRecord, type TagDriftReply } from './messages/tag-drift.js';
-export {
-  setKeySchema,
-  setApplyRequestSchema,
-  setListRequestSchema,
-  setSummarySchema,
-  setListReplySchema,
-  setShowReplySchema,
-  valueSetEntries,
-  type ValueSet,
-  type SetKey,
-  type SetSummary,
-} from './messages/value-sets.js';
-export {
-  brokerPublicKeyReplySchema,
-  secretSetRequestSchema,
-  leaseRequestSchema,
-  leaseReplySchema,
   leasePayloadSchema,
   leaseAuditEntrySchema,
-  outputStoreRequestSchema,
   type LeaseRequest,
   type LeaseReply,
   type LeasePayload,
@@ -69,20 +28,14 @@ export {
   runRequestSchema,
   runStateSchema,
   runEventSchema,
-  runStatuses,
-  runStatusSchema,
   runStatus,
-  terminalRunStatuses,
   isTerminalRunStatus,
   type RunRequest,
   type RunState,
   type RunEvent,
-  type RunStatus,
 } from './messages/runs.js';
 export {
-  installationKeySchema,
   installationRecordSchema,
-  installationStatusSchema,
   installationStatus,
   type InstallationStatus,
   outputRecordSchema,
@@ -91,27 +44,13 @@ export {
   type OutputRecord,
   type RunSummary,
 } from './messages/installations.js';
-export {
-  secretsRotateKeyReplySchema,
-  outputShowRequestSchema,
-  outputShowReplySchema,
-  leaseAuditRequestSchema,
-  leaseAuditReplySchema,
-  type SecretsRotateKeyReply,
-  type OutputShowRequest,
-  type OutputShowReply,
-  type LeaseAuditReply,
-} from './messages/broker-operations.js';
+export type { OutputShowRequest, OutputShowReply } from './messages/broker-operations.js';
 export { sealingContexts } from './sealing-contexts.js';
 export { signedStatements } from './signed-statements.js';
 export {
-  runIdSchema,
-  runnerIdSchema,
   runInputSchema,
   runSourceKey,
-  runSubmitRequestSchema,
   runAdmissionSchema,
-  signedRunStatementSchema,
   installationLockSchema,
   type RunInput,
   type RunSubmitRequest,
@@ -128,5 +67,22 @@ export {
   inboxPrefix,
 } from './identity.js';
 export { cnabDocumentSchema } from './cnab/document-schema.js';
-export { claimStatusSchema, claimStatuses, claimStatus } from './cnab/documents.js';
-export type * from './cnab/documents.js';
+export { claimStatuses, claimStatus } from './cnab/documents.js';
+export type {
+  JsonSchemaDefinition,
+  Bundle,
+  Claim,
+  ClaimStatus,
+  ClaimResultOutput,
+  ClaimResult,
+  ValueMapping,
+  CredentialSet,
+  ParameterSet,
+  Installation,
+  RelocationMapping,
+  BundleStatus,
+  Dependencies,
+  ParameterSources,
+  CnabDocumentKind,
+  CnabProblem,
+} from './cnab/documents.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digestReferenceSchema, digestSchema } from './index.js';
+import { digestReferenceSchema, digestSchema } from './internal.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 

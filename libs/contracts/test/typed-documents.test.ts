@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimStatuses, installationStatusSchema, runStatuses } from '../src/index.js';
+import { claimStatuses, installationStatusSchema, runStatuses } from '../src/internal.js';
 import { productionSources } from './production-sources.js';
 
 // The CNAB documents travel typed (libs/contracts/src/cnab) and run statuses have one home. A

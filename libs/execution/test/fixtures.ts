@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunEvent, type RunInput, type RunRequest } from '@lading/contracts';
 import { buildBundle } from '@lading/build';
 import { validateBundle, type Bundle } from '@lading/cnab';
-import { admitRun, claimRun, finishRun, grantLease, openRunState, type LeaseDependencies } from '@lading/leases';
+import { admitRun, claimRun, finishRun, grantLease, openRunState, type LeaseDependencies } from '@lading/leases/internal';
 import { parseManifest, renderDockerfile, renderRunScript, toBundleJson } from '@lading/manifest';
 import { copyImage, parseReference, prepareBundleIndex, pullBundle, pushDockerArchive, RegistryClient, type ManifestHead } from '@lading/oci';
 import { assembleBuildContext, buildImage, makeBusyboxBaseImage, saveImage } from '@lading/runtime';

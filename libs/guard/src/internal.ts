@@ -10,3 +10,5 @@ export { driftPrincipal } from './ledger/tag-drift.js';
 export { appendTagAudit } from './ledger/tag-audit.js';
 export { tagKey } from './ledger/tag-key.js';
 export type { LedgerEntry } from './ledger/ledger-types.js';
+export type { FrontDoorServer, FrontDoorServerOptions } from './front-door/front-door-server.js';
+export type { FrontDoorOptions } from './rules/rule-engine.js';

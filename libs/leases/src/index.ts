@@ -7,4 +7,4 @@ export { finishRun, heartbeatRun } from './finish-run.js';
 export { heartbeatIntervalMs } from './installation-lock.js';
 export { openRunState } from './open-run-state.js';
 export { LeaseRefusedError } from './lease-refused.js';
-export type { AdmissionBucket, AdmissionDependencies, LeaseDependencies, RunPathState } from './types.js';
+export type { AdmissionBucket, RunPathState } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts';
+import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts/internal';
 import { PARAMETER_SOURCES_EXTENSION, validateBundle } from '@lading/cnab';
 import { generateSealingKeyPair, installationValuesSecretName, open, runScopedSecretName } from '@lading/secrets';
 import { startingRunState } from '@lading/testkit';

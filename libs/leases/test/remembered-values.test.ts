@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts';
+import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts/internal';
 import { generateSealingKeyPair, open } from '@lading/secrets';
 import { startingRunState } from '@lading/testkit';
 import { admitRun, claimRun, finishRun, grantLease } from '../src/internal.js';

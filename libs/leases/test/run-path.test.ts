@@ -10,7 +10,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets, leasePayloadSchema, runSourceKey, sealingContexts } from '@lading/contracts';
 import { generateSealingKeyPair, open, seal } from '@lading/secrets';
-import { connectToNats, openBucket } from '@lading/service-kit';
+import { connectToNats, openBucket } from '@lading/service-kit/internal';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/internal.js';

@@ -1,6 +1,6 @@
 import { validateBundle } from '@lading/cnab';
 import { describe, expect, it } from 'vitest';
-import { parseManifest, renderDockerfile, toBundleJson, type ResolvedImages } from '../src/index.js';
+import { parseManifest, renderDockerfile, toBundleJson, type ResolvedImages } from '../src/internal.js';
 
 const digest = (c: string): string => `sha256:${c.repeat(64)}`;
 const manifest = parseManifest(`name: hello

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { bundleNeeds } from '@lading/cnab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busybox, busyboxOnlyPath } from './run-harness.js';
-import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, toBundleJson, type Manifest, type ResolvedImages } from '../src/index.js';
+import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, toBundleJson, type Manifest, type ResolvedImages } from '../src/internal.js';
 
 // CNAB: an empty applyTo means every action. The runner (bundleNeeds, from bundle.json) and the
 // run script (from the manifest) must agree on it, or an output the runner waits for is never

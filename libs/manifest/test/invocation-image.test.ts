@@ -12,7 +12,7 @@ import {
   renderDockerfile,
   renderRunScript,
   SECRETS_DIR,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 // The Dockerfile and run script together, in a real container run the way the runner runs one.
 const suffix = randomBytes(4).toString('hex');

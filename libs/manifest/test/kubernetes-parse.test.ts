@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest, type ExecStep, type TemplatedString } from '../src/index.js';
+import { parseManifest, type ExecStep, type TemplatedString } from '../src/internal.js';
 import { problems } from './manifest-problems.js';
 
 const porter = (body: string, mixins = '  - exec\n  - kubernetes\n'): string => `schemaVersion: 1.0.1

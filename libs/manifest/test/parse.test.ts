@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleTag, ManifestError, parseManifest, scaffoldFiles, scaffoldManifest } from '../src/index.js';
+import { bundleTag, ManifestError, parseManifest, scaffoldFiles, scaffoldManifest } from '../src/internal.js';
 
 const head = `name: hello
 version: 0.1.0

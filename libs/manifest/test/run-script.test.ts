@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busybox, busyboxOnlyPath } from './run-harness.js';
-import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/index.js';
+import { encodeRunInput, parseManifest, parseOutputFrame, renderRunScript, scaffoldManifest } from '../src/internal.js';
 
 const nonce = '0123456789abcdef0123456789abcdef';
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');

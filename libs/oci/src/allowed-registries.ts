@@ -18,12 +18,6 @@ export class AllowedRegistries {
     if (bad !== undefined) throw new OciError(`The allowed registries name "${bad}", which is not a registry host[:port].`, { reason: 'BAD_ALLOW_LIST' });
   }
 
-  /** Reads the operator's comma-separated list (`undefined` or empty: the front door alone). */
-  static fromList(frontDoor: string, text: string | undefined): AllowedRegistries {
-    const others = (text ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
-    return new AllowedRegistries(frontDoor, others);
-  }
-
   allows(host: string): boolean {
     return this.hosts.includes(host);
   }

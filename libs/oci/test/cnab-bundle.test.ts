@@ -1,6 +1,6 @@
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CnabAnnotations, copyImage, MediaTypes, OciError, parseManifestDocument, prepareBundleIndex, pullBundle, RegistryClient, sha256Digest } from '../src/index.js';
+import { CnabAnnotations, copyImage, MediaTypes, OciError, parseManifestDocument, prepareBundleIndex, pullBundle, RegistryClient, sha256Digest } from '../src/internal.js';
 import { pushTinyImage } from './support/tiny-image.js';
 
 let registry: TestRegistry;

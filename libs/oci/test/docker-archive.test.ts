@@ -1,6 +1,6 @@
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyImage, MediaTypes, parseManifestDocument, pushDockerArchive, RegistryClient, type ManifestHead } from '../src/index.js';
+import { copyImage, MediaTypes, parseManifestDocument, pushDockerArchive, RegistryClient, type ManifestHead } from '../src/internal.js';
 import { docker, dockerSave, importBusyboxImage, removeImages } from './support/docker.js';
 
 const localImage = `lading-test-oci:${process.pid}`;

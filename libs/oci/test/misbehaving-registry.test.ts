@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/index.js';
+import { MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/internal.js';
 
 // A registry that lies: it serves bytes that do not match the digests asked for. Allowed as a stand-in
 // because no real registry can be made to misbehave on purpose.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { exportOciLayout, importOciLayout, prepareBundleIndex, pullBundle, RegistryClient, sha256Digest } from '../src/index.js';
+import { exportOciLayout, importOciLayout, prepareBundleIndex, pullBundle, RegistryClient, sha256Digest } from '../src/internal.js';
 import { pushTinyImage } from './support/tiny-image.js';
 
 let origin: TestRegistry;

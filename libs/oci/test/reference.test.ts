@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatReference, OciError, parseReference } from '../src/index.js';
+import { formatReference, OciError, parseReference } from '../src/internal.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { freePort, startRegistry, type TestRegistry } from '@lading/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyImage, MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/index.js';
+import { copyImage, MediaTypes, OciError, RegistryClient, sha256Digest } from '../src/internal.js';
 import { pushTinyImage as pushTinySupport } from './support/tiny-image.js';
 
 let registry: TestRegistry;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OciError, relocatedBundleImage, relocationMapping } from '../src/index.js';
+import { OciError, relocatedBundleImage, relocationMapping } from '../src/internal.js';
 
 const digestA = `sha256:${'a'.repeat(64)}`;
 const digestB = `sha256:${'b'.repeat(64)}`;

@@ -28,7 +28,7 @@ import {
   verifyBundle,
   verifyImage,
   writeBundleArchive,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { publishTinyBundle } from './support/tiny-bundle.js';
 import { pushTinyImage } from './support/tiny-image.js';
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { connectDocker, ensureDockerAvailable, ownerLabels, type ContainerOwner } from '../src/index.js';
+import { connectDocker, ensureDockerAvailable, ownerLabels, type ContainerOwner } from '../src/internal.js';
 import { containerExists, uniqueName } from './docker-fixtures.js';
 import { deliberateFailure, innerOwnerEnv, runningPattern } from './left-behind/owner.js';
 

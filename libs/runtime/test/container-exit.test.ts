@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { connectDocker, encodeStdinPayload, runBundleContainer, type RunBundleContainerOptions } from '../src/index.js';
+import { connectDocker, encodeStdinPayload, runBundleContainer, type RunBundleContainerOptions } from '../src/internal.js';
 import { containerExists, uniqueName } from './docker-fixtures.js';
 import { useProbeImage } from './probe-image.js';
 import { startWithholdingEngine } from './withholding-engine.js';

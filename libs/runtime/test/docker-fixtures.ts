@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import { followDockerStream } from '../src/index.js';
+import { followDockerStream } from '../src/internal.js';
 
 export const uniqueName = (what: string): string => `lading-test-${what}-${randomBytes(4).toString('hex')}`;
 

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleBuildContext, bundleFileFilter, packBundleContext, unpackBundleContext } from '../src/index.js';
+import { assembleBuildContext, bundleFileFilter, packBundleContext, unpackBundleContext } from '../src/internal.js';
 import { readTar } from './tar-fixtures.js';
 
 const limits = { maxBytes: 1024 * 1024, maxEntries: 100 };

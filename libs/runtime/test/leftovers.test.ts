@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, makeBusyboxBaseImage, ownerLabels, removeLeftovers, type ContainerOwner } from '../src/index.js';
+import { connectDocker, makeBusyboxBaseImage, ownerLabels, removeLeftovers, type ContainerOwner } from '../src/internal.js';
 import { containerExists, removeImages, uniqueName } from './docker-fixtures.js';
 
 const docker = connectDocker();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOutputFrameParser, OutputFrameScanner } from '../src/index.js';
+import { createOutputFrameParser, OutputFrameScanner } from '../src/internal.js';
 
 const nonce = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const frame = (name: string, value: string): string => `${nonce} output ${name} ${Buffer.from(value).toString('base64')}\n`;

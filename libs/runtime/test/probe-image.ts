@@ -13,7 +13,7 @@ import {
   runBundleContainer,
   type ContainerOwner,
   type RunBundleContainerOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { bundleDockerfile, pushForDigest, removeImages, uniqueName } from './docker-fixtures.js';
 import { probeRunScript } from './probe-run-script.js';
 

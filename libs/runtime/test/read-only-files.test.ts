@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { hardenedHostConfig, RuntimeError, stageReadOnlyFiles } from '../src/index.js';
+import { hardenedHostConfig, RuntimeError, stageReadOnlyFiles } from '../src/internal.js';
 
 const relocationMappingPath = '/cnab/app/relocation-mapping.json';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeStdinPayload, hardenedHostConfig, parseBundleDigests, parseCpuLimit, parseDigestReference, parseEgress, parseNetworkPoolSize } from '../src/index.js';
+import { encodeStdinPayload, hardenedHostConfig, parseBundleDigests, parseCpuLimit, parseDigestReference, parseEgress, parseNetworkPoolSize } from '../src/internal.js';
 
 describe('hardenedHostConfig', () => {
   it('drops every capability, forbids privilege gain, mounts secrets on tmpfs and hides the Docker socket', () => {

@@ -7,7 +7,7 @@ import {
   encodeStdinPayload,
   runBundleContainer,
   type RunBundleContainerOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { containerExists, uniqueName } from './docker-fixtures.js';
 import { releaseProbe, useProbeImage } from './probe-image.js';
 

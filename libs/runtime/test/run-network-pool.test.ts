@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, ensureRunNetworkIsolation, ownerLabels, RunNetworkPool, type ContainerOwner, type RunBundleContainerOptions } from '../src/index.js';
+import { connectDocker, ensureRunNetworkIsolation, ownerLabels, RunNetworkPool, type ContainerOwner, type RunBundleContainerOptions } from '../src/internal.js';
 import { containerExists, uniqueName } from './docker-fixtures.js';
 import { releaseProbe, startListener, startProbe, useProbeImage } from './probe-image.js';
 

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker, ensureRunNetworkIsolation, type RunBundleContainerOptions } from '../src/index.js';
+import { connectDocker, ensureRunNetworkIsolation, type RunBundleContainerOptions } from '../src/internal.js';
 import { releaseProbe, startListener, startProbe, useProbeImage } from './probe-image.js';
 
 const docker = connectDocker();

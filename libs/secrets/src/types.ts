@@ -72,20 +72,3 @@ export interface ResolveContext {
   /** Working directory for `command` sources and relative `path` sources. */
   cwd?: string;
 }
-
-/** The part of a CNAB credential or parameter set document that resolution needs. */
-export interface ValueSetDocument {
-  credentials?: { name: string; source: Record<string, unknown> }[];
-  parameters?: { name: string; source: Record<string, unknown> }[];
-  [key: string]: unknown;
-}
-
-export interface ResolveSetOptions {
-  /** Only these entries (e.g. those the bundle declares); names absent from the set are skipped. */
-  names?: readonly string[];
-  store?: SecretStore;
-  env: Record<string, string | undefined>;
-  setLabel: string;
-  commandTimeoutMs?: number;
-  cwd?: string;
-}

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtRestCipher, createKeyFile, KeyFileError, readKeyFile, SecretStoreError } from '../src/index.js';
+import { AtRestCipher, createKeyFile, KeyFileError, readKeyFile, SecretStoreError } from '../src/internal.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteKeyWithCas } from '../src/kv-reencrypt.js';
-import { AtRestCipher, BuiltinStore, SecretStoreError } from '../src/index.js';
+import { AtRestCipher, BuiltinStore, SecretStoreError } from '../src/internal.js';
 
 const CANARY = 'canary-7d1e-builtin-store-value';
 

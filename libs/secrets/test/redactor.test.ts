@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactText, StreamRedactor, type LabelledBytes } from '../src/index.js';
+import { createRedactor, redactText, StreamRedactor, type LabelledBytes } from '../src/internal.js';
 
 async function throughRedactor(chunks: Buffer[], values: (Buffer | string)[], mask?: string): Promise<string> {
   const out: Buffer[] = [];

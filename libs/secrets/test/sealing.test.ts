@@ -7,7 +7,7 @@ import {
   seal,
   SealError,
   sealingPublicKey,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const plaintext = Buffer.from('canary-3f9a-sealed-value');
 

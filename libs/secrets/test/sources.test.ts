@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  resolveSet,
   resolveValue,
   runScopedSecretName,
   SecretStoreError,
@@ -11,7 +10,7 @@ import {
   splitCommandLine,
   type ResolveContext,
   type SecretStore,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const CANARY = 'canary-0c4d-source-value';
 const PATH_ENV = { PATH: process.env.PATH };
@@ -155,37 +154,6 @@ describe('resolveValue', () => {
       expect(everything, JSON.stringify(source)).not.toContain(CANARY);
       expect(everything).not.toContain(Buffer.from(CANARY).toString('base64'));
     }
-  });
-});
-
-describe('resolveSet', () => {
-  const document = {
-    name: 'prod',
-    credentials: [
-      { name: 'kubeconfig', source: { path: join('$HOME', 'value.txt') } },
-      { name: 'image_token', source: { secret: 'deploy_token' } },
-      { name: 'hostkey', source: { env: 'HOSTKEY' } },
-    ],
-  };
-
-  it('resolves every entry, or only the names asked for', async () => {
-    const all = await resolveSet(document, { store, env: { HOME: dir, HOSTKEY: 'hk' }, setLabel: 'credential set "prod"' });
-    expect([...all.keys()]).toEqual(['kubeconfig', 'image_token', 'hostkey']);
-    expect(all.get('hostkey')?.toString()).toBe('hk');
-    const some = await resolveSet(document, { names: ['image_token', 'not-in-set'], store, env: {}, setLabel: 'x' });
-    expect([...some.keys()]).toEqual(['image_token']);
-  });
-
-  it('names the set and entry that failed', async () => {
-    await expect(resolveSet(document, { store, env: { HOME: dir }, setLabel: 'credential set "prod"' })).rejects.toThrow(
-      'Cannot resolve "hostkey" of credential set "prod" from its env source: environment variable HOSTKEY is not set',
-    );
-  });
-
-  it('refuses duplicate entries and documents without entries', async () => {
-    const dup = { parameters: [{ name: 'a', source: { value: '1' } }, { name: 'a', source: { value: '2' } }] };
-    await expect(resolveSet(dup, { env: {}, setLabel: 'parameter set "p"' })).rejects.toThrow(/appears more than once/);
-    await expect(resolveSet({ name: 'x' }, { env: {}, setLabel: 'parameter set "p"' })).rejects.toThrow(/neither a credentials nor a parameters list/);
   });
 });
 

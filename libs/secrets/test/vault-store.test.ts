@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretStoreError, VaultStore } from '../src/index.js';
+import { SecretStoreError, VaultStore } from '../src/internal.js';
 import { startVaultStandIn, type VaultStandIn } from './vault-stand-in.js';
 
 const ROOT = 'root-token-for-tests';

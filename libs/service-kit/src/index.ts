@@ -1,29 +1,23 @@
-export { readServiceConfig } from './config.js';
-export { connectToNats, type NatsAccess } from './connect.js';
-export { createLogger } from './logger.js';
+// What every Lading service is built on: running a service (config, logger, health, shutdown),
+// serving and calling its NATS endpoints with the caller's principal, JetStream buckets and
+// streams, and the failures that cross the wire. Clients of the services use the light entry
+// `@lading/service-kit/client`, settings are in `@lading/service-kit/settings`; the parts tests
+// drive one by one are in ./internal.ts (`@lading/service-kit/internal`).
 export { ServiceFailure, RemoteFailure } from './failure.js';
-export { serveEndpoint, type EndpointHandler, type EndpointContext } from './endpoint-server.js';
+export { serveEndpoint } from './endpoint-server.js';
 export {
-  callerOf,
   mayUseNamespace,
   assertNamespace,
   assertPerson,
-  principalDirectory,
-  processPrincipalDirectory,
   principalsFileSchema,
-  principalEntrySchema,
-  parsePrincipalsFile,
   PrincipalsFileReader,
   passwordVerifier,
   verifyPassword,
   type Caller,
-  type PrincipalDirectory,
   type PrincipalsFile,
-  type PrincipalEntry,
 } from './principals/index.js';
-export { callEndpoint, type CallOptions } from './endpoint-client.js';
+export { callEndpoint } from './endpoint-client.js';
 export { headerCarrier } from './headers.js';
-export { startHealthServer, type HealthServer, type HealthServerOptions } from './health-server.js';
-export { openBucket, openObjectStore, ensureStream, type StreamSpec } from './jetstream.js';
-export { runService, type ServiceContext, type ServiceDefinition } from './run-service.js';
-export type { ServiceConfig, Logger, LogFields, LogLevel } from './types.js';
+export { openBucket, openObjectStore, ensureStream } from './jetstream.js';
+export { runService, type ServiceContext } from './run-service.js';
+export type { Logger } from './types.js';

@@ -2,10 +2,10 @@ import { Svcm } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { endpoint } from '@lading/contracts';
+import { endpoint } from '@lading/contracts/internal';
 import { initTelemetry } from '@lading/telemetry/init';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { callEndpoint, connectToNats, createLogger, RemoteFailure, serveEndpoint, ServiceFailure, startHealthServer } from './index.js';
+import { callEndpoint, connectToNats, createLogger, RemoteFailure, serveEndpoint, ServiceFailure, startHealthServer } from './internal.js';
 
 const echo = endpoint('lading.test.echo', z.object({ text: z.string().min(1) }), z.object({ text: z.string() }));
 const silentLogger = createLogger('test', () => undefined);

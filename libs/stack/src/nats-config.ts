@@ -59,14 +59,10 @@ function serverLines(options: Omit<NatsConfigOptions, 'passwords'>): string[] {
   ];
 }
 
-/** A complete nats-server configuration: loopback only, JetStream on disk, the two accounts. */
-export function renderNatsConfig(options: NatsConfigOptions): string {
-  return [...serverLines(options), renderNatsAuthorization(options.passwords), ''].join('\n');
-}
-
 /**
- * The same, with the accounts in a file of their own (named relative to nats.conf, as
- * nats-server resolves includes) so that a reload can change principals.
+ * A nats-server configuration: loopback only, JetStream on disk, the two accounts in a file of
+ * their own (named relative to nats.conf, as nats-server resolves includes) so that a reload can
+ * change principals.
  */
 export function renderNatsServerConfig(options: Omit<NatsConfigOptions, 'passwords'> & { accountsFile: string }): string {
   return [...serverLines(options), `include ${JSON.stringify(options.accountsFile)}`, ''].join('\n');

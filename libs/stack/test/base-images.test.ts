@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseImageReference, baseImages } from '@lading/contracts';
-import { MediaTypes, RegistryClient, sha256Digest } from '@lading/oci';
+import { MediaTypes, RegistryClient, sha256Digest } from '@lading/oci/internal';
 import { freePort } from '@lading/testkit';
-import { seedBaseImages, stackPaths, startStack, stopStack } from '../src/index.js';
+import { seedBaseImages, stackPaths, startStack, stopStack } from '../src/internal.js';
 import { upstreamUser } from '../src/services.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

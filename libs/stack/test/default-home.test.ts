@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultHome, rootStackHome } from '../src/index.js';
+import { defaultHome, rootStackHome } from '../src/internal.js';
 
 describe('the default stack home', () => {
   it('is /var/lib/lading for root, where the stack’s own users can reach it (unlike /root, 0700)', () => {

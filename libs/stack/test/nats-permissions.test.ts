@@ -7,7 +7,7 @@ import { errors, type NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { endpoints, inboxPrefix, subjects } from '@lading/contracts';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { addPrincipal, prepareStackHome, readPrincipalPasswords, renderNatsAuthorization, stackPaths, type NatsPasswords } from '../src/index.js';
+import { addPrincipal, prepareStackHome, readPrincipalPasswords, renderNatsAuthorization, stackPaths, type NatsPasswords } from '../src/internal.js';
 
 /**
  * Every principal against every stream, bucket, endpoint and inbox, on the real nats-server with

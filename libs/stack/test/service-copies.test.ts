@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@lading/testkit';
-import { readStackFile, stackPaths, stackStatus, startStack, stopStack, type StackPorts } from '../src/index.js';
+import { readStackFile, stackPaths, stackStatus, startStack, stopStack, type StackPorts } from '../src/internal.js';
 import { stackGroup } from '../src/service-users.js';
 import { stackServices } from '../src/services.js';
 import { compileFixture } from './support/compiled-fixture.js';

@@ -18,7 +18,7 @@ import {
   stopStack,
   type StackPorts,
   type StartStackOptions,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { compileFixture } from './support/compiled-fixture.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');

@@ -12,12 +12,10 @@ export {
   startSpan,
   traceContextVariables,
   withSpan,
-  type SpanOptions,
 } from './propagation.js';
-export { instruments, secondsSince, type LadingInstruments } from './instruments.js';
+export { instruments, secondsSince } from './instruments.js';
 export { withPresetSpanId } from './preset-span-ids.js';
 export { messagingAttributes } from './messaging-attributes.js';
-export { SpanKind, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-export type { TelemetryOptions, HeaderCarrier } from './types.js';
-export { readTrace, renderSpanTree, type StoredSpan } from './span-store.js';
-export { telemetrySettings } from './telemetry-settings.js';
+export { SpanKind, context, trace, type Context, type Span } from '@opentelemetry/api';
+export type { HeaderCarrier } from './types.js';
+export { readTrace, renderSpanTree } from './span-store.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connectDocker, makeBusyboxBaseImage } from '@lading/runtime';
-import { seedLocalBaseImage } from '@lading/stack';
+import { seedLocalBaseImage } from '@lading/stack/internal';
 
 const run = promisify(execFile);
 

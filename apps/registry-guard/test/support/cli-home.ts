@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminPrincipal } from '@lading/contracts';
-import { writeCredentialsFile, writeStackFile } from '@lading/stack';
+import { writeCredentialsFile, writeStackFile } from '@lading/stack/internal';
 
 /**
  * A LADING_HOME whose stack file points the real `lading` command at the test's NATS server and

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsAccounts, subjects } from '@lading/contracts';
-import { connectToNats, passwordVerifier } from '@lading/service-kit';
+import { connectToNats, passwordVerifier } from '@lading/service-kit/internal';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 

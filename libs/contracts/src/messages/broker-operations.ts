@@ -9,7 +9,6 @@ export const secretsRotateKeyReplySchema = z.object({
   /** The id of the new key (a hash prefix: it names the key without revealing it). */
   keyId: z.string(),
 });
-export type SecretsRotateKeyReply = z.infer<typeof secretsRotateKeyReplySchema>;
 
 /** The CLI asks for one sensitive output, just in time, sealed to a key it made for this call. */
 export const outputShowRequestSchema = z.object({
@@ -35,4 +34,3 @@ export const leaseAuditRequestSchema = z.object({
   runIds: z.array(z.string().min(1).max(128)).max(500),
 });
 export const leaseAuditReplySchema = z.object({ entries: z.array(leaseAuditEntrySchema) });
-export type LeaseAuditReply = z.infer<typeof leaseAuditReplySchema>;

@@ -24,7 +24,6 @@ export const buildRequestSchema = z.object({
   /** Publish as this whole reference instead (Porter's --reference). */
   reference: z.string().min(1).max(512).optional(),
 });
-export type BuildRequest = z.infer<typeof buildRequestSchema>;
 
 export const contextUploadRequestSchema = z.object({
   /** sha256 of the whole archive, computed by the uploader and verified by the builder. */
@@ -56,4 +55,3 @@ export const buildReplySchema = z.object({
   /** What the builder did, step by step, for the CLI to show. */
   log: z.array(z.string()),
 });
-export type BuildReply = z.infer<typeof buildReplySchema>;

@@ -10,7 +10,6 @@ export const publishRequestSchema = z.object({
   tag: z.string().min(1),
   force: z.boolean().default(false),
 });
-export type PublishRequest = z.infer<typeof publishRequestSchema>;
 
 export const publishOutcomes = ['created', 'unchanged', 'replaced'] as const;
 
@@ -23,4 +22,3 @@ export const publishReplySchema = z.object({
   outcome: z.enum(publishOutcomes),
   previousDigest: digestSchema.optional(),
 });
-export type PublishReply = z.infer<typeof publishReplySchema>;

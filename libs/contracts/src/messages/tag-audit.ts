@@ -5,7 +5,6 @@ export const tagAuditRequestSchema = z.object({
   /** Only the most recent entries, at most this many. Default: all. */
   limit: z.number().int().positive().max(10_000).optional(),
 });
-export type TagAuditRequest = z.infer<typeof tagAuditRequestSchema>;
 
 /** One forced overwrite of a tag; `newDigest` is null when the forced change deleted the tag. */
 export const tagAuditRecordSchema = z.object({
@@ -22,4 +21,3 @@ export const tagAuditReplySchema = z.object({
   /** Oldest first. */
   entries: z.array(tagAuditRecordSchema),
 });
-export type TagAuditReply = z.infer<typeof tagAuditReplySchema>;

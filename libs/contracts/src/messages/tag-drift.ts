@@ -15,4 +15,3 @@ export type TagDriftRecord = z.infer<typeof tagDriftRecordSchema>;
 export const tagDriftReplySchema = z.object({
   drift: z.array(tagDriftRecordSchema),
 });
-export type TagDriftReply = z.infer<typeof tagDriftReplySchema>;

@@ -43,18 +43,6 @@ export function principalFromBasicAuth(users: Record<string, string>, anonymous?
 }
 
 /**
- * The principal is the value of `header`, set by an authenticating proxy in front of the guard.
- * Only use it when clients cannot reach the guard without passing that proxy.
- */
-export function principalFromHeader(header: string, anonymous = 'anonymous'): PrincipalFrom {
-  const name = header.toLowerCase();
-  return (req) => {
-    const value = req.headers[name];
-    return typeof value === 'string' && value.length > 0 ? value : anonymous;
-  };
-}
-
-/**
  * For a guard without its own upstream credentials: the principal is the Basic-auth user name,
  * and the password is checked by the upstream registry, because the client's credentials travel
  * with every request the guard forwards, including the tag write itself. A wrong password makes

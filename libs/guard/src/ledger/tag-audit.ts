@@ -2,7 +2,6 @@ import { streams, tagAuditRecordSchema, type TagAuditRecord } from '@lading/cont
 import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 
 /** One forced overwrite or delete of a tag, as the audit stream and `lading audit tags` carry it. */
-export const tagAuditEntrySchema = tagAuditRecordSchema;
 export type TagAuditEntry = TagAuditRecord;
 
 const auditStream = streams.tagAudit;
@@ -27,7 +26,7 @@ export async function ensureTagAuditStream(jsm: JetStreamManager): Promise<void>
  * change and one that reconciles it after a crash both append, and JetStream keeps one of them.
  */
 export async function appendTagAudit(js: JetStreamClient, entry: TagAuditEntry, changeId: string): Promise<void> {
-  await js.publish(auditSubject, JSON.stringify(tagAuditEntrySchema.parse(entry)), { msgID: changeId });
+  await js.publish(auditSubject, JSON.stringify(tagAuditRecordSchema.parse(entry)), { msgID: changeId });
 }
 
 /**
@@ -40,7 +39,7 @@ export async function readTagAudit(jsm: JetStreamManager, limit = Number.POSITIV
   if (info.state.messages === 0) return newestFirst;
   for (let seq = info.state.last_seq; seq >= info.state.first_seq && newestFirst.length < limit; seq--) {
     const message = await jsm.streams.getMessage(auditStream.name, { seq }).catch(() => null);
-    if (message) newestFirst.push(tagAuditEntrySchema.parse(message.json()));
+    if (message) newestFirst.push(tagAuditRecordSchema.parse(message.json()));
   }
   return newestFirst.reverse();
 }

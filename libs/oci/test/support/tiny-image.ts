@@ -1,4 +1,4 @@
-import { MediaTypes, sha256Digest, type RegistryClient } from '../../src/index.js';
+import { MediaTypes, sha256Digest, type RegistryClient } from '../../src/internal.js';
 
 /** Pushes a minimal OCI image (one small layer) by digest; good enough wherever nothing runs it. */
 export async function pushTinyImage(client: RegistryClient, repository: string, marker: string) {
