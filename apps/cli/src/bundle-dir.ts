@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { CnabValidationError, validateBundle, type Bundle } from '@lading/cnab';
+import type { Bundle } from '@lading/cnab';
 import { UserError } from './user-error.js';
 
 /** Where `lading build` leaves its result inside a bundle directory (as Porter's .cnab/). */
@@ -23,6 +23,21 @@ export async function writeBuiltBundle(dir: string, built: BuiltBundle): Promise
   return path;
 }
 
+const notBuilt = (dir: string) => new UserError(`${dir} has no built bundle: run \`lading build --dir ${dir}\` first`);
+
+/**
+ * The tag `lading build` gave the bundle of a directory, which a run pins again: read without its
+ * bundle.json, which the broker reads by digest, so a run's start-up loads no JSON Schema validator.
+ */
+export async function readBuiltTag(dir: string): Promise<string> {
+  try {
+    await readFile(bundleJsonPath(dir), 'utf8');
+    return (await readFile(join(resolve(dir), buildOutputDir, 'tag'), 'utf8')).trim();
+  } catch {
+    throw notBuilt(dir);
+  }
+}
+
 export async function readBuiltBundle(dir: string): Promise<BuiltBundle> {
   let text: string;
   let tag: string;
@@ -30,8 +45,10 @@ export async function readBuiltBundle(dir: string): Promise<BuiltBundle> {
     text = await readFile(bundleJsonPath(dir), 'utf8');
     tag = (await readFile(join(resolve(dir), buildOutputDir, 'tag'), 'utf8')).trim();
   } catch {
-    throw new UserError(`${dir} has no built bundle: run \`lading build --dir ${dir}\` first`);
+    throw notBuilt(dir);
   }
+  // Imported here: the validator is most of the CNAB library's start-up time.
+  const { CnabValidationError, validateBundle } = await import('@lading/cnab');
   try {
     return { bundle: validateBundle(JSON.parse(text)), tag };
   } catch (error) {

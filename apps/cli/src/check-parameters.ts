@@ -1,5 +1,5 @@
 import { bundleNeeds, commandLineProblem, declaresAction } from '@lading/cnab';
-import { fetchBundle } from './bundle-source.js';
+import { fetchBundle } from './bundle-fetch.js';
 import { UserError } from './user-error.js';
 
 /**

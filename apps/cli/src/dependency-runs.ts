@@ -11,10 +11,13 @@
  * included, reach the parent's run through the broker, which reads them in the run's namespace
  * when it grants the lease, and never through this process.
  */
-import { bundleNeeds, declaresAction, dependencyInstallationName, dependencyParameterDefaults, requiredBundles, type Bundle, type RequiredBundle } from '@lading/cnab';
+import type { Bundle } from '@lading/contracts';
+// The light entry: the CNAB library's index would bring its JSON Schema validator into every run's start-up.
+import { DEPENDENCIES_EXTENSION, dependencyInstallationName, dependencyParameterDefaults, requiredBundles, type RequiredBundle } from '@lading/cnab/dependencies';
 import { endpoints } from '@lading/contracts';
+import { pullBundle } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
-import { fetchBundle } from './bundle-source.js';
+import { bundleLocation, bundleReadFailure } from './bundle-source.js';
 import { withSession } from './session.js';
 import { UserError } from './user-error.js';
 
@@ -65,7 +68,28 @@ export async function bundleOfRun(installation: string, namespace: string, pinne
         throw error;
       },
     ));
-  return reference === undefined ? undefined : await fetchBundle(reference, undefined);
+  return reference === undefined ? undefined : await bundleRequiringOthers(reference);
+}
+
+/** Whether a bundle.json holds CNAB's dependencies extension, read without validating the rest. */
+function requiresOthers(bundle: Record<string, unknown>): boolean {
+  const custom = bundle.custom;
+  return typeof custom === 'object' && custom !== null && Object.hasOwn(custom, DEPENDENCIES_EXTENSION);
+}
+
+/**
+ * The bundle a run names when it requires others, validated whole; undefined when it requires
+ * none. Most bundles require none: for them the JSON Schema validator (and its start-up time) is
+ * never loaded, and the broker validates the bundle when it admits the run, as for every run.
+ */
+async function bundleRequiringOthers(reference: string): Promise<Bundle | undefined> {
+  const { client, repository, wanted } = bundleLocation(reference);
+  const raw = await pullBundle(client, repository, wanted).then(
+    (pulled) => pulled.bundle,
+    (error: unknown) => bundleReadFailure(reference, error),
+  );
+  if (!requiresOthers(raw)) return undefined;
+  return (await import('./bundle-fetch.js')).fetchBundle(reference, undefined);
 }
 
 /** Each required bundle of `bundle`, in the order it installs, with its installation name and values (the manifest's, then `--param ALIAS#NAME=VALUE`). */
@@ -76,18 +100,4 @@ export function dependencyRuns(bundle: Bundle | undefined, installation: string,
     installation: dependencyInstallationName(installation, required.alias),
     parameters: { ...dependencyParameterDefaults(bundle, required.alias), ...overrides[required.alias] },
   }));
-}
-
-/**
- * What a required bundle's run of `action` takes: whether its bundle has the action at all (a
- * custom one it lacks is passed over), and the values it is handed that the action takes (the
- * manifest hands a bundle its values for every action it runs). Uninstall runs the bundle its
- * installation recorded and takes only what is given now.
- */
-export async function dependencyAction(dependency: DependencyRun, action: string, given: Record<string, Record<string, string>>): Promise<{ runs: boolean; parameters: Record<string, string> }> {
-  if (action === 'uninstall') return { runs: true, parameters: { ...given[dependency.alias] } };
-  const bundle = await fetchBundle(dependency.bundle, undefined);
-  if (!declaresAction(bundle, action)) return { runs: false, parameters: {} };
-  const taken = new Set(bundleNeeds(bundle, action).parameters.map(({ name }) => name));
-  return { runs: true, parameters: Object.fromEntries(Object.entries(dependency.parameters).filter(([name]) => taken.has(name))) };
 }

@@ -1,5 +1,5 @@
 import { dependencyInstallationName, requiredBundles } from '@lading/cnab';
-import { fetchBundle } from './bundle-source.js';
+import { fetchBundle } from './bundle-fetch.js';
 
 /** The installations of the bundles an installation's bundle requires, read from that bundle's bundle.json, for `installations show`. */
 export async function installationDependencies(installation: string, bundleReference: string): Promise<Array<{ alias: string; installation: string; bundle: string }>> {

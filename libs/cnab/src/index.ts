@@ -36,7 +36,6 @@ export {
   LADING_EXTENSION_KEY,
   DEPENDENCIES_EXTENSION,
   dependencyInstallationName,
-  dependencyParameterDefaults,
   requiredBundles,
-  type RequiredBundle,
 } from './dependencies.js';
+// The same, alone (no JSON Schema validator): `@lading/cnab/dependencies`, for the lading command's runs.

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPENDENCIES_EXTENSION, PARAMETER_SOURCES_EXTENSION, dependencyParameterDefaults, requiredBundles, validateBundle } from '@lading/cnab';
+import { DEPENDENCIES_EXTENSION, PARAMETER_SOURCES_EXTENSION, requiredBundles, validateBundle } from '@lading/cnab';
+import { dependencyParameterDefaults } from '@lading/cnab/dependencies';
 import { applyResolvedDependencies, parseManifest, renderRunScript, toBundleJson, type Manifest, type ResolvedDependency } from '../src/index.js';
 import { problems } from './manifest-problems.js';
 

@@ -7,7 +7,7 @@ import { dockerfileTemplateOf } from '../manifest-file.js';
 import { packBundleContext } from '@lading/runtime';
 import { callEndpoint } from '@lading/service-kit/client';
 import { readBuiltBundle, writeBuiltBundle } from '../bundle-dir.js';
-import { fetchBundle } from '../bundle-source.js';
+import { fetchBundle } from '../bundle-fetch.js';
 import { describeBundle } from '../bundle-description.js';
 import { parseOutputFormat, printResult, renderTable } from '../output.js';
 import { relocationColumns, relocationRows } from '../bundle-trust-view.js';

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { requiredBundles } from '@lading/cnab';
+import { requiredBundles } from '@lading/cnab/dependencies';
 import { endpoints, isTerminalRunStatus, runEventSchema, runStatus, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
-import { readBuiltBundle } from '../bundle-dir.js';
+import { readBuiltTag } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
-import { bundleOfRun, dependencyAction, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
+import { bundleOfRun, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -145,7 +145,7 @@ async function runAction(installation: string, action: string, options: RunOptio
   if (options.reference && options.dir) throw new UserError('give at most one of --reference REF or --dir DIR');
   if (action === 'install' && !options.reference && !options.dir) throw new UserError('give one of --reference REF or --dir DIR');
   // Without either, the broker runs the bundle the installation's record names, by digest.
-  const named = options.reference ?? (options.dir ? (await readBuiltBundle(options.dir)).tag : undefined);
+  const named = options.reference ?? (options.dir ? await readBuiltTag(options.dir) : undefined);
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
   // The connection to NATS is made while the bundle is pinned and checked, not after.
   const opening = openSessionEarly();
@@ -175,14 +175,14 @@ async function runAction(installation: string, action: string, options: RunOptio
         process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
         continue;
       }
-      const { parameters } = await dependencyAction(dependency, action, byAlias);
+      const { parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, byAlias);
       status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined);
     }
     process.exitCode = status;
     return;
   }
   for (const dependency of dependencies) {
-    const { runs, parameters } = await dependencyAction(dependency, action, byAlias);
+    const { runs, parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, byAlias);
     if (!runs) {
       process.stderr.write(`${action} ${dependency.installation}: skipped, its bundle has no action ${action}\n`);
       continue;

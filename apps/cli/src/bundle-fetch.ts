@@ -1,0 +1,26 @@
+import { CnabValidationError, validateBundle, type Bundle } from '@lading/cnab';
+import { pullBundle } from '@lading/oci';
+import { readBuiltBundle } from './bundle-dir.js';
+import { bundleLocation, bundleReadFailure } from './bundle-source.js';
+import { UserError } from './user-error.js';
+
+// Apart from bundle-source.ts: validating a whole bundle.json loads the JSON Schema validator,
+// which the commands that only pin a bundle (install, say) do without.
+
+/** Reads the bundle.json a reference names, for `lading explain` and the commands that show a bundle. */
+async function readBundle(text: string): Promise<Bundle> {
+  const { client, repository, wanted } = bundleLocation(text);
+  try {
+    return validateBundle((await pullBundle(client, repository, wanted)).bundle);
+  } catch (error) {
+    if (error instanceof CnabValidationError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
+    return bundleReadFailure(text, error);
+  }
+}
+
+export async function fetchBundle(ref: string | undefined, dir: string | undefined): Promise<Bundle> {
+  if (ref && dir) throw new UserError('give a reference or --dir, not both');
+  if (dir) return (await readBuiltBundle(dir)).bundle;
+  if (!ref) throw new UserError('give a bundle reference or --dir DIR');
+  return readBundle(ref);
+}
