@@ -6,4 +6,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 npx nx run-many -t build -p @lading/builder @lading/registry-guard @lading/secret-broker @lading/runner @lading/images --outputStyle=static >/dev/null
-exec node libs/images/dist/src/cli/build-service-images.js "$@"
+# Compiled files only, even when called from a test run that resolves the libraries to their sources.
+NODE_OPTIONS="${NODE_OPTIONS//--conditions=@lading\/source/}" exec node libs/images/dist/src/cli/build-service-images.js "$@"

@@ -23,16 +23,18 @@ export interface ContainerExit {
  * event never comes.
  */
 export function watchContainerExit(docker: Docker, container: Docker.Container): ContainerExit {
-  const since = String(Math.floor(Date.now() / 1000) - replaySeconds);
+  const since = Math.floor(Date.now() / 1000) - replaySeconds;
   const subscription = new AbortController();
   // Not awaited: the replay covers a subscription that starts late, and an engine slow to answer it must not hold up the start.
   const fromEvent = new Promise<number>((resolve) => {
+    // dockerode passes abortSignal on to its request, though its type does not name it.
+    const options: Parameters<Docker['getEvents']>[0] & { abortSignal: AbortSignal } = {
+      since,
+      filters: { type: ['container'], container: [container.id], event: ['die'] },
+      abortSignal: subscription.signal,
+    };
     docker
-      .getEvents({
-        since,
-        filters: { type: ['container'], container: [container.id], event: ['die'] },
-        abortSignal: subscription.signal,
-      } as unknown as Parameters<Docker['getEvents']>[0])
+      .getEvents(options)
       .then((stream) => {
         const events = stream as NodeJS.ReadableStream;
         let pending = '';
