@@ -70,11 +70,6 @@ async function startRunner(stack: Stack, extra: Record<string, string> = {}): Pr
   return { runner, owner };
 }
 
-/** Resolves once the runner has logged `text`; the test's timeout bounds the wait. */
-async function logged(runner: RunningProcess, text: string): Promise<void> {
-  while (!runner.output().includes(text)) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
-}
-
 async function killed(runner: RunningProcess): Promise<void> {
   const exited = new Promise((resolveExit) => runner.child.once('exit', resolveExit));
   runner.child.kill('SIGKILL');
@@ -131,11 +126,11 @@ describe('runner identity and leftovers', () => {
   it("starting, killing and restarting one stack's runner removes only its own leftovers, never the other stack's running bundle", async () => {
     const [one, other] = [await newStack(), await newStack()];
     const { owner: otherOwner, runner: otherRunner } = await startRunner(other, { LADING_RUNNER_ID: 'runner-1' });
-    await logged(otherRunner, '"run networks made ahead"');
+    await otherRunner.written('"run networks made ahead"');
     const othersBundle = await bundleOf(otherOwner);
 
     const first = await startRunner(one, { LADING_RUNNER_ID: 'runner-1' });
-    await logged(first.runner, '"run networks made ahead"');
+    await first.runner.written('"run networks made ahead"');
     expect(first.owner.runnerId).toBe('runner-1');
     expect(first.owner.stackId).not.toBe(otherOwner.stackId);
     expect(await running(othersBundle.containerId)).toBe(true);
@@ -149,7 +144,7 @@ describe('runner identity and leftovers', () => {
     const othersPool = await ownedNetworks(otherOwner);
 
     const again = await startRunner(one, { LADING_RUNNER_ID: 'runner-1' });
-    await logged(again.runner, '"run networks made ahead"');
+    await again.runner.written('"run networks made ahead"');
     expect(again.owner).toEqual(first.owner);
     expect(await running(left.containerId)).toBe(false);
     expect(await networkExists(left.network)).toBe(false);

@@ -4,6 +4,8 @@ export interface RunningProcess {
   readonly child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** Resolves once the process has written `text` (to stdout or stderr); rejects if it exits first. */
+  written(text: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -17,6 +19,28 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
   return {
     child,
     output: () => output,
+    written: (text) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!output.includes(text)) return;
+          stopWatching();
+          resolve();
+        };
+        const exit = () => {
+          stopWatching();
+          reject(new Error(`the process exited before writing ${text}:\n${output}`));
+        };
+        const stopWatching = () => {
+          child.stdout?.off('data', check);
+          child.stderr?.off('data', check);
+          child.off('exit', exit);
+        };
+        // Listeners added after the ones that collect the output, so each chunk is in it when checked.
+        child.stdout?.on('data', check);
+        child.stderr?.on('data', check);
+        child.once('exit', exit);
+        check();
+      }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -134,7 +134,8 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
   }
 
   // A deleted Namespace is Terminating until it holds nothing: gone at once when empty, else when
-  // its last object is deleted, or when the namespace controller would have emptied it.
+  // its last object is deleted. The stand-in has no namespace controller: what clients leave in a
+  // Terminating namespace stays there, and the namespace with it.
   const namespaces = kindByPlural('v1', 'namespaces') as KindInfo;
   const terminating = new Set<string>();
   const inNamespace = (name: string): string[] => [...objects.keys()].filter((key) => key.split('/')[2] === name);
@@ -163,7 +164,6 @@ export async function startKubeApiStandIn(options: KubeApiStandInOptions = {}): 
     store(namespaces, '', marked);
     notify('MODIFIED', namespaces, marked);
     finalizeIfEmpty(name);
-    setTimeout(() => finalize(name), 1000).unref();
     return marked;
   };
 
