@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { validateBundle } from '@lading/cnab';
 import { RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable, type BundleFile } from '@lading/runtime';
-import { freePort, startRegistry, type TestRegistry } from '@lading/testkit';
+import type { BundleFile } from '@lading/runtime';
+import { freePort, type TestRegistry } from '@lading/testkit';
 import { buildBundle, BuildRefusedError, resolveDigest, type BuildInput } from '../src/internal.js';
-import { docker, imagesLabelled, removeImages, seedBaseImage, tagInRegistry } from './registry-images.js';
+import { docker, imagesLabelled, refusedBuild, removeImages, seedBaseImage, startBuildStage, tagInRegistry } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
 const bundleName = `lading-test-${suffix}`;
@@ -54,25 +54,10 @@ describe('buildBundle', () => {
   const build = (baseImage: string) => buildBundle(input([file('lading.yaml', manifest(registry.host, baseImage)), file('README.md', 'hello\n')]));
 
   /** Runs a build that must be refused; returns the error after checking nothing was built. */
-  async function refused(run: () => Promise<unknown>): Promise<BuildRefusedError> {
-    const before = imagesLabelled(`sh.lading.bundle=${bundleName}`);
-    const error = await run().then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(BuildRefusedError);
-    const refusal = error as BuildRefusedError;
-    expect(refusal.message.split('\n')).toHaveLength(1);
-    expect(imagesLabelled(`sh.lading.bundle=${bundleName}`)).toEqual(before);
-    return refusal;
-  }
+  const refused = (run: () => Promise<unknown>) => refusedBuild(bundleName, run);
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    client = new RegistryClient({ registry: registry.host });
-    engine = connectDocker();
-    await ensureDockerAvailable(engine);
-    baseImageId = (await seedBaseImage(engine, client, localBaseTag, baseRepository, 'stable')).imageId;
+    ({ registry, client, engine, baseImageId } = await startBuildStage(localBaseTag, baseRepository));
   });
 
   afterAll(async () => {

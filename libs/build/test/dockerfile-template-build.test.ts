@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { validateBundle } from '@lading/cnab';
 import { AllowedRegistries, RegistryClient } from '@lading/oci';
-import { connectDocker, ensureDockerAvailable, type BundleFile, type Egress } from '@lading/runtime';
-import { startRegistry, type TestRegistry } from '@lading/testkit';
-import { buildBundle, BuildRefusedError } from '../src/internal.js';
-import { docker, imagesLabelled, removeImages, seedBaseImage } from './registry-images.js';
+import type { BundleFile, Egress } from '@lading/runtime';
+import type { TestRegistry } from '@lading/testkit';
+import { buildBundle } from '../src/internal.js';
+import { docker, imagesLabelled, refusedBuild, removeImages, startBuildStage } from './registry-images.js';
 
 const suffix = randomBytes(6).toString('hex');
 const bundleName = `lading-test-template-${suffix}`;
@@ -51,24 +51,10 @@ describe('buildBundle with a dockerfile template', () => {
   };
   const invocationImage = (built: { bundle: unknown }) => validateBundle(built.bundle).invocationImages[0]?.image as string;
 
-  async function refused(files: BundleFile[], buildEgress?: Egress): Promise<BuildRefusedError> {
-    const before = imagesLabelled(`sh.lading.bundle=${bundleName}`);
-    const error = await build(files, buildEgress).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(BuildRefusedError);
-    expect((error as Error).message.split('\n')).toHaveLength(1);
-    expect(imagesLabelled(`sh.lading.bundle=${bundleName}`)).toEqual(before);
-    return error as BuildRefusedError;
-  }
+  const refused = (files: BundleFile[], buildEgress?: Egress) => refusedBuild(bundleName, () => build(files, buildEgress));
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    client = new RegistryClient({ registry: registry.host });
-    engine = connectDocker();
-    await ensureDockerAvailable(engine);
-    baseImageId = (await seedBaseImage(engine, client, localBaseTag, baseRepository, 'stable')).imageId;
+    ({ registry, client, engine, baseImageId } = await startBuildStage(localBaseTag, baseRepository));
   });
 
   afterAll(async () => {

@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import type Docker from 'dockerode';
-import { pushDockerArchive, type RegistryClient } from '@lading/oci';
-import { makeBusyboxBaseImage, saveImage } from '@lading/runtime';
+import { expect } from 'vitest';
+import { pushDockerArchive, RegistryClient } from '@lading/oci';
+import { connectDocker, ensureDockerAvailable, makeBusyboxBaseImage, saveImage } from '@lading/runtime';
+import { startRegistry, type TestRegistry } from '@lading/testkit';
+import { BuildRefusedError } from '../src/internal.js';
 
 /**
  * The base image the way the product seeds it: busybox imported into Docker under a local
@@ -39,4 +42,34 @@ export function removeImages(ids: readonly string[]): void {
       // already removed
     }
   }
+}
+
+/** What a build suite builds against: a docker-registry of its own holding the busybox base as `repository:stable`, and the Docker Engine. */
+export interface BuildStage {
+  registry: TestRegistry;
+  client: RegistryClient;
+  engine: Docker;
+  baseImageId: string;
+}
+
+export async function startBuildStage(localBaseTag: string, baseRepository: string): Promise<BuildStage> {
+  const registry = await startRegistry();
+  const client = new RegistryClient({ registry: registry.host });
+  const engine = connectDocker();
+  await ensureDockerAvailable(engine);
+  const baseImageId = (await seedBaseImage(engine, client, localBaseTag, baseRepository, 'stable')).imageId;
+  return { registry, client, engine, baseImageId };
+}
+
+/** Runs a build that must be refused; returns the error after checking it is one line and nothing labelled for the bundle was built. */
+export async function refusedBuild(bundleName: string, run: () => Promise<unknown>): Promise<BuildRefusedError> {
+  const before = imagesLabelled(`sh.lading.bundle=${bundleName}`);
+  const error = await run().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(BuildRefusedError);
+  expect((error as Error).message.split('\n')).toHaveLength(1);
+  expect(imagesLabelled(`sh.lading.bundle=${bundleName}`)).toEqual(before);
+  return error as BuildRefusedError;
 }
