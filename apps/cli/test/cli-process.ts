@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { freePort } from '@lading/testkit';
 
 // The command from its sources: tests need no build. (The packed, compiled command has its own test.)
 const main = resolve(import.meta.dirname, '../src/main.ts');
@@ -66,4 +67,12 @@ export function recordingCli(home: () => string): { cli: (...args: string[]) => 
       return result;
     },
   };
+}
+
+/** `lading up` of the home on free ports; fails the calling hook unless it succeeds. Returns the registry front door (`127.0.0.1:PORT`). */
+export async function upOnFreePorts(home: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const [nats, guard, upstream] = [await freePort(), await freePort(), await freePort()].map(String);
+  const up = await runCli(home, ['up', '--nats-port', nats, '--guard-port', guard, '--upstream-port', upstream], undefined, env);
+  if (up.code !== 0) throw new Error(`lading up failed (${up.code}): ${up.stderr}`);
+  return `127.0.0.1:${guard}`;
 }

@@ -11,8 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@lading/testkit';
-import { recordingCli, runCli } from './cli-process.js';
+import { recordingCli, runCli, upOnFreePorts } from './cli-process.js';
 import { seedKubectlBaseImage } from './support/kubectl-base-image.js';
 import { removeImagesNamedUnder } from './support/registry-images.js';
 import { startRemoteCluster, type RemoteCluster } from './support/remote-cluster.js';
@@ -108,10 +107,7 @@ describe('a porter.yaml bundle with kubernetes steps, against a stand-in API ser
     home = await mkdtemp(join(tmpdir(), 'lading-kube-home-'));
     work = await mkdtemp(join(tmpdir(), 'lading-kube-work-'));
     cluster = await startRemoteCluster(token);
-    const ports = [await freePort(), await freePort(), await freePort()].map(String);
-    const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]]);
-    expect(up.code, up.stderr).toBe(0);
-    registry = `127.0.0.1:${ports[1]}`;
+    registry = await upOnFreePorts(home);
     const kubectlBase = await seedKubectlBaseImage(home);
     await write('kube-hello', kubectlBase);
     // The same bundle on a base without kubectl.

@@ -11,8 +11,7 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@lading/testkit';
-import { runCli, type CliResult } from './cli-process.js';
+import { recordingCli, runCli, upOnFreePorts } from './cli-process.js';
 import { leakForms, searchFiles } from './search-files.js';
 
 const fixtures = resolve(import.meta.dirname, 'dependency-bundles');
@@ -25,21 +24,13 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
   let work: string;
   let registry: string;
   const started = new Date();
-  const outputs: CliResult[] = [];
-  const cli = async (...args: string[]) => {
-    const result = await runCli(home, args);
-    outputs.push(result);
-    return result;
-  };
+  const { cli, results: outputs } = recordingCli(() => home);
   const dir = (name: string) => join(work, name);
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'lading-deps-home-'));
     work = await mkdtemp(join(tmpdir(), 'lading-deps-work-'));
-    const ports = [await freePort(), await freePort(), await freePort()].map(String);
-    const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]]);
-    expect(up.code, up.stderr).toBe(0);
-    registry = `127.0.0.1:${ports[1]}`;
+    registry = await upOnFreePorts(home);
     for (const name of await readdir(fixtures, { withFileTypes: true })) {
       if (!name.isDirectory()) continue;
       await cp(join(fixtures, name.name), dir(name.name), { recursive: true });

@@ -11,8 +11,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@lading/testkit';
-import { recordingCli, runCli } from './cli-process.js';
+import { recordingCli, runCli, upOnFreePorts } from './cli-process.js';
 import { expectFoundNowhere } from './leak-check.js';
 
 const seed = randomBytes(8).toString('hex');
@@ -62,12 +61,10 @@ describe('a sensitive output handed to a parameter and kept in a state file is f
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'lading-memory-home-'));
     work = await mkdtemp(join(tmpdir(), 'lading-memory-work-'));
-    const ports = [await freePort(), await freePort(), await freePort()].map(String);
-    const up = await runCli(home, ['up', '--nats-port', ports[0], '--guard-port', ports[1], '--upstream-port', ports[2]]);
-    expect(up.code, up.stderr).toBe(0);
+    const registry = await upOnFreePorts(home);
     const dir = join(work, 'bundle');
     await mkdir(dir);
-    await writeFile(join(dir, 'porter.yaml'), porterYaml(`127.0.0.1:${ports[1]}`));
+    await writeFile(join(dir, 'porter.yaml'), porterYaml(registry));
     await writeFile(join(dir, 'memory.sh'), script);
     await chmod(join(dir, 'memory.sh'), 0o755);
     const built = await cli('build', '--dir', dir);
