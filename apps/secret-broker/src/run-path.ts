@@ -2,7 +2,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { endpoints, streams, subjects, type LeaseAuditEntry } from '@lading/contracts';
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { admitRun, claimRun, finishRun, grantLease, heartbeatRun, LeaseRefusedError, type RunPathState } from '@lading/leases';
-import { parseReference, pullBundle, RegistryClient } from '@lading/oci';
+import { KnownBundles, parseReference, RegistryClient } from '@lading/oci';
 import { headerCarrier, serveEndpoint, ServiceFailure, type ServiceContext } from '@lading/service-kit';
 import { injectTraceContext, instruments, messagingAttributes, SpanKind, withSpan } from '@lading/telemetry';
 
@@ -19,18 +19,13 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
   const js = jetstream(nc);
 
   // A bundle is named by digest, so what was read once is what the registry would serve again.
-  const bundles = new Map<string, Bundle>();
-  const readBundle = async (text: string) => {
-    const known = bundles.get(text);
-    if (known) return known;
+  const known = new KnownBundles(registry, maxKnownBundles);
+  const readBundle = async (text: string): Promise<Bundle> => {
     const reference = parseReference(text);
     if (reference.registry !== registry.registry) {
       throw new LeaseRefusedError('invalid_request', `the bundle is in registry ${reference.registry}, but runs pull only through ${registry.registry}`);
     }
-    const bundle = validateBundle((await pullBundle(registry, reference.repository, reference.digest ?? '')).bundle);
-    if (bundles.size >= maxKnownBundles) bundles.delete(bundles.keys().next().value as string);
-    bundles.set(text, bundle);
-    return bundle;
+    return validateBundle((await known.pull(reference.repository, reference.digest ?? '')).bundle);
   };
 
   serveEndpoint(
