@@ -1,5 +1,6 @@
 import { parseChallenge } from './auth-challenge.js';
 import { OciError } from './errors.js';
+import type { KeptConnections } from './kept-connections.js';
 import type { RegistryCredentials } from './types.js';
 
 interface CachedToken {
@@ -33,6 +34,8 @@ export class RegistryAuth {
     private readonly credentials: RegistryCredentials | undefined,
     /** Hosts a token realm may be on (besides the registry); any host when not given. */
     private readonly allowedHosts: readonly string[] | undefined,
+    /** The registry's kept connections: a token service is usually the registry's own host. */
+    private readonly connections: KeptConnections,
   ) {}
 
   /** The Authorization header to send for a request needing `scope`, if one is known already. */
@@ -132,7 +135,7 @@ export class RegistryAuth {
     if (this.credentials) headers.authorization = this.basicHeader(this.credentials);
     let response: Response;
     try {
-      response = await fetch(url, { headers, redirect: 'manual' });
+      response = await this.connections.send('GET', url.toString(), headers);
     } catch (error) {
       throw new OciError(`Could not reach the token service ${url.origin} of registry ${this.registry}: ${describeFetchFailure(error)}.`, details, {
         cause: error,
@@ -159,7 +162,7 @@ export class RegistryAuth {
   }
 }
 
-/** The reason (ECONNREFUSED, ENOTFOUND…): undici hides it in `cause`, node:http puts it on the error. */
+/** The reason (ECONNREFUSED, ENOTFOUND…): fetch hides it in `cause`, node:http puts it on the error. */
 export function describeFetchFailure(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   if (cause?.code) return cause.code;

@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import { ChunkSplitter } from './chunks.js';
 import { DigestMeter, DigestVerifier, sha256Digest } from './digest.js';
 import { OciError } from './errors.js';
+import { nodeBody } from './http-answer.js';
 import { ManifestMediaTypes } from './media-types.js';
 import { isDigest, isRepository, isTag } from './reference.js';
 import { RegistryTransport } from './transport.js';
@@ -170,13 +171,14 @@ export class RegistryClient {
       what,
       expect: [200],
     });
-    if (!response.body) throw this.transport.error({ what, repository }, 'the registry answered without content', 200, 'EMPTY_BODY');
+    const content = bodyStream(response);
+    if (!content) throw this.transport.error({ what, repository }, 'the registry answered without content', 200, 'EMPTY_BODY');
     const verifier = new DigestVerifier(digest, size, `Blob ${describe(repository, digest)} from registry ${this.registry}`, {
       registry: this.registry,
       repository,
     });
     // pipeline destroys the verifier with the source's error, so readers see network failures too.
-    return pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), verifier, () => undefined);
+    return pipeline(content, verifier, () => undefined);
   }
 
   /** Reads a small blob (configs, bundle.json) into memory, verified; refuses blobs above `maxBytes`. */
@@ -409,20 +411,31 @@ function mediaTypeOf(body: Buffer): string | undefined {
 
 async function readLimited(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? 0);
+  const body = bodyStream(response);
   if (declared > maxBytes) {
-    await response.body?.cancel();
+    body?.destroy();
     throw tooLarge();
   }
   const parts: Buffer[] = [];
   let total = 0;
-  const reader = response.body?.getReader();
-  for (let chunk = await reader?.read(); reader && chunk && !chunk.done; chunk = await reader.read()) {
-    total += chunk.value.length;
+  for await (const chunk of body ?? []) {
+    total += (chunk as Buffer).length;
     if (total > maxBytes) {
-      await reader.cancel();
+      body?.destroy();
       throw tooLarge();
     }
-    parts.push(Buffer.from(chunk.value));
+    parts.push(Buffer.from(chunk as Uint8Array));
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * An answer's body as a Node stream: the one it arrived on when read over node:http (its web
+ * `body` is never touched then: making it would start draining the Node stream), else fetch's
+ * body converted; undefined when there is none.
+ */
+function bodyStream(response: Response): Readable | undefined {
+  const arrived = nodeBody(response);
+  if (arrived) return arrived;
+  return response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : undefined;
 }

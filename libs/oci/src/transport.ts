@@ -1,6 +1,6 @@
 import { injectTraceContext } from '@lading/telemetry';
 import { OciError } from './errors.js';
-import { KeepAliveHead } from './keep-alive-head.js';
+import { KeptConnections } from './kept-connections.js';
 import { describeFetchFailure, RegistryAuth } from './registry-auth.js';
 import type { RegistryClientOptions } from './types.js';
 
@@ -33,13 +33,13 @@ export class RegistryTransport {
   readonly registry: string;
   readonly baseUrl: string;
   private readonly auth: RegistryAuth;
-  private readonly heads = new KeepAliveHead();
+  private readonly kept = new KeptConnections();
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry;
     const insecure = options.insecure ?? loopbackHost.test(options.registry);
     this.baseUrl = `${insecure ? 'http' : 'https'}://${options.registry}`;
-    this.auth = new RegistryAuth(options.registry, options.credentials, options.allowedHosts);
+    this.auth = new RegistryAuth(options.registry, options.credentials, options.allowedHosts, this.kept);
   }
 
   /** Token scopes about to be needed, to be covered by the next token fetched (see RegistryAuth). */
@@ -118,8 +118,8 @@ export class RegistryTransport {
       }
     }
     try {
-      // HEADs (pinning many images) go over kept connections; see KeepAliveHead for why not fetch.
-      if (request.method === 'HEAD') return await this.heads.send(url, headers);
+      // Requests without a body (HEADs pinning many images, documents and blobs read) go over kept connections; see KeptConnections for why not fetch.
+      if (request.body === undefined && (request.method === 'HEAD' || request.method === 'GET')) return await this.kept.send(request.method, url, headers);
       return await fetch(url, init);
     } catch (error) {
       if (error instanceof OciError) throw error;
