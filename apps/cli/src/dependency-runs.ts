@@ -15,7 +15,7 @@ import type { Bundle } from '@lading/contracts';
 // The light entry: the CNAB library's index would bring its JSON Schema validator into every run's start-up.
 import { DEPENDENCIES_EXTENSION, dependencyInstallationName, dependencyParameterDefaults, requiredBundles, type RequiredBundle } from '@lading/cnab/dependencies';
 import { endpoints } from '@lading/contracts';
-import { pullBundle } from '@lading/oci';
+import { readBundleDocuments } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { bundleLocation, bundleReadFailure } from './bundle-source.js';
 import { withSession } from './session.js';
@@ -84,7 +84,8 @@ function requiresOthers(bundle: Record<string, unknown>): boolean {
  */
 async function bundleRequiringOthers(reference: string): Promise<Bundle | undefined> {
   const { client, repository, wanted } = bundleLocation(reference);
-  const raw = await pullBundle(client, repository, wanted).then(
+  // Its documents only: whether its invocation image is still there the broker checks when it admits the run.
+  const raw = await readBundleDocuments(client, repository, wanted).then(
     (pulled) => pulled.bundle,
     (error: unknown) => bundleReadFailure(reference, error),
   );

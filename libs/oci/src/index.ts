@@ -10,7 +10,7 @@ export { sha256Digest } from './digest.js';
 export { canonicalJson } from './canonical-json.js';
 export { pushDockerArchive } from './docker-archive.js';
 export { copyImage } from './copy-image.js';
-export { prepareBundleIndex, pullBundle } from './cnab-bundle.js';
+export { prepareBundleIndex, pullBundle, readBundleDocuments } from './cnab-bundle.js';
 export { KnownBundles } from './known-bundles.js';
 export { indexedInvocationImage } from './invocation-image.js';
 export { importOciLayout } from './oci-layout.js';

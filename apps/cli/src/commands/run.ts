@@ -77,11 +77,30 @@ function printTrace(label: string): void {
   if (ids) process.stderr.write(`${label}: trace ${ids.traceId}\n`);
 }
 
+/** A run's connection to the stack, and the broker's key asked for as soon as it is open. */
+interface RunSession {
+  opening: Promise<Session>;
+  keying: Promise<string>;
+}
+
+/**
+ * Begins connecting now and asks for the broker's key as soon as the connection is up, so both
+ * are ready while the command pins the bundle and reads what it requires.
+ */
+function openRunSession(): RunSession {
+  const opening = openSessionEarly();
+  const keying = opening.then(({ nc }) => brokerPublicKey(nc));
+  // Its failure is reported where the key is used (or the session's, where that is).
+  keying.catch(() => undefined);
+  return { opening, keying };
+}
+
 /**
  * Asks the broker for one run, follows its events, and returns the action's exit status. The
- * session may have been opened beforehand, while the bundle was pinned (see `openSessionEarly`).
+ * session may have been opened beforehand, while the bundle was pinned (see `openRunSession`).
  */
-async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined, opening: Promise<Session> = openSessionEarly()): Promise<number> {
+async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined, early: RunSession = openRunSession()): Promise<number> {
+  const { opening, keying } = early;
   const parameters = parseParams(options.param);
   try {
     // Loaded only for --param values: the JSON Schema validator behind it is most of the CNAB library.
@@ -97,9 +116,7 @@ async function runOne(installation: string, action: string, options: RunOptions,
 
   const exitCode = await withSession(async ({ nc, credentials }) => {
     // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
-    // The broker's key is asked for while the sources are resolved and the subscription is confirmed.
-    const keying = brokerPublicKey(nc);
-    keying.catch(() => undefined);
+    // The broker's key was asked for when the session opened; the subscription is confirmed while the sources are resolved.
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
     const subscribed = nc.flush();
     subscribed.catch(() => undefined);
@@ -147,8 +164,9 @@ async function runAction(installation: string, action: string, options: RunOptio
   // Without either, the broker runs the bundle the installation's record names, by digest.
   const named = options.reference ?? (options.dir ? await readBuiltTag(options.dir) : undefined);
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
-  // The connection to NATS is made while the bundle is pinned and checked, not after.
-  const opening = openSessionEarly();
+  // The connection to NATS is made, and the broker's key asked for, while the bundle is pinned and checked, not after.
+  const early = openRunSession();
+  const { opening } = early;
   let bundleReference: string | undefined;
   let dependencies: ReturnType<typeof dependencyRuns>;
   let parent: RunOptions;
@@ -169,7 +187,7 @@ async function runAction(installation: string, action: string, options: RunOptio
     throw error;
   }
   if (action === 'uninstall') {
-    let status = await runOne(installation, action, parent, bundleReference, opening);
+    let status = await runOne(installation, action, parent, bundleReference, early);
     for (const dependency of [...dependencies].reverse()) {
       if (status !== 0) {
         process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
@@ -195,7 +213,7 @@ async function runAction(installation: string, action: string, options: RunOptio
       return;
     }
   }
-  process.exitCode = await runOne(installation, action, parent, bundleReference, opening);
+  process.exitCode = await runOne(installation, action, parent, bundleReference, early);
 }
 
 function addRunOptions(command: Command): Command {
