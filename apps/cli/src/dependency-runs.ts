@@ -27,6 +27,13 @@ export interface DependencyRun extends RequiredBundle {
   parameters: Record<string, string>;
 }
 
+/** Whether a `--param` pair is Porter's `ALIAS#NAME=VALUE` form: a `#` before any `=`. */
+export function namesDependency(pair: string): boolean {
+  const hash = pair.indexOf('#');
+  const equals = pair.indexOf('=');
+  return hash > 0 && (equals === -1 || equals > hash);
+}
+
 /**
  * Porter's `--param ALIAS#NAME=VALUE`: a value for a required bundle's parameter. Returns the
  * parent's own pairs and, per alias, the values for that bundle; an alias the bundle does not
@@ -36,12 +43,12 @@ export function splitDependencyParams(pairs: string[], aliases: string[]): { own
   const own: string[] = [];
   const byAlias: Record<string, Record<string, string>> = {};
   for (const pair of pairs) {
-    const hash = pair.indexOf('#');
-    const equals = pair.indexOf('=');
-    if (hash <= 0 || (equals !== -1 && equals < hash)) {
+    if (!namesDependency(pair)) {
       own.push(pair);
       continue;
     }
+    const hash = pair.indexOf('#');
+    const equals = pair.indexOf('=');
     const alias = pair.slice(0, hash);
     if (!aliases.includes(alias)) {
       throw new UserError(`--param ${pair.slice(0, equals === -1 ? undefined : equals)} names dependency ${alias}, which the bundle does not require${aliases.length > 0 ? `; it requires ${aliases.join(', ')}` : ''}`);

@@ -48,7 +48,7 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
       });
       instruments().runsAdmitted.add(1, { action: admission.action });
       logger.info('run admitted', { runId: admission.runId, installation: admission.installation, namespace: admission.namespace, action: admission.action });
-      return { runId: admission.runId, bundleReference: admission.bundleReference };
+      return { runId: admission.runId, bundleReference: admission.bundleReference, requiredBundles: admission.requiredBundles ?? [] };
     },
     logger,
   );

@@ -1,4 +1,4 @@
-import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, parameterProblem, type Bundle } from '@lading/cnab';
+import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, parameterProblem, requiredBundles, type Bundle } from '@lading/cnab';
 import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
@@ -37,6 +37,11 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   const bundleReference = await runBundleReference(request, deps.records);
   const bundle = await readBundle(bundleReference, deps);
   if (!declaresAction(bundle, action)) throw new LeaseRefusedError('invalid_request', `the bundle has no action ${action}`);
+  const required = requiredBundles(bundle).map(({ alias }) => alias);
+  // The client orchestrates dependencies (see the CLI's dependency-runs.ts); one that does not know of them is stopped here.
+  if (required.length > 0 && action !== 'uninstall' && request.dependenciesRun !== true) {
+    throw new LeaseRefusedError('dependencies_first', `the bundle requires ${required.join(', ')}, whose ${action} runs before its own: \`lading ${action}\` runs them first`);
+  }
   const needs = bundleNeeds(bundle, action);
   const problem = commandLineProblem(needs, input.parameters);
   if (problem) throw new LeaseRefusedError('invalid_request', problem);
@@ -88,6 +93,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     reusedParameters: reused,
     ...(Object.keys(fromOutputs).length === 0 ? {} : { outputSourcedParameters: fromOutputs }),
     ...(Object.keys(fromDependencies).length === 0 ? {} : { dependencyOutputParameters: fromDependencies }),
+    ...(required.length === 0 ? {} : { requiredBundles: required }),
     input: request.input,
     admittedAt: new Date().toISOString(),
   };

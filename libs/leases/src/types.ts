@@ -41,4 +41,4 @@ export interface LeaseDependencies extends RunPathState {
 }
 
 export type { RunAdmission };
-export type LeaseRefusalCode = 'not_found' | 'forbidden' | 'conflict' | 'busy' | 'unresolvable' | 'invalid_request';
+export type LeaseRefusalCode = 'not_found' | 'forbidden' | 'conflict' | 'busy' | 'unresolvable' | 'invalid_request' | 'dependencies_first';

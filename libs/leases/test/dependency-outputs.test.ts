@@ -62,7 +62,7 @@ describe('parameters from the outputs of a required bundle', () => {
   }
 
   async function install(installation: string, namespace: string, caller: typeof alice) {
-    const request = submitRequest(path, { action: 'install', installation, namespace, credentialSets: [], bundleReference }, { parameters: {} });
+    const request = submitRequest(path, { action: 'install', installation, namespace, credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
     const admission = await admitRun(request, caller, path.admission);
     await claimRun(runner.claim(request.runId), path.state);
     const keys = generateSealingKeyPair();
@@ -72,6 +72,26 @@ describe('parameters from the outputs of a required bundle', () => {
     await finishRun(runner.finish(request.runId), path.state);
     return { admission, lease, queued: path.queued.find((item) => item.runId === request.runId) };
   }
+
+  it('refuses to install a bundle that requires others unless the client says they ran first, and records nothing', async () => {
+    const request = submitRequest(path, { action: 'install', installation: 'early', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+    const queuedBefore = path.queued.length;
+    await expect(admitRun(request, alice, path.admission)).rejects.toMatchObject({
+      code: 'dependencies_first',
+      message: 'the bundle requires db, whose install runs before its own: `lading install` runs them first',
+    });
+    expect(path.queued.length).toBe(queuedBefore);
+    expect(await path.admission.admissions.get(request.runId)).toBeUndefined();
+    // Control: the same run, said to come after its dependencies, is admitted, and its record names them.
+    const admitted = await admitRun({ ...request, dependenciesRun: true }, alice, path.admission);
+    expect(admitted.requiredBundles).toEqual(['db']);
+  });
+
+  it('uninstalls a bundle that requires others without waiting for them: the parent goes first', async () => {
+    const request = submitRequest(path, { action: 'uninstall', installation: 'late', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+    const admitted = await admitRun(request, alice, path.admission);
+    expect(admitted.requiredBundles).toEqual(['db']);
+  });
 
   it("hands the dependency installation's outputs to the parent's install: the sensitive one in the lease alone", async () => {
     await recordDependencyOutputs('team-a', 'shop-db', { user: 'shop', password: canary });
@@ -98,7 +118,7 @@ describe('parameters from the outputs of a required bundle', () => {
 
   it('refuses a run in a namespace the caller does not have, before any output is read', async () => {
     await recordDependencyOutputs('team-a', 'cart-db', { user: 'cart', password: canary });
-    const request = submitRequest(path, { action: 'install', installation: 'cart', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+    const request = submitRequest(path, { action: 'install', installation: 'cart', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
     await expect(admitRun(request, mallory, path.admission)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
@@ -108,7 +128,7 @@ describe('parameters from the outputs of a required bundle', () => {
       const runId = randomBytes(12).toString('hex');
       await path.state.records.putOutput('team-a', 'cellar-db', { name: 'user', sensitive: false, value: 'cellar', runId });
       await path.state.records.putOutput('team-a', 'cellar-db', { name: 'password', sensitive: false, value: 'not-yet-secret', runId });
-      const request = submitRequest(path, { action: 'install', installation: 'cellar', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+      const request = submitRequest(path, { action: 'install', installation: 'cellar', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
       await admitRun(request, alice, path.admission);
       // The dependency's installation runs another bundle meanwhile, which keeps the password as a secret.
       await recordDependencyOutputs('team-a', 'cellar-db', { user: 'cellar', password: canary });
@@ -124,7 +144,7 @@ describe('parameters from the outputs of a required bundle', () => {
     await recordDependencyOutputs('team-a', 'ledger-db', { user: 'ledger', password: canary });
     bundle = parentBundle(false);
     try {
-      const request = submitRequest(path, { action: 'install', installation: 'ledger', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+      const request = submitRequest(path, { action: 'install', installation: 'ledger', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
       await expect(admitRun(request, alice, path.admission)).rejects.toMatchObject({
         code: 'conflict',
         message: 'output password of installation ledger-db is sensitive, but the bundle reads it as a plain value: rebuild the bundle against the one ledger-db runs',

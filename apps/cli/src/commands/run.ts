@@ -8,7 +8,7 @@ import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
 import { readBuiltTag } from '../bundle-dir.js';
 import { brokerPublicKey } from '../broker-sealing.js';
-import { bundleOfRun, dependencyRuns, splitDependencyParams } from '../dependency-runs.js';
+import { bundleOfRun, dependencyRuns, namesDependency, splitDependencyParams, type DependencyRun } from '../dependency-runs.js';
 import { pinBundle } from '../pin-bundle.js';
 import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
@@ -57,7 +57,7 @@ function parseParams(pairs: string[]): Record<string, string> {
  * Submits the run to the broker; with `wait`, asks again while the installation is busy with
  * another run (saying so once) instead of giving up with the broker's answer.
  */
-async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<{ bundleReference: string }> {
+async function submit(nc: NatsConnection, request: RunSubmitRequest, wait: boolean, label: string): Promise<{ bundleReference: string; requiredBundles: string[] }> {
   let told = false;
   for (;;) {
     try {
@@ -95,11 +95,27 @@ function openRunSession(): RunSession {
   return { opening, keying };
 }
 
+/** What one run came to: its exit status, and the bundle the broker admitted with the aliases of those it requires. */
+interface RunOutcome {
+  exitCode: number;
+  bundleReference: string;
+  requiredBundles: string[];
+}
+
 /**
  * Asks the broker for one run, follows its events, and returns the action's exit status. The
  * session may have been opened beforehand, while the bundle was pinned (see `openRunSession`).
+ * `dependenciesRun` tells the broker the bundles this one requires have had their turn; without
+ * it a bundle that requires others is refused (`dependencies_first`) before anything is recorded.
  */
-async function runOne(installation: string, action: string, options: RunOptions, bundleReference: string | undefined, early: RunSession = openRunSession()): Promise<number> {
+async function runOne(
+  installation: string,
+  action: string,
+  options: RunOptions,
+  bundleReference: string | undefined,
+  dependenciesRun: boolean,
+  early: RunSession = openRunSession(),
+): Promise<RunOutcome> {
   const { opening, keying } = early;
   const parameters = parseParams(options.param);
   try {
@@ -114,7 +130,7 @@ async function runOne(installation: string, action: string, options: RunOptions,
   const parameterSets = options.paramSet.map((text) => setKey(text, options.namespace));
   const label = `${action} ${installation}`;
 
-  const exitCode = await withSession(async ({ nc, credentials }) => {
+  return withSession(async ({ nc, credentials }) => {
     // env, path and command sources are resolved here, by the person running the action, and sealed for this run only.
     // The broker's key was asked for when the session opened; the subscription is confirmed while the sources are resolved.
     const events = nc.subscribe(subjects.runs.events(credentials.principal, runId));
@@ -125,9 +141,10 @@ async function runOne(installation: string, action: string, options: RunOptions,
     await subscribed;
     // The run's trace starts here and continues in the broker and the runner through headers.
     const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
-      submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input }, options.wait === true, label),
+      submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input, dependenciesRun }, options.wait === true, label),
     );
     process.stderr.write(`${label}: run ${runId} queued (${admitted.bundleReference})\n`);
+    const outcome = (exitCode: number): RunOutcome => ({ exitCode, bundleReference: admitted.bundleReference, requiredBundles: admitted.requiredBundles });
     const bundleOutput = new BundleOutputPrinter();
     for await (const message of events) {
       const event: RunEvent = runEventSchema.parse(message.json());
@@ -138,17 +155,46 @@ async function runOne(installation: string, action: string, options: RunOptions,
       bundleOutput.endOpenLines();
       process.stderr.write(`${label}: ${event.status}${event.message ? ` (${oneLine(event.message)})` : ''}\n`);
       if (isTerminalRunStatus(event.status)) printTrace(label);
-      if (event.status === runStatus.succeeded) return 0;
-      if (event.status === runStatus.failed) return event.exitCode && event.exitCode > 0 ? event.exitCode : 1;
+      if (event.status === runStatus.succeeded) return outcome(0);
+      if (event.status === runStatus.failed) return outcome(event.exitCode && event.exitCode > 0 ? event.exitCode : 1);
     }
     throw new UserError(`lost the connection to NATS while following run ${runId}: see \`lading installations runs ${installation}\``);
   }, opening);
-  return exitCode;
 }
 
 /** The options a required bundle's run takes from its parent's: the same credential sets, namespace and --wait; its own values. */
 function dependencyOptions(parameters: Record<string, string>, options: RunOptions): RunOptions {
   return { cred: options.cred, param: Object.entries(parameters).map(([name, value]) => `${name}=${value}`), paramSet: [], namespace: options.namespace, wait: options.wait };
+}
+
+/** The bundles a run's bundle requires, with what the command line gives each, and the parent's own `--param` pairs. */
+interface DependencyPlan {
+  dependencies: DependencyRun[];
+  byAlias: Record<string, Record<string, string>>;
+  own: string[];
+}
+
+/**
+ * Reads the bundle the run names (or its installation records) and plans its required bundles'
+ * runs; with --verify, checks each of them before any run starts.
+ */
+async function planDependencies(installation: string, action: string, options: RunOptions, bundleReference: string | undefined): Promise<DependencyPlan> {
+  const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
+  const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
+  const { own, byAlias } = splitDependencyParams(options.param, aliases);
+  const dependencies = dependencyRuns(bundle, installation, byAlias);
+  if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
+  return { dependencies, byAlias, own };
+}
+
+/**
+ * Whether the command must read the bundle before its first run: to check --verify on every
+ * required bundle, or to know the aliases `--param ALIAS#NAME=VALUE` names. Otherwise the broker
+ * says whether the bundle requires others when it is asked to run it, and bundle.json is read
+ * only then (a bundle that requires none is never read by the command).
+ */
+function readsBundleFirst(options: RunOptions): boolean {
+  return options.verify !== undefined || options.param.some(namesDependency);
 }
 
 /**
@@ -166,54 +212,63 @@ async function runAction(installation: string, action: string, options: RunOptio
   if (options.verify && !named) throw new UserError('--verify checks the bundle a run names: pass --reference REF or --dir DIR with it');
   // The connection to NATS is made, and the broker's key asked for, while the bundle is pinned and checked, not after.
   const early = openRunSession();
-  const { opening } = early;
   let bundleReference: string | undefined;
-  let dependencies: ReturnType<typeof dependencyRuns>;
-  let parent: RunOptions;
-  let byAlias: Record<string, Record<string, string>>;
+  let plan: DependencyPlan | undefined;
   try {
     bundleReference = named ? await pinBundle(named) : undefined;
     // Every bundle the command runs by the digest it names is checked before its bundle.json is read and before any run starts.
     if (options.verify && bundleReference) await verifyPinned(bundleReference, options.verify);
-    const bundle = await bundleOfRun(installation, options.namespace, bundleReference);
-    const aliases = bundle === undefined ? [] : requiredBundles(bundle).map(({ alias }) => alias);
-    const split = splitDependencyParams(options.param, aliases);
-    byAlias = split.byAlias;
-    dependencies = dependencyRuns(bundle, installation, byAlias);
-    if (options.verify && action !== 'uninstall') for (const dependency of dependencies) await verifyPinned(dependency.bundle, options.verify);
-    parent = { ...options, param: split.own };
+    if (readsBundleFirst(options)) plan = await planDependencies(installation, action, options, bundleReference);
   } catch (error) {
-    abandonSession(opening);
+    abandonSession(early.opening);
     throw error;
   }
   if (action === 'uninstall') {
-    let status = await runOne(installation, action, parent, bundleReference, early);
-    for (const dependency of [...dependencies].reverse()) {
+    const parent = await runOne(installation, action, { ...options, param: plan?.own ?? options.param }, bundleReference, true, early);
+    if (parent.requiredBundles.length === 0) {
+      process.exitCode = parent.exitCode;
+      return;
+    }
+    plan ??= await planDependencies(installation, action, options, parent.bundleReference);
+    let status = parent.exitCode;
+    for (const dependency of [...plan.dependencies].reverse()) {
       if (status !== 0) {
         process.stderr.write(`${action} ${dependency.installation}: not started, ${installation} did not uninstall\n`);
         continue;
       }
-      const { parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, byAlias);
-      status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined);
+      const { parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, plan.byAlias);
+      status = (await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined, false)).exitCode;
     }
     process.exitCode = status;
     return;
   }
-  for (const dependency of dependencies) {
-    const { runs, parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, byAlias);
+  let parentSession: RunSession | undefined = early;
+  if (plan === undefined) {
+    try {
+      process.exitCode = (await runOne(installation, action, options, bundleReference, false, early)).exitCode;
+      return;
+    } catch (error) {
+      if (!(error instanceof RemoteFailure) || error.code !== 'dependencies_first') throw error;
+      // Nothing of the parent was recorded: its required bundles run first, then it is asked for again.
+      parentSession = undefined;
+      plan = await planDependencies(installation, action, options, bundleReference);
+    }
+  }
+  for (const dependency of plan.dependencies) {
+    const { runs, parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, plan.byAlias);
     if (!runs) {
       process.stderr.write(`${action} ${dependency.installation}: skipped, its bundle has no action ${action}\n`);
       continue;
     }
-    const status = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle);
-    if (status !== 0) {
+    const { exitCode } = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle, false);
+    if (exitCode !== 0) {
       process.stderr.write(`${action} ${installation}: not started, its dependency ${dependency.alias} (${dependency.installation}) failed\n`);
-      abandonSession(opening);
-      process.exitCode = status;
+      if (parentSession) abandonSession(parentSession.opening);
+      process.exitCode = exitCode;
       return;
     }
   }
-  process.exitCode = await runOne(installation, action, parent, bundleReference, early);
+  process.exitCode = (await runOne(installation, action, { ...options, param: plan.own }, bundleReference, true, parentSession)).exitCode;
 }
 
 function addRunOptions(command: Command): Command {

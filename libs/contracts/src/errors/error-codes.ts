@@ -7,6 +7,10 @@ export const errorVocabulary = {
   invalid_request: { exitCode: 1, meaning: 'the input is wrong (a document, a name, a reference, a value): fix it and try again' },
   not_found: { exitCode: 1, meaning: 'what was named does not exist where it was looked for' },
   conflict: { exitCode: 1, meaning: 'it collides with what is there (a tag holding another digest, a name taken, a port in use): the message says how to proceed' },
+  dependencies_first: {
+    exitCode: 1,
+    meaning: 'the bundle requires other bundles, whose action must run before its own: `lading` runs them first; another client must run them itself',
+  },
   busy: { exitCode: 75, meaning: 'another action holds what this one needs (an installation, a tag): try again once it has finished (`--wait` for runs)' },
   forbidden: { exitCode: 77, meaning: 'the caller may not do this: another namespace, a service credential, or a force it was not granted' },
   unresolvable: { exitCode: 1, meaning: 'a value, secret or image could not be resolved from its source' },

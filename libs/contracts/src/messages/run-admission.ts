@@ -38,10 +38,22 @@ export const runSubmitRequestSchema = z.object({
   parameterSets: z.array(setKeySchema).default([]),
   /** A `RunInput`, sealed to the broker's public key for this run only. */
   input: sealedBoxSchema,
+  /**
+   * Set by a client that has already run the action on each bundle the bundle requires (Porter's
+   * dependencies v1), or passed over those that lack it. Without it, the broker refuses to install,
+   * upgrade or invoke a bundle that requires others (`dependencies_first`), so that no client can
+   * start a parent before its dependencies by not knowing of them. Uninstall needs none: the parent goes first.
+   */
+  dependenciesRun: z.boolean().optional(),
 });
 export type RunSubmitRequest = z.infer<typeof runSubmitRequestSchema>;
 
-export const runSubmitReplySchema = z.object({ runId: z.string(), bundleReference: z.string() });
+export const runSubmitReplySchema = z.object({
+  runId: z.string(),
+  bundleReference: z.string(),
+  /** The aliases of the bundles this one requires, in the order they install: the client reads the bundle only when there are any. */
+  requiredBundles: z.array(z.string()).default([]),
+});
 
 /** The broker's private record of an admitted run: the only state a lease is decided from. */
 export const runAdmissionSchema = z.object({
@@ -67,6 +79,8 @@ export const runAdmissionSchema = z.object({
   dependencyOutputParameters: z
     .record(z.string(), z.object({ installation: z.string(), output: z.string(), /** Whether the bundle masks the parameter. */ sensitive: z.boolean() }))
     .optional(),
+  /** The aliases of the bundles the bundle requires (Porter's dependencies), in the order they install; absent when none. */
+  requiredBundles: z.array(z.string()).optional(),
   /** The run's sealed input; removed when the run ends. */
   input: sealedBoxSchema.optional(),
   admittedAt: z.string(),
