@@ -1,6 +1,5 @@
 import { withSpan } from '@lading/telemetry';
-import { OciError, parseReference, type ImageReference, type RegistryClient } from '@lading/oci';
-import { mapBounded } from './map-bounded.js';
+import { mapBounded, OciError, parseReference, type ImageReference, type RegistryClient } from '@lading/oci';
 import { BuildRefusedError } from './types.js';
 
 /** HEADs in flight at once while pinning a bundle's images: enough to hide latency, few enough for any registry. */

@@ -33,7 +33,8 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   const bundle = validateBundle(pulled.bundle);
   parseDigestReference(bundle.invocationImages[0]?.image ?? '');
   const image = indexedInvocationImage(pulled, { registry: deps.registry.registry, repository: reference.repository });
-  const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, bundle, reference.repository));
+  // The pull has just found the invocation image in the repository; the other images are asked for here.
+  const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, bundle, reference.repository, new Set([pulled.invocationImage.digest])));
   return { bundle, digest: reference.digest, image, relocationMapping };
 }
 

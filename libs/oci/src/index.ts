@@ -12,6 +12,7 @@ export { pushDockerArchive } from './docker-archive.js';
 export { copyImage } from './copy-image.js';
 export { prepareBundleIndex, pullBundle, readBundleDocuments } from './cnab-bundle.js';
 export { KnownBundles } from './known-bundles.js';
+export { mapBounded } from './map-bounded.js';
 export { indexedInvocationImage } from './invocation-image.js';
 export { importOciLayout } from './oci-layout.js';
 export { relocatedImages, type RelocatableBundle } from './relocation-mapping.js';
