@@ -4,28 +4,19 @@
  * and those two (with gRPC, ssh2 and body-parser behind them) made each install start slower.
  * Read from the bundler's own import graph of the sources, as `npm run build` bundles them.
  */
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { expect, it } from 'vitest';
+import { bundleOptions } from '../../../tools/build/bundle-options.mjs';
 
 const cliDir = join(import.meta.dirname, '..');
 
 /** The bundler's graph of `entry`, bundled and split into chunks as `npm run build` does, in memory. */
 async function bundleGraph(entry: string): Promise<Metafile> {
-  const result = await build({
-    absWorkingDir: cliDir,
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    conditions: ['@lading/source'],
-    external: ['cpu-features', '*.node'],
-    write: false,
-    metafile: true,
-    outdir: join(cliDir, 'dist-unused'),
-    splitting: true,
-    logLevel: 'silent',
-  });
+  const manifest = JSON.parse(await readFile(join(cliDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const options = bundleOptions({ appDir: cliDir, manifest, entryPoints: [entry], outdir: join(cliDir, 'dist-unused') });
+  const result = await build({ ...options, write: false, logLevel: 'silent' });
   return result.metafile;
 }
 
