@@ -19,13 +19,15 @@ export async function serveRunPath(context: ServiceContext, state: RunPathState,
   const js = jetstream(nc);
 
   // A bundle is named by digest, so what was read once is what the registry would serve again.
+  // Admission decides from bundle.json alone; that its invocation image is still in the
+  // repository the runner asks before it claims a lease or starts anything.
   const known = new KnownBundles(registry, maxKnownBundles);
   const readBundle = async (text: string): Promise<Bundle> => {
     const reference = parseReference(text);
     if (reference.registry !== registry.registry) {
       throw new LeaseRefusedError('invalid_request', `the bundle is in registry ${reference.registry}, but runs pull only through ${registry.registry}`);
     }
-    return validateBundle((await known.pull(reference.repository, reference.digest ?? '')).bundle);
+    return validateBundle((await known.documents(reference.repository, reference.digest ?? '')).bundle);
   };
 
   serveEndpoint(

@@ -44,6 +44,18 @@ it('reads a bundle once by digest, then asks only whether its invocation image i
   expect(relay.requests() - again).toBe(1);
 });
 
+it('hands out kept documents without asking the registry anything, for callers that decide from bundle.json alone', async () => {
+  const { bundle, index } = await publish('known/documents');
+  const known = new KnownBundles(client);
+  expect((await known.documents('known/documents', index.digest)).bundle).toEqual(bundle);
+  const again = relay.requests();
+  expect((await known.documents('known/documents', index.digest)).bundle).toEqual(bundle);
+  expect(relay.requests() - again).toBe(0);
+  // Control: a pull of the same bundle still asks whether its invocation image is there.
+  await known.pull('known/documents', index.digest);
+  expect(relay.requests() - again).toBe(1);
+});
+
 it('refuses a kept bundle once its invocation image is deleted from the repository', async () => {
   const { index, invocation } = await publish('known/deleted');
   const known = new KnownBundles(client);
