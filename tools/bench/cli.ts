@@ -29,6 +29,7 @@ import { RegistryClient } from '@lading/oci';
 import { freePort } from '@lading/testkit';
 import { pushTinyImage } from '../../libs/oci/test/support/tiny-image.js';
 import { startTokenRegistry } from '../../libs/oci/test/support/token-registry.js';
+import { removeImagesOf } from './install-stack.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -138,6 +139,8 @@ class Stack {
   async stop(): Promise<void> {
     if (this.up) await this.cli('down').catch((error: Error) => console.error(`lading down failed: ${error.message}`));
     this.up = false;
+    // The invocation image the installs pulled (and the build left) is this stack's alone.
+    if (this.registry) await removeImagesOf(this.registry).catch((error: Error) => console.error(`could not remove the bench images: ${error.message}`));
     for (const dir of [this.home, this.work]) if (dir) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { StoredSpan } from '@lading/telemetry';
 import { freePort } from '@lading/testkit';
+import { removeImagesOf } from './install-stack.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -121,8 +122,8 @@ try {
   }
 } finally {
   if (up) await cli('down').catch((error: Error) => console.error(`lading down failed: ${error.message}`));
-  // The image references this stack's registry put into Docker.
-  if (image) await run('docker', ['image', 'rm', image]).catch(() => undefined);
+  // The image references this stack's registry put into Docker (the build's tag, the runs' pull by digest).
+  await removeImagesOf(registry).catch((error: Error) => console.error(`could not remove the bench images: ${error.message}`));
   await rm(home, { recursive: true, force: true });
   await rm(work, { recursive: true, force: true });
 }
