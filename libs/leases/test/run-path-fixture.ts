@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunInput, type RunRequest, type RunSubmitRequest, type SignedRunStatement } from '@lading/contracts';
 import { validateBundle, type Bundle } from '@lading/cnab';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets/internal';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer } from '@lading/testkit';
 import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
 
