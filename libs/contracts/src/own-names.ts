@@ -4,13 +4,14 @@
 // `__proto__` replaces the object's prototype instead of storing a value. These helpers read and
 // build records by their own names only; every lookup of such a name goes through them.
 
-/** The one name an object literal, an assignment and JSON (through zod) do not keep as an ordinary key. */
+/** The one name an assignment and JSON read through zod do not keep as an ordinary key. */
 export const prototypeName = '__proto__';
 
-/** The one sentence for a `__proto__` name, where names enter Lading (porter.yaml, bundle.json, sets, --param). */
-export function prototypeNameProblem(what: string): string {
-  return `${what} is named ${prototypeName}, which JavaScript objects reserve and JSON documents may drop: choose another name`;
-}
+/**
+ * What is said of a `__proto__` name where names enter Lading (porter.yaml, bundle.json, sets,
+ * --param), after the name: such a name is refused there, never carried on.
+ */
+export const prototypeNameProblem = `is reserved: JavaScript objects take ${prototypeName} for their prototype, not for a name; choose another name`;
 
 /** Whether `record` has a value of its own called `name` (never one its prototype lends). */
 export function hasOwnName(record: object | undefined, name: string): boolean {
