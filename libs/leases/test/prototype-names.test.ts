@@ -7,12 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leasePayloadSchema, sealingContexts, type LeasePayload, type RunInput } from '@lading/contracts';
+import type { RunInput } from '@lading/contracts';
 import { DEPENDENCIES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, PARAMETER_SOURCES_EXTENSION, validateBundle, type Bundle } from '@lading/cnab';
-import { generateSealingKeyPair, open, runScopedSecretName } from '@lading/secrets';
-import { startingRunState } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease } from '../src/index.js';
-import { bundleReference, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { runScopedSecretName } from '@lading/secrets';
+import { admitRun } from '../src/index.js';
+import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
 
 const canary = `proto-secret-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -60,18 +59,7 @@ describe('parameters and outputs named like what objects lend from their prototy
   const request = (installation: string, action: string, parameters: RunInput['parameters']) =>
     submitRequest(path, { action, installation, namespace: 'team-a', credentialSets: [], bundleReference }, { parameters });
 
-  /** Admits, claims, leases and finishes one successful run, as the broker and a runner do. */
-  async function run(installation: string, action: string, parameters: RunInput['parameters']): Promise<{ lease: LeasePayload; queued: unknown }> {
-    const submitted = request(installation, action, parameters);
-    await admitRun(submitted, alice, path.admission);
-    await claimRun(runner.claim(submitted.runId), path.state);
-    const keys = generateSealingKeyPair();
-    const reply = await grantLease(runner.lease(submitted.runId, keys.publicKey), path.lease);
-    const lease = leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(submitted.runId)).toString()));
-    await path.state.records.runs.put(submitted.runId, startingRunState(submitted.runId, { installation, namespace: 'team-a', action, status: 'succeeded' }));
-    await finishRun(runner.finish(submitted.runId), path.state);
-    return { lease, queued: path.queued.find((item) => item.runId === submitted.runId) };
-  }
+  const run = (installation: string, action: string, parameters: RunInput['parameters']) => runThrough(path, runner, request(installation, action, parameters), alice);
 
   it('refuses an install without a required parameter named constructor or toString, naming it as missing', async () => {
     await expect(admitRun(request('bare', 'install', {}), alice, path.admission)).rejects.toMatchObject({
