@@ -79,6 +79,12 @@ install:
     expect(() => applyResolvedDependencies(manifest, {})).toThrow(/^Dependency "constructor" was not resolved/);
   });
 
+  it('refuses a template naming an image constructor that images: does not declare', () => {
+    const found = problems(porter(`install:
+  - exec: { command: echo, arguments: ["\${ bundle.images.constructor.repository }"] }`));
+    expect(found).toEqual([expect.stringMatching(/refers to image "constructor", which is not declared under images$/)]);
+  });
+
   it('refuses __proto__ as a parameter or output name at its line', () => {
     const found = problems(
       porter(`parameters:
