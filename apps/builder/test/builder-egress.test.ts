@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
-import { callEndpoint, connectToNats, RemoteFailure } from '@lading/service-kit/internal';
+import { callEndpoint, RemoteFailure } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import {
   freePort,
   startConnectionCounter,

@@ -9,7 +9,8 @@ import type { ObjectStore } from '@nats-io/obj';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectStores } from '@lading/contracts';
 import { sha256Digest } from '@lading/oci';
-import { connectToNats, openObjectStore, ServiceFailure } from '@lading/service-kit/internal';
+import { openObjectStore, ServiceFailure } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { BuildContextStore } from '../src/context-store.js';
 

@@ -1,4 +1,5 @@
 import { bundleNeeds, declaresAction } from '@lading/cnab';
+import { ownValue } from '@lading/contracts';
 import { fetchBundle } from './bundle-fetch.js';
 import type { DependencyRun } from './dependency-runs.js';
 
@@ -12,7 +13,7 @@ import type { DependencyRun } from './dependency-runs.js';
  * installation recorded and takes only what is given now.
  */
 export async function dependencyAction(dependency: DependencyRun, action: string, given: Record<string, Record<string, string>>): Promise<{ runs: boolean; parameters: Record<string, string> }> {
-  if (action === 'uninstall') return { runs: true, parameters: { ...given[dependency.alias] } };
+  if (action === 'uninstall') return { runs: true, parameters: { ...ownValue(given, dependency.alias) } };
   const bundle = await fetchBundle(dependency.bundle, undefined);
   if (!declaresAction(bundle, action)) return { runs: false, parameters: {} };
   const taken = new Set(bundleNeeds(bundle, action).parameters.map(({ name }) => name));

@@ -14,10 +14,11 @@
 import type { Bundle } from '@lading/contracts';
 // The light entry: the CNAB library's index would bring its JSON Schema validator into every run's start-up.
 import { DEPENDENCIES_EXTENSION, dependencyInstallationName, dependencyParameterDefaults, requiredBundles, type RequiredBundle } from '@lading/cnab/dependencies';
-import { endpoints } from '@lading/contracts';
+import { endpoints, ownRecord, ownValue } from '@lading/contracts';
 import { readBundleDocuments } from '@lading/oci';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { bundleLocation, bundleReadFailure } from './bundle-source.js';
+import { paramName } from './param-name.js';
 import { withSession } from './session.js';
 import { UserError } from './user-error.js';
 
@@ -41,7 +42,7 @@ export function namesDependency(pair: string): boolean {
  */
 export function splitDependencyParams(pairs: string[], aliases: string[]): { own: string[]; byAlias: Record<string, Record<string, string>> } {
   const own: string[] = [];
-  const byAlias: Record<string, Record<string, string>> = {};
+  const byAlias = ownRecord<Record<string, string>>();
   for (const pair of pairs) {
     if (!namesDependency(pair)) {
       own.push(pair);
@@ -56,7 +57,7 @@ export function splitDependencyParams(pairs: string[], aliases: string[]): { own
     const rest = pair.slice(hash + 1);
     const split = rest.indexOf('=');
     if (split <= 0) throw new UserError(`--param ${pair} must be ALIAS#NAME=VALUE`);
-    byAlias[alias] = { ...byAlias[alias], [rest.slice(0, split)]: rest.slice(split + 1) };
+    byAlias[alias] = ownRecord([...Object.entries(ownValue(byAlias, alias) ?? {}), [paramName(rest.slice(0, split), pair.slice(0, hash + 1 + split)), rest.slice(split + 1)]]);
   }
   return { own, byAlias };
 }
@@ -106,6 +107,6 @@ export function dependencyRuns(bundle: Bundle | undefined, installation: string,
   return requiredBundles(bundle).map((required) => ({
     ...required,
     installation: dependencyInstallationName(installation, required.alias),
-    parameters: { ...dependencyParameterDefaults(bundle, required.alias), ...overrides[required.alias] },
+    parameters: { ...dependencyParameterDefaults(bundle, required.alias), ...ownValue(overrides, required.alias) },
   }));
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ownValue } from '@lading/contracts';
 import { namespaceAccess, principalFromVerifiers, type PrincipalFrom, type RegistryAccess } from '@lading/guard';
 import { PrincipalsFileReader } from '@lading/service-kit';
 import { guardSettings, SettingError, type SettingValues } from '@lading/service-kit/settings';
@@ -29,13 +30,13 @@ export function registryPrincipals(
   // A principals file being rewritten, or broken, lets no one in until it reads well again.
   const principal = (name: string) => {
     try {
-      return reader?.current().principals[name];
+      return ownValue(reader?.current().principals, name);
     } catch {
       return undefined;
     }
   };
   return {
-    principalFrom: principalFromVerifiers((name) => (Object.hasOwn(pushers, name) ? pushers[name] : principal(name)?.passwordVerifier)),
+    principalFrom: principalFromVerifiers((name) => (ownValue(pushers, name) ?? principal(name)?.passwordVerifier)),
     access: namespaceAccess({
       namespacesOf: (name) => principal(name)?.namespaces,
       contentPushers: new Set(Object.keys(pushers)),

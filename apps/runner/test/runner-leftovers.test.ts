@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDocker, createRunNetwork, ensureDockerAvailable, makeBusyboxBaseImage, ownerLabels, removeLeftovers, removeRunNetwork, type ContainerOwner } from '@lading/runtime/internal';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { endpoints } from '@lading/contracts';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { freePort, startNatsServer, startProcess, waitForPort, type RunningProcess, type TestNatsServer } from '@lading/testkit';
 
 const runnerMain = resolve(import.meta.dirname, '../src/main.ts');

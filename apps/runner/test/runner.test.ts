@@ -15,7 +15,8 @@ import { buckets, endpoints, runEventSchema, sealingContexts, streams, subjects,
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, ownerLabels, removeLeftovers } from '@lading/runtime/internal';
 import { seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit/internal';
+import { callEndpoint, openBucket } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { prepareStackHome, recordStack, stackPaths, type PreparedHome } from '@lading/stack/internal';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { leakForms } from '../../cli/test/search-files.js';

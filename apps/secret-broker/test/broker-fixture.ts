@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { addPrincipal, prepareStackHome, readPrincipalPasswords, recordStack, renderNatsAuthorization, stackPaths, type NatsRole } from '@lading/stack/internal';
 import { freePort, startNatsServer, startProcess, startRegistry, waitForPort, type RunningProcess, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 

@@ -5,7 +5,8 @@ import { endpoints, sealingContexts, type InstallationRecord } from '@lading/con
 import { createClaimResult } from '@lading/cnab';
 import { openRunState } from '@lading/leases';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, installationValuesSecretName, seal } from '@lading/secrets';
-import { callEndpoint, connectToNats, openBucket } from '@lading/service-kit/internal';
+import { callEndpoint, openBucket } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { deleteInstallation } from '../src/installation-delete.js';

@@ -121,6 +121,11 @@ describe('secret-broker: just-in-time secrets that touch nothing', { shuffle: fa
       await expect(callEndpoint(cli, endpoints.credentialsApply, { document: badLabel })).rejects.toMatchObject({ code: 'invalid_request' });
       const badName = { name: '../escape', parameters: [] };
       await expect(callEndpoint(cli, endpoints.parametersApply, { document: badName })).rejects.toMatchObject({ code: 'invalid_request' });
+      const prototypeNamed = { name: 'broken', parameters: [{ name: '__proto__', source: { value: 'not-kept' } }] };
+      await expect(callEndpoint(cli, endpoints.parametersApply, { document: prototypeNamed })).rejects.toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringContaining('parameters[0].name is reserved: JavaScript objects take __proto__ for their prototype'),
+      });
       expect((await callEndpoint(cli, endpoints.credentialsList, {})).items.map((item) => item.name)).toEqual(['demo-creds']);
       expect((await callEndpoint(cli, endpoints.parametersList, {})).items).toEqual([]);
     });

@@ -2,7 +2,7 @@ import { parameterSchemaProblem } from './parameter-schema.js';
 import { parameterSourceDependencyOutput, parameterSourceOutput } from './parameter-sources.js';
 import { parameterValueProblem } from './parameter-values.js';
 import { valueSizeProblem } from './value-limits.js';
-import type { Bundle, JsonSchemaDefinition } from '@lading/contracts';
+import { hasOwnName, ownValue, type Bundle, type JsonSchemaDefinition } from '@lading/contracts';
 import { appliesTo, isSensitiveOutput, isSensitiveParameter } from './value-rules.js';
 
 export interface NeededParameter {
@@ -44,7 +44,8 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
   const parameters = Object.entries(bundle.parameters ?? {})
     .filter(([, parameter]) => appliesTo(parameter.applyTo, action))
     .map(([name, parameter]) => {
-      const definition = bundle.definitions?.[parameter.definition] ?? {};
+      const schema = ownValue(bundle.definitions, parameter.definition);
+      const definition = schema ?? {};
       return {
         name,
         required: parameter.required === true,
@@ -53,7 +54,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
         path: parameter.destination?.path,
         default: (definition as { default?: unknown }).default,
         type: (definition as { type?: string }).type,
-        schema: bundle.definitions?.[parameter.definition],
+        schema,
         ...sourceOf(bundle, name),
       };
     });
@@ -65,7 +66,7 @@ export function bundleNeeds(bundle: Bundle, action: string): BundleNeeds {
 
 /** Whether the bundle declares the action at all (built-in or custom). */
 export function declaresAction(bundle: Bundle, action: string): boolean {
-  return ['install', 'upgrade', 'uninstall'].includes(action) || Object.hasOwn(bundle.actions ?? {}, action);
+  return ['install', 'upgrade', 'uninstall'].includes(action) || hasOwnName(bundle.actions, action);
 }
 
 /** Why a parameter value does not fit its declared type (read strictly), or undefined when it does. */

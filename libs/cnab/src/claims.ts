@@ -1,4 +1,4 @@
-import { claimStatuses, type Bundle, type Claim, type ClaimResult, type ClaimResultOutput, type ClaimStatus } from '@lading/contracts';
+import { claimStatuses, hasOwnName, ownRecord, ownValue, type Bundle, type Claim, type ClaimResult, type ClaimResultOutput, type ClaimStatus } from '@lading/contracts';
 import { newUlid } from './ulid.js';
 import { isSensitiveParameter } from './value-rules.js';
 
@@ -23,12 +23,12 @@ export function secretReference(secretName: string | undefined): string {
 }
 
 function recordedParameters(input: CreateClaimInput): Record<string, unknown> {
-  const recorded: Record<string, unknown> = {};
+  const recorded = ownRecord<unknown>();
   for (const [name, value] of Object.entries(input.parameters ?? {})) {
-    recorded[name] = isSensitiveParameter(input.bundle, name) ? secretReference(input.secretReferences?.[name]) : value;
+    recorded[name] = isSensitiveParameter(input.bundle, name) ? secretReference(ownValue(input.secretReferences, name)) : value;
   }
   for (const [name, secret] of Object.entries(input.secretReferences ?? {})) {
-    recorded[name] ??= secretReference(secret);
+    if (!hasOwnName(recorded, name)) recorded[name] = secretReference(secret);
   }
   return recorded;
 }

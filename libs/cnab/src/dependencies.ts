@@ -1,4 +1,4 @@
-import type { Bundle, Dependencies } from '@lading/contracts';
+import { ownValue, type Bundle, type Dependencies } from '@lading/contracts';
 
 /** Key under bundle.json `custom` holding what Lading adds. */
 export const LADING_EXTENSION_KEY = 'sh.lading';
@@ -18,7 +18,10 @@ export function requiredBundles(bundle: Bundle): RequiredBundle[] {
   const extension = bundle.custom?.[DEPENDENCIES_EXTENSION] as Dependencies | undefined;
   const requires = extension?.requires ?? {};
   const order = extension?.sequence?.length === Object.keys(requires).length ? extension.sequence : Object.keys(requires);
-  return order.flatMap((alias) => (Object.hasOwn(requires, alias) ? [{ alias, bundle: (requires[alias] as { bundle: string }).bundle }] : []));
+  return order.flatMap((alias) => {
+    const required = ownValue(requires, alias);
+    return required === undefined ? [] : [{ alias, bundle: required.bundle }];
+  });
 }
 
 /** Porter's name for the installation of a required bundle: `<installation>-<alias>`. */
@@ -28,5 +31,5 @@ export const dependencyInstallationName = (installation: string, alias: string):
 export function dependencyParameterDefaults(bundle: Bundle, alias: string): Record<string, string> {
   const custom = bundle.custom?.[LADING_EXTENSION_KEY] as { dependencyParameters?: Record<string, Record<string, string>> } | undefined;
   const all = custom?.dependencyParameters ?? {};
-  return Object.hasOwn(all, alias) ? { ...all[alias] } : {};
+  return { ...ownValue(all, alias) };
 }

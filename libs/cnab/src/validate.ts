@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { prototypeName, prototypeNameProblem } from '@lading/contracts';
 import { CnabValidationError } from './errors.js';
 import { validatorFor, type SchemaName } from './schemas.js';
 import { nestingProblem, nestsTooDeep, valueSizeProblem } from './value-limits.js';
@@ -48,13 +49,14 @@ function toProblem(error: ErrorObject): CnabProblem {
   return { path: pointerToPath(error.instancePath), message: error.message ?? 'is invalid' };
 }
 
-/** Literal values in a credential or parameter set that are larger than any value may be. */
-function oversizedValues(document: unknown): CnabProblem[] {
+/** Entries of a credential or parameter set named `__proto__`, and literal values larger than any value may be. */
+function setEntryProblems(document: unknown): CnabProblem[] {
   const problems: CnabProblem[] = [];
   for (const field of ['credentials', 'parameters']) {
     const entries = (document as Record<string, unknown>)[field];
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry: { name?: unknown; source?: { value?: unknown } }, index) => {
+      if (entry?.name === prototypeName) problems.push({ path: `${field}[${index}].name`, message: prototypeNameProblem });
       const value = entry?.source?.value;
       const problem = typeof value === 'string' ? valueSizeProblem('the value', value, false) : undefined;
       if (problem) problems.push({ path: `${field}[${index}].source.value`, message: problem.replace(/^the value /, '') });
@@ -63,13 +65,30 @@ function oversizedValues(document: unknown): CnabProblem[] {
   return problems;
 }
 
+/**
+ * Where a document names something `__proto__`, as a JSON pointer: JSON.parse keeps such a key,
+ * but an object Lading builds from it would not, so it is refused before anything reads it.
+ */
+function prototypeKeyPointer(document: unknown): string | undefined {
+  const pending: Array<{ value: unknown; pointer: string }> = [{ value: document, pointer: '' }];
+  while (pending.length > 0) {
+    const { value, pointer } = pending.pop() as { value: unknown; pointer: string };
+    if (typeof value !== 'object' || value === null) continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, prototypeName)) return `${pointer}/${prototypeName}`;
+    for (const [key, child] of Object.entries(value)) pending.push({ value: child, pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+  }
+  return undefined;
+}
+
 function validateAs<T>(schema: SchemaName, kind: CnabDocumentKind, document: unknown): T {
   // Checked first and without recursion: a document this deep would exhaust the stack of what reads it next.
   if (nestsTooDeep(document)) throw new CnabValidationError(kind, [{ path: '(root)', message: nestingProblem }]);
+  const reserved = prototypeKeyPointer(document);
+  if (reserved !== undefined) throw new CnabValidationError(kind, [{ path: pointerToPath(reserved), message: prototypeNameProblem }]);
   const validate = validatorFor(schema);
   if (validate(document)) {
-    const oversized = schema === 'credentialSet' || schema === 'parameterSet' ? oversizedValues(document) : [];
-    if (oversized.length > 0) throw new CnabValidationError(kind, oversized);
+    const entryProblems = schema === 'credentialSet' || schema === 'parameterSet' ? setEntryProblems(document) : [];
+    if (entryProblems.length > 0) throw new CnabValidationError(kind, entryProblems);
     return document as T;
   }
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import type { Bundle } from '@lading/contracts';
+import { ownValue, type Bundle } from '@lading/contracts';
 
 /**
  * Whether a credential, parameter or output applies to an action. CNAB: an absent or empty
@@ -15,16 +15,16 @@ export function appliesToText(applyTo: readonly string[] | undefined): string {
 }
 
 function isWriteOnly(bundle: Bundle, definitionName: string | undefined): boolean {
-  const definition = definitionName === undefined ? undefined : bundle.definitions?.[definitionName];
+  const definition = definitionName === undefined ? undefined : ownValue(bundle.definitions, definitionName);
   return definition?.writeOnly === true;
 }
 
 /** A parameter is sensitive when its definition is `writeOnly`, as CNAB marks secrets. */
 export function isSensitiveParameter(bundle: Bundle, name: string): boolean {
-  return isWriteOnly(bundle, bundle.parameters?.[name]?.definition);
+  return isWriteOnly(bundle, ownValue(bundle.parameters, name)?.definition);
 }
 
 /** An output is sensitive by the same mark on its definition. */
 export function isSensitiveOutput(bundle: Bundle, name: string): boolean {
-  return isWriteOnly(bundle, bundle.outputs?.[name]?.definition);
+  return isWriteOnly(bundle, ownValue(bundle.outputs, name)?.definition);
 }

@@ -7,7 +7,7 @@ export { subjects, serviceNames, type ServiceRole } from './subjects.js';
 export { streams, buckets, objectStores } from './storage-names.js';
 export { baseImages, baseImageReference, defaultBaseImage, type BaseImageName } from './base-images.js';
 export { replySchema, type ReplyError } from './envelope.js';
-export { CodedError, isCodedError, type ErrorCode } from './errors/index.js';
+export { hasOwnName, ownValue, ownRecord, prototypeName, prototypeNameProblem } from './own-names.js';
 export type { Endpoint } from './endpoint.js';
 export { endpoints } from './endpoints.js';
 export { sealedBoxSchema, type SealedBox } from './messages/sealed-box.js';

@@ -1,6 +1,6 @@
 import { commandLineProblem, defaultText, parameterProblem, valueSizeProblem, type BundleNeeds, type NeededParameter } from '@lading/cnab';
 import { SECRETS_DIR } from '@lading/manifest';
-import type { LeasePayload } from '@lading/contracts';
+import { ownValue, type LeasePayload } from '@lading/contracts';
 import { RunRefusedError } from './types.js';
 
 export interface DeliveryPlan {
@@ -47,7 +47,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
   };
 
   for (const credential of needs.credentials) {
-    const value = lease.credentials[credential.name];
+    const value = ownValue(lease.credentials, credential.name);
     if (value === undefined) {
       if (credential.required) throw new RunRefusedError(`credential ${credential.name} is required but was not resolved: pass a credential set with --cred`);
       continue;
@@ -56,7 +56,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
   }
 
   for (const parameter of needs.parameters) {
-    const given = lease.parameters[parameter.name] ?? commandLine[parameter.name];
+    const given = ownValue(lease.parameters, parameter.name) ?? ownValue(commandLine, parameter.name);
     const value = given ?? (parameter.default === undefined ? undefined : defaultText(parameter.default));
     if (value === undefined) {
       if (parameter.required) throw new RunRefusedError(`parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
@@ -69,7 +69,7 @@ export function planDelivery(needs: BundleNeeds, commandLine: Record<string, str
   // Every leased value is masked, except a non-sensitive parameter the user gave in clear on the
   // command line: it is in the run request and the claim already, and masking it would hide it.
   // So is one that came from a plain output of the installation: it is in the records in clear.
-  const givenInClear = (name: string, value: string) => commandLine[name] === value && !needs.parameters.some((p) => p.name === name && p.sensitive);
+  const givenInClear = (name: string, value: string) => ownValue(commandLine, name) === value && !needs.parameters.some((p) => p.name === name && p.sensitive);
   const fromPlainOutput = (name: string) => needs.parameters.some((p) => p.name === name && !p.sensitive && p.source !== undefined && !p.source.sensitive);
   // A required bundle's sensitive output is another installation's secret: the parent's outputs may not carry it out.
   const sourced = new Set(needs.parameters.filter((p) => p.source !== undefined && p.source.dependency === undefined).map((p) => p.name));

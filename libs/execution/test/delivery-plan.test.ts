@@ -73,4 +73,15 @@ describe('planDelivery', () => {
     // The plain one is in the records in clear already: the parent may pass it on.
     expect(new Set(plan.outputSecretValues)).toEqual(new Set(['pw-1']));
   });
+
+  it('finds no value for a credential or parameter named constructor or toString unless one was leased or given', () => {
+    const prototypeNamed: BundleNeeds = {
+      credentials: [{ name: 'constructor', required: true, env: 'CONSTRUCTOR_CREDENTIAL' }],
+      parameters: [{ name: 'toString', required: true, sensitive: false, env: 'TO_STRING_VALUE' }],
+      outputs: [],
+    };
+    expect(() => planDelivery(prototypeNamed, {}, lease({}))).toThrow(/^credential constructor is required but was not resolved/);
+    expect(() => planDelivery(prototypeNamed, {}, lease({ constructor: 'c' }))).toThrow(/^parameter toString is required/);
+    expect(planDelivery(prototypeNamed, { toString: 't' }, lease({ constructor: 'c' })).env).toEqual({ CONSTRUCTOR_CREDENTIAL: 'c', TO_STRING_VALUE: 't' });
+  });
 });

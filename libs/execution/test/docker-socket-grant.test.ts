@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference, RegistryClient } from '@lading/oci';
 import { connectDocker, dockerSocketGrants, ensureDockerAvailable, removeLeftovers, type ContainerOwner, type PrivilegeGrant } from '@lading/runtime/internal';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import { buildAndPublish, EventLog, removeBaseImage, removeBundleImages, runRequest, seedBaseImage, startBrokerSide } from './fixtures.js';

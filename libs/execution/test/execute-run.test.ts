@@ -13,7 +13,7 @@ import { createClaim, newUlid, validateBundle, validateClaim, validateClaimResul
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
 import { runScopedSecretName } from '@lading/secrets';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { filesContaining, leakForms } from '../../../apps/cli/test/search-files.js';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';

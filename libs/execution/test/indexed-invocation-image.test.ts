@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftovers } from '@lading/runtime';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startConnectionCounter, startNatsServer, startRegistry, type ConnectionCounter, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subjects } from '@lading/contracts';
 import { RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable, removeLeftovers, type ContainerOwner } from '@lading/runtime';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { maxStoredLogBytes } from '@lading/store';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRelocationMapping } from '@lading/cnab';
 import { copyImage, parseReference, RegistryClient } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies } from '../src/internal.js';
 import {

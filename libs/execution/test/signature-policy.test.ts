@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyImage, generateSigningKeys, parseReference, readSigningKey, readVerificationKey, RegistryClient, signBundle } from '@lading/oci';
 import { connectDocker, ensureDockerAvailable } from '@lading/runtime';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, startRegistry, type TestNatsServer, type TestRegistry } from '@lading/testkit';
 import { executeRun, type ExecutionDependencies, type SignaturePolicy } from '../src/internal.js';
 import {

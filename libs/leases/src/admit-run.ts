@@ -1,5 +1,5 @@
 import { bundleNeeds, commandLineProblem, declaresAction, isSensitiveParameter, parameterProblem, requiredBundles, type Bundle } from '@lading/cnab';
-import { type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
+import { hasOwnName, ownRecord, ownValue, type RunAdmission, type RunSubmitRequest } from '@lading/contracts';
 import { assertNamespace, type Caller } from '@lading/service-kit';
 import { LeaseRefusedError } from './lease-refused.js';
 import { openRunInput } from './open-run-input.js';
@@ -49,7 +49,7 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   // A secret's value is read only for the lease, and the runner checks it before any container starts.
   for (const { entry, planned } of plannedParameters) {
     const parameter = needs.parameters.find(({ name }) => name === entry);
-    const setProblem = parameter !== undefined && 'given' in planned && !(entry in input.parameters) ? parameterProblem(parameter, planned.given) : undefined;
+    const setProblem = parameter !== undefined && 'given' in planned && !hasOwnName(input.parameters, entry) ? parameterProblem(parameter, planned.given) : undefined;
     if (setProblem) throw new LeaseRefusedError('invalid_request', setProblem);
   }
   for (const credential of needs.credentials) {
@@ -59,14 +59,19 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
   }
   // A value given now, by --param or a set, wins; else the installation's last output the
   // parameter takes its value from; else the one the installation's last successful runs used.
-  const notGiven = needs.parameters.filter(({ name }) => !(name in input.parameters) && !parameters.has(name));
+  const notGiven = needs.parameters.filter(({ name }) => !hasOwnName(input.parameters, name) && !parameters.has(name));
   const fromOutputs = await outputSourcedParameters(deps.records, namespace, installation, notGiven);
   const fromDependencies = await dependencyOutputParameters(deps.records, namespace, installation, notGiven);
-  const remembered = action === 'install' ? {} : await rememberedValues(deps.store, namespace, installation);
-  const reused = notGiven.filter(({ name }) => !(name in fromOutputs) && !(name in fromDependencies) && name in remembered).map(({ name }) => name);
+  const remembered = action === 'install' ? ownRecord<string>() : await rememberedValues(deps.store, namespace, installation);
+  const reused = notGiven.filter(({ name }) => !hasOwnName(fromOutputs, name) && !hasOwnName(fromDependencies, name) && hasOwnName(remembered, name)).map(({ name }) => name);
   for (const parameter of needs.parameters) {
     const sourced =
-      parameter.name in input.parameters || parameters.has(parameter.name) || parameter.name in fromOutputs || parameter.name in fromDependencies || reused.includes(parameter.name) || parameter.default !== undefined;
+      hasOwnName(input.parameters, parameter.name) ||
+      parameters.has(parameter.name) ||
+      hasOwnName(fromOutputs, parameter.name) ||
+      hasOwnName(fromDependencies, parameter.name) ||
+      reused.includes(parameter.name) ||
+      parameter.default !== undefined;
     if (parameter.required && !sourced) {
       throw new LeaseRefusedError('unresolvable', `parameter ${parameter.name} is required: pass --param ${parameter.name}=VALUE or a parameter set`);
     }
@@ -103,11 +108,11 @@ export async function admitRun(request: RunSubmitRequest, caller: Caller | undef
     await deps.locks.release(namespace, installation, runId);
     throw new LeaseRefusedError('conflict', `run ${runId} was already submitted: every run needs a new id`);
   }
-  const given = [...Object.entries(input.parameters), ...reused.map((name) => [name, remembered[name]] as [string, string])];
+  const given = [...Object.entries(input.parameters), ...reused.map((name) => [name, ownValue(remembered, name) as string] as [string, string])];
   try {
     await deps.enqueue({
       ...run,
-      parameters: Object.fromEntries(given.filter(([name]) => !isSensitiveParameter(bundle, name))),
+      parameters: ownRecord(given.filter(([name]) => !isSensitiveParameter(bundle, name))),
       sensitiveParameters: given.filter(([name]) => isSensitiveParameter(bundle, name)).map(([name]) => name),
       requestedAt: admission.admittedAt,
       // Its events go to the principal who asked for it alone.

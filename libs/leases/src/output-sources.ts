@@ -1,4 +1,5 @@
 import { dependencyInstallationName } from '@lading/cnab';
+import { ownRecord } from '@lading/contracts';
 import { runScopedSecretName, type SecretStore } from '@lading/secrets';
 import type { RunRecords } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
@@ -15,9 +16,9 @@ export async function outputSourcedParameters(
   parameters: ReadonlyArray<{ name: string; source?: { output: string; dependency?: string } }>,
 ): Promise<Record<string, string>> {
   const wanted = parameters.filter((parameter) => parameter.source !== undefined && parameter.source.dependency === undefined);
-  if (wanted.length === 0) return {};
+  if (wanted.length === 0) return ownRecord();
   const recorded = new Set((await records.outputsOf(namespace, installation)).map((output) => output.name));
-  return Object.fromEntries(wanted.flatMap(({ name, source }) => (source !== undefined && recorded.has(source.output) ? [[name, source.output]] : [])));
+  return ownRecord(wanted.flatMap<[string, string]>(({ name, source }) => (source !== undefined && recorded.has(source.output) ? [[name, source.output]] : [])));
 }
 
 /** An output of a required bundle's installation, and whether the parameter it is handed to is masked. */
@@ -42,7 +43,7 @@ export async function dependencyOutputParameters(
   installation: string,
   parameters: ReadonlyArray<{ name: string; sensitive: boolean; source?: { output: string; dependency?: string } }>,
 ): Promise<Record<string, DependencyOutputSource>> {
-  const sourced: Record<string, DependencyOutputSource> = {};
+  const sourced = ownRecord<DependencyOutputSource>();
   for (const { name, sensitive, source } of parameters) {
     if (source?.dependency === undefined) continue;
     const dependency = dependencyInstallationName(installation, source.dependency);
@@ -67,7 +68,7 @@ export async function readOutputSourcedValues(
   installation: string,
   sourced: Record<string, string | DependencyOutputSource>,
 ): Promise<Record<string, string>> {
-  const values: Record<string, string> = {};
+  const values = ownRecord<string>();
   for (const [parameter, entry] of Object.entries(sourced)) {
     const { installation: owner, output: name } = typeof entry === 'string' ? { installation, output: entry } : entry;
     const output = (await records.outputsOf(namespace, owner)).find((recorded) => recorded.name === name);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from '@lading/contracts';
 import { installationValuesSecretName, type SecretStore } from '@lading/secrets';
 
 const valuesSchema = z.record(z.string(), z.string());
@@ -10,7 +11,7 @@ const valuesSchema = z.record(z.string(), z.string());
  */
 export async function rememberedValues(store: SecretStore, namespace: string, installation: string): Promise<Record<string, string>> {
   const stored = await store.get(installationValuesSecretName(namespace, installation));
-  if (!stored) return {};
+  if (!stored) return ownRecord();
   const parsed = valuesSchema.safeParse(JSON.parse(stored.toString('utf8')));
-  return parsed.success ? parsed.data : {};
+  return ownRecord(parsed.success ? Object.entries(parsed.data) : []);
 }

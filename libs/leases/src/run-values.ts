@@ -1,4 +1,4 @@
-import { runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@lading/contracts';
+import { ownRecord, ownValue, runSourceKey, type RunAdmission, type RunInput, type SetKey } from '@lading/contracts';
 import { describeSet, isCallerResolved, secretSourceName, sourceKindOf, sourceKinds, type SecretStore } from '@lading/secrets';
 import type { RunRecords, SetStore } from '@lading/store';
 import { LeaseRefusedError } from './lease-refused.js';
@@ -48,7 +48,7 @@ export function planSource(kind: Kind, entry: string, found: Found, input: RunIn
   }
   // A stored set holds no `value` source: those were moved into the store when it was applied.
   if (isCallerResolved(found.source)) {
-    const given = input.sources[runSourceKey(kind, found.set, entry)];
+    const given = ownValue(input.sources, runSourceKey(kind, found.set, entry));
     if (given === undefined) {
       throw new LeaseRefusedError('unresolvable', `${found.label} entry ${entry} is a ${sourceKind} source, which the lading command resolves; it was not sent with the run`);
     }
@@ -86,10 +86,11 @@ export async function resolveRunValues(
     loadMappings(sets.credentials, 'credentials', admission.credentialSets, namespace, installation),
     loadMappings(sets.parameters, 'parameters', admission.parameterSets, namespace, installation),
   ]);
-  const values: RunValues = { credentials: {}, parameters: {} };
+  // Keyed by names the bundle chose: records without a prototype, so none of them lends a value.
+  const values: RunValues = { credentials: ownRecord(), parameters: ownRecord() };
   // Admitted as reused from the installation's last successful runs: read from what it remembers.
   const reused = new Set<string>();
-  const fromOutputs: Record<string, string | DependencyOutputSource> = {};
+  const fromOutputs = ownRecord<string | DependencyOutputSource>();
   // Every value is read at once: the lease waits for the slowest read, not for their sum.
   const reads: Array<Promise<void>> = [];
   for (const wanted of admission.wantedCredentials) {
@@ -102,14 +103,14 @@ export async function resolveRunValues(
     reads.push(valueOf(planned, store, `${found.label} entry ${wanted.name}`).then((value) => void (values.credentials[wanted.name] = value)));
   }
   for (const wanted of admission.wantedParameters) {
-    const given = input.parameters[wanted.name];
+    const given = ownValue(input.parameters, wanted.name);
     if (given !== undefined) {
       values.parameters[wanted.name] = given;
       continue;
     }
     const found = parameterMappings.get(wanted.name);
     if (!found) {
-      const output = admission.outputSourcedParameters?.[wanted.name] ?? admission.dependencyOutputParameters?.[wanted.name];
+      const output = ownValue(admission.outputSourcedParameters, wanted.name) ?? ownValue(admission.dependencyOutputParameters, wanted.name);
       if (output !== undefined) fromOutputs[wanted.name] = output;
       else if (admission.reusedParameters?.includes(wanted.name)) reused.add(wanted.name);
       continue;
@@ -120,7 +121,7 @@ export async function resolveRunValues(
   if (reused.size > 0) {
     const remembered = await rememberedValues(store, namespace, installation);
     for (const name of reused) {
-      const value = remembered[name];
+      const value = ownValue(remembered, name);
       if (value === undefined) throw new LeaseRefusedError('unresolvable', `the remembered value of parameter ${name} of installation ${installation} is gone: pass --param ${name}=VALUE`);
       values.parameters[name] = value;
     }

@@ -7,12 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leasePayloadSchema, sealingContexts } from '@lading/contracts';
 import { DEPENDENCIES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, PARAMETER_SOURCES_EXTENSION, validateBundle, type Bundle } from '@lading/cnab';
-import { generateSealingKeyPair, installationValuesSecretName, open, runScopedSecretName } from '@lading/secrets';
-import { startingRunState } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease } from '../src/index.js';
-import { bundleReference, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { generateSealingKeyPair, installationValuesSecretName, runScopedSecretName } from '@lading/secrets';
+import { admitRun, claimRun, grantLease } from '../src/index.js';
+import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
 
 const canary = `dep-secret-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -63,14 +61,7 @@ describe('parameters from the outputs of a required bundle', () => {
 
   async function install(installation: string, namespace: string, caller: typeof alice) {
     const request = submitRequest(path, { action: 'install', installation, namespace, credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
-    const admission = await admitRun(request, caller, path.admission);
-    await claimRun(runner.claim(request.runId), path.state);
-    const keys = generateSealingKeyPair();
-    const reply = await grantLease(runner.lease(request.runId, keys.publicKey), path.lease);
-    const lease = leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString()));
-    await path.state.records.runs.put(request.runId, startingRunState(request.runId, { installation, namespace, action: 'install', status: 'succeeded' }));
-    await finishRun(runner.finish(request.runId), path.state);
-    return { admission, lease, queued: path.queued.find((item) => item.runId === request.runId) };
+    return runThrough(path, runner, request, caller);
   }
 
   it('refuses to install a bundle that requires others unless the client says they ran first, and records nothing', async () => {

@@ -6,12 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leasePayloadSchema, sealingContexts, type RunStatus } from '@lading/contracts/internal';
+import type { RunStatus } from '@lading/contracts/internal';
 import { PARAMETER_SOURCES_EXTENSION, validateBundle } from '@lading/cnab';
-import { generateSealingKeyPair, installationValuesSecretName, open, runScopedSecretName } from '@lading/secrets';
-import { startingRunState } from '@lading/testkit';
-import { admitRun, claimRun, finishRun, grantLease } from '../src/index.js';
-import { bundleReference, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { installationValuesSecretName, runScopedSecretName } from '@lading/secrets';
+import { admitRun } from '../src/index.js';
+import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
 
 const canary = `sourced-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -63,15 +62,7 @@ describe('parameters from the outputs of earlier runs', () => {
   async function run(installation: string, action: string, parameters: Record<string, string>, outputs: { name?: string; token?: string } = {}, status: RunStatus = 'succeeded') {
     const namespace = 'team-a';
     const request = submitRequest(path, { action, installation, namespace, credentialSets: [], bundleReference }, { parameters });
-    const admission = await admitRun(request, alice, path.admission);
-    await claimRun(runner.claim(request.runId), path.state);
-    const keys = generateSealingKeyPair();
-    const reply = await grantLease(runner.lease(request.runId, keys.publicKey), path.lease);
-    const lease = leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString()));
-    await recordOutputs(namespace, installation, request.runId, outputs);
-    await path.state.records.runs.put(request.runId, startingRunState(request.runId, { installation, namespace, action, status }));
-    await finishRun(runner.finish(request.runId), path.state);
-    return { admission, lease, queued: path.queued.find((item) => item.runId === request.runId) };
+    return runThrough(path, runner, request, alice, { status, beforeFinish: () => recordOutputs(namespace, installation, request.runId, outputs) });
   }
 
   it('hands the last outputs to upgrade: the plain one over the remembered value, the sensitive one in the lease alone', async () => {

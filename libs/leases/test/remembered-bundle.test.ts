@@ -4,7 +4,7 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectToNats } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { administratorCaller, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { admitRun, finishRun, claimRun } from '../src/internal.js';
 import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';

@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { sealingContexts, signedStatements, type LeaseAuditEntry, type RunInput, type RunRequest, type RunSubmitRequest, type SignedRunStatement } from '@lading/contracts';
+import {
+  leasePayloadSchema,
+  sealingContexts,
+  signedStatements,
+  type LeaseAuditEntry,
+  type LeasePayload,
+  type RunAdmission,
+  type RunInput,
+  type RunRequest,
+  type RunSubmitRequest,
+  type SignedRunStatement,
+} from '@lading/contracts';
+import type { RunStatus } from '@lading/contracts/internal';
 import { validateBundle, type Bundle } from '@lading/cnab';
-import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets/internal';
-import { connectToNats } from '@lading/service-kit/internal';
-import { startNatsServer } from '@lading/testkit';
-import { openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
+import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, open, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets/internal';
+import { connectToNats } from '@lading/service-kit/client';
+import { startingRunState, startNatsServer } from '@lading/testkit';
+import { admitRun, claimRun, finishRun, grantLease, openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
 
 const digest = `sha256:${'1'.repeat(64)}`;
 export const bundleReference = `127.0.0.1:5000/bundles/demo@sha256:${'2'.repeat(64)}`;
@@ -99,6 +111,37 @@ export async function registerRunner(
     finish: (runId) => ({ runId, runnerId, signature: signStatement(keys.privateKey, signedStatements.finish(runId, runnerId)) }),
     lease: (runId, publicKey, ttlMs) => ({ runId, runnerId, publicKey, ttlMs, signature: signStatement(keys.privateKey, signedStatements.lease(runId, runnerId, publicKey)) }),
   };
+}
+
+/** What one run left on the run path: its admission, the lease its runner opened and the request that was queued. */
+export interface RunThrough {
+  admission: RunAdmission;
+  lease: LeasePayload;
+  queued: RunRequest | undefined;
+}
+
+/**
+ * One run through the broker's run path as a runner drives it: admitted for `caller`, claimed,
+ * leased, recorded with `status` and finished; `beforeFinish` does what the run leaves behind
+ * (outputs) before the runner says it ended.
+ */
+export async function runThrough(
+  path: RunPath,
+  runner: TestRunner,
+  request: RunSubmitRequest,
+  caller: { principal: string; namespaces: string[]; admin: boolean },
+  options: { status?: RunStatus; beforeFinish?: () => Promise<void> } = {},
+): Promise<RunThrough> {
+  const admission = await admitRun(request, caller, path.admission);
+  await claimRun(runner.claim(request.runId), path.state);
+  const keys = generateSealingKeyPair();
+  const reply = await grantLease(runner.lease(request.runId, keys.publicKey), path.lease);
+  const lease = leasePayloadSchema.parse(JSON.parse(open(reply.sealed, keys.privateKey, sealingContexts.lease(request.runId)).toString()));
+  await options.beforeFinish?.();
+  const { installation, namespace, action } = request;
+  await path.state.records.runs.put(request.runId, startingRunState(request.runId, { installation, namespace, action, status: options.status ?? 'succeeded' }));
+  await finishRun(runner.finish(request.runId), path.state);
+  return { admission, lease, queued: path.queued.find((item) => item.runId === request.runId) };
 }
 
 /** A suite's own nats-server with the broker's run path on it and one registered runner. */

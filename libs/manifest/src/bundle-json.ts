@@ -1,3 +1,4 @@
+import { ownValue } from '@lading/contracts';
 import {
   DEPENDENCIES_EXTENSION,
   PARAMETER_SOURCES_EXTENSION,
@@ -88,7 +89,7 @@ export function toBundleJson(manifest: Manifest, resolved: ResolvedImages): Bund
 
   const images: Record<string, BundleImage> = {};
   for (const [name, image] of Object.entries(manifest.images)) {
-    const found = resolved.images[name];
+    const found = ownValue(resolved.images, name);
     if (found === undefined) throw new Error(`Image "${name}" was not resolved to a digest; resolve every entry of images: before writing bundle.json.`);
     images[name] = {
       imageType: 'docker',

@@ -3,6 +3,7 @@
  * one, each under an alias. The build pins each reference to a digest; the `lading` command runs
  * the same action on each (`<installation>-<alias>`) around the parent's.
  */
+import { ownRecord } from '@lading/contracts';
 import { parseImageReference } from './image-reference.js';
 import type { Context, Declared } from './parse-context.js';
 import type { ManifestDependency, ManifestParameter } from './types.js';
@@ -12,9 +13,10 @@ import type { Located } from './yaml-reader.js';
 export const dependencyAliasPattern = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 
 function parameterDefaults(ctx: Context, value: Located | undefined): Record<string, string> {
-  if (value === undefined || value.node === null) return {};
+  if (value === undefined || value.node === null) return ownRecord();
   const entries = ctx.reader.map(value);
-  const defaults: Record<string, string> = {};
+  // Keyed as written: a name the required bundle does not take is reported once it is resolved.
+  const defaults = ownRecord<string>();
   for (const { key } of entries.keys()) {
     ctx.reader.attempt(() => {
       const item = entries.get(key) as Located;

@@ -1,4 +1,5 @@
 import { isSeq } from 'yaml';
+import { hasOwnName } from '@lading/contracts';
 import { appliesTo } from '@lading/cnab';
 import { type Context } from './parse-context.js';
 import { porterWords } from './porter-words.js';
@@ -88,7 +89,7 @@ function templated(ctx: Context, reading: ActionReading, value: Located): Templa
       return part;
     }
     if (part.kind === 'image') {
-      if (scope.images[part.name] === undefined) ctx.reader.fail(value.at, value.path, `refers to image "${part.name}", which is not declared under images`);
+      if (!hasOwnName(scope.images, part.name)) ctx.reader.fail(value.at, value.path, `refers to image "${part.name}", which is not declared under images`);
       return part;
     }
     const field = part.kind === 'parameter' ? objectField(ctx, scope, part.name, value) : undefined;

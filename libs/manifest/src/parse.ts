@@ -1,3 +1,4 @@
+import { hasOwnName } from '@lading/contracts';
 import { LineCounter, parseDocument } from 'yaml';
 import { builtInActions, MANIFEST_FILE_NAME, MANIFEST_SCHEMA_VERSION } from './constants.js';
 import { dialectOf, porterDefaultSchemaVersion, porterDelimiters, porterSchemaVersions } from './dialect.js';
@@ -120,7 +121,7 @@ function customActionsOf(ctx: Context, root: MapView): Record<string, CustomActi
     }
   }
   for (const { key, at } of root.keys()) {
-    if (fixed.includes(key) || customActions[key] !== undefined) continue;
+    if (fixed.includes(key) || hasOwnName(customActions, key)) continue;
     reader.attempt(() => {
       if (ctx.dialect !== 'porter') {
         reader.fail(at, key, `is not a known top-level key; use one of ${fixed.join(', ')}, or declare it under customActions to make it an action`);

@@ -1,3 +1,4 @@
+import { ownValue } from '@lading/contracts';
 import { dependencyOutputWiringName } from './parse-output-wiring.js';
 import type { Manifest, ResolvedDependency } from './types.js';
 
@@ -11,7 +12,7 @@ import type { Manifest, ResolvedDependency } from './types.js';
 export function applyResolvedDependencies(manifest: Manifest, resolved: Record<string, ResolvedDependency>): Manifest | string[] {
   const problems: string[] = [];
   const dependencies = (manifest.dependencies ?? []).map((dependency) => {
-    const found = resolved[dependency.name];
+    const found = ownValue(resolved, dependency.name);
     if (found === undefined) throw new Error(`Dependency "${dependency.name}" was not resolved; resolve every entry of dependencies.requires first.`);
     for (const parameter of Object.keys(dependency.parameters)) {
       if (!found.parameters.includes(parameter)) {
@@ -23,9 +24,9 @@ export function applyResolvedDependencies(manifest: Manifest, resolved: Record<s
   const parameters = manifest.parameters.map((parameter) => {
     const dependency = parameter.source?.dependency;
     if (dependency === undefined || parameter.source === undefined) return parameter;
-    const output = resolved[dependency]?.outputs[parameter.source.output];
+    const output = ownValue(ownValue(resolved, dependency)?.outputs, parameter.source.output);
     if (output === undefined) {
-      problems.push(`the steps read output ${parameter.source.output} of dependency ${dependency}, which ${resolved[dependency]?.reference ?? 'it'} does not declare`);
+      problems.push(`the steps read output ${parameter.source.output} of dependency ${dependency}, which ${ownValue(resolved, dependency)?.reference ?? 'it'} does not declare`);
       return parameter;
     }
     // A parameter the manifest declares keeps its own mark, which may not be weaker than the output's.

@@ -1,3 +1,4 @@
+import { ownValue } from '@lading/contracts';
 import { appliesTo } from '@lading/cnab';
 import { APP_DIR, builtInActions, IMAGE_APP_DIR, OUTPUTS_DIR, RUN_SCRIPT_USAGE_EXIT, SECRETS_DIR, STATE_VALUE_NAME } from './constants.js';
 import { nonceDigits } from './run-protocol.js';
@@ -56,7 +57,7 @@ function imageLines(manifest: Manifest, options: RunScriptOptions): string[] {
       .flatMap((part) => (part.kind === 'image' ? [part.name] : [])),
   );
   return [...referenced].map((name) => {
-    const pinned = options.images?.[name];
+    const pinned = ownValue(options.images, name);
     if (pinned === undefined) throw new Error(`Image "${name}" has no pinned reference; pass every image of the manifest to renderRunScript.`);
     return `${imageVariable(name, manifest)}=$(lading_relocated ${shellQuote(pinned)})`;
   });

@@ -1,3 +1,4 @@
+import { ownValue } from '@lading/contracts';
 import type { Manifest, TemplatedString } from './types.js';
 
 /** One shell word holding `text` literally, whatever characters it has. */
@@ -43,7 +44,7 @@ export function shellWord(parts: TemplatedString, manifest: Manifest): string {
     // Command substitution drops trailing newlines, as Porter trims an output it templates.
     if (part.kind === 'output') return `"$(cat "$LADING_OUTPUTS_DIR/"${shellQuote(part.name)} 2>/dev/null)"`;
     if (part.kind === 'image') {
-      const image = manifest.images[part.name];
+      const image = ownValue(manifest.images, part.name);
       // The tag and description are the manifest's own; only the reference moves with relocation.
       if (part.field === 'tag') return image?.tag === undefined ? "''" : shellQuote(image.tag);
       if (part.field === 'description') return image?.description === undefined ? "''" : shellQuote(image.description);

@@ -1,6 +1,6 @@
 import { OciError } from './errors.js';
 import { formatReference, parseReference } from './reference.js';
-import type { Bundle } from '@lading/contracts';
+import { ownValue, type Bundle } from '@lading/contracts';
 import type { ImageReference } from './types.js';
 
 /** What relocation reads of a bundle.json: the images it names. */
@@ -56,7 +56,7 @@ export function relocatedImages(bundle: RelocatableBundle, location: BundleLocat
 
 /** The image `bundle.images.NAME` stands for where the bundle lives now: what the `repository` and `digest` templates render. */
 export function relocatedBundleImage(bundle: RelocatableBundle, name: string, location: BundleLocation): RelocatedImage {
-  const image = relocatedImages(bundle, location).images[name];
+  const image = ownValue(relocatedImages(bundle, location).images, name);
   if (!image) throw new OciError(`The bundle has no image named ${name}.`, { reason: 'NOT_RELOCATABLE' });
   return image;
 }

@@ -26,5 +26,7 @@ describe('relocation mapping', () => {
     expect(() => relocationMapping(tagged, location)).toThrow(/^The bundle's images\.db registry\.example\/library\/postgres:16 is not pinned by digest, so it cannot be relocated; rebuild the bundle\.$/);
     expect(() => relocatedBundleImage(bundle, 'cache', location)).toThrow(OciError);
     expect(() => relocatedBundleImage(bundle, 'cache', location)).toThrow('The bundle has no image named cache.');
+    // Nor one named like what every object lends from its prototype.
+    expect(() => relocatedBundleImage(bundle, 'constructor', location)).toThrow('The bundle has no image named constructor.');
   });
 });

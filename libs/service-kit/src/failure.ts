@@ -1,4 +1,4 @@
-import { CodedError, type ErrorCode } from '@lading/contracts';
+import { CodedError, type ErrorCode } from '@lading/contracts/errors';
 
 /** An error a handler raises itself to show the caller: its code and message cross the wire as they are. */
 export class ServiceFailure extends CodedError {}

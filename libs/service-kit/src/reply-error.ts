@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
-import { isCodedError, type ReplyError } from '@lading/contracts';
+import type { ReplyError } from '@lading/contracts';
+import { isCodedError } from '@lading/contracts/errors';
 
 /** What an answer says of a request that did not parse: its first few problems, located. */
 export function describeZodIssues(error: ZodError): string {

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { Svcm, type Service } from '@nats-io/services';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { isCodedError, serviceNames, type ServiceRole } from '@lading/contracts';
+import { serviceNames, type ServiceRole } from '@lading/contracts';
+import { isCodedError } from '@lading/contracts/errors';
 import { initTelemetry } from '@lading/telemetry/init';
 import { readServiceConfig } from './config.js';
 import { connectToNats } from './connect.js';

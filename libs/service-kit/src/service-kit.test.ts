@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { endpoint } from '@lading/contracts/internal';
 import { initTelemetry } from '@lading/telemetry/init';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
-import { callEndpoint, connectToNats, createLogger, RemoteFailure, serveEndpoint, ServiceFailure, startHealthServer } from './internal.js';
+import { callEndpoint, createLogger, RemoteFailure, serveEndpoint, ServiceFailure, startHealthServer } from './internal.js';
+import { connectToNats } from './client.js';
 
 const echo = endpoint('lading.test.echo', z.object({ text: z.string().min(1) }), z.object({ text: z.string() }));
 const silentLogger = createLogger('test', () => undefined);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { adminPrincipal, everyNamespace, namespaceSchema, principalNameSchema, serviceNames } from '@lading/contracts';
+import { adminPrincipal, everyNamespace, hasOwnName, namespaceSchema, principalNameSchema, serviceNames } from '@lading/contracts';
 import { passwordVerifier, principalsFileSchema, type PrincipalsFile } from '@lading/service-kit';
 import { writeCredentialsFile } from './credentials-file.js';
 import { stackPaths, type StackPaths } from './layout.js';
@@ -81,7 +81,7 @@ export function checkNewPrincipal(name: string, namespaces: readonly string[], e
   const named = principalNameSchema.safeParse(name);
   if (!named.success) throw new CodedError('invalid_request', `the principal name ${JSON.stringify(name)} ${named.error.issues[0].message}`);
   if (reservedNames.has(name) || name === adminPrincipal) throw new CodedError('invalid_request', `the principal name ${name} is reserved: choose another`);
-  if (existing.principals[name]) throw new CodedError('conflict', `the principal ${name} exists already: remove it first to give it new credentials`);
+  if (hasOwnName(existing.principals, name)) throw new CodedError('conflict', `the principal ${name} exists already: remove it first to give it new credentials`);
   if (namespaces.length === 0) throw new CodedError('invalid_request', 'a principal needs at least one --namespace');
   for (const namespace of namespaces) {
     const parsed = namespaceSchema.safeParse(namespace);
@@ -114,7 +114,7 @@ export async function removePrincipal(home: string, name: string): Promise<void>
   if (name === adminPrincipal) throw new CodedError('invalid_request', `the ${adminPrincipal} principal cannot be removed`);
   const passwords = await readPrincipalPasswords(paths);
   const file = await readPrincipals(paths);
-  if (!file.principals[name]) throw new CodedError('not_found', `no principal is called ${name}: \`lading principals list\` shows them`);
+  if (!hasOwnName(file.principals, name)) throw new CodedError('not_found', `no principal is called ${name}: \`lading principals list\` shows them`);
   delete passwords[name];
   delete file.principals[name];
   await save(paths, file, passwords);

@@ -1,7 +1,8 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buckets } from '@lading/contracts';
-import { connectToNats, openBucket } from '@lading/service-kit/internal';
+import { openBucket } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { RunRecords, SetStore } from './index.js';
 

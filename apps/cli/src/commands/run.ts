@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { requiredBundles } from '@lading/cnab/dependencies';
-import { endpoints, isTerminalRunStatus, runEventSchema, runStatus, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
+import { endpoints, isTerminalRunStatus, ownRecord, runEventSchema, runStatus, sealingContexts, subjects, type RunEvent, type RunSubmitRequest, type SetKey } from '@lading/contracts';
 import { seal } from '@lading/secrets';
 import { callEndpoint, RemoteFailure } from '@lading/service-kit/client';
 import { activeTraceIds, withSpan } from '@lading/telemetry';
@@ -14,6 +14,7 @@ import { verifyPinned } from '../signing-keys.js';
 import { resolveLocalSources } from '../resolve-local-sources.js';
 import { BundleOutputPrinter } from '../bundle-output-printer.js';
 import { oneLine } from '../terminal-text.js';
+import { paramName } from '../param-name.js';
 import { abandonSession, openSessionEarly, withSession, type Session } from '../session.js';
 import { UserError } from '../user-error.js';
 
@@ -43,12 +44,12 @@ function setKey(text: string, namespace: string): SetKey {
   return second === undefined ? { name: first, namespace } : { name: second, namespace: first };
 }
 
-function parseParams(pairs: string[]): Record<string, string> {
-  const parameters: Record<string, string> = {};
+export function parseParams(pairs: string[]): Record<string, string> {
+  const parameters = ownRecord<string>();
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
     if (equals <= 0) throw new UserError(`--param ${pair} must be NAME=VALUE`);
-    parameters[pair.slice(0, equals)] = pair.slice(equals + 1);
+    parameters[paramName(pair.slice(0, equals), pair.slice(0, equals))] = pair.slice(equals + 1);
   }
   return parameters;
 }

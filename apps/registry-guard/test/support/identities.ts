@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { natsAccounts, subjects } from '@lading/contracts';
-import { connectToNats, passwordVerifier } from '@lading/service-kit/internal';
+import { passwordVerifier } from '@lading/service-kit/internal';
+import { connectToNats } from '@lading/service-kit/client';
 import { startNatsServer, type TestNatsServer } from '@lading/testkit';
 import type { NatsConnection } from '@nats-io/nats-core';
 

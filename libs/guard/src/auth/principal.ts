@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { ownValue } from '@lading/contracts';
 
 /**
  * Returns who is asking, or undefined to answer 401 with a Basic challenge. It sees only the
@@ -37,7 +38,7 @@ export function principalFromBasicAuth(users: Record<string, string>, anonymous?
     if (!header) return anonymous;
     const given = basicCredentials(header);
     if (!given) return undefined;
-    const expected = Object.hasOwn(users, given.name) ? users[given.name] : undefined;
+    const expected = ownValue(users, given.name);
     return expected !== undefined && sameSecret(given.password, expected) ? given.name : undefined;
   };
 }

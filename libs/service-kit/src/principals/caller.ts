@@ -1,5 +1,5 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { adminPrincipal, callerInfoHeader, callerInfoSchema, everyNamespace, natsAccounts } from '@lading/contracts';
+import { adminPrincipal, callerInfoHeader, callerInfoSchema, everyNamespace, natsAccounts, ownValue } from '@lading/contracts';
 import { ServiceFailure } from '../failure.js';
 import { PrincipalsFileReader } from './principals-file.js';
 import { serviceSettings } from '../settings/service-settings.js';
@@ -24,7 +24,7 @@ export function principalDirectory(reader: PrincipalsFileReader | undefined): Pr
   return {
     namespacesOf(principal) {
       if (!reader) return principal === adminPrincipal ? [everyNamespace] : undefined;
-      return reader.current().principals[principal]?.namespaces;
+      return ownValue(reader.current().principals, principal)?.namespaces;
     },
   };
 }

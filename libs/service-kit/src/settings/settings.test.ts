@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isCodedError } from '@lading/contracts';
+import { isCodedError } from '@lading/contracts/errors';
 import { boolean, guardSettings, integer, list, oneOf, readSettings, renderSettingsTable, serviceSettings, settingsTable, settingsTables, SettingError, text, url } from './index.js';
 
 const table = settingsTable({

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { hasOwnName, ownRecord } from '@lading/contracts';
 import { CodedError } from '@lading/contracts/errors';
 
 /** A message head as sent on the wire: start line and header fields in their original order. */
@@ -92,10 +93,11 @@ export function field(head: MessageHead, name: string): string | undefined {
 
 /** The head's fields as node:http would present them, for code written against IncomingMessage. */
 export function asIncomingHeaders(head: MessageHead): IncomingHttpHeaders {
-  const headers: Record<string, string> = {};
+  // Field names are the client's: a `constructor` field is a field, and `__proto__` one too.
+  const headers = ownRecord<string>();
   for (const [name, value] of head.fields) {
     const key = name.toLowerCase();
-    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+    headers[key] = hasOwnName(headers, key) ? `${headers[key]}, ${value}` : value;
   }
   return headers;
 }
