@@ -30,13 +30,8 @@ function statusAfter(action: string, succeeded: boolean, previous: InstallationS
  */
 export async function recordFinish(input: FinishInput): Promise<Record<string, ClaimResultOutput>> {
   const { state, bundle, needs, outputs, deps } = input;
-  await deps.records.putLog(state.runId, input.log.log, input.log.truncated);
   const resultOutputs: Record<string, ClaimResultOutput> = {};
-  for (const declared of needs?.outputs ?? []) {
-    const value = outputs.get(declared.name);
-    if (value === undefined) continue;
-    const salted = createHash('sha256').update(state.runId).update('\0').update(value).digest('hex');
-    resultOutputs[declared.name] = { contentDigest: `sha256:${salted}` } as ClaimResultOutput;
+  const keepOutput = async (declared: NonNullable<typeof needs>['outputs'][number], value: Buffer): Promise<void> => {
     if (declared.sensitive) {
       await sealOutput(deps, state.runId, state.installation, declared.name, value);
       await deps.records.putOutput(state.namespace, state.installation, { name: declared.name, sensitive: true, runId: state.runId });
@@ -48,8 +43,9 @@ export async function recordFinish(input: FinishInput): Promise<Record<string, C
         runId: state.runId,
       });
     }
-  }
-  if (bundle) {
+  };
+  const keepInstallation = async (): Promise<void> => {
+    if (!bundle) return;
     const existing = (await deps.records.getInstallation(state.namespace, state.installation))?.value;
     const now = new Date().toISOString();
     await deps.records.putInstallation({
@@ -64,6 +60,19 @@ export async function recordFinish(input: FinishInput): Promise<Record<string, C
       created: existing?.created ?? now,
       modified: now,
     });
+  };
+  const kept: Promise<unknown>[] = [deps.records.putLog(state.runId, input.log.log, input.log.truncated), keepInstallation()];
+  for (const declared of needs?.outputs ?? []) {
+    const value = outputs.get(declared.name);
+    if (value === undefined) continue;
+    const salted = createHash('sha256').update(state.runId).update('\0').update(value).digest('hex');
+    resultOutputs[declared.name] = { contentDigest: `sha256:${salted}` } as ClaimResultOutput;
+    kept.push(keepOutput(declared, value));
   }
+  // Each is its own record (the log, each output, the installation): written side by side, all
+  // before the run's own record says it ended, so a user told it succeeded finds them.
+  const settled = await Promise.allSettled(kept);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
   return resultOutputs;
 }

@@ -57,7 +57,7 @@ describe('parameters and outputs named like what objects lend from their prototy
   afterAll(() => suite?.stop());
 
   const request = (installation: string, action: string, parameters: RunInput['parameters']) =>
-    submitRequest(path, { action, installation, namespace: 'team-a', credentialSets: [], bundleReference }, { parameters });
+    submitRequest(path, { action, installation, namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters });
 
   const run = (installation: string, action: string, parameters: RunInput['parameters']) => runThrough(path, runner, request(installation, action, parameters), alice);
 
