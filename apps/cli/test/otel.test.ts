@@ -19,7 +19,7 @@ const paramCanary = `otel-param-${randomBytes(12).toString('hex')}`;
 const traceId = randomBytes(16).toString('hex');
 const callerSpan = randomBytes(8).toString('hex');
 const services = ['lading-cli', 'lading-builder', 'lading-registry-guard', 'lading-secret-broker', 'lading-runner'];
-const runPhases = ['queue wait', 'claim', 'bundle pull', 'image pull', 'lease', 'container create', 'container start', 'container run', 'step 1', 'output capture', 'record'];
+const runPhases = ['queue wait', 'claim', 'bundle pull', 'bundle checks', 'image pull', 'lease', 'container create', 'container start', 'container run', 'step 1', 'output capture', 'record'];
 const buildAndPublishPhases = ['image resolve', 'image build', 'image push', 'image copy', 'index prepare', 'ledger decision', 'index write'];
 
 function manifest(registry: string): string {

@@ -1,5 +1,5 @@
 import { endpoints, subjects } from '@lading/contracts';
-import { executeRun } from '@lading/execution';
+import { executeRun, startBundlePull } from '@lading/execution';
 import { KnownBundles, RegistryClient } from '@lading/oci';
 import { connectDocker, dockerSocketGrants, ensureDockerAvailable, ensureRunNetworkIsolation, removeLeftovers, RunNetworkPool } from '@lading/runtime';
 import { callEndpoint, openBucket, runService } from '@lading/service-kit';
@@ -43,6 +43,8 @@ await runService({
     context.onShutdown(() => networkPool?.close());
     context.onShutdown(() => removals.settled());
     await consumeRunRequests(context, async (request, submitter) => {
+      // Read while the claim is answered: both are needed before anything of the run starts.
+      const bundlePull = startBundlePull(request, knownBundles);
       const claim = await withSpan('lading', 'claim', { 'lading.run.id': request.runId }, async (span) => {
         const answer = await claimRun(nc, identity, request.runId);
         span.setAttribute('lading.claim', answer);
@@ -67,6 +69,7 @@ await runService({
           docker,
           registry,
           knownBundles,
+          bundlePull,
           records,
           requestLease: (lease) => callEndpoint(nc, endpoints.lease, lease),
           brokerPublicKey: async () => (await callEndpoint(nc, endpoints.brokerPublicKey, {})).publicKey,

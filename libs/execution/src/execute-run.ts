@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { claimStatus, isTerminalRunStatus, runStatus, type RunEvent, type RunRequest, type RunState } from '@lading/contracts';
 import { bundleNeeds, createClaim, createClaimResult, declaresAction, validateBundle, validateRelocationMapping, type Bundle, type BundleNeeds } from '@lading/cnab';
-import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle } from '@lading/oci';
+import { indexedInvocationImage, parseReference, presentRelocationMapping, pullBundle, type KnownBundles, type PulledBundle } from '@lading/oci';
 import { bundleLabels, encodeStdinPayload, parseDigestReference, pullImageByDigest, runBundleContainer } from '@lading/runtime';
 import { RELOCATION_MAPPING_PATH, takesTraceContext } from '@lading/manifest';
 import { activeTraceIds, context, instruments, markFailed, recordSpan, secondsSince, startSpan, traceContextVariables, withSpan } from '@lading/telemetry';
@@ -29,13 +29,27 @@ async function loadBundle(request: RunRequest, deps: ExecutionDependencies): Pro
   if (reference.registry !== deps.registry.registry) {
     throw new RunRefusedError(`the bundle is in registry ${reference.registry}, but this runner pulls only through ${deps.registry.registry}`);
   }
-  const pulled = await (deps.knownBundles?.pull(reference.repository, reference.digest) ?? pullBundle(deps.registry, reference.repository, reference.digest));
+  const pulled = await (deps.bundlePull ?? deps.knownBundles?.pull(reference.repository, reference.digest) ?? pullBundle(deps.registry, reference.repository, reference.digest));
   const bundle = validateBundle(pulled.bundle);
   parseDigestReference(bundle.invocationImages[0]?.image ?? '');
   const image = indexedInvocationImage(pulled, { registry: deps.registry.registry, repository: reference.repository });
   // The pull has just found the invocation image in the repository; the other images are asked for here.
   const relocationMapping = validateRelocationMapping(await presentRelocationMapping(deps.registry, bundle, reference.repository, new Set([pulled.invocationImage.digest])));
   return { bundle, digest: reference.digest, image, relocationMapping };
+}
+
+/**
+ * Begins reading a queued run's bundle (its documents, and whether its invocation image is in
+ * its repository) through `knownBundles`, the runner's own registry client, before the run is
+ * claimed: a read only, so a run the broker then refuses has cost a registry request and
+ * nothing else. The run still checks the reference itself before it uses what was read.
+ */
+export function startBundlePull(request: RunRequest, knownBundles: KnownBundles): Promise<PulledBundle> {
+  const reference = parseReference(request.bundleReference);
+  const pulling = withSpan('lading', 'bundle pull', { 'lading.run.id': request.runId }, () => knownBundles.pull(reference.repository, reference.digest ?? ''));
+  // Its failure is the run's, reported when the run uses it (or never, for a run not claimed).
+  pulling.catch(() => undefined);
+  return pulling;
 }
 
 /**
@@ -90,7 +104,7 @@ async function recordRun(request: RunRequest, deps: ExecutionDependencies, remov
   let needs: BundleNeeds | undefined;
   try {
     if (previous) throw new RunRefusedError('the runner that took this run stopped before it finished; run the action again');
-    ({ bundle, digest: bundleDigest, image, relocationMapping } = await withSpan('lading', 'bundle pull', { 'lading.run.id': request.runId }, () => loadBundle(request, deps)));
+    ({ bundle, digest: bundleDigest, image, relocationMapping } = await withSpan('lading', 'bundle checks', { 'lading.run.id': request.runId }, () => loadBundle(request, deps)));
     await enforceSignaturePolicy(deps.signaturePolicy ?? [], deps.registry, parseReference(request.bundleReference).repository, bundleDigest);
     if (!declaresAction(bundle, request.action)) throw new RunRefusedError(`the bundle has no action ${request.action}`);
     needs = bundleNeeds(bundle, request.action);

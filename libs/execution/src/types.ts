@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { LeaseReply, LeaseRequest, RunEvent, SealedBox } from '@lading/contracts';
-import type { KnownBundles, RegistryClient } from '@lading/oci';
+import type { KnownBundles, PulledBundle, RegistryClient } from '@lading/oci';
 import type { BundleContainerSettings } from '@lading/runtime';
 import type { RunRecords } from '@lading/store';
 import { CodedError } from '@lading/contracts/errors';
@@ -14,6 +14,11 @@ export interface ExecutionDependencies {
   registry: RegistryClient;
   /** Bundles this runner has read by digest through `registry`; without it every run reads its bundle again. */
   knownBundles?: KnownBundles;
+  /**
+   * The run's bundle, already being read (see `startBundlePull`): a runner starts reading it while
+   * its claim is answered. Without it the run reads its bundle itself.
+   */
+  bundlePull?: Promise<PulledBundle>;
   records: RunRecords;
   /** Signs a statement with the Ed25519 key this runner registered with the broker when it started. */
   sign(statement: string): string;

@@ -18,7 +18,7 @@ export { importOciLayout } from './oci-layout.js';
 export { relocatedImages, type RelocatableBundle } from './relocation-mapping.js';
 export { presentRelocationMapping } from './relocated-images-present.js';
 export { writeImageLayout, type WrittenImageLayout } from './image-layout-writer.js';
-export type { ImageReference, RegistryCredentials, ManifestHead } from './types.js';
+export type { ImageReference, RegistryCredentials, ManifestHead, PulledBundle } from './types.js';
 export { forceHeader, tagOutcomeHeader } from './guard-headers.js';
 export { writeBundleArchive } from './bundle-archive-write.js';
 export { publishBundleArchive } from './bundle-archive-publish.js';
