@@ -11,6 +11,8 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackPaths } from '@lading/stack/home';
+import { readTrace } from '@lading/telemetry';
 import { recordingCli, runCli, upOnFreePorts } from './cli-process.js';
 import { leakForms, searchFiles } from './search-files.js';
 
@@ -98,6 +100,11 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
     expect(upgrade.stderr.indexOf('upgrade wp-mysql: succeeded')).toBeLessThan(upgrade.stderr.indexOf('upgrade wp: run '));
     // The child keeps the salt it was installed with (the broker remembers it), so the same password arrives.
     expect(upgrade.stdout).toContain(`password sha256 ${createHash('sha256').update(password).digest('hex')}`);
+    // The command did not read the bundle first: the broker said its dependency runs first, and the
+    // trace shows that answer as such, then the child's run and the parent's again.
+    const traceId = /upgrade wp: trace ([0-9a-f]{32})/.exec(upgrade.stderr)?.[1] ?? '';
+    const submits = (await readTrace(stackPaths(home).logsDir, traceId)).filter((span) => span.service === 'lading-cli' && span.name === 'run submit');
+    expect(submits.map((span) => span.attributes?.['lading.run.dependencies_first'] === true)).toEqual([true, false, false]);
   });
 
   it('invokes a custom action on the child first, and passes over a child that lacks it', async () => {

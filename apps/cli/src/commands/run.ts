@@ -141,9 +141,18 @@ async function runOne(
     const input = seal(Buffer.from(JSON.stringify({ parameters, sources })), await keying, sealingContexts.runInput(runId));
     await subscribed;
     // The run's trace starts here and continues in the broker and the runner through headers.
-    const admitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, () =>
-      submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input, dependenciesRun }, options.wait === true, label),
-    );
+    const submitted = await withSpan('lading', 'run submit', { 'lading.run.id': runId }, async (span) => {
+      try {
+        return { admitted: await submit(nc, { runId, installation, namespace: options.namespace, action, bundleReference, credentialSets, parameterSets, input, dependenciesRun }, options.wait === true, label) };
+      } catch (error) {
+        if (!(error instanceof RemoteFailure) || error.code !== 'dependencies_first') throw error;
+        // Expected, not a failure: the bundle's required bundles run first, then it is asked for again.
+        span.setAttribute('lading.run.dependencies_first', true);
+        return { refused: error };
+      }
+    });
+    if ('refused' in submitted) throw submitted.refused;
+    const { admitted } = submitted;
     process.stderr.write(`${label}: run ${runId} queued (${admitted.bundleReference})\n`);
     const outcome = (exitCode: number): RunOutcome => ({ exitCode, bundleReference: admitted.bundleReference, requiredBundles: admitted.requiredBundles });
     const bundleOutput = new BundleOutputPrinter();
@@ -238,7 +247,7 @@ async function runAction(installation: string, action: string, options: RunOptio
         continue;
       }
       const { parameters } = await (await import('../dependency-action.js')).dependencyAction(dependency, action, plan.byAlias);
-      status = (await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined, false)).exitCode;
+      status = (await runOne(dependency.installation, action, dependencyOptions(parameters, options), undefined, true)).exitCode;
     }
     process.exitCode = status;
     return;
@@ -261,7 +270,8 @@ async function runAction(installation: string, action: string, options: RunOptio
       process.stderr.write(`${action} ${dependency.installation}: skipped, its bundle has no action ${action}\n`);
       continue;
     }
-    const { exitCode } = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle, false);
+    // One level, as Porter's dependencies v1: a required bundle's own dependencies are not run.
+    const { exitCode } = await runOne(dependency.installation, action, dependencyOptions(parameters, options), dependency.bundle, true);
     if (exitCode !== 0) {
       process.stderr.write(`${action} ${installation}: not started, its dependency ${dependency.alias} (${dependency.installation}) failed\n`);
       if (parentSession) abandonSession(parentSession.opening);
