@@ -7,15 +7,21 @@ import { UserError } from './user-error.js';
 // Apart from bundle-source.ts: validating a whole bundle.json loads the JSON Schema validator,
 // which the commands that only pin a bundle (install, say) do without.
 
+/** A bundle.json read from the registry under `text`, validated whole; a refusal says which bundle. */
+export function validatedBundle(text: string, raw: unknown): Bundle {
+  try {
+    return validateBundle(raw);
+  } catch (error) {
+    if (error instanceof CnabValidationError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Reads the bundle.json a reference names, for `lading explain` and the commands that show a bundle. */
 async function readBundle(text: string): Promise<Bundle> {
   const { client, repository, wanted } = bundleLocation(text);
-  try {
-    return validateBundle((await pullBundle(client, repository, wanted)).bundle);
-  } catch (error) {
-    if (error instanceof CnabValidationError) throw new UserError(`cannot read bundle ${text}: ${error.message}`);
-    return bundleReadFailure(text, error);
-  }
+  const pulled = await pullBundle(client, repository, wanted).catch((error: unknown) => bundleReadFailure(text, error));
+  return validatedBundle(text, pulled.bundle);
 }
 
 export async function fetchBundle(ref: string | undefined, dir: string | undefined): Promise<Bundle> {

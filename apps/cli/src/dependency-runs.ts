@@ -98,7 +98,8 @@ async function bundleRequiringOthers(reference: string): Promise<Bundle | undefi
     (error: unknown) => bundleReadFailure(reference, error),
   );
   if (!requiresOthers(raw)) return undefined;
-  return (await import('./bundle-fetch.js')).fetchBundle(reference, undefined);
+  // What was read is validated, not read again.
+  return (await import('./bundle-fetch.js')).validatedBundle(reference, raw);
 }
 
 /** Each required bundle of `bundle`, in the order it installs, with its installation name and values (the manifest's, then `--param ALIAS#NAME=VALUE`). */

@@ -21,6 +21,13 @@ const salt = randomBytes(8).toString('hex');
 /** What the child derives from the database name the parent hands it and the salt given on the command line. */
 const password = `pw-${createHash('sha256').update(`wordpress-${salt}`).digest('hex').slice(0, 32)}`;
 
+/** That `text` holds `first`, and `then` after it. */
+function expectInOrder(text: string, first: string, then: string): void {
+  const at = text.indexOf(first);
+  expect(at, `${first} in ${text}`).toBeGreaterThanOrEqual(0);
+  expect(text.indexOf(then), `${then} after ${first}`).toBeGreaterThan(at);
+}
+
 describe('a bundle that requires another, on the embedded stack', { shuffle: false }, () => {
   let home: string;
   let work: string;
@@ -70,10 +77,7 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
   it('installs the child first, then the parent, whose step reads both outputs: the sensitive one masked', async () => {
     const install = await cli('install', 'wp', '--dir', dir('wordpress'), '--param', `mysql#salt=${salt}`);
     expect(install.code, install.stderr).toBe(0);
-    const child = install.stderr.indexOf('install wp-mysql: succeeded');
-    const parent = install.stderr.indexOf('install wp: run ');
-    expect(child).toBeGreaterThanOrEqual(0);
-    expect(parent).toBeGreaterThan(child);
+    expectInOrder(install.stderr, 'install wp-mysql: succeeded', 'install wp: run ');
     expect(install.stdout).toContain('mysql: database wordpress for wordpress ready');
     expect(install.stdout).toMatch(/wordpress: lading-wordpress on mysql@0\.1\.4 as user=wordpress password=\*+/);
     // The right value arrived: its digest, printed by the step, is the one of the password the child derived.
@@ -121,10 +125,7 @@ describe('a bundle that requires another, on the embedded stack', { shuffle: fal
   it('uninstalls the parent first, then the child', async () => {
     const uninstall = await cli('uninstall', 'wp');
     expect(uninstall.code, uninstall.stderr).toBe(0);
-    const parent = uninstall.stderr.indexOf('uninstall wp: succeeded');
-    const child = uninstall.stderr.indexOf('uninstall wp-mysql: run ');
-    expect(parent).toBeGreaterThanOrEqual(0);
-    expect(child).toBeGreaterThan(parent);
+    expectInOrder(uninstall.stderr, 'uninstall wp: succeeded', 'uninstall wp-mysql: run ');
     expect(uninstall.stderr).toContain('uninstall wp-mysql: succeeded');
     expect(uninstall.stdout.indexOf('uninstall wordpress')).toBeLessThan(uninstall.stdout.indexOf('uninstall mysql'));
   });

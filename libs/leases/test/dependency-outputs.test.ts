@@ -6,11 +6,11 @@
  * sensitive output is never handed to a parameter the bundle treats as plain. On a real nats-server.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEPENDENCIES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, PARAMETER_SOURCES_EXTENSION, validateBundle, type Bundle } from '@lading/cnab';
 import { generateSealingKeyPair, installationValuesSecretName, runScopedSecretName } from '@lading/secrets';
 import { admitRun, claimRun, grantLease } from '../src/index.js';
-import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { bundleReference, expectRefusedAdmission, runPathSuiteReading, runThrough, submitRequest } from './run-path-fixture.js';
 
 const canary = `dep-secret-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -39,48 +39,36 @@ function parentBundle(passwordSensitive: boolean): Bundle {
 }
 
 describe('parameters from the outputs of a required bundle', () => {
-  let suite: RunPathSuite;
-  let path: RunPath;
-  let runner: TestRunner;
   let bundle = parentBundle(true);
-
-  beforeAll(async () => {
-    suite = await startRunPathSuite();
-    ({ path, runner } = suite);
-    path.admission.readBundle = async () => bundle;
-  });
-  afterAll(() => suite?.stop());
+  const suite = runPathSuiteReading(() => bundle);
 
   /** What the runner records when the dependency's run leaves its outputs. */
   async function recordDependencyOutputs(namespace: string, installation: string, outputs: { user: string; password: string }) {
     const runId = randomBytes(12).toString('hex');
-    await path.state.records.putOutput(namespace, installation, { name: 'user', sensitive: false, value: outputs.user, runId });
-    await path.state.store.set(runScopedSecretName(runId, 'output', 'password'), Buffer.from(outputs.password));
-    await path.state.records.putOutput(namespace, installation, { name: 'password', sensitive: true, runId });
+    await suite.path.state.records.putOutput(namespace, installation, { name: 'user', sensitive: false, value: outputs.user, runId });
+    await suite.path.state.store.set(runScopedSecretName(runId, 'output', 'password'), Buffer.from(outputs.password));
+    await suite.path.state.records.putOutput(namespace, installation, { name: 'password', sensitive: true, runId });
   }
 
   async function install(installation: string, namespace: string, caller: typeof alice) {
-    const request = submitRequest(path, { action: 'install', installation, namespace, credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
-    return runThrough(path, runner, request, caller);
+    const request = submitRequest(suite.path, { action: 'install', installation, namespace, credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
+    return runThrough(suite.path, suite.runner, request, caller);
   }
 
   it('refuses to install a bundle that requires others unless the client says they ran first, and records nothing', async () => {
-    const request = submitRequest(path, { action: 'install', installation: 'early', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
-    const queuedBefore = path.queued.length;
-    await expect(admitRun(request, alice, path.admission)).rejects.toMatchObject({
+    const request = submitRequest(suite.path, { action: 'install', installation: 'early', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+    await expectRefusedAdmission(suite.path, request, alice, {
       code: 'dependencies_first',
       message: 'the bundle requires db, whose install runs before its own: `lading install` runs them first',
     });
-    expect(path.queued.length).toBe(queuedBefore);
-    expect(await path.admission.admissions.get(request.runId)).toBeUndefined();
     // Control: the same run, said to come after its dependencies, is admitted, and its record names them.
-    const admitted = await admitRun({ ...request, dependenciesRun: true }, alice, path.admission);
+    const admitted = await admitRun({ ...request, dependenciesRun: true }, alice, suite.path.admission);
     expect(admitted.requiredBundles).toEqual(['db']);
   });
 
   it('uninstalls a bundle that requires others without waiting for them: the parent goes first', async () => {
-    const request = submitRequest(path, { action: 'uninstall', installation: 'late', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
-    const admitted = await admitRun(request, alice, path.admission);
+    const request = submitRequest(suite.path, { action: 'uninstall', installation: 'late', namespace: 'team-a', credentialSets: [], bundleReference }, { parameters: {} });
+    const admitted = await admitRun(request, alice, suite.path.admission);
     expect(admitted.requiredBundles).toEqual(['db']);
   });
 
@@ -94,7 +82,7 @@ describe('parameters from the outputs of a required bundle', () => {
     expect(lease.parameters).toEqual({ 'porter-db-user-dep-output': 'shop', 'porter-db-password-dep-output': canary });
     expect(JSON.stringify([admission, queued])).not.toContain(canary);
     // Not remembered by the parent either: the dependency's outputs are read afresh each time.
-    const remembered = await path.state.store.get(installationValuesSecretName('team-a', 'shop'));
+    const remembered = await suite.path.state.store.get(installationValuesSecretName('team-a', 'shop'));
     expect(remembered?.toString('utf8') ?? '').not.toContain(canary);
   });
 
@@ -109,23 +97,23 @@ describe('parameters from the outputs of a required bundle', () => {
 
   it('refuses a run in a namespace the caller does not have, before any output is read', async () => {
     await recordDependencyOutputs('team-a', 'cart-db', { user: 'cart', password: canary });
-    const request = submitRequest(path, { action: 'install', installation: 'cart', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
-    await expect(admitRun(request, mallory, path.admission)).rejects.toMatchObject({ code: 'forbidden' });
+    const request = submitRequest(suite.path, { action: 'install', installation: 'cart', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
+    await expect(admitRun(request, mallory, suite.path.admission)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('checks again when it grants the lease: an output that turned sensitive since the admission is not handed to a plain parameter', async () => {
     bundle = parentBundle(false);
     try {
       const runId = randomBytes(12).toString('hex');
-      await path.state.records.putOutput('team-a', 'cellar-db', { name: 'user', sensitive: false, value: 'cellar', runId });
-      await path.state.records.putOutput('team-a', 'cellar-db', { name: 'password', sensitive: false, value: 'not-yet-secret', runId });
-      const request = submitRequest(path, { action: 'install', installation: 'cellar', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
-      await admitRun(request, alice, path.admission);
+      await suite.path.state.records.putOutput('team-a', 'cellar-db', { name: 'user', sensitive: false, value: 'cellar', runId });
+      await suite.path.state.records.putOutput('team-a', 'cellar-db', { name: 'password', sensitive: false, value: 'not-yet-secret', runId });
+      const request = submitRequest(suite.path, { action: 'install', installation: 'cellar', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
+      await admitRun(request, alice, suite.path.admission);
       // The dependency's installation runs another bundle meanwhile, which keeps the password as a secret.
       await recordDependencyOutputs('team-a', 'cellar-db', { user: 'cellar', password: canary });
-      await claimRun(runner.claim(request.runId), path.state);
+      await claimRun(suite.runner.claim(request.runId), suite.path.state);
       const keys = generateSealingKeyPair();
-      await expect(grantLease(runner.lease(request.runId, keys.publicKey), path.lease)).rejects.toMatchObject({ code: 'conflict' });
+      await expect(grantLease(suite.runner.lease(request.runId, keys.publicKey), suite.path.lease)).rejects.toMatchObject({ code: 'conflict' });
     } finally {
       bundle = parentBundle(true);
     }
@@ -135,8 +123,8 @@ describe('parameters from the outputs of a required bundle', () => {
     await recordDependencyOutputs('team-a', 'ledger-db', { user: 'ledger', password: canary });
     bundle = parentBundle(false);
     try {
-      const request = submitRequest(path, { action: 'install', installation: 'ledger', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
-      await expect(admitRun(request, alice, path.admission)).rejects.toMatchObject({
+      const request = submitRequest(suite.path, { action: 'install', installation: 'ledger', namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters: {} });
+      await expect(admitRun(request, alice, suite.path.admission)).rejects.toMatchObject({
         code: 'conflict',
         message: 'output password of installation ledger-db is sensitive, but the bundle reads it as a plain value: rebuild the bundle against the one ledger-db runs',
       });

@@ -5,12 +5,12 @@
  * what the installation remembers. On a real nats-server.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunStatus } from '@lading/contracts/internal';
 import { PARAMETER_SOURCES_EXTENSION, validateBundle } from '@lading/cnab';
 import { installationValuesSecretName, runScopedSecretName } from '@lading/secrets';
 import { admitRun } from '../src/index.js';
-import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { bundleReference, runPathSuiteReading, runThrough, submitRequest } from './run-path-fixture.js';
 
 const canary = `sourced-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -39,30 +39,21 @@ const sourcedBundle = validateBundle({
 });
 
 describe('parameters from the outputs of earlier runs', () => {
-  let suite: RunPathSuite;
-  let path: RunPath;
-  let runner: TestRunner;
-
-  beforeAll(async () => {
-    suite = await startRunPathSuite();
-    ({ path, runner } = suite);
-    path.admission.readBundle = async () => sourcedBundle;
-  });
-  afterAll(() => suite?.stop());
+  const suite = runPathSuiteReading(() => sourcedBundle);
 
   /** What the runner records when a run leaves outputs: a plain one in the records, a sensitive one in the store. */
   async function recordOutputs(namespace: string, installation: string, runId: string, outputs: { name?: string; token?: string }) {
-    if (outputs.name !== undefined) await path.state.records.putOutput(namespace, installation, { name: 'name', sensitive: false, value: outputs.name, runId });
+    if (outputs.name !== undefined) await suite.path.state.records.putOutput(namespace, installation, { name: 'name', sensitive: false, value: outputs.name, runId });
     if (outputs.token !== undefined) {
-      await path.state.store.set(runScopedSecretName(runId, 'output', 'token'), Buffer.from(outputs.token));
-      await path.state.records.putOutput(namespace, installation, { name: 'token', sensitive: true, runId });
+      await suite.path.state.store.set(runScopedSecretName(runId, 'output', 'token'), Buffer.from(outputs.token));
+      await suite.path.state.records.putOutput(namespace, installation, { name: 'token', sensitive: true, runId });
     }
   }
 
   async function run(installation: string, action: string, parameters: Record<string, string>, outputs: { name?: string; token?: string } = {}, status: RunStatus = 'succeeded') {
     const namespace = 'team-a';
-    const request = submitRequest(path, { action, installation, namespace, credentialSets: [], bundleReference }, { parameters });
-    return runThrough(path, runner, request, alice, { status, beforeFinish: () => recordOutputs(namespace, installation, request.runId, outputs) });
+    const request = submitRequest(suite.path, { action, installation, namespace, credentialSets: [], bundleReference }, { parameters });
+    return runThrough(suite.path, suite.runner, request, alice, { status, beforeFinish: () => recordOutputs(namespace, installation, request.runId, outputs) });
   }
 
   it('hands the last outputs to upgrade: the plain one over the remembered value, the sensitive one in the lease alone', async () => {
@@ -83,20 +74,20 @@ describe('parameters from the outputs of earlier runs', () => {
 
   it('requires the value when no run recorded the output yet', async () => {
     await run('till', 'install', {}, { name: 'only-name' });
-    const request = submitRequest(path, { action: 'upgrade', installation: 'till', namespace: 'team-a', credentialSets: [] }, { parameters: {} });
-    await expect(admitRun(request, alice, path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: 'parameter token is required: pass --param token=VALUE or a parameter set' });
+    const request = submitRequest(suite.path, { action: 'upgrade', installation: 'till', namespace: 'team-a', credentialSets: [] }, { parameters: {} });
+    await expect(admitRun(request, alice, suite.path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: 'parameter token is required: pass --param token=VALUE or a parameter set' });
   });
 
   it('never copies an output-sourced value into what the installation remembers', async () => {
     await run('ledger', 'install', {}, { token: canary });
     await run('ledger', 'upgrade', {});
-    const remembered = await path.state.store.get(installationValuesSecretName('team-a', 'ledger'));
+    const remembered = await suite.path.state.store.get(installationValuesSecretName('team-a', 'ledger'));
     expect(remembered?.toString('utf8') ?? '').not.toContain(canary);
   });
 
   it("gives another namespace's installation of the same name none of the outputs", async () => {
     await run('stock', 'install', {}, { token: canary });
-    const sameName = submitRequest(path, { action: 'upgrade', installation: 'stock', namespace: 'team-b', credentialSets: [] }, { parameters: {} });
-    await expect(admitRun(sameName, bob, path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: expect.stringContaining('parameter token is required') });
+    const sameName = submitRequest(suite.path, { action: 'upgrade', installation: 'stock', namespace: 'team-b', credentialSets: [] }, { parameters: {} });
+    await expect(admitRun(sameName, bob, suite.path.admission)).rejects.toMatchObject({ code: 'unresolvable', message: expect.stringContaining('parameter token is required') });
   });
 });

@@ -6,12 +6,12 @@
  * nats-server, through admission, lease and finish as the broker runs them.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunInput } from '@lading/contracts';
 import { DEPENDENCIES_EXTENSION, DEPENDENCY_OUTPUT_SOURCE, PARAMETER_SOURCES_EXTENSION, validateBundle, type Bundle } from '@lading/cnab';
 import { runScopedSecretName } from '@lading/secrets';
 import { admitRun } from '../src/index.js';
-import { bundleReference, runThrough, startRunPathSuite, submitRequest, type RunPath, type RunPathSuite, type TestRunner } from './run-path-fixture.js';
+import { bundleReference, runPathSuiteReading, runThrough, submitRequest } from './run-path-fixture.js';
 
 const canary = `proto-secret-${randomBytes(8).toString('hex')}`;
 const alice = { principal: 'alice', namespaces: ['team-a'], admin: false };
@@ -45,36 +45,27 @@ const prototypeNamedBundle: Bundle = validateBundle({
 });
 
 describe('parameters and outputs named like what objects lend from their prototype', () => {
-  let suite: RunPathSuite;
-  let path: RunPath;
-  let runner: TestRunner;
-
-  beforeAll(async () => {
-    suite = await startRunPathSuite();
-    ({ path, runner } = suite);
-    path.admission.readBundle = async () => prototypeNamedBundle;
-  });
-  afterAll(() => suite?.stop());
+  const suite = runPathSuiteReading(() => prototypeNamedBundle);
 
   const request = (installation: string, action: string, parameters: RunInput['parameters']) =>
-    submitRequest(path, { action, installation, namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters });
+    submitRequest(suite.path, { action, installation, namespace: 'team-a', credentialSets: [], bundleReference, dependenciesRun: true }, { parameters });
 
-  const run = (installation: string, action: string, parameters: RunInput['parameters']) => runThrough(path, runner, request(installation, action, parameters), alice);
+  const run = (installation: string, action: string, parameters: RunInput['parameters']) => runThrough(suite.path, suite.runner, request(installation, action, parameters), alice);
 
   it('refuses an install without a required parameter named constructor or toString, naming it as missing', async () => {
-    await expect(admitRun(request('bare', 'install', {}), alice, path.admission)).rejects.toMatchObject({
+    await expect(admitRun(request('bare', 'install', {}), alice, suite.path.admission)).rejects.toMatchObject({
       code: 'unresolvable',
       message: 'parameter constructor is required: pass --param constructor=VALUE or a parameter set',
     });
-    await expect(admitRun(request('bare', 'install', { constructor: 'given' }), alice, path.admission)).rejects.toMatchObject({
+    await expect(admitRun(request('bare', 'install', { constructor: 'given' }), alice, suite.path.admission)).rejects.toMatchObject({
       code: 'unresolvable',
       message: 'parameter toString is required: pass --param toString=VALUE or a parameter set',
     });
-    expect(path.queued.some((item) => item.installation === 'bare')).toBe(false);
+    expect(suite.path.queued.some((item) => item.installation === 'bare')).toBe(false);
   });
 
   it('refuses an upgrade whose installation remembers no value named constructor', async () => {
-    await expect(admitRun(request('never-installed', 'upgrade', {}), alice, path.admission)).rejects.toMatchObject({
+    await expect(admitRun(request('never-installed', 'upgrade', {}), alice, suite.path.admission)).rejects.toMatchObject({
       code: 'unresolvable',
       message: 'parameter constructor is required: pass --param constructor=VALUE or a parameter set',
     });
@@ -90,18 +81,18 @@ describe('parameters and outputs named like what objects lend from their prototy
   it('reuses what the installation remembers under those names, and reads the output constructor only once a run produced it', async () => {
     await run('till', 'install', { constructor: 'built', toString: canary });
     // The required bundle's installation has outputs, but none called constructor.
-    await path.state.records.putOutput('team-a', 'till-db', { name: 'user', sensitive: false, value: 'shop', runId: randomBytes(12).toString('hex') });
+    await suite.path.state.records.putOutput('team-a', 'till-db', { name: 'user', sensitive: false, value: 'shop', runId: randomBytes(12).toString('hex') });
     const upgraded = await run('till', 'upgrade', {});
     expect(upgraded.lease.parameters).toEqual({ constructor: 'built', toString: canary });
 
     const runId = randomBytes(12).toString('hex');
-    await path.state.records.putOutput('team-a', 'till', { name: 'constructor', sensitive: false, value: 'from-output', runId });
-    await path.state.records.putOutput('team-a', 'till-db', { name: 'constructor', sensitive: false, value: 'from-db', runId });
+    await suite.path.state.records.putOutput('team-a', 'till', { name: 'constructor', sensitive: false, value: 'from-output', runId });
+    await suite.path.state.records.putOutput('team-a', 'till-db', { name: 'constructor', sensitive: false, value: 'from-db', runId });
     const sourced = await run('till', 'upgrade', {});
     expect(sourced.lease.parameters).toEqual({ constructor: 'built', toString: canary, valueOf: 'from-output', hasOwnProperty: 'from-db' });
     // Nothing the run path built had its prototype replaced or picked up a name.
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
     expect(Object.keys(Object.prototype)).toEqual([]);
-    expect(await path.state.store.get(runScopedSecretName(runId, 'output', 'constructor'))).toBeUndefined();
+    expect(await suite.path.state.store.get(runScopedSecretName(runId, 'output', 'constructor'))).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { validateBundle, type Bundle } from '@lading/cnab';
 import { AtRestCipher, BuiltinStore, generateSealingKeyPair, generateSigningKeyPair, open, seal, sealingPublicKey, signStatement, type SigningKeyPair } from '@lading/secrets/internal';
 import { connectToNats } from '@lading/service-kit/client';
 import { startingRunState, startNatsServer } from '@lading/testkit';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { admitRun, claimRun, finishRun, grantLease, openRunState, type AdmissionDependencies, type LeaseDependencies, type RunPathState } from '../src/internal.js';
 
 const digest = `sha256:${'1'.repeat(64)}`;
@@ -166,4 +167,37 @@ export async function startRunPathSuite(): Promise<RunPathSuite> {
       await server.stop();
     },
   };
+}
+
+/**
+ * A run-path suite for the enclosing `describe`, started before its tests and stopped after, whose
+ * admission reads `bundle()` as the run's bundle.json. Read `path` and `runner` inside tests.
+ */
+export function runPathSuiteReading(bundle: () => Bundle): { readonly path: RunPath; readonly runner: TestRunner } {
+  let suite: RunPathSuite | undefined;
+  beforeAll(async () => {
+    suite = await startRunPathSuite();
+    suite.path.admission.readBundle = async () => bundle();
+  });
+  afterAll(() => suite?.stop());
+  const started = (): RunPathSuite => {
+    if (!suite) throw new Error('the run-path suite is read before it started: use it inside a test');
+    return suite;
+  };
+  return {
+    get path() {
+      return started().path;
+    },
+    get runner() {
+      return started().runner;
+    },
+  };
+}
+
+/** That admitting `request` is refused as `refusal` says, with nothing queued or recorded for it. */
+export async function expectRefusedAdmission(path: RunPath, request: RunSubmitRequest, caller: Parameters<typeof admitRun>[1], refusal: unknown): Promise<void> {
+  const queuedBefore = path.queued.length;
+  await expect(admitRun(request, caller, path.admission)).rejects.toMatchObject(refusal as object);
+  expect(path.queued.length).toBe(queuedBefore);
+  expect(await path.state.admissions.get(request.runId)).toBeUndefined();
 }

@@ -15,7 +15,7 @@ import { connectToNats } from '@lading/service-kit/client';
 import { RunRecords } from '@lading/store';
 import { administratorCaller, startingRunState, startNatsServer, type TestNatsServer } from '@lading/testkit';
 import { admitRun, claimRun, finishRun, grantLease, InstallationLocks, LeaseRefusedError } from '../src/internal.js';
-import { openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
+import { expectRefusedAdmission, openRunPath, registerRunner, submitRequest, type RunPath, type TestRunner } from './run-path-fixture.js';
 
 const canary = `canary-${randomBytes(8).toString('hex')}`;
 const otherTeamCanary = `team-b-${randomBytes(8).toString('hex')}`;
@@ -150,10 +150,7 @@ describe('run path', () => {
     });
     for (const [set, namespace] of [['lifted', ''], ['lifted-set', 'team-a']]) {
       const request = submitRequest(path, { namespace, credentialSets: [{ name: set, namespace }] });
-      const queuedBefore = path.queued.length;
-      await expect(admitRun(request, administratorCaller, path.admission)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/outside namespace/) });
-      expect(path.queued.length).toBe(queuedBefore);
-      expect(await path.state.admissions.get(request.runId)).toBeUndefined();
+      await expectRefusedAdmission(path, request, administratorCaller, { code: 'forbidden', message: expect.stringMatching(/outside namespace/) });
     }
   });
 
@@ -168,13 +165,7 @@ describe('run path', () => {
 
   it('refuses a run with no principal behind it, before anything is stored, locked or queued', async () => {
     const request = submitRequest(path, { credentialSets: [] });
-    const queuedBefore = path.queued.length;
-    await expect(admitRun(request, undefined, path.admission)).rejects.toMatchObject({
-      code: 'forbidden',
-      message: 'this request must come from a principal, not a service',
-    });
-    expect(path.queued.length).toBe(queuedBefore);
-    expect(await path.state.admissions.get(request.runId)).toBeUndefined();
+    await expectRefusedAdmission(path, request, undefined, { code: 'forbidden', message: 'this request must come from a principal, not a service' });
     expect((await path.state.locks.acquire(request.namespace, request.installation, 'after-the-refusal')).held).toBe(true);
     await path.state.locks.release(request.namespace, request.installation, 'after-the-refusal');
   });
